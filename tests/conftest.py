@@ -1,0 +1,56 @@
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL with DATABASE_URL set."""
+
+import os
+import tempfile
+
+import pytest
+
+# Each test session gets its own data folder, so tests never touch a real shop's files.
+os.environ.setdefault("WEISHANG_HOME", tempfile.mkdtemp(prefix="weishang-test-"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(role="owner", username="owner", phone="13800000000")
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(role="staff")
+
+
+@pytest.fixture
+def catalog_staff(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(role="staff", areas=["catalog", "inventory"])
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+def is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

@@ -1,0 +1,56 @@
+"""factory-boy factories for the whole suite (one place, so models change in one place)."""
+
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from weishang.accounts.models import AreaGrant, User
+from weishang.catalog.models import Category, Product, Variant
+
+TEST_PASSWORD = "Weishang-test-2026"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    role = "staff"
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        for area in extracted or []:
+            AreaGrant.objects.create(user=self, area=area)
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"分类{n}")
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    title = factory.Sequence(lambda n: f"商品{n}")
+    category = factory.SubFactory(CategoryFactory)
+    is_on_shelf = True
+    selling_points = "好用\n实惠"
+    description = "<p>描述</p>"
+
+
+class VariantFactory(DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    spec_label = factory.Sequence(lambda n: f"规格{n}")
+    spec_values = factory.LazyAttribute(lambda v: {"规格": v.spec_label})
+    retail_price = Decimal("99.00")
+    market_price = Decimal("129.00")

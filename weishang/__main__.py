@@ -1,0 +1,95 @@
+"""The ``weishang`` command.
+
+    weishang demo  [--host 127.0.0.1] [--port 8000]   migrate, load a demo shop if empty, serve
+    weishang serve [--host 127.0.0.1] [--port 8000] [--threads 8]   migrate and serve (real use)
+    weishang <django command> ...                    e.g. migrate, createowner, resetpassword, check
+"""
+
+import argparse
+import os
+import sys
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weishang.settings")
+    import django
+
+    django.setup()
+
+
+def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--host", default=os.environ.get("WEISHANG_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEISHANG_PORT", "8000")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEISHANG_THREADS", "8")))
+    return parser
+
+
+def _migrate():
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _run_server(host: str, port: int, threads: int):
+    from waitress import serve
+
+    from weishang.wsgi import application
+
+    print(f"Weishang is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    serve(application, host=host, port=port, threads=threads, ident="weishang")
+
+
+def demo(argv: list[str]):
+    args = _serve_parser("weishang demo", "Run Weishang with a demo shop.").parse_args(argv)
+    _setup_django()
+    _migrate()
+    from weishang import demo as demo_data
+
+    login = demo_data.ensure_demo_shop()
+    print(
+        "\n".join(
+            [
+                "",
+                "微商 Weishang demo",
+                f"  shop:     http://{args.host}:{args.port}/",
+                f"  console:  http://{args.host}:{args.port}/console/",
+                f"  login:    {login.username}  (or mobile {login.phone})",
+                f"  password: {login.password}",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    _run_server(args.host, args.port, args.threads)
+
+
+def serve(argv: list[str]):
+    args = _serve_parser("weishang serve", "Run Weishang for real use.").parse_args(argv)
+    _setup_django()
+    _migrate()
+    from weishang.accounts.models import Role, User
+
+    if not User.objects.filter(role=Role.OWNER).exists():
+        print("No owner account yet: create one with `weishang createowner`.", flush=True)
+    _run_server(args.host, args.port, args.threads)
+
+
+def main(argv: list[str] | None = None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "help"
+    if command == "demo":
+        return demo(argv[1:])
+    if command == "serve":
+        return serve(argv[1:])
+    if command in {"-h", "--help"}:
+        print(__doc__)
+        argv = ["help"]
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["weishang", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+from django.contrib.auth.backends import ModelBackend

@@ -1,0 +1,37 @@
+"""Who may do what: one check (``User.can(area)``) used by pages and the API alike."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework import permissions
+
+
+def area_required(area: str):
+    """Console view decorator: log in first, then the user must be able to manage ``area``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.can(area):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class AreaPermission(permissions.BasePermission):
+    """API: safe methods follow ``read_public``; writes need the viewset's ``area``.
+
+    A viewset sets ``area = "catalog"`` and, if anonymous visitors may read, ``read_public = True``.
+    """
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS and getattr(view, "read_public", False):
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.can(view.area))

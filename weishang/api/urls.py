@@ -1,0 +1,13 @@
+"""REST API v1. Each app keeps its endpoints in its own ``api.py`` (a ``urlpatterns`` list)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("weishang.accounts.api")),
+    path("", include("weishang.catalog.api")),
+    path("", include("weishang.inventory.api")),
+]

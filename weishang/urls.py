@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+
+from weishang.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("weishang.accounts.urls")),
+    path("console/", include("weishang.console.urls")),
+    path("console/products/", include("weishang.catalog.urls")),
+    path("console/stock/", include("weishang.inventory.urls")),
+    path("api/v1/", include("weishang.api.urls")),
+    path("", include("weishang.storefront.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Embedded default: Django serves uploads itself. Behind nginx, SERVE_MEDIA=0 and nginx
+    # serves MEDIA_ROOT at MEDIA_URL.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})
+    )
