@@ -7,21 +7,30 @@ from django.core.exceptions import PermissionDenied
 from rest_framework import permissions
 
 
-def area_required(area: str):
-    """Console view decorator: log in first, then the user must be able to manage ``area``."""
+def _console_access(allowed):
+    """Console view decorator: log in first, then ``allowed(user)`` must hold (else 403)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.can(area):
+            if not allowed(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def area_required(area: str):
+    """Console view decorator: log in first, then the user must be able to manage ``area``."""
+    return _console_access(lambda user: user.can(area))
+
+
+#: Console view decorator: log in first, then only the owner may pass (e.g. staff management).
+owner_required = _console_access(lambda user: user.is_active and user.is_owner)
 
 
 class AreaPermission(permissions.BasePermission):

@@ -1,0 +1,276 @@
+"""Every change to accounts: the owner, staff and their areas, passwords, API tokens.
+
+Each function validates everything first and raises a domain error (nothing written), then
+writes in one transaction. Staff management takes the acting user and lets only the owner act.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from axes.utils import reset as reset_login_failures
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.phone import is_mobile, normalize_mobile, validate_mobile
+
+from .models import Area, AreaGrant, Role, User
+from .queries import user_for_login
+
+DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+
+
+def create_owner(*, username: str, phone: str, password: str, display_name: str = "") -> User:
+    """The deployment's one owner (店主): all areas, and the Django admin."""
+    if User.objects.filter(role=Role.OWNER).exists():
+        raise _owner_exists()
+    user = User(
+        username=_clean_username(username),
+        phone=_clean_phone(phone),
+        display_name=_clean_display_name(display_name),
+        role=Role.OWNER,
+        is_staff=True,
+        is_superuser=True,
+    )
+    _set_checked_password(user, password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        if User.objects.filter(role=Role.OWNER).exists():
+            raise _owner_exists() from error
+        raise _taken() from error
+    return user
+
+
+def create_staff(
+    actor: User,
+    *,
+    username: str,
+    phone: str,
+    display_name: str,
+    password: str,
+    areas: Iterable[str],
+) -> User:
+    """A staff member (员工) who may manage the given areas."""
+    _ensure_owner(actor)
+    user = User(
+        username=_clean_username(username),
+        phone=_clean_phone(phone),
+        display_name=_clean_display_name(display_name),
+        role=Role.STAFF,
+    )
+    areas = _clean_areas(areas)
+    _set_checked_password(user, password)
+    with _unique_fields(), transaction.atomic():
+        user.save()
+        _replace_areas(user, areas)
+    return user
+
+
+def update_staff(
+    actor: User,
+    staff: User,
+    *,
+    display_name: str,
+    phone: str,
+    is_active: bool,
+    areas: Iterable[str],
+    new_password: str = "",
+) -> User:
+    """Change a staff member's name, mobile, areas, active flag and (if given) password."""
+    _ensure_owner(actor)
+    _ensure_staff(staff)
+    display_name = _clean_display_name(display_name)
+    phone = _clean_phone(phone, of=staff)
+    areas = _clean_areas(areas)
+    if new_password:
+        _set_checked_password(staff, new_password)
+    staff.display_name, staff.phone, staff.is_active = display_name, phone, bool(is_active)
+    with _unique_fields(), transaction.atomic():
+        staff.save(update_fields=["display_name", "phone", "is_active", "password"])
+        _replace_areas(staff, areas)
+        if new_password:
+            _end_lockout(staff)
+    return staff
+
+
+def set_areas(actor: User, staff: User, areas: Iterable[str]) -> None:
+    """Grant exactly these areas to a staff member (and revoke the others)."""
+    _ensure_owner(actor)
+    _ensure_staff(staff)
+    areas = _clean_areas(areas)
+    with transaction.atomic():
+        _replace_areas(staff, areas)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password (checked by the password validators); it also ends any login lockout."""
+    _set_checked_password(user, password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        _end_lockout(user)
+
+
+def reset_password(login: str, password: str) -> User:
+    """For the command line: set the password of the account named by username or mobile."""
+    user = user_for_login(login)
+    if user is None:
+        raise NotFound(
+            _("No account has the username or mobile number “%(login)s”.") % {"login": login},
+            code="unknown_account",
+        )
+    set_password(user, password)
+    return user
+
+
+def api_token_for(user: User) -> str:
+    """The user's API token, created on first use (API login keeps other devices logged in)."""
+    _ensure_api_user(user)
+    with transaction.atomic():
+        token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def issue_api_token(user: User) -> str:
+    """A new API token replacing any previous one (which stops working at once)."""
+    _ensure_api_user(user)
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user).key
+
+
+def revoke_api_token(user: User) -> bool:
+    """Delete the user's API token; True if there was one."""
+    with transaction.atomic():
+        deleted, _details = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def may_use_api_tokens(user: User) -> bool:
+    return user.is_active and user.role in (Role.OWNER, Role.STAFF)
+
+
+def _ensure_api_user(user: User) -> None:
+    if not may_use_api_tokens(user):
+        raise PermissionDenied(_("API tokens are for the owner and staff only."))
+
+
+def _ensure_owner(actor: User) -> None:
+    if not (actor.is_active and actor.is_owner):
+        raise PermissionDenied(_("Only the owner can manage staff."))
+
+
+def _ensure_staff(user: User) -> None:
+    # The owner's own account is not staff, so it can never be deactivated from here.
+    if user.role != Role.STAFF:
+        raise NotFound(_("No such staff member."))
+
+
+def _clean_username(username: str) -> str:
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput(_("Enter a username."), field="username")
+    if len(username) > USERNAME_MAX_LENGTH:
+        raise InvalidInput(
+            _("A username has at most %(count)d characters.") % {"count": USERNAME_MAX_LENGTH},
+            field="username",
+        )
+    try:
+        User.username_validator(username)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="username") from error
+    if is_mobile(username):
+        # Logins that look like a number are matched against mobile numbers first.
+        raise InvalidInput(
+            _("A username cannot be a mobile number; enter the number as the mobile number."),
+            field="username",
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(_("This username is already taken."), field="username")
+    return username
+
+
+def _clean_phone(phone: str, *, of: User | None = None) -> str:
+    phone = normalize_mobile((phone or "").strip())
+    if not phone:
+        raise InvalidInput(_("Enter a mobile number."), field="phone")
+    try:
+        validate_mobile(phone)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="phone") from error
+    others = User.objects.filter(phone=phone)
+    if of is not None:
+        others = others.exclude(pk=of.pk)
+    if others.exists():
+        raise InvalidInput(_("Another account already uses this mobile number."), field="phone")
+    return phone
+
+
+def _clean_display_name(display_name: str) -> str:
+    display_name = (display_name or "").strip()
+    if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
+        raise InvalidInput(
+            _("A display name has at most %(count)d characters.")
+            % {"count": DISPLAY_NAME_MAX_LENGTH},
+            field="display_name",
+        )
+    return display_name
+
+
+def _clean_areas(areas: Iterable[str]) -> set[str]:
+    areas = set(areas or ())
+    unknown = areas - set(Area.values)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown area: %(areas)s.") % {"areas": ", ".join(sorted(unknown))}, field="areas"
+        )
+    return areas
+
+
+def _set_checked_password(user: User, password: str) -> None:
+    """Validate with the configured password validators, then hash (before any transaction)."""
+    if not password:
+        raise InvalidInput(_("Enter a password."), field="password")
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="password") from error
+    user.set_password(password)
+
+
+def _replace_areas(user: User, areas: set[str]) -> None:
+    user.area_grants.exclude(area__in=areas).delete()
+    existing = set(user.area_grants.values_list("area", flat=True))
+    AreaGrant.objects.bulk_create(AreaGrant(user=user, area=area) for area in areas - existing)
+    user.__dict__.pop("_granted_areas", None)  # User.can() caches the grants it read
+
+
+def _end_lockout(user: User) -> None:
+    # Failed logins are counted under the username (see throttle.account_key).
+    reset_login_failures(username=user.username)
+
+
+def _owner_exists() -> Conflict:
+    return Conflict(
+        _("This shop already has an owner account; there can be only one."), code="owner_exists"
+    )
+
+
+def _taken() -> Conflict:
+    return Conflict(
+        _("The username or mobile number was just taken; try another."), code="account_taken"
+    )
+
+
+@contextmanager
+def _unique_fields():
+    """Two requests may pass the checks at once; the database's unique indexes decide."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise _taken() from error
