@@ -82,6 +82,7 @@ def product_thumbnail_path(instance, filename):
 
 
 class ProductImage(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to=product_image_path, width_field="width",
                               height_field="height")
