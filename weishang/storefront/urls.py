@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "storefront"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("p/<str:public_id>/", views.product, name="product"),
+]

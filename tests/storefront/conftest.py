@@ -1,0 +1,31 @@
+import pytest
+
+from weishang.catalog.models import ProductImage
+from weishang.inventory import services as inventory
+
+
+@pytest.fixture
+def stock(db):
+    """stock(variant, quantity, low_stock_threshold=0): put units of a variant in the warehouse."""
+
+    def put(variant, quantity, low_stock_threshold=0):
+        inventory.set_low_stock_threshold(variant, low_stock_threshold)
+        if quantity:
+            inventory.adjust_stock(variant=variant, delta=quantity, reason="initial")
+
+    return put
+
+
+@pytest.fixture
+def picture(db):
+    """picture(product, position=0): an image row. Pages only need its file names, so no file
+    is written (the catalog's own tests cover uploads)."""
+
+    def add(product, position=0):
+        return ProductImage.objects.create(
+            product=product, image=f"products/{product.public_id}/{position}.jpg",
+            thumbnail=f"products/{product.public_id}/thumb-{position}.jpg",
+            width=800, height=800, position=position,
+        )
+
+    return add

@@ -1,0 +1,98 @@
+import time
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from weishang import demo
+from weishang.accounts.models import Role, User
+from weishang.catalog.models import Category, Product, ProductImage, Variant
+from weishang.inventory import services as inventory
+from weishang.inventory.models import StockLevel, StockMovement
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+
+
+@pytest.fixture
+def login(db):
+    started = time.monotonic()
+    login = demo.ensure_demo_shop()
+    assert time.monotonic() - started < 10, "the demo must load in seconds"
+    return login
+
+
+def test_demo_shop_has_categories_products_variants_images_and_stock(login, settings):
+    tops = Category.objects.filter(parent__isnull=True)
+    assert tops.count() >= 3
+    assert all(top.children.exists() for top in tops)
+
+    products = Product.objects.filter(is_on_shelf=True)
+    assert products.count() >= 12
+    two_specs = [product for product in products if len(product.specs) == 2]
+    assert len(two_specs) >= 3
+    assert {"颜色", "尺码"} <= {spec["name"] for p in two_specs for spec in p.specs}
+    assert {"规格", "口味"} <= {spec["name"] for p in products for spec in p.specs}
+    assert all(product.images.exists() for product in products)
+    for image in ProductImage.objects.all():
+        assert (settings.MEDIA_ROOT / image.image.name).is_file()
+        assert (settings.MEDIA_ROOT / image.thumbnail.name).is_file()
+        assert (image.width, image.height) == (800, 800)
+
+    variants = Variant.objects.filter(is_active=True)
+    assert all(variant.retail_price > 0 for variant in variants)
+    assert StockLevel.objects.filter(quantity=0).exists(), "some variants are sold out"
+    assert StockLevel.objects.filter(quantity__gt=0, quantity__lte=5).exists(), "some are low"
+    assert StockLevel.objects.filter(quantity__gt=5).count() > variants.count() // 2
+    assert inventory.verify_ledger() == []
+
+
+def test_owner_logs_in_with_the_printed_mobile_and_password(login, client):
+    assert (login.username, login.phone) == ("owner", "13800000000")
+    response = client.post(
+        reverse("accounts:login"), {"username": login.phone, "password": login.password}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("console:home")).status_code == 200
+
+
+def test_login_is_saved_in_the_data_folder(login, settings):
+    saved = Path(settings.DATA_DIR / "demo-login.txt")
+    assert login.password in saved.read_text()
+    assert saved.stat().st_mode & 0o077 == 0, "only the owner of the files may read it"
+
+
+def test_a_second_run_changes_nothing_and_returns_the_same_login(login):
+    counts = [model.objects.count() for model in (User, Category, Product, Variant, StockMovement)]
+
+    again = demo.ensure_demo_shop()
+
+    assert again == login
+    assert counts == [
+        model.objects.count() for model in (User, Category, Product, Variant, StockMovement)
+    ]
+
+
+def test_without_the_saved_file_the_password_is_unknown(login, settings):
+    (settings.DATA_DIR / "demo-login.txt").unlink()
+    again = demo.ensure_demo_shop()
+    assert (again.username, again.password) == ("owner", None)
+
+
+def test_an_existing_shop_is_left_alone(owner):
+    assert demo.ensure_demo_shop() == demo.Login(username="owner", phone="13800000000",
+                                                 password=None)
+    assert not Product.objects.exists()
+    assert User.objects.filter(role=Role.OWNER).get() == owner
+
+
+def test_every_demo_page_renders(login, client):
+    home = client.get(reverse("storefront:home")).content.decode()
+    assert Product.objects.count() <= 20, "the whole demo fits on the first page"
+    for product in Product.objects.all():
+        assert product.title in home
+        response = client.get(reverse("storefront:product", args=[product.public_id]))
+        assert response.status_code == 200
