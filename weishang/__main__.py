@@ -47,6 +47,7 @@ def demo(argv: list[str]):
     from weishang import demo as demo_data
 
     login = demo_data.ensure_demo_shop()
+    unknown = f"(not saved; set a new one with: weishang resetpassword {login.username})"
     print(
         "\n".join(
             [
@@ -55,7 +56,7 @@ def demo(argv: list[str]):
                 f"  shop:     http://{args.host}:{args.port}/",
                 f"  console:  http://{args.host}:{args.port}/console/",
                 f"  login:    {login.username}  (or mobile {login.phone})",
-                f"  password: {login.password}",
+                f"  password: {login.password or unknown}",
                 "",
             ]
         ),

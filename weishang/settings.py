@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -166,6 +165,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Embedded mode serves static files straight from the package; production runs
 # `weishang collectstatic` and may turn this off.
 WHITENOISE_USE_FINDERS = _env_bool("WHITENOISE_USE_FINDERS", True)

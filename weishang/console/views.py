@@ -1,7 +1,29 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import render
+
+from weishang.catalog.models import Product
+from weishang.inventory.queries import StockFilter, stock_list
+
+
+def _catalog_counts() -> dict:
+    return Product.objects.aggregate(
+        on_shelf=Count("pk", filter=Q(is_on_shelf=True)),
+        off_shelf=Count("pk", filter=Q(is_on_shelf=False)),
+    )
+
+
+def _stock_counts() -> dict:
+    low = stock_list(state=StockFilter.LOW).order_by()
+    return low.aggregate(low=Count("pk"), sold_out=Count("pk", filter=Q(quantity=0)))
 
 
 @login_required
 def home(request):
-    return render(request, "console/home.html", {"nav": "home"})
+    """The owner's (or staff member's) start page: what needs attention today."""
+    context = {"nav": "home"}
+    if request.user.can("catalog"):
+        context["products"] = _catalog_counts()
+    if request.user.can("inventory"):
+        context["stock"] = _stock_counts()
+    return render(request, "console/home.html", context)

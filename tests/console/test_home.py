@@ -1,0 +1,46 @@
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+
+def test_anonymous_visitors_are_sent_to_login(client, db):
+    response = client.get(reverse("console:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_owner_sees_every_section(owner_client):
+    page = owner_client.get(reverse("console:home")).content.decode()
+    assert reverse("catalog:product_list") in page
+    assert reverse("inventory:low_stock") in page
+
+
+def test_staff_sees_only_the_areas_granted(client, db):
+    client.force_login(UserFactory(role="staff", areas=["inventory"]))
+    page = client.get(reverse("console:home")).content.decode()
+    assert reverse("inventory:low_stock") in page
+    assert reverse("catalog:product_list") not in page
+
+
+def test_console_speaks_simplified_chinese_by_default(owner_client):
+    response = owner_client.get(reverse("console:home"))
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+def test_home_counts_what_needs_attention(owner_client, django_assert_max_num_queries):
+    from tests.factories import ProductFactory, VariantFactory
+    from weishang.inventory import services as stock
+
+    plenty, low, _never_stocked = (VariantFactory() for _ in range(3))
+    stock.adjust_stock(variant=plenty, delta=50, reason="restock")
+    stock.set_low_stock_threshold(low, 5)
+    stock.adjust_stock(variant=low, delta=3, reason="restock")
+    ProductFactory(is_on_shelf=False)
+
+    with django_assert_max_num_queries(8):
+        page = owner_client.get(reverse("console:home")).content.decode()
+
+    assert 'data-stat="on-shelf">3<' in page
+    assert 'data-stat="off-shelf">1<' in page
+    assert 'data-stat="low-stock">2<' in page  # the low one and the sold-out one
+    assert 'data-stat="sold-out">1<' in page
