@@ -1,0 +1,65 @@
+from decimal import Decimal
+
+from tests.browser.conftest import assert_fits_the_phone
+from tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from weishang.inventory import services as inventory
+
+
+def _shirt():
+    product = ProductFactory(
+        title="纯棉短袖T恤 男女同款 宽松百搭 超长的标题也不能把页面撑宽" * 2,
+        category=CategoryFactory(name="T恤", parent=CategoryFactory(name="服装")),
+        specs=[{"name": "颜色", "values": ["白色", "黑色"]},
+               {"name": "尺码", "values": ["M", "L"]}],
+        description="<p>" + "长长的描述没有空格" * 40 + "</p>",
+    )
+    for index, (colour, size) in enumerate([("白色", "M"), ("白色", "L"), ("黑色", "M"),
+                                            ("黑色", "L")]):
+        variant = VariantFactory(product=product, spec_values={"颜色": colour, "尺码": size},
+                                 spec_label=f"{colour} / {size}",
+                                 retail_price=Decimal("59.00") + index)
+        inventory.set_low_stock_threshold(variant, 5)
+        if index:
+            inventory.adjust_stock(variant=variant, delta=[0, 3, 40, 9][index], reason="initial")
+    return product
+
+
+def test_shopper_browses_and_picks_a_variant(new_page, db):
+    product = _shirt()
+    page = new_page()
+
+    page.goto("/")
+    assert_fits_the_phone(page)
+    page.get_by_role("link", name="服装", exact=True).click()
+    page.get_by_role("link", name="T恤", exact=True).click()
+    assert_fits_the_phone(page)
+    page.locator(".tile").first.click()
+    page.wait_for_url(f"**/p/{product.public_id}/")
+    assert_fits_the_phone(page)
+
+    status = page.locator(".variant-info:visible")
+    assert "选择规格" in status.inner_text()
+    page.get_by_role("button", name="白色", exact=True).click()
+    page.get_by_role("button", name="M", exact=True).click()
+    assert "已售罄" in status.inner_text() and "¥59.00" in status.inner_text()
+    page.get_by_role("button", name="L", exact=True).click()
+    assert "仅剩 3 件" in status.inner_text()
+    page.get_by_role("button", name="黑色", exact=True).click()
+    assert "有货" in status.inner_text() and "¥62.00" in status.inner_text()
+    black = page.get_by_role("button", name="黑色", exact=True)
+    assert black.get_attribute("aria-pressed") == "true"
+
+
+def test_search_from_the_home_page(new_page, db):
+    _shirt()
+    VariantFactory(product__title="武夷山大红袍")
+    page = new_page(language="en-US")
+
+    page.goto("/")
+    page.get_by_role("searchbox").fill("大红袍")
+    page.get_by_role("searchbox").press("Enter")
+    page.wait_for_url("**/?q=*")
+
+    assert page.locator(".tile").count() == 1
+    assert "1 product matches" in page.content()
+    assert_fits_the_phone(page)
