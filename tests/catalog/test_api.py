@@ -271,3 +271,20 @@ def test_schema_has_no_warnings_for_the_catalog(tmp_path, capsys):
     call_command("spectacular", "--file", str(tmp_path / "schema.yml"))
     output = capsys.readouterr()
     assert "catalog" not in output.err + output.out
+
+
+@pytest.mark.parametrize("position", [38889125638583279616, -1, services.MAX_POSITION + 1])
+def test_out_of_range_category_position_is_refused(manager_api, position):
+    response = manager_api.post("/api/v1/categories/", {"name": "食品", "position": position},
+                                format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"]["position"]
+    assert not Category.objects.exists()
+
+
+def test_service_refuses_an_out_of_range_position(db):
+    from weishang.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.create_category(name="食品", position=10**20)
+    assert not Category.objects.exists()

@@ -133,7 +133,8 @@ class CategoryWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=services.CATEGORY_NAME_MAX_LENGTH)
     parent = serializers.SlugRelatedField(slug_field="public_id", queryset=Category.objects.all(),
                                           allow_null=True, required=False, default=None)
-    position = serializers.IntegerField(min_value=0, required=False, default=0)
+    position = serializers.IntegerField(min_value=0, max_value=services.MAX_POSITION,
+                                        required=False, default=0)
     is_active = serializers.BooleanField(required=False, default=True)
 
 

@@ -47,7 +47,8 @@ class CategoryForm(ConsoleForm):
         label=_("Parent category"), queryset=Category.objects.none(), required=False,
         to_field_name="public_id", empty_label=_("None (a top category)"),
     )
-    position = forms.IntegerField(label=_("Position"), min_value=0, initial=0, required=False,
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=services.MAX_POSITION,
+                                  initial=0, required=False,
                                   help_text=_("Smaller numbers come first."))
     is_active = forms.BooleanField(label=_("Shown in the shop"), required=False, initial=True)
 

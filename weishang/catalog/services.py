@@ -37,6 +37,7 @@ SPEC_LABEL_SEPARATOR = " / "
 TITLE_MAX_LENGTH = Product._meta.get_field("title").max_length
 SELLING_POINTS_MAX_LENGTH = 500
 CATEGORY_NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
+MAX_POSITION = 100_000
 SKU_CODE_MAX_LENGTH = Variant._meta.get_field("sku_code").max_length
 BARCODE_MAX_LENGTH = Variant._meta.get_field("barcode").max_length
 MAX_WEIGHT_GRAMS = 1_000_000
@@ -98,12 +99,25 @@ def _check_name_free(name: str, parent: Category | None, category: Category | No
         )
 
 
+def _clean_position(value) -> int:
+    try:
+        position = int(value or 0)
+    except (TypeError, ValueError):
+        position = -1
+    if not 0 <= position <= MAX_POSITION:
+        raise InvalidInput(
+            _("The position must be a whole number from 0 to %(limit)d.") % {"limit": MAX_POSITION},
+            field="position",
+        )
+    return position
+
+
 def _save_category(category: Category, *, name, parent, position, is_active) -> Category:
     name = _clean_category_name(name)
     check_category_placement(category, parent)
     _check_name_free(name, parent, category)
     category.name, category.parent = name, parent
-    category.position, category.is_active = max(int(position or 0), 0), bool(is_active)
+    category.position, category.is_active = _clean_position(position), bool(is_active)
     clash = _("There is already a category named “%(name)s” here.") % {"name": name}
     with _unique_clash_as_conflict(clash), transaction.atomic():
         category.save()
