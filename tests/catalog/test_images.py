@@ -60,6 +60,37 @@ def test_thumbnail_follows_the_exif_orientation_and_flattens_transparency(produc
         assert thumbnail.getpixel((50, 50)) == (255, 255, 255)
 
 
+def camera_exif(orientation: int = 1) -> bytes:
+    """EXIF as a phone writes it: where the photo was taken, and which way up."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (22.0, 32.0, 10.0), 3: "E", 4: (113.0, 56.0, 30.0)})
+    return exif.tobytes()
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_stored_originals_lose_the_gps_position(product, image_format):
+    content = picture_bytes(image_format, size=(300, 200), exif=camera_exif())
+    with Image.open(io.BytesIO(content)) as sent:
+        assert sent.getexif().get_ifd(0x8825)  # the test photo does carry a position
+    [image] = services.add_images(product, [upload(content)])
+    with Image.open(image.image) as stored:
+        assert not stored.getexif().get_ifd(0x8825)
+        assert 0x010F not in stored.getexif()
+        assert stored.size == (300, 200)
+
+
+def test_a_sideways_original_is_stored_upright(product):
+    sideways = picture_bytes("JPEG", size=(800, 400), exif=camera_exif(orientation=6))
+    [image] = services.add_images(product, [upload(sideways)])
+    assert (image.width, image.height) == (400, 800)
+    with Image.open(image.image) as stored:
+        assert stored.size == (400, 800)
+        assert stored.getexif().get(0x0112, 1) == 1
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"%PDF-1.4 not a picture", "not a picture we accept"),
     (b"<?php echo 1; ?>", "not a picture we accept"),

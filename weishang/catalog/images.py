@@ -21,7 +21,10 @@ from weishang.core.errors import InvalidInput
 # Pillow format name -> file extension we store the original under.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 THUMBNAIL_SIZE = (400, 400)
+PILLOW_FORMATS = {extension: name for name, extension in ACCEPTED_FORMATS.items()}
 THUMBNAIL_QUALITY = 85
+REENCODE_QUALITY = 92
+EXIF_ORIENTATION = 0x0112
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,47 @@ def check_image(upload) -> CheckedImage:
     finally:
         upload.seek(0)
     return CheckedImage(extension=ACCEPTED_FORMATS[image_format], width=width, height=height)
+
+
+@dataclass(frozen=True)
+class CleanOriginal:
+    content: ContentFile | object
+    width: int
+    height: int
+
+
+def without_metadata(upload, checked: CheckedImage) -> CleanOriginal:
+    """The original, upright, without its metadata: a phone's EXIF holds the GPS position where
+    the photo was taken (often the seller's home) and the camera's serial number.
+
+    A JPEG that needs no turning keeps its compressed data as it is (``quality="keep"``); one
+    that must be turned, and PNG and WebP pictures, are encoded again. GIFs (often animated) are
+    kept as they came: they carry no EXIF.
+    """
+    upload.seek(0)
+    if checked.extension == "gif":
+        return CleanOriginal(upload, checked.width, checked.height)
+    try:
+        with Image.open(upload, formats=list(ACCEPTED_FORMATS)) as picture:
+            if getattr(picture, "n_frames", 1) > 1:  # animated WebP: keep its frames
+                upload.seek(0)
+                return CleanOriginal(upload, checked.width, checked.height)
+            options = {"icc_profile": picture.info.get("icc_profile")}
+            orientation = picture.getexif().get(EXIF_ORIENTATION, 1)
+            if checked.extension == "jpg" and orientation == 1:
+                clean, options["quality"] = picture, "keep"
+            else:
+                clean = ImageOps.exif_transpose(picture)
+                if checked.extension in ("jpg", "webp"):
+                    options["quality"] = REENCODE_QUALITY
+            output = io.BytesIO()
+            clean.save(output, PILLOW_FORMATS[checked.extension], **options)
+            width, height = clean.size
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+        raise _damaged() from exc
+    finally:
+        upload.seek(0)
+    return CleanOriginal(ContentFile(output.getvalue()), width, height)
 
 
 def make_thumbnail(upload) -> ContentFile:

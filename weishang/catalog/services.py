@@ -620,6 +620,8 @@ def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
         raise InvalidInput(_("Choose a picture to upload."), field="image")
     checked = [images.check_image(upload) for upload in uploads]
     thumbnails = [images.make_thumbnail(upload) for upload in uploads]
+    originals = [images.without_metadata(upload, info)
+                 for upload, info in zip(uploads, checked, strict=True)]
     with _stored_files() as stored, transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         count = product.images.count()
@@ -631,16 +633,15 @@ def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
             )
         position = (product.images.aggregate(last=Max("position"))["last"] or 0) + 1
         added = []
-        for offset, (upload, info, thumbnail) in enumerate(zip(uploads, checked, thumbnails,
-                                                               strict=True)):
+        for offset, (info, original, thumbnail) in enumerate(zip(checked, originals, thumbnails,
+                                                                 strict=True)):
             image = ProductImage(product=product, extension=info.extension,
                                  position=position + offset)
-            upload.seek(0)
-            image.image.save(f"upload.{info.extension}", upload, save=False)
+            image.image.save(f"upload.{info.extension}", original.content, save=False)
             stored.append(image.image)
             image.thumbnail.save("thumbnail.jpg", thumbnail, save=False)
             stored.append(image.thumbnail)
-            image.width, image.height = info.width, info.height
+            image.width, image.height = original.width, original.height
             image.save()
             added.append(image)
     return added
