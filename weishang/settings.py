@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "weishang.accounts",
     "weishang.catalog",
     "weishang.inventory",
+    "weishang.orders",
     "weishang.console",
     "weishang.storefront",
     "weishang.api",

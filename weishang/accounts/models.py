@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from weishang.core.models import TimeStamped
 from weishang.core.phone import validate_mobile
 
 
@@ -88,3 +89,28 @@ class AreaGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_area_display()}"
+
+
+SHOP_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud in chat
+
+
+def new_shop_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(SHOP_CODE_ALPHABET) for _ in range(8))
+
+
+class Shop(TimeStamped):
+    """A seller's shop link, /s/<code>/: the owner's now, each agent's later (same mechanism)."""
+
+    seller = models.OneToOneField(User, on_delete=models.PROTECT, related_name="shop")
+    code = models.CharField(_("shop code"), max_length=16, unique=True, default=new_shop_code)
+    name = models.CharField(_("shop name"), max_length=40)
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+
+    def __str__(self):
+        return self.name

@@ -17,8 +17,11 @@ from rest_framework.authtoken.models import Token
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from weishang.core.phone import is_mobile, normalize_mobile, validate_mobile
 
-from .models import Area, AreaGrant, Role, User
+from .models import Area, AreaGrant, Role, Shop, User
 from .queries import user_for_login
+
+#: Stored as data, so it is the same in every language; the owner renames the shop.
+DEFAULT_SHOP_NAME = "我的微商小店"
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -40,11 +43,20 @@ def create_owner(*, username: str, phone: str, password: str, display_name: str 
     try:
         with transaction.atomic():
             user.save()
+            Shop.objects.create(seller=user, name=DEFAULT_SHOP_NAME)
     except IntegrityError as error:
         if User.objects.filter(role=Role.OWNER).exists():
             raise _owner_exists() from error
         raise _taken() from error
     return user
+
+
+def owner_shop() -> Shop:
+    """The owner's shop (created with the owner; made here for deployments older than shops)."""
+    owner = User.objects.get(role=Role.OWNER)
+    shop, _created = Shop.objects.get_or_create(seller=owner,
+                                                defaults={"name": DEFAULT_SHOP_NAME})
+    return shop
 
 
 def create_staff(

@@ -1,0 +1,208 @@
+"""Orders: what a customer bought, for how much, where it goes, and every step it took."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
+from weishang.core.money import MoneyField
+
+
+class OrderState(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    SHIPPED = "shipped", _("Shipped")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUND_REQUESTED = "refund_requested", _("Refund requested")
+    REFUNDED = "refunded", _("Refunded")
+
+
+#: The only moves an order can make. services.py enforces them; nothing else changes ``state``.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderState.PENDING_PAYMENT: frozenset({OrderState.PAID, OrderState.CANCELLED}),
+    OrderState.PAID: frozenset({OrderState.SHIPPED, OrderState.REFUND_REQUESTED}),
+    # After-sales on a shipped parcel: refunded in full, the stock stays out (it was shipped).
+    OrderState.SHIPPED: frozenset({OrderState.COMPLETED, OrderState.REFUND_REQUESTED}),
+    OrderState.REFUND_REQUESTED: frozenset({OrderState.REFUNDED}),
+    OrderState.COMPLETED: frozenset(),
+    OrderState.CANCELLED: frozenset(),
+    OrderState.REFUNDED: frozenset(),
+}
+
+
+class OrderChannel(models.TextChoices):
+    SHOP = "shop", _("Shop link")
+    CHAT = "chat", _("Taken in chat")  # 代客下单: entered by the owner or staff
+
+
+class Order(TimeStamped):
+    number = models.CharField(_("order number"), max_length=24, unique=True)
+    # The private link a customer keeps (/orders/<access_token>/); never the number alone.
+    access_token = models.CharField(max_length=32, unique=True, default=new_public_id,
+                                    editable=False)
+    shop = models.ForeignKey("accounts.Shop", on_delete=models.PROTECT, related_name="orders",
+                             verbose_name=_("shop"))
+    channel = models.CharField(_("channel"), max_length=10, choices=OrderChannel.choices,
+                               default=OrderChannel.SHOP)
+    state = models.CharField(_("state"), max_length=20, choices=OrderState.choices,
+                             default=OrderState.PENDING_PAYMENT, db_index=True)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("entered by"))
+    # A checkout submitted twice (double tap, retry) carries the same key: one order.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    recipient_name = models.CharField(_("recipient"), max_length=30)
+    recipient_phone = models.CharField(_("mobile number"), max_length=11, db_index=True)
+    province = models.CharField(_("province"), max_length=20)
+    city = models.CharField(_("city"), max_length=30)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    street = models.CharField(_("street address"), max_length=120)
+    customer_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    goods_total = MoneyField(_("goods"))
+    shipping_fee = MoneyField(_("shipping"))
+    payable = MoneyField(_("payable"))
+
+    expires_at = models.DateTimeField(_("pay before"), null=True, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True, db_index=True)
+    carrier = models.CharField(_("carrier"), max_length=20, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("cancelled or refunded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(goods_total__gte=0),
+                                   name="orders_goods_not_negative"),
+            models.CheckConstraint(condition=Q(shipping_fee__gte=0),
+                                   name="orders_shipping_not_negative"),
+            models.CheckConstraint(condition=Q(payable=F("goods_total") + F("shipping_fee")),
+                                   name="orders_payable_is_goods_plus_shipping"),
+            models.CheckConstraint(condition=Q(state__in=[s.value for s in OrderState]),
+                                   name="orders_state_valid"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class OrderLine(models.Model):
+    """One item of an order, with a snapshot of what it was when bought."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    product_title = models.CharField(_("product"), max_length=80)
+    spec_label = models.CharField(_("spec"), max_length=120, blank=True)
+    sku_code = models.CharField(_("SKU code"), max_length=40, blank=True)
+    unit_price = MoneyField(_("unit price"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = MoneyField(_("total"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0),
+                                   name="orders_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0),
+                                   name="orders_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(line_total=F("unit_price") * F("quantity")),
+                                   name="orders_line_total_is_price_times_quantity"),
+            models.UniqueConstraint(fields=["order", "variant"],
+                                    name="orders_line_one_per_variant"),
+        ]
+
+    def __str__(self):
+        return f"{self.product_title} {self.spec_label} × {self.quantity}"
+
+
+class OrderEvent(AppendOnlyModel):
+    """One step of an order's timeline: placed, paid, shipped, … (who, when, note)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20, choices=OrderState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=OrderState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    # Who acted when no user did: "customer" or "system" (expiry, automatic completion).
+    actor_kind = models.CharField(max_length=10, default="user")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.order} → {self.to_state}"
+
+
+def payment_code_path(instance, filename):
+    return f"payment/{new_public_id()}.png"
+
+
+class ShopSettings(models.Model):
+    """The owner's selling rules: how customers pay, how long an order waits, shipping fees.
+
+    One row per deployment (``services.shop_settings()`` creates it with the defaults).
+    """
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    payment_instructions = models.TextField(
+        _("payment instructions"), blank=True,
+        help_text=_("Shown with the payment codes, e.g. 'Write the order number in the note.'"),
+    )
+    wechat_pay_code = models.ImageField(_("WeChat receipt code"), upload_to=payment_code_path,
+                                        blank=True)
+    alipay_code = models.ImageField(_("Alipay receipt code"), upload_to=payment_code_path,
+                                    blank=True)
+    unpaid_expiry_minutes = models.PositiveIntegerField(_("unpaid orders expire after (minutes)"),
+                                                        default=30)
+    auto_complete_days = models.PositiveIntegerField(
+        _("complete shipped orders after (days)"), default=10)
+    shipping_fee = MoneyField(_("shipping fee"), default=0)
+    free_shipping_above = MoneyField(_("free shipping from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shop settings")
+        verbose_name_plural = _("shop settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(singleton=True), name="orders_settings_singleton"),
+            models.CheckConstraint(condition=Q(shipping_fee__gte=0),
+                                   name="orders_settings_fee_not_negative"),
+            models.CheckConstraint(condition=Q(unpaid_expiry_minutes__gte=5),
+                                   name="orders_settings_expiry_at_least_5_minutes"),
+        ]
+
+    def __str__(self):
+        return str(_("shop settings"))
+
+
+class RegionShippingFee(models.Model):
+    """A province with its own shipping fee (e.g. 新疆, 西藏 cost more)."""
+
+    province = models.CharField(_("province"), max_length=20, unique=True)
+    shipping_fee = MoneyField(_("shipping fee"))
+    free_shipping_above = MoneyField(_("free shipping from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("regional shipping fee")
+        verbose_name_plural = _("regional shipping fees")
+        ordering = ["province"]
+        constraints = [
+            models.CheckConstraint(condition=Q(shipping_fee__gte=0),
+                                   name="orders_region_fee_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.province
