@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/", include("weishang.console.urls")),
     path("console/products/", include("weishang.catalog.urls")),
     path("console/stock/", include("weishang.inventory.urls")),
+    path("console/orders/", include("weishang.orders.urls")),
     path("api/v1/", include("weishang.api.urls")),
     path("", include("weishang.storefront.urls")),
 ]

@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("weishang.accounts.api")),
     path("", include("weishang.catalog.api")),
     path("", include("weishang.inventory.api")),
+    path("", include("weishang.core.api")),
+    path("", include("weishang.orders.api")),
 ]
