@@ -15,38 +15,18 @@ Prints each figure and the ratio. Not part of the test run.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("WEISHANG_HOME", tempfile.mkdtemp(prefix="weishang-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weishang.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+import django
+from django.db import transaction
+from django.db.models import F
+from django.test import Client
+from shop import build_shop  # sets Django up on a throw-away data folder
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.db.models import F  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from weishang.accounts import services as accounts  # noqa: E402
-from weishang.accounts.models import Role, User  # noqa: E402
-from weishang.catalog import services as catalog  # noqa: E402
-from weishang.catalog.models import Product, Variant  # noqa: E402
-from weishang.inventory import services as stock  # noqa: E402
-from weishang.inventory.models import StockLevel  # noqa: E402
-
-SPECS = [
-    {"name": "颜色", "values": ["红", "蓝", "白"]},
-    {"name": "尺码", "values": ["S", "M", "L"]},
-]
+from weishang.catalog.models import Product, Variant
+from weishang.inventory import services as stock
+from weishang.inventory.models import StockLevel
 
 
 def timed(function, repeat: int) -> float:
@@ -60,22 +40,6 @@ def timed(function, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def build_shop(products: int) -> User:
-    owner = User.objects.filter(role=Role.OWNER).first() or accounts.create_owner(
-        username="bench-owner", phone="13800000001", password="Bench-password-2026")
-    missing = products - Product.objects.count()
-    specs = catalog.clean_specs(SPECS)
-    for number in range(missing):
-        variants = [catalog.VariantData(spec_values=dict(zip(["颜色", "尺码"], combo, strict=True)),
-                                        retail_price="99.00")
-                    for combo in catalog.combinations(specs)]
-        product = catalog.create_product(title=f"基准商品 {number}", specs=specs, variants=variants)
-        catalog.set_on_shelf(product, True)
-    for variant in Variant.objects.filter(stock_levels__isnull=True):
-        stock.adjust_stock(variant=variant, delta=1_000_000, reason="initial")
-    return owner
-
-
 def report(name: str, measured: float, baseline: float, unit: str = "ms") -> None:
     print(f"{name:<44} {measured * 1000:8.2f} {unit}   baseline {baseline * 1000:8.2f} {unit}"
           f"   ratio {measured / baseline:5.2f}x")
@@ -87,7 +51,6 @@ def main():
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
 
-    call_command("migrate", interactive=False, verbosity=0)
     owner = build_shop(args.products)
     variant = Variant.objects.first()
     level = StockLevel.objects.get(variant=variant)
