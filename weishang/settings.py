@@ -209,6 +209,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "weishang.api.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_THROTTLE_RATES": {
+        "order_lookup": "10/min",
+        "address_parse": "60/min",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weishang API",
