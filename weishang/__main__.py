@@ -3,6 +3,7 @@
     weishang demo  [--host 127.0.0.1] [--port 8000]   migrate, load a demo shop if empty, serve
     weishang serve [--host 127.0.0.1] [--port 8000] [--threads 8]   migrate and serve (real use)
     weishang <django command> ...                    e.g. migrate, createowner, resetpassword, check
+    weishang runjobs                                 run the periodic order jobs once (cron)
 """
 
 import argparse
@@ -29,6 +30,13 @@ def _migrate():
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def _start_order_jobs():
+    """Unpaid orders expire and shipped ones complete without Celery (see orders/jobs.py)."""
+    from weishang.orders import jobs
+
+    jobs.start_scheduler()
 
 
 def _run_server(host: str, port: int, threads: int):
@@ -62,6 +70,7 @@ def demo(argv: list[str]):
         ),
         flush=True,
     )
+    _start_order_jobs()
     _run_server(args.host, args.port, args.threads)
 
 
@@ -73,6 +82,7 @@ def serve(argv: list[str]):
 
     if not User.objects.filter(role=Role.OWNER).exists():
         print("No owner account yet: create one with `weishang createowner`.", flush=True)
+    _start_order_jobs()
     _run_server(args.host, args.port, args.threads)
 
 

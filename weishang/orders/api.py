@@ -1,1 +1,451 @@
-urlpatterns = []
+"""REST API of orders.
+
+Public: checkout (a cart becomes an order awaiting payment) and the customer's order lookup
+(mobile number + order number, rate limited). For users who manage orders: the list, one order
+with its lines and timeline, its state transitions, and bulk shipping from an Excel file.
+Changes go through ``services``; a refused change answers ``{"code", "message", "fields"?}``
+(409 ``invalid_transition`` for a move the order's state does not allow) and writes nothing.
+"""
+
+from django.db.models import Prefetch
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from weishang.accounts.models import Shop
+from weishang.accounts.permissions import AreaPermission
+from weishang.core.errors import InvalidInput
+from weishang.core.phone import mask_mobile
+
+from . import bulk, carriers, queries, services
+from .models import Order, OrderEvent, OrderLine, OrderState
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class OrderErrorSerializer(serializers.Serializer):
+    """The body of every error answer (see weishang.api.errors)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    """What was bought, as it was when bought."""
+
+    class Meta:
+        model = OrderLine
+        fields = ["product_title", "spec_label", "sku_code", "unit_price", "quantity",
+                  "line_total"]
+        read_only_fields = fields
+
+
+class OrderLineDetailSerializer(OrderLineSerializer):
+    variant = serializers.CharField(source="variant.public_id", read_only=True)
+
+    class Meta(OrderLineSerializer.Meta):
+        fields = ["variant", *OrderLineSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    """One step of the order's timeline, as the customer sees it."""
+
+    state = serializers.CharField(source="to_state", read_only=True,
+                                  help_text="The state the order moved into.")
+    state_label = serializers.CharField(source="get_to_state_display", read_only=True)
+
+    class Meta:
+        model = OrderEvent
+        fields = ["state", "state_label", "created_at"]
+        read_only_fields = fields
+
+
+class OrderEventSerializer(TimelineEntrySerializer):
+    """One step of the timeline with who moved it and the note."""
+
+    from_state = serializers.CharField(read_only=True,
+                                       help_text="The state before; empty when placed.")
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True,
+                                  default=None)
+
+    class Meta(TimelineEntrySerializer.Meta):
+        fields = ["from_state", *TimelineEntrySerializer.Meta.fields, "actor", "actor_kind",
+                  "note"]
+        read_only_fields = fields
+
+
+class ShippingInfoMixin(serializers.Serializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    carrier_name = serializers.SerializerMethodField()
+
+    def get_carrier_name(self, order) -> str:
+        return carriers.carrier_name(order.carrier)
+
+
+class OrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
+    """An order in the owner's list."""
+
+    shop = serializers.CharField(source="shop.code", read_only=True)
+    lines = OrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["number", "state", "state_label", "channel", "shop", "recipient_name",
+                  "recipient_phone", "province", "city", "district", "street", "customer_note",
+                  "goods_total", "shipping_fee", "payable", "created_at", "expires_at",
+                  "paid_at", "payment_reference", "shipped_at", "carrier", "carrier_name",
+                  "tracking_number", "completed_at", "closed_at", "lines"]
+        read_only_fields = fields
+
+
+class OrderDetailSerializer(OrderSerializer):
+    """An order with its lines and its whole timeline."""
+
+    placed_by = serializers.CharField(source="placed_by.username", read_only=True,
+                                      allow_null=True, default=None)
+    lines = OrderLineDetailSerializer(many=True, read_only=True)
+    events = OrderEventSerializer(many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "placed_by", "events"]
+        read_only_fields = fields
+
+
+class CustomerOrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
+    """What the customer may see of an order: no full phone number, no internal notes."""
+
+    recipient_phone = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The order's private page.")
+    lines = OrderLineSerializer(many=True, read_only=True)
+    timeline = TimelineEntrySerializer(source="events", many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["number", "state", "state_label", "url", "recipient_name", "recipient_phone",
+                  "province", "city", "district", "street", "goods_total", "shipping_fee",
+                  "payable", "created_at", "expires_at", "paid_at", "shipped_at", "carrier",
+                  "carrier_name", "tracking_number", "lines", "timeline"]
+        read_only_fields = fields
+
+    def get_recipient_phone(self, order) -> str:
+        return mask_mobile(order.recipient_phone)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, order):
+        url = reverse("storefront:order", args=[order.access_token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ShippingRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row number in the sheet.")
+    order_number = serializers.CharField()
+    carrier = serializers.CharField(help_text="The carrier's code when recognised.")
+    tracking_number = serializers.CharField()
+    status = serializers.ChoiceField(choices=["ok", "error"])
+    error = serializers.CharField(help_text="Why the row cannot be applied; empty when ok.")
+
+
+class ShippingImportResultSerializer(serializers.Serializer):
+    shipped = serializers.IntegerField(help_text="Orders shipped (0 on a dry run).")
+    rows = ShippingRowSerializer(many=True)
+
+
+class ShippingImportErrorSerializer(OrderErrorSerializer):
+    rows = ShippingRowSerializer(many=True, required=False)
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+def _max_length(model, name):
+    return model._meta.get_field(name).max_length
+
+
+class CheckoutLineSerializer(serializers.Serializer):
+    variant = serializers.CharField(max_length=32, help_text="The variant's public id.")
+    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_LINE_QUANTITY)
+
+
+class RecipientSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=_max_length(Order, "recipient_name"))
+    phone = serializers.CharField(max_length=20, help_text="Mainland mobile number.")
+    province = serializers.CharField(max_length=_max_length(Order, "province"))
+    city = serializers.CharField(max_length=_max_length(Order, "city"))
+    district = serializers.CharField(max_length=_max_length(Order, "district"),
+                                     allow_blank=True, required=False, default="")
+    street = serializers.CharField(max_length=_max_length(Order, "street"))
+    note = serializers.CharField(max_length=_max_length(Order, "customer_note"),
+                                 allow_blank=True, required=False, default="")
+
+
+class CheckoutSerializer(serializers.Serializer):
+    shop_code = serializers.CharField(max_length=_max_length(Shop, "code"))
+    lines = CheckoutLineSerializer(many=True, max_length=services.MAX_LINES)
+    recipient = RecipientSerializer()
+    idempotency_key = serializers.CharField(
+        max_length=_max_length(Order, "idempotency_key"), required=False, allow_blank=True,
+        default="",
+        help_text="Send the same key when retrying: the order is placed once.",
+    )
+
+
+class LookupSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+    number = serializers.CharField(max_length=40)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=_max_length(OrderEvent, "note"), allow_blank=True,
+                                 required=False, default="")
+
+
+class PaymentSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=_max_length(Order, "payment_reference"),
+                                      allow_blank=True, required=False, default="",
+                                      help_text="e.g. the transfer's note or serial number.")
+
+
+class ShipSerializer(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=carriers.CARRIERS)
+    tracking_number = serializers.CharField(max_length=carriers.MAX_TRACKING_NUMBER_LENGTH)
+
+
+class ShippingImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An .xlsx with the columns 订单号, 快递公司, 快递单号.")
+    dry_run = serializers.BooleanField(required=False, default=False,
+                                       help_text="Only check the rows and return them.")
+
+
+class OrderFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=OrderState.choices, required=False, default="",
+                                    allow_blank=True)
+    search = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    date_from = serializers.DateField(required=False, default=None)
+    date_to = serializers.DateField(required=False, default=None)
+
+
+# --- public views ---------------------------------------------------------------------------
+
+
+def _customer_view(order: Order):
+    """The order again with what the customer view shows prefetched."""
+    return Order.objects.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch("events", queryset=OrderEvent.objects.order_by("id")),
+    ).get(pk=order.pk)
+
+
+class CheckoutView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Place an order from a cart",
+        description=(
+            "Prices, shipping fee and totals come from the shop, never from the request. "
+            "Stock is taken at once; the order waits for payment until `expires_at`. "
+            "Answers 201 with the order (200 when the `idempotency_key` was already used: the "
+            "order placed then), 400 for bad input and 409 `insufficient_stock` naming the "
+            "item; nothing is written when refused."
+        ),
+        request=CheckoutSerializer,
+        responses={201: CustomerOrderSerializer, 200: CustomerOrderSerializer,
+                   400: OrderErrorSerializer, 409: OrderErrorSerializer},
+    )
+    def post(self, request):
+        given = CheckoutSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        shop = Shop.objects.filter(code=data["shop_code"], is_open=True).first()
+        if shop is None:
+            raise InvalidInput(_("There is no open shop with this code."), field="shop_code")
+        key = data["idempotency_key"].strip()
+        placed_before = bool(key) and Order.objects.filter(idempotency_key=key).exists()
+        order = services.place_order(
+            shop=shop,
+            lines=[services.CartLine(line["variant"], line["quantity"]) for line in data["lines"]],
+            recipient=services.Recipient(**data["recipient"]),
+            idempotency_key=key or None,
+        )
+        body = CustomerOrderSerializer(_customer_view(order), context={"request": request}).data
+        return Response(body, status=status.HTTP_200_OK if placed_before
+                        else status.HTTP_201_CREATED)
+
+
+class OrderLookupView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "order_lookup"
+
+    @extend_schema(
+        summary="Find an order by mobile number and order number",
+        description="Both must match. Rate limited per client (429 when exceeded).",
+        request=LookupSerializer,
+        responses={200: CustomerOrderSerializer, 400: OrderErrorSerializer,
+                   404: OrderErrorSerializer, 429: OrderErrorSerializer},
+    )
+    def post(self, request):
+        given = LookupSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        order = queries.find_for_customer(given.validated_data["phone"],
+                                          given.validated_data["number"])
+        if order is None:
+            raise NotFound(_("No order matches this mobile number and order number."))
+        return Response(CustomerOrderSerializer(order, context={"request": request}).data)
+
+
+# --- console views --------------------------------------------------------------------------
+
+
+ORDER_ERRORS = {400: OrderErrorSerializer, 404: OrderErrorSerializer, 409: OrderErrorSerializer}
+
+
+def _transition_schema(summary, request_serializer):
+    return extend_schema(summary=summary, request=request_serializer,
+                         responses={200: OrderDetailSerializer, **ORDER_ERRORS})
+
+
+class OrderViewSet(viewsets.GenericViewSet):
+    """Orders for users who manage them (the owner, staff granted "orders")."""
+
+    permission_classes = [AreaPermission]
+    area = "orders"
+    serializer_class = OrderSerializer
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9A-Za-z]+"
+    queryset = Order.objects.none()
+
+    def _order(self, number) -> Order:
+        try:
+            return queries.order_detail(number)
+        except Order.DoesNotExist:
+            raise NotFound(_("There is no order with this number.")) from None
+
+    @extend_schema(
+        summary="Orders, newest first",
+        parameters=[
+            OpenApiParameter("state", OpenApiTypes.STR, enum=OrderState.values,
+                             description="Only orders in this state."),
+            OpenApiParameter("search", OpenApiTypes.STR,
+                             description="Order number (or its beginning), mobile number, its "
+                                         "last 4 digits, or the recipient's name."),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="Placed on or after."),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="Placed on or before."),
+        ],
+        responses={200: OrderSerializer(many=True), 400: OrderErrorSerializer},
+    )
+    def list(self, request):
+        filters = OrderFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(queries.console_orders(**filters.validated_data))
+        return self.get_paginated_response(OrderSerializer(page, many=True).data)
+
+    @extend_schema(summary="One order with its lines and timeline",
+                   responses={200: OrderDetailSerializer, 404: OrderErrorSerializer})
+    def retrieve(self, request, number=None):
+        return Response(OrderDetailSerializer(self._order(number)).data)
+
+    def _move(self, request, number, input_serializer, move):
+        given = input_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        move(self._order(number), **given.validated_data)
+        return Response(OrderDetailSerializer(self._order(number)).data)
+
+    @_transition_schema("Confirm the payment arrived", PaymentSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-payment")
+    def confirm_payment(self, request, number=None):
+        return self._move(request, number, PaymentSerializer,
+                          lambda order, **data: services.confirm_payment(
+                              order, actor=request.user, **data))
+
+    @_transition_schema("Ship with a carrier and tracking number", ShipSerializer)
+    @action(detail=True, methods=["post"])
+    def ship(self, request, number=None):
+        return self._move(request, number, ShipSerializer,
+                          lambda order, **data: services.ship_order(
+                              order, actor=request.user, **data))
+
+    @_transition_schema("Mark as completed (the parcel arrived)", NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, number=None):
+        return self._move(request, number, NoteSerializer,
+                          lambda order, **data: services.complete_order(
+                              order, actor=request.user, **data))
+
+    @_transition_schema("Cancel an unpaid order (its stock goes back)", NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, number=None):
+        return self._move(request, number, NoteSerializer,
+                          lambda order, **data: services.cancel_order(
+                              order, actor=request.user, **data))
+
+    @_transition_schema("Record a refund request", NoteSerializer)
+    @action(detail=True, methods=["post"], url_path="request-refund")
+    def request_refund(self, request, number=None):
+        return self._move(request, number, NoteSerializer,
+                          lambda order, **data: services.request_refund(
+                              order, actor=request.user, **data))
+
+    @_transition_schema("Refund in full (stock goes back if it never shipped)", NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def refund(self, request, number=None):
+        return self._move(request, number, NoteSerializer,
+                          lambda order, **data: services.refund_order(
+                              order, actor=request.user, **data))
+
+
+class ShippingImportView(APIView):
+    permission_classes = [AreaPermission]
+    area = "orders"
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="Ship orders from an Excel file",
+        description=(
+            "The file's rows (订单号, 快递公司 (name or code), 快递单号) are all checked. With "
+            "`dry_run` the checked rows are returned. Otherwise every order is shipped in one "
+            "transaction, or none: any wrong row answers 400 `invalid_rows` with the rows."
+        ),
+        request={"multipart/form-data": ShippingImportSerializer},
+        responses={200: ShippingImportResultSerializer, 400: ShippingImportErrorSerializer},
+    )
+    def post(self, request):
+        given = ShippingImportSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        rows = bulk.read_shipping_file(given.validated_data["file"])
+        try:
+            if given.validated_data["dry_run"]:
+                rows, _orders = bulk.check_rows(rows)
+                shipped = 0
+            else:
+                shipped = bulk.apply_shipping(rows, actor=request.user)
+        except bulk.ShippingFileRefused as refused:
+            return Response({"code": refused.code, "message": str(refused.message),
+                             "rows": [bulk.row_as_dict(row) for row in refused.rows]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"shipped": shipped, "rows": [bulk.row_as_dict(row) for row in rows]})
+
+
+router = SimpleRouter()
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("checkout/", CheckoutView.as_view(), name="checkout"),
+    path("orders/lookup/", OrderLookupView.as_view(), name="order_lookup"),
+    path("orders/shipping-import/", ShippingImportView.as_view(), name="shipping_import"),
+    *router.urls,
+]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
@@ -84,8 +85,11 @@ class Order(TimeStamped):
                                    name="orders_goods_not_negative"),
             models.CheckConstraint(condition=Q(shipping_fee__gte=0),
                                    name="orders_shipping_not_negative"),
-            models.CheckConstraint(condition=Q(payable=F("goods_total") + F("shipping_fee")),
-                                   name="orders_payable_is_goods_plus_shipping"),
+            # Rounded: SQLite computes in floating point, where 0.10 + 0.20 is not 0.30.
+            models.CheckConstraint(
+                condition=Q(payable=Round(F("goods_total") + F("shipping_fee"), 2)),
+                name="orders_payable_is_goods_plus_shipping",
+            ),
             models.CheckConstraint(condition=Q(state__in=[s.value for s in OrderState]),
                                    name="orders_state_valid"),
         ]
@@ -115,8 +119,11 @@ class OrderLine(models.Model):
                                    name="orders_line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0),
                                    name="orders_line_price_not_negative"),
-            models.CheckConstraint(condition=Q(line_total=F("unit_price") * F("quantity")),
-                                   name="orders_line_total_is_price_times_quantity"),
+            # Rounded: in SQLite's floating point 19.90 × 3 is 59.699999999999996.
+            models.CheckConstraint(
+                condition=Q(line_total=Round(F("unit_price") * F("quantity"), 2)),
+                name="orders_line_total_is_price_times_quantity",
+            ),
             models.UniqueConstraint(fields=["order", "variant"],
                                     name="orders_line_one_per_variant"),
         ]

@@ -1,0 +1,54 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import ProductFactory, VariantFactory
+from weishang.accounts.services import owner_shop
+from weishang.inventory import services as inventory
+from weishang.inventory.models import MovementReason
+from weishang.orders import services
+from weishang.orders.services import CartLine, Recipient
+
+
+@pytest.fixture
+def english():
+    """Service messages asserted in English (the msgids); the catalogs are checked elsewhere."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def shop(owner):
+    return owner_shop()
+
+
+@pytest.fixture
+def stocked(db):
+    """stocked(quantity, price="99.00", title=..., spec=...): a variant on sale with stock."""
+
+    def make(quantity=10, price="99.00", title="纯棉T恤", spec=None, **product):
+        variant = VariantFactory(product=ProductFactory(title=title, **product),
+                                 retail_price=price, **({"spec_label": spec} if spec else {}))
+        if quantity:
+            inventory.adjust_stock(variant=variant, delta=quantity, reason=MovementReason.INITIAL)
+        return variant
+
+    return make
+
+
+@pytest.fixture
+def recipient():
+    return Recipient(name="张三", phone="13812345678", province="广东省", city="深圳市",
+                     district="南山区", street="粤海街道科技园南区8栋")
+
+
+@pytest.fixture
+def place(shop, recipient):
+    """place(variant_or_lines, quantity=1, **kwargs): an order placed through the service."""
+
+    def order(lines, quantity=1, **kwargs):
+        if not isinstance(lines, list):
+            lines = [CartLine(lines.public_id, quantity)]
+        kwargs.setdefault("recipient", recipient)
+        return services.place_order(shop=shop, lines=lines, **kwargs)
+
+    return order

@@ -1,0 +1,112 @@
+"""Console pages of bulk shipping: download the orders to ship, upload the tracking numbers.
+
+An upload shows a preview first; its rows wait in the session (no file is kept) until the
+owner confirms, and are checked again then, since orders may have changed in between.
+"""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from weishang.accounts.permissions import area_required
+from weishang.core.errors import InvalidInput
+
+from . import bulk
+
+orders_area = area_required("orders")
+SESSION_KEY = "orders_shipping_import"
+
+
+class ExportFilterForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("Placed from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Placed until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ShippingFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        help_text=gettext_lazy("Columns 订单号, 快递公司 and 快递单号; other columns are ignored."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + bulk.XLSX_CONTENT_TYPE}),
+    )
+
+
+@orders_area
+@require_GET
+def shipping_export(request):
+    filters = ExportFilterForm(request.GET)
+    dates = filters.cleaned_data if filters.is_valid() else {}
+    content = bulk.export_workbook(bulk.orders_to_ship(
+        date_from=dates.get("date_from"), date_to=dates.get("date_to")))
+    response = HttpResponse(content, content_type=bulk.XLSX_CONTENT_TYPE)
+    filename = f"待发货-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _upload_page(request, form, status=200):
+    return render(request, "orders/bulk_import.html",
+                  {"nav": "orders", "form": form, "filter_form": ExportFilterForm(),
+                   "max_megabytes": bulk.MAX_FILE_BYTES // (1024 * 1024),
+                   "max_rows": bulk.MAX_ROWS},
+                  status=status)
+
+
+def _preview(request, rows, *, message="", status=200):
+    """The checked rows; when all are right, they wait in the session for the confirmation."""
+    has_errors = any(row.error for row in rows)
+    token = ""
+    if has_errors:
+        request.session.pop(SESSION_KEY, None)
+    else:
+        token = secrets.token_urlsafe(16)
+        request.session[SESSION_KEY] = {"token": token, "rows": bulk.rows_to_session(rows)}
+    return render(request, "orders/bulk_preview.html", {
+        "nav": "orders", "rows": rows, "has_errors": has_errors, "token": token,
+        "error_count": sum(1 for row in rows if row.error), "message": message,
+    }, status=status)
+
+
+@orders_area
+@require_http_methods(["GET", "POST"])
+def shipping_import(request):
+    if request.method == "GET":
+        return _upload_page(request, ShippingFileForm())
+    form = ShippingFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, form, status=400)
+    try:
+        rows = bulk.read_shipping_file(form.cleaned_data["file"])
+    except InvalidInput as error:
+        form.add_error("file", str(error.message))
+        return _upload_page(request, form, status=400)
+    rows, _orders = bulk.check_rows(rows)
+    return _preview(request, rows)
+
+
+@orders_area
+@require_POST
+def shipping_apply(request):
+    saved = request.session.get(SESSION_KEY)
+    if not saved or saved.get("token") != request.POST.get("token"):
+        messages.error(request, _("This preview is no longer valid; upload the file again."))
+        return redirect("orders:shipping_import")
+    rows = bulk.rows_from_session(saved["rows"])
+    try:
+        shipped = bulk.apply_shipping(rows, actor=request.user)
+    except bulk.ShippingFileRefused as refused:
+        return _preview(request, refused.rows, message=str(refused.message), status=409)
+    finally:
+        request.session.pop(SESSION_KEY, None)
+    messages.success(request, ngettext("%(count)d order shipped.", "%(count)d orders shipped.",
+                                       shipped) % {"count": shipped})
+    return redirect("orders:shipping_import")

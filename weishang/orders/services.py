@@ -1,0 +1,640 @@
+"""Every change of an order: placing it, its state transitions, and the shop's selling rules.
+
+Prices and totals always come from the database, never from what a browser posted. Placing an
+order inserts it and takes its stock in one transaction: when one item is short,
+InsufficientStock names it and nothing is written. A state changes only along TRANSITIONS,
+with the order row locked, so two people confirming the same payment at once cannot both win.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weishang.catalog.models import Product, Variant
+from weishang.catalog.queries import visible_in_shop
+from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.money import to_money
+from weishang.core.phone import normalize_mobile, validate_mobile
+from weishang.inventory import services as inventory
+from weishang.inventory.models import MovementReason
+from weishang.inventory.queries import with_stock
+
+from . import carriers
+from .models import (
+    TRANSITIONS,
+    Order,
+    OrderChannel,
+    OrderEvent,
+    OrderLine,
+    OrderState,
+    RegionShippingFee,
+    ShopSettings,
+)
+
+ZERO = Decimal("0.00")
+MAX_LINES = 50
+MAX_LINE_QUANTITY = 999
+#: Order numbers carry the date in China, whatever the server's clock zone.
+ORDER_NUMBER_ZONE = ZoneInfo("Asia/Shanghai")
+ORDER_NUMBER_RANDOM_DIGITS = 10
+ORDER_NUMBER_ATTEMPTS = 5
+MIN_EXPIRY_MINUTES = 5
+MAX_EXPIRY_MINUTES = 7 * 24 * 60
+MAX_AUTO_COMPLETE_DAYS = 90
+
+
+class ActorKind:
+    USER = "user"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# ---------------------------------------------------------------------------------------------
+# Shop settings and shipping fees
+
+
+def shop_settings() -> ShopSettings:
+    """The one ShopSettings row, created with the defaults the first time."""
+    settings, _created = ShopSettings.objects.get_or_create(singleton=True)
+    return settings
+
+
+def _clean_money(value, *, field: str, allow_none: bool = False) -> Decimal | None:
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise InvalidInput(_("Enter an amount."), field=field)
+    try:
+        amount = to_money(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter an amount such as 10 or 9.90."), field=field) from None
+    if amount < 0:
+        raise InvalidInput(_("Enter an amount of 0 or more."), field=field)
+    if amount >= Decimal("1000000000"):
+        raise InvalidInput(_("Enter a smaller amount."), field=field)
+    return amount
+
+
+def _clean_whole_number(value, *, field: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidInput(
+            _("Enter a whole number from %(minimum)d to %(maximum)d.")
+            % {"minimum": minimum, "maximum": maximum},
+            field=field,
+        )
+    return value
+
+
+def _clean_image(value, *, field: str):
+    """An uploaded picture (checked by Pillow), or "" to remove the current one."""
+    if not value:
+        return ""
+    try:
+        return forms.ImageField().clean(value)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field=field) from None
+
+
+_SETTINGS_CLEANERS = {
+    "payment_instructions": lambda value: (value or "").strip(),
+    "wechat_pay_code": lambda value: _clean_image(value, field="wechat_pay_code"),
+    "alipay_code": lambda value: _clean_image(value, field="alipay_code"),
+    "unpaid_expiry_minutes": lambda value: _clean_whole_number(
+        value, field="unpaid_expiry_minutes", minimum=MIN_EXPIRY_MINUTES,
+        maximum=MAX_EXPIRY_MINUTES),
+    "auto_complete_days": lambda value: _clean_whole_number(
+        value, field="auto_complete_days", minimum=1, maximum=MAX_AUTO_COMPLETE_DAYS),
+    "shipping_fee": lambda value: _clean_money(value, field="shipping_fee"),
+    "free_shipping_above": lambda value: _clean_money(value, field="free_shipping_above",
+                                                      allow_none=True),
+}
+
+
+@transaction.atomic
+def update_shop_settings(actor, **fields) -> ShopSettings:
+    """Change some of the selling rules (only the fields given). ``actor`` is the person."""
+    unknown = set(fields) - set(_SETTINGS_CLEANERS)
+    if unknown:
+        raise TypeError(f"unknown shop settings: {', '.join(sorted(unknown))}")
+    cleaned = {name: _SETTINGS_CLEANERS[name](value) for name, value in fields.items()}
+    settings = ShopSettings.objects.select_for_update().get(pk=shop_settings().pk)
+    for name, value in cleaned.items():
+        setattr(settings, name, value)
+    settings.save()
+    return settings
+
+
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省",
+                      "市")
+
+
+def short_province(name: str) -> str:
+    """广西壮族自治区 → 广西, 广东省 → 广东, 上海市 → 上海 (how a region fee matches an address)."""
+    name = (name or "").strip()
+    for suffix in _PROVINCE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@transaction.atomic
+def set_region_fees(actor, rows) -> list[RegionShippingFee]:
+    """Replace all regional fees with ``rows``: (province, fee, free_above or None) each."""
+    seen: set[str] = set()
+    fees = []
+    province_limit = _max_length(RegionShippingFee, "province")
+    for province, fee, free_above in rows:
+        province = (province or "").strip()
+        if not province or len(province) > province_limit:
+            raise InvalidInput(_("Enter a province name."), field="province")
+        if short_province(province) in seen:
+            raise InvalidInput(
+                _("%(province)s is listed twice.") % {"province": province}, field="province"
+            )
+        seen.add(short_province(province))
+        fees.append(RegionShippingFee(
+            province=province,
+            shipping_fee=_clean_money(fee, field="shipping_fee"),
+            free_shipping_above=_clean_money(free_above, field="free_shipping_above",
+                                             allow_none=True),
+        ))
+    RegionShippingFee.objects.all().delete()
+    return RegionShippingFee.objects.bulk_create(fees)
+
+
+def shipping_fee_for(goods_total: Decimal, province: str = "",
+                     settings: ShopSettings | None = None) -> Decimal:
+    """The shop's flat fee, free from its threshold; a province with its own fee uses its own
+    fee and threshold instead (no threshold: never free there)."""
+    settings = settings or shop_settings()
+    fee, free_from = settings.shipping_fee, settings.free_shipping_above
+    wanted = short_province(province)
+    if wanted:
+        for region in RegionShippingFee.objects.all():
+            if short_province(region.province) == wanted:
+                fee, free_from = region.shipping_fee, region.free_shipping_above
+                break
+    if free_from is not None and goods_total >= free_from:
+        return ZERO
+    return to_money(fee)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cart, quote and placing an order
+
+
+@dataclass
+class CartLine:
+    variant_public_id: str
+    quantity: int
+
+
+@dataclass
+class Recipient:
+    name: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    street: str
+    note: str = ""
+
+
+@dataclass
+class QuoteLine:
+    variant: Variant | None
+    product_title: str
+    spec_label: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+    available: int
+    #: Why this line cannot be ordered as it is (translated), or "".
+    problem: str = ""
+
+
+@dataclass
+class Quote:
+    """What a cart costs now. Totals cover the lines that can be ordered as they are."""
+
+    lines: list[QuoteLine]
+    goods_total: Decimal
+    shipping_fee: Decimal
+    payable: Decimal
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def can_order(self) -> bool:
+        return bool(self.lines) and not self.problems
+
+
+def _quantity_problem(quantity) -> str:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        return _("Enter the quantity as a whole number.")
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        return _("Enter a quantity from 1 to %(maximum)d.") % {"maximum": MAX_LINE_QUANTITY}
+    return ""
+
+
+def _merged_cart(lines) -> list[CartLine]:
+    """One line per variant, in cart order (a variant added twice has its quantities added)."""
+    merged: dict[str, CartLine] = {}
+    for line in lines:
+        key = str(line.variant_public_id or "")
+        if key in merged and not _quantity_problem(merged[key].quantity) \
+                and not _quantity_problem(line.quantity):
+            merged[key] = CartLine(key, merged[key].quantity + line.quantity)
+        else:
+            merged.setdefault(key, CartLine(key, line.quantity))
+    return list(merged.values())
+
+
+def _sellable_variants(public_ids) -> tuple[dict[str, Variant], set[int]]:
+    """The variants by public id (with product and warehouse ``quantity``), and the ids of
+    those a customer may buy: on sale, product on shelf and visible in the shop."""
+    variants = {
+        variant.public_id: variant
+        for variant in with_stock(Variant.objects.filter(public_id__in=public_ids))
+    }
+    visible_products = visible_in_shop(Product.objects.all()).values("pk")
+    sellable = set(
+        Variant.objects.filter(pk__in=[v.pk for v in variants.values()], is_active=True,
+                               product__in=visible_products).values_list("pk", flat=True)
+    )
+    return variants, sellable
+
+
+def _availability_problem(variant: Variant | None, sellable: set[int]) -> str:
+    if variant is None:
+        return _("This item no longer exists.")
+    if variant.pk not in sellable:
+        return _("“%(item)s” is no longer for sale.") % {"item": inventory.item_name(variant)}
+    return ""
+
+
+def _line_problem(variant: Variant | None, sellable: set[int], quantity) -> str:
+    problem = _availability_problem(variant, sellable) or _quantity_problem(quantity)
+    if problem:
+        return problem
+    available = variant.quantity or 0
+    if quantity > available:
+        if available == 0:
+            return _("“%(item)s” is sold out.") % {"item": inventory.item_name(variant)}
+        return _("“%(item)s”: only %(available)d left.") % {
+            "item": inventory.item_name(variant), "available": available}
+    return ""
+
+
+def quote(lines, *, province: str = "") -> Quote:
+    """Price a cart from the database. Never raises for stock, price or availability problems:
+    each line carries its ``problem`` and the quote lists them all in ``problems``."""
+    cart = _merged_cart(lines)
+    problems = []
+    if not cart:
+        problems.append(_("Your cart is empty."))
+    elif len(cart) > MAX_LINES:
+        problems.append(_("An order can have at most %(maximum)d items.") % {"maximum": MAX_LINES})
+    variants, sellable = _sellable_variants([line.variant_public_id for line in cart])
+    quote_lines = []
+    for line in cart:
+        variant = variants.get(line.variant_public_id)
+        problem = _line_problem(variant, sellable, line.quantity)
+        quantity = 0 if _quantity_problem(line.quantity) else line.quantity
+        unit_price = to_money(variant.retail_price) if variant else ZERO
+        quote_lines.append(QuoteLine(
+            variant=variant,
+            product_title=variant.product.title if variant else "",
+            spec_label=variant.spec_label if variant else "",
+            unit_price=unit_price,
+            quantity=quantity,
+            line_total=to_money(unit_price * quantity),
+            available=(variant.quantity or 0) if variant else 0,
+            problem=problem,
+        ))
+        if problem:
+            problems.append(problem)
+    goods_total = to_money(sum((line.line_total for line in quote_lines if not line.problem),
+                               ZERO))
+    orderable = any(not line.problem for line in quote_lines)
+    shipping = shipping_fee_for(goods_total, province) if orderable else ZERO
+    return Quote(quote_lines, goods_total, shipping, goods_total + shipping, problems)
+
+
+def _required_text(value, *, field: str, limit: int, missing: str) -> str:
+    value = " ".join(str(value or "").split())
+    if not value:
+        raise InvalidInput(missing, field=field)
+    if len(value) > limit:
+        raise InvalidInput(
+            _("At most %(limit)d characters, please.") % {"limit": limit}, field=field
+        )
+    return value
+
+
+def _region_has_districts(province: str, city: str) -> bool:
+    from weishang.core import address  # the divisions data is loaded on first use
+
+    return bool(address.districts(province, city))
+
+
+def _clean_recipient(recipient: Recipient) -> Recipient:
+    def limit(name):
+        return _max_length(Order, name)
+
+    name = _required_text(recipient.name, field="name", limit=limit("recipient_name"),
+                          missing=_("Enter the recipient's name."))
+    phone = normalize_mobile(str(recipient.phone or ""))
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field="phone") from None
+    province = _required_text(recipient.province, field="province", limit=limit("province"),
+                              missing=_("Choose the province."))
+    city = _required_text(recipient.city, field="city", limit=limit("city"),
+                          missing=_("Choose the city."))
+    district = " ".join(str(recipient.district or "").split())
+    if len(district) > limit("district"):
+        raise InvalidInput(_("At most %(limit)d characters, please.")
+                           % {"limit": limit("district")}, field="district")
+    if not district and _region_has_districts(province, city):
+        raise InvalidInput(_("Choose the district."), field="district")
+    street = _required_text(recipient.street, field="street", limit=limit("street"),
+                            missing=_("Enter the street address."))
+    note = " ".join(str(recipient.note or "").split())
+    if len(note) > limit("customer_note"):
+        raise InvalidInput(_("At most %(limit)d characters, please.")
+                           % {"limit": limit("customer_note")}, field="note")
+    return Recipient(name, phone, province, city, district, street, note)
+
+
+def _priced_lines(lines) -> list[OrderLine]:
+    """Unsaved OrderLines with prices from the database; InvalidInput (field "lines") for an
+    empty or too long cart, a bad quantity or an item not for sale. Stock is checked later,
+    under lock, by take_stock."""
+    cart = _merged_cart(lines)
+    if not cart:
+        raise InvalidInput(_("Your cart is empty."), field="lines")
+    if len(cart) > MAX_LINES:
+        raise InvalidInput(_("An order can have at most %(maximum)d items.")
+                           % {"maximum": MAX_LINES}, field="lines")
+    variants, sellable = _sellable_variants([line.variant_public_id for line in cart])
+    order_lines = []
+    for line in cart:
+        variant = variants.get(line.variant_public_id)
+        problem = _availability_problem(variant, sellable) or _quantity_problem(line.quantity)
+        if problem:
+            raise InvalidInput(problem, field="lines")
+        unit_price = to_money(variant.retail_price)
+        order_lines.append(OrderLine(
+            variant=variant,
+            product_title=variant.product.title,
+            spec_label=variant.spec_label,
+            sku_code=variant.sku_code or "",
+            unit_price=unit_price,
+            quantity=line.quantity,
+            line_total=to_money(unit_price * line.quantity),
+        ))
+    return order_lines
+
+
+def new_order_number(now: datetime | None = None) -> str:
+    """20260314 + 10 random digits: the date in China, and nothing to guess or count."""
+    day = timezone.localtime(now or timezone.now(), ORDER_NUMBER_ZONE).strftime("%Y%m%d")
+    random_part = secrets.randbelow(10**ORDER_NUMBER_RANDOM_DIGITS)
+    return f"{day}{random_part:0{ORDER_NUMBER_RANDOM_DIGITS}d}"
+
+
+class _IdempotencyKeyTaken(Exception):
+    """Another request with the same key inserted its order first."""
+
+
+def _insert_order(order: Order, idempotency_key: str | None) -> None:
+    """Save a new order under a fresh number, drawing again on the (rare) clash of numbers."""
+    for attempt in range(ORDER_NUMBER_ATTEMPTS):
+        order.number = new_order_number()
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return
+        except IntegrityError:
+            order.pk = None
+            if idempotency_key and Order.objects.filter(
+                    idempotency_key=idempotency_key).exists():
+                raise _IdempotencyKeyTaken from None
+            if attempt == ORDER_NUMBER_ATTEMPTS - 1:
+                raise
+
+
+@transaction.atomic
+def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, channel) -> Order:
+    settings = shop_settings()
+    goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
+    shipping = shipping_fee_for(goods_total, recipient.province, settings)
+    now = timezone.now()
+    order = Order(
+        shop=shop, channel=channel, placed_by=actor, idempotency_key=idempotency_key,
+        recipient_name=recipient.name, recipient_phone=recipient.phone,
+        province=recipient.province, city=recipient.city, district=recipient.district,
+        street=recipient.street, customer_note=recipient.note,
+        goods_total=goods_total, shipping_fee=shipping, payable=goods_total + shipping,
+        expires_at=now + timedelta(minutes=settings.unpaid_expiry_minutes),
+    )
+    _insert_order(order, idempotency_key)
+    for line in order_lines:
+        line.order = order
+    OrderLine.objects.bulk_create(order_lines)
+    inventory.take_stock([(line.variant, line.quantity) for line in order_lines],
+                         reason=MovementReason.SALE, actor=actor, related=order)
+    OrderEvent.objects.create(order=order, from_state="", to_state=OrderState.PENDING_PAYMENT,
+                              actor=actor, actor_kind=_actor_kind(actor, by_customer=actor is None))
+    return order
+
+
+def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
+                actor=None, channel=OrderChannel.SHOP) -> Order:
+    """Create an order awaiting payment and take its stock, all or nothing.
+
+    ``actor`` is the owner or staff entering an order taken in chat (None: the customer).
+    A repeated ``idempotency_key`` returns the order the first request created, even when
+    both arrive at the same moment. Raises InvalidInput (with ``field``) for bad input and
+    InsufficientStock naming the item that is short.
+    """
+    idempotency_key = (idempotency_key or "").strip() or None
+    if idempotency_key:
+        if len(idempotency_key) > _max_length(Order, "idempotency_key"):
+            raise InvalidInput(_("The checkout key is too long."), field="idempotency_key")
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    if channel not in OrderChannel.values:
+        raise InvalidInput(_("Choose a valid channel."), field="channel")
+    recipient = _clean_recipient(recipient)
+    order_lines = _priced_lines(lines)
+    try:
+        return _create_order(shop=shop, order_lines=order_lines, recipient=recipient,
+                             idempotency_key=idempotency_key, actor=actor, channel=channel)
+    except _IdempotencyKeyTaken:
+        return Order.objects.get(idempotency_key=idempotency_key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+
+def _actor_kind(actor, *, by_customer: bool) -> str:
+    if by_customer:
+        return ActorKind.CUSTOMER
+    return ActorKind.USER if actor is not None else ActorKind.SYSTEM
+
+
+def _clean_note(note, *, field: str = "note") -> str:
+    note = " ".join(str(note or "").split())
+    limit = _max_length(OrderEvent, "note")
+    if len(note) > limit:
+        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
+                           field=field)
+    return note
+
+
+def invalid_transition(current: str, target: str) -> Conflict:
+    return Conflict(
+        _("An order that is “%(current)s” cannot become “%(target)s”.")
+        % {"current": OrderState(current).label, "target": OrderState(target).label},
+        code="invalid_transition",
+    )
+
+
+def _order_lines_for_stock(order: Order) -> list[tuple[Variant, int]]:
+    return [(line.variant, line.quantity)
+            for line in order.lines.select_related("variant__product")]
+
+
+@transaction.atomic
+def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str = "",
+                changes: dict | None = None, now: datetime | None = None) -> Order:
+    """Move the order to ``target`` if TRANSITIONS allow it from its current state, locking
+    the row first so that a concurrent move sees this one's result. Stock goes back when an
+    unpaid order is cancelled, or a refund is made for an order that never shipped."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if target not in TRANSITIONS[locked.state]:
+        raise invalid_transition(locked.state, target)
+    now = now or timezone.now()
+    if target == OrderState.CANCELLED:
+        inventory.return_stock(_order_lines_for_stock(locked), reason=MovementReason.RELEASE,
+                               actor=actor, related=locked)
+    elif target == OrderState.REFUNDED and locked.shipped_at is None:
+        inventory.return_stock(_order_lines_for_stock(locked), reason=MovementReason.RETURN,
+                               actor=actor, related=locked)
+    changes = {**(changes or {}), "state": target, "updated_at": now}
+    if target in (OrderState.CANCELLED, OrderState.REFUNDED):
+        changes["closed_at"] = now
+    # The row is locked, yet the state condition keeps the update honest on any database.
+    updated = Order.objects.filter(pk=locked.pk, state=locked.state).update(**changes)
+    if updated != 1:
+        raise invalid_transition(locked.state, target)
+    OrderEvent.objects.create(order=locked, from_state=locked.state, to_state=target,
+                              actor=actor, actor_kind=actor_kind, note=note)
+    return Order.objects.get(pk=locked.pk)
+
+
+def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
+    """The owner saw the money arrive: the order is paid (``reference`` e.g. the transfer note)."""
+    limit = _max_length(Order, "payment_reference")
+    reference = " ".join(str(reference or "").split())
+    if len(reference) > limit:
+        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
+                           field="reference")
+    now = timezone.now()
+    return _transition(order, OrderState.PAID, actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=False),
+                       note=reference,
+                       changes={"paid_at": now, "payment_reference": reference}, now=now)
+
+
+def ship_order(order: Order, *, actor, carrier: str, tracking_number: str) -> Order:
+    carrier = carriers.clean_carrier(carrier)
+    tracking_number = carriers.clean_tracking_number(carrier, tracking_number)
+    now = timezone.now()
+    return _transition(
+        order, OrderState.SHIPPED, actor=actor, actor_kind=_actor_kind(actor, by_customer=False),
+        note=f"{carriers.carrier_name(carrier)} {tracking_number}",
+        changes={"shipped_at": now, "carrier": carrier, "tracking_number": tracking_number},
+        now=now,
+    )
+
+
+def complete_order(order: Order, *, actor=None, now: datetime | None = None,
+                   note: str = "") -> Order:
+    """The parcel arrived (``actor`` None: completed automatically)."""
+    now = now or timezone.now()
+    return _transition(order, OrderState.COMPLETED, actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=False), note=_clean_note(note),
+                       changes={"completed_at": now}, now=now)
+
+
+def cancel_order(order: Order, *, actor=None, by_customer: bool = False, note: str = "",
+                 now: datetime | None = None) -> Order:
+    """Cancel an unpaid order and put its stock back (``actor`` None and not ``by_customer``:
+    the system, i.e. expiry)."""
+    return _transition(order, OrderState.CANCELLED, actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=by_customer),
+                       note=_clean_note(note), now=now)
+
+
+def request_refund(order: Order, *, actor=None, by_customer: bool = False,
+                   note: str = "") -> Order:
+    return _transition(order, OrderState.REFUND_REQUESTED, actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=by_customer),
+                       note=_clean_note(note))
+
+
+def refund_order(order: Order, *, actor, note: str = "") -> Order:
+    """The money went back in full; the stock too when the order never shipped."""
+    return _transition(order, OrderState.REFUNDED, actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=False), note=_clean_note(note))
+
+
+# ---------------------------------------------------------------------------------------------
+# Periodic jobs (see jobs.py and tasks.py for what runs them)
+
+
+def expire_unpaid_orders(now: datetime | None = None) -> int:
+    """Cancel orders still unpaid after their ``expires_at``; returns how many. Each in its own
+    transaction; one paid in the meantime is left alone."""
+    now = now or timezone.now()
+    due = Order.objects.filter(state=OrderState.PENDING_PAYMENT, expires_at__lte=now)
+    expired = 0
+    for order in due.only("pk").order_by("pk"):
+        try:
+            cancel_order(order, note=_("Not paid in time"), now=now)
+        except Conflict:
+            continue
+        expired += 1
+    return expired
+
+
+def complete_shipped_orders(now: datetime | None = None) -> int:
+    """Complete orders shipped at least ``auto_complete_days`` ago; returns how many."""
+    now = now or timezone.now()
+    shipped_before = now - timedelta(days=shop_settings().auto_complete_days)
+    due = Order.objects.filter(state=OrderState.SHIPPED, shipped_at__lte=shipped_before)
+    completed = 0
+    for order in due.only("pk").order_by("pk"):
+        try:
+            complete_order(order, now=now, note=_("Completed automatically"))
+        except Conflict:
+            continue
+        completed += 1
+    return completed
