@@ -13,6 +13,7 @@ def test_owner_sees_every_section(owner_client):
     page = owner_client.get(reverse("console:home")).content.decode()
     assert reverse("catalog:product_list") in page
     assert reverse("inventory:low_stock") in page
+    assert reverse("orders:list") in page
 
 
 def test_staff_sees_only_the_areas_granted(client, db):
@@ -20,6 +21,7 @@ def test_staff_sees_only_the_areas_granted(client, db):
     page = client.get(reverse("console:home")).content.decode()
     assert reverse("inventory:low_stock") in page
     assert reverse("catalog:product_list") not in page
+    assert reverse("orders:list") not in page
 
 
 def test_console_speaks_simplified_chinese_by_default(owner_client):

@@ -1,6 +1,16 @@
+from django.utils.functional import SimpleLazyObject
+
+from weishang.orders.queries import waiting_counts
+
+
 def console_permissions(request):
-    """Which console sections the current user may open (for the navigation)."""
+    """Which console sections the current user may open (for the navigation), and how many
+    orders wait for action (counted only when a page shows the badge)."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {"perms_catalog": user.can("catalog"), "perms_inventory": user.can("inventory")}
+    context = {"perms_catalog": user.can("catalog"), "perms_inventory": user.can("inventory"),
+               "perms_orders": user.can("orders")}
+    if context["perms_orders"]:
+        context["orders_waiting"] = SimpleLazyObject(waiting_counts)
+    return context
