@@ -89,7 +89,9 @@ def run_demo(home: Path) -> str:
                 pass
             time.sleep(0.2)
 
-        status, _headers, shop = fetch(f"{base}/")
+        status, headers, _page = fetch(f"{base}/")
+        assert status == 302 and headers["Location"].startswith("/s/"), "to the owner's shop"
+        status, _headers, shop = fetch(base + headers["Location"])
         assert status == 200
         assert PRODUCTS[0].title in shop and PRODUCTS[-1].title in shop
 

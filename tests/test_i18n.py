@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import weishang
 from tests.factories import VariantFactory
+from weishang.accounts.services import owner_shop
 
 PACKAGE = Path(weishang.__file__).parent
 CHINESE = ("zh_Hans", "zh_Hant")
@@ -103,7 +104,11 @@ def _pages_without_arguments(resolver=None, namespace=""):
 def _language_pages(client, owner):
     client.force_login(owner)
     product = VariantFactory(product__title="语言测试商品").product
-    urls = [reverse("storefront:product", args=[product.public_id])]
+    code = owner_shop().code
+    # Shop pages take the shop code; the cart and checkout (empty cart: a redirect) are
+    # covered by the storefront tests.
+    urls = [reverse("storefront:shop", args=[code]), reverse("storefront:cart", args=[code]),
+            reverse("storefront:product", args=[code, product.public_id])]
     for name in _pages_without_arguments():
         response = client.get(reverse(name))
         # Whole pages only: htmx fragments and downloads carry no language switch of their own.
@@ -116,7 +121,7 @@ def _language_pages(client, owner):
 @pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
 def test_every_page_switches_language(client, owner, language):
     urls = _language_pages(client, owner)
-    assert reverse("storefront:home") in urls and reverse("console:home") in urls
+    assert reverse("storefront:lookup") in urls and reverse("console:home") in urls
 
     for url in urls:
         page = client.get(url).content.decode()
@@ -133,6 +138,6 @@ def test_every_page_switches_language(client, owner, language):
     ("language", "text"),
     [("en", "Search products"), ("zh-hant", "搜尋商品"), ("zh-hans", "搜索商品")],
 )
-def test_shop_home_speaks_the_chosen_language(client, language, text):
+def test_shop_home_speaks_the_chosen_language(client, owner, language, text):
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
-    assert text in client.get("/").content.decode()
+    assert text in client.get("/", follow=True).content.decode()

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from tests.browser.conftest import assert_fits_the_phone
@@ -24,7 +25,7 @@ def _shirt():
     return product
 
 
-def test_shopper_browses_and_picks_a_variant(new_page, db):
+def test_shopper_browses_and_picks_a_variant(new_page, owner):
     product = _shirt()
     page = new_page()
 
@@ -50,7 +51,7 @@ def test_shopper_browses_and_picks_a_variant(new_page, db):
     assert black.get_attribute("aria-pressed") == "true"
 
 
-def test_search_from_the_home_page(new_page, db):
+def test_search_from_the_home_page(new_page, owner):
     _shirt()
     VariantFactory(product__title="武夷山大红袍")
     page = new_page(language="en-US")
@@ -62,4 +63,34 @@ def test_search_from_the_home_page(new_page, db):
 
     assert page.locator(".tile").count() == 1
     assert "1 product matches" in page.content()
+    assert_fits_the_phone(page)
+
+
+def test_shopper_adds_to_cart_and_checks_out_with_smart_paste(new_page, owner):
+    from playwright.sync_api import expect  # installed with the browser tests' extras
+
+    product = _shirt()
+    page = new_page()
+
+    page.goto(f"/p/{product.public_id}/")
+    page.get_by_role("button", name="黑色", exact=True).click()
+    page.get_by_role("button", name="M", exact=True).click()
+    page.get_by_role("button", name="加一件").click()
+    page.get_by_role("button", name="加入购物车").click()
+    expect(page.locator("#cart-feedback")).to_contain_text("已将")
+    expect(page.locator("#cart-badge")).to_have_text(re.compile(r"2$"))
+    assert_fits_the_phone(page)
+
+    page.locator(".cart-link").click()
+    assert "¥122.00" in page.locator(".totals").inner_text()
+    assert_fits_the_phone(page)
+    page.get_by_role("link", name="去结算").click()
+    page.get_by_label("粘贴整段地址").fill("张三 13812345678 广东省深圳市南山区粤海街道科技园8栋")
+    page.get_by_role("button", name="识别并填写").click()
+    page.wait_for_function("document.querySelector('#id_district').value === '南山区'")
+    assert page.get_by_label("收件人").input_value() == "张三"
+    assert_fits_the_phone(page)
+    page.locator(".place-order").click()
+    page.wait_for_url("**/orders/*/")
+    assert "付款给卖家" in page.content() and "¥122.00" in page.content()
     assert_fits_the_phone(page)

@@ -1,7 +1,25 @@
 import pytest
+from django.urls import reverse
 
+from weishang.accounts import services as accounts
 from weishang.catalog.models import ProductImage
 from weishang.inventory import services as inventory
+
+
+@pytest.fixture
+def shop(owner):
+    """The owner's shop, /s/<code>/."""
+    return accounts.owner_shop()
+
+
+@pytest.fixture
+def shop_url(shop):
+    """shop_url(name, *args): a storefront URL inside the owner's shop."""
+
+    def url(name, *args):
+        return reverse(f"storefront:{name}", args=[shop.code, *args])
+
+    return url
 
 
 @pytest.fixture
@@ -27,5 +45,18 @@ def picture(db):
             thumbnail=f"products/{product.public_id}/thumb-{position}.jpg",
             width=800, height=800, position=position,
         )
+
+    return add
+
+
+@pytest.fixture
+def add_to_cart(client, shop_url):
+    """add_to_cart(variant, quantity=1, **headers): POST from the product page."""
+
+    def add(variant, quantity=1, **headers):
+        return client.post(shop_url("cart_add"), {
+            "variant": variant.public_id, "quantity": quantity,
+            "product": variant.product.public_id,
+        }, HTTP_ACCEPT_LANGUAGE="en", **headers)
 
     return add

@@ -5,13 +5,16 @@ Every function here runs a fixed number of queries, however many products or var
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
+from weishang.accounts.models import Shop
 from weishang.catalog.models import Category, Product, ProductImage, Variant
+from weishang.catalog.queries import visible_in_shop
 from weishang.inventory import queries as inventory_queries
+from weishang.orders.models import Order
 
 
 class StockState:
@@ -28,6 +31,11 @@ def _gallery_prefetch() -> Prefetch:
     return Prefetch(
         "images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="gallery"
     )
+
+
+def open_shop(code: str) -> Shop | None:
+    """The open shop with this code (codes are read aloud in chat: case does not matter)."""
+    return Shop.objects.filter(code=(code or "").strip().lower(), is_open=True).first()
 
 
 def category_tree() -> list[Category]:
@@ -61,8 +69,7 @@ def shelf_products(search: str = "", category: Category | None = None) -> QueryS
     """
     cheapest_first = _active_variants().order_by("retail_price", "id")
     products = (
-        Product.objects.filter(is_on_shelf=True)
-        .filter(Exists(_active_variants()))
+        visible_in_shop(Product.objects.all())
         .annotate(
             lowest_price=Subquery(cheapest_first.values("retail_price")[:1]),
             lowest_market_price=Subquery(cheapest_first.values("market_price")[:1]),
@@ -99,7 +106,7 @@ def shelf_product(public_id: str) -> Product:
         "position", "id"
     )
     product = get_object_or_404(
-        Product.objects.filter(is_on_shelf=True)
+        visible_in_shop(Product.objects.all())
         .select_related("category__parent")
         .prefetch_related(
             _gallery_prefetch(), Prefetch("variants", queryset=variants, to_attr="on_sale")
@@ -156,3 +163,22 @@ def _spec_groups(product: Product) -> list[SpecGroup]:
         for variant in variants:
             variant.choice = {}
     return groups
+
+
+def variant_for_cart(public_id: str) -> Variant | None:
+    """A variant a customer may put in the cart (on sale, its product in the shop), with its
+    ``quantity`` in stock; None otherwise."""
+    variants = inventory_queries.with_stock(Variant.objects.filter(is_active=True)).filter(
+        product__in=visible_in_shop(Product.objects.all())
+    )
+    return variants.filter(public_id=public_id).first()
+
+
+def order_for_customer(access_token: str) -> Order | None:
+    """The order behind a private link, with its lines, timeline and shop (3 queries)."""
+    return (
+        Order.objects.select_related("shop")
+        .prefetch_related("lines", "events")
+        .filter(access_token=access_token)
+        .first()
+    )

@@ -1,40 +1,409 @@
-"""The public shop: home (browse and search) and product pages. No login needed."""
+"""The public shop: browse, cart, checkout, and the customer's own order. No login needed.
 
+Shop pages live under /s/<code>/, the link a seller shares; the shop last entered that way is
+remembered in the session, and the order is placed in it.
+"""
+
+import math
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from weishang.accounts import services as accounts
+from weishang.accounts.models import User
+from weishang.core import address
+from weishang.core.errors import DomainError, InsufficientStock, InvalidInput
+from weishang.core.phone import normalize_mobile
+from weishang.inventory.services import item_name
+from weishang.orders import carriers
+from weishang.orders import queries as order_queries
+from weishang.orders import services as orders
+from weishang.orders.models import OrderState
 
 from . import queries
+from .cart import Cart, CartItem, clean_quantity
+from .forms import CheckoutForm, LookupForm
+from .throttle import lookup_wait_minutes
 
 PRODUCTS_PER_PAGE = 20
 SEARCH_MAX_LENGTH = 60
+SHOP_SESSION_KEY = "shop_code"
+#: idempotency key -> access token of the orders this session placed (a re-sent checkout
+#: finds its order even though the cart is already empty).
+PLACED_SESSION_KEY = "placed_orders"
+PLACED_REMEMBERED = 10
+
+
+def _page(request, template: str, context: dict | None = None, *, status: int = 200):
+    """Renders a customer page with the shop header (shop name, cart count)."""
+    context = {
+        "shop": getattr(request, "shop", None),
+        "cart_count": Cart(request.session).count,
+        **(context or {}),
+    }
+    return render(request, template, context, status=status)
+
+
+def _missing(request, message: str):
+    return _page(request, "storefront/missing.html", {"message": message}, status=404)
+
+
+def shop_page(view):
+    """Resolves /s/<code>/ to an open shop (else a 404 page), remembers it in the session and
+    sets ``request.shop`` and ``request.cart``."""
+
+    @wraps(view)
+    def wrapper(request, code: str, *args, **kwargs):
+        shop = queries.open_shop(code)
+        if shop is None:
+            return _missing(request, _("This shop does not exist or is closed."))
+        if request.session.get(SHOP_SESSION_KEY) != shop.code:
+            request.session[SHOP_SESSION_KEY] = shop.code
+        request.shop = shop
+        request.cart = Cart(request.session)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return _missing(request, _("This page does not exist or is no longer for sale."))
+
+    return wrapper
+
+
+def _entry_shop(request):
+    """The shop this visitor entered through, else the owner's; None before the owner exists."""
+    shop = queries.open_shop(request.session.get(SHOP_SESSION_KEY, ""))
+    if shop is not None:
+        return shop
+    try:
+        return accounts.owner_shop()
+    except User.DoesNotExist:
+        return None
+
+
+def _redirect_to_shop(request, url_name: str, *args):
+    shop = _entry_shop(request)
+    if shop is None:
+        return _page(request, "storefront/not_set_up.html")
+    if not shop.is_open:
+        return _missing(request, _("This shop does not exist or is closed."))
+    url = reverse(url_name, args=[shop.code, *args])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def home(request):
+    return _redirect_to_shop(request, "storefront:shop")
+
+
+def old_product_link(request, public_id: str):
+    """Product links shared before shops had codes keep working."""
+    return _redirect_to_shop(request, "storefront:product", public_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Browsing
+
+
+def _browse(request, categories, selected):
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    categories = queries.category_tree()
-    selected = queries.find_category(categories, request.GET.get("category", ""))
     products = queries.shelf_products(search=search, category=selected)
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     selected_top = None
     if selected is not None:
         selected_top = selected.top if selected.parent_id else selected
-    return render(
-        request,
-        "storefront/home.html",
-        {
-            "search": search,
-            "categories": categories,
-            "selected": selected,
-            "selected_top": selected_top,
-            "page": page,
-        },
-    )
+    return _page(request, "storefront/home.html", {
+        "search": search,
+        "categories": categories,
+        "selected": selected,
+        "selected_top": selected_top,
+        "page": page,
+    })
 
 
+@shop_page
+def shop(request):
+    return _browse(request, queries.category_tree(), None)
+
+
+@shop_page
+def category(request, category_id: str):
+    categories = queries.category_tree()
+    selected = queries.find_category(categories, category_id)
+    if selected is None:
+        raise Http404("no such category in the shop")
+    return _browse(request, categories, selected)
+
+
+@shop_page
 def product(request, public_id: str):
     item = queries.shelf_product(public_id)
     picker = [
         {"id": variant.public_id, "choice": variant.choice, "state": variant.stock_state}
         for variant in item.on_sale
     ]
-    return render(request, "storefront/product.html", {"product": item, "picker": picker})
+    return _page(request, "storefront/product.html", {
+        "product": item, "picker": picker, "max_quantity": orders.MAX_LINE_QUANTITY,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Cart
+
+
+def _add_to_cart(cart: Cart, variant_id: str, raw_quantity):
+    """Checks the item and the stock, then adds; raises a DomainError (cart unchanged)."""
+    if not variant_id:
+        raise InvalidInput(_("Choose a spec first."), field="variant")
+    variant = queries.variant_for_cart(variant_id)
+    if variant is None:
+        raise InvalidInput(_("This item is no longer for sale."), field="variant")
+    quantity = clean_quantity(raw_quantity)
+    in_cart = next((item.quantity for item in cart.items if item.variant_id == variant_id), 0)
+    if variant.quantity <= 0:
+        raise InsufficientStock(_("“%(item)s” is sold out.") % {"item": item_name(variant)})
+    if in_cart + quantity > variant.quantity:
+        raise InsufficientStock(
+            _("“%(item)s”: only %(available)d left (%(in_cart)d already in your cart).")
+            % {"item": item_name(variant), "available": variant.quantity, "in_cart": in_cart}
+        )
+    cart.add(variant.public_id, quantity, variant.retail_price)
+    return variant
+
+
+@require_POST
+@shop_page
+def cart_add(request):
+    """From the product page: htmx gets a fragment (message and new badge), a plain POST is
+    redirected back with the message."""
+    try:
+        variant = _add_to_cart(request.cart, request.POST.get("variant", ""),
+                               request.POST.get("quantity", "1"))
+    except DomainError as error:
+        message, added = str(error.message), False
+    else:
+        message, added = _("Added “%(item)s” to the cart.") % {"item": item_name(variant)}, True
+    if request.htmx:
+        return _page(request, "storefront/_cart_feedback.html",
+                     {"message": message, "added": added})
+    (messages.success if added else messages.error)(request, message)
+    back = request.POST.get("product", "")
+    if back:
+        return redirect("storefront:product", request.shop.code, back)
+    return redirect("storefront:cart", request.shop.code)
+
+
+@require_POST
+@shop_page
+def cart_change(request):
+    variant_id = request.POST.get("variant", "")
+    if request.POST.get("action") == "remove":
+        request.cart.remove(variant_id)
+        messages.success(request, _("Removed from the cart."))
+    else:
+        try:
+            request.cart.set_quantity(variant_id, clean_quantity(request.POST.get("quantity")))
+        except InvalidInput as error:
+            messages.error(request, error.message)
+    return redirect("storefront:cart", request.shop.code)
+
+
+@dataclass
+class CartRow:
+    item: CartItem
+    line: orders.QuoteLine
+
+    @property
+    def price_changed(self) -> bool:
+        return self.line.variant is not None and self.line.unit_price != self.item.added_price
+
+
+def _quoted_cart(cart: Cart, province: str = ""):
+    """The cart priced now: (quote, rows), or (None, []) when it is empty."""
+    items = cart.items
+    if not items:
+        return None, []
+    quote = orders.quote(cart.order_lines(), province=province)
+    # The cart holds one line per variant, so the quote's lines are the cart's, in order.
+    return quote, [CartRow(item, line) for item, line in zip(items, quote.lines, strict=True)]
+
+
+@shop_page
+def cart(request):
+    quote, rows = _quoted_cart(request.cart)
+    return _page(request, "storefront/cart.html", {
+        "quote": quote, "rows": rows, "max_quantity": orders.MAX_LINE_QUANTITY,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkout
+
+
+def _with_parsed_address(data) -> tuple[dict, list[str]]:
+    """The form data with what smart paste read from the ``paste`` box filled in."""
+    parsed = address.parse_address(data.get("paste", ""))
+    filled = data.dict() if hasattr(data, "dict") else dict(data)
+    for name in CheckoutForm.RECIPIENT_FIELDS:
+        value = getattr(parsed, name)
+        if value:
+            filled[name] = value
+    return filled, list(parsed.problems)
+
+
+def _region_options(data) -> dict:
+    """Choices of the province / city / district selects for the values chosen so far (a
+    value not in the list, e.g. read from a pasted address, stays selectable)."""
+    province, city = data.get("province", ""), data.get("city", "")
+    options = {
+        "provinces": address.provinces(),
+        "cities": address.cities(province) if province else [],
+        "districts": address.districts(province, city) if province and city else [],
+    }
+    for name, choices in (("province", "provinces"), ("city", "cities"),
+                          ("district", "districts")):
+        value = data.get(name, "")
+        if value and value not in options[choices]:
+            options[choices] = [value, *options[choices]]
+    return options
+
+
+def _show_domain_error(form: CheckoutForm, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+def _place_order(request, form: CheckoutForm):
+    """The order, or None with the reason added to the form (nothing written then)."""
+    if not request.cart:
+        form.add_error(None, _("Your cart is empty."))
+        return None
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    recipient = orders.Recipient(
+        name=data["name"], phone=data["phone"], province=data["province"], city=data["city"],
+        district=data["district"], street=data["street"], note=data["note"],
+    )
+    try:
+        return orders.place_order(shop=request.shop, lines=request.cart.order_lines(),
+                                  recipient=recipient,
+                                  idempotency_key=data["idempotency_key"])
+    except DomainError as error:
+        _show_domain_error(form, error)
+        return None
+
+
+def _remember_placed(request, key: str, order) -> None:
+    placed = dict(request.session.get(PLACED_SESSION_KEY) or {})
+    placed[key] = order.access_token
+    request.session[PLACED_SESSION_KEY] = dict(list(placed.items())[-PLACED_REMEMBERED:])
+
+
+@shop_page
+def checkout(request):
+    paste_problems = None
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")
+        already_placed = (request.session.get(PLACED_SESSION_KEY) or {}).get(key)
+        if already_placed:
+            return redirect("storefront:order", already_placed)
+        action = request.POST.get("action", "")
+        if action == "parse":
+            filled, paste_problems = _with_parsed_address(request.POST)
+            form = CheckoutForm(initial=filled)
+        elif action == "regions":  # without JavaScript: reload the city and district lists
+            form = CheckoutForm(initial=request.POST.dict())
+        else:
+            form = CheckoutForm(request.POST)
+            order = _place_order(request, form)
+            if order is not None:
+                request.cart.clear()
+                _remember_placed(request, key, order)
+                return redirect("storefront:order", order.access_token)
+    elif not request.cart:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("storefront:cart", request.shop.code)
+    else:
+        form = CheckoutForm()
+    values = form.data if form.is_bound else {name: form[name].value() or ""
+                                              for name in form.fields}
+    quote, rows = _quoted_cart(request.cart, province=values.get("province", ""))
+    return _page(request, "storefront/checkout.html", {
+        "form": form, "quote": quote, "rows": rows, "paste_problems": paste_problems,
+        **_region_options(values),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer's order
+
+
+def _minutes_left(order) -> int:
+    if order.state != OrderState.PENDING_PAYMENT or order.expires_at is None:
+        return 0
+    seconds = (order.expires_at - timezone.now()).total_seconds()
+    return max(0, math.ceil(seconds / 60))
+
+
+def order(request, access_token: str):
+    found = queries.order_for_customer(access_token)
+    if found is None:
+        return _missing(request, _("There is no order behind this link."))
+    request.shop = found.shop
+    pending = found.state == OrderState.PENDING_PAYMENT
+    return _page(request, "storefront/order.html", {
+        "order": found,
+        "events": list(found.events.all()),
+        "pending": pending,
+        "payment": orders.shop_settings() if pending else None,
+        "minutes_left": _minutes_left(found),
+        "carrier": carriers.carrier_name(found.carrier) if found.carrier else "",
+    })
+
+
+@require_POST
+def cancel_order(request, access_token: str):
+    found = queries.order_for_customer(access_token)
+    if found is None:
+        return _missing(request, _("There is no order behind this link."))
+    try:
+        orders.cancel_order(found, by_customer=True)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The order is cancelled."))
+    return redirect("storefront:order", access_token)
+
+
+def lookup(request):
+    status = 200
+    if request.method == "POST":
+        form = LookupForm(request.POST)
+        if form.is_valid():
+            phone = normalize_mobile(form.cleaned_data["phone"])
+            wait = lookup_wait_minutes(request, phone)
+            if wait:
+                form.add_error(None, ngettext(
+                    "Too many tries. Please try again in %(minutes)d minute.",
+                    "Too many tries. Please try again in %(minutes)d minutes.", wait)
+                    % {"minutes": wait})
+                status = 429
+            else:
+                found = order_queries.find_for_customer(phone, form.cleaned_data["number"])
+                if found is not None:
+                    return redirect("storefront:order", found.access_token)
+                form.add_error(None, _(
+                    "No order matches this mobile number and order number. Check both and "
+                    "try again."))
+    else:
+        form = LookupForm()
+    return _page(request, "storefront/lookup.html", {"form": form}, status=status)

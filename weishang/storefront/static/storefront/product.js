@@ -1,6 +1,21 @@
-// Product page: the swipeable gallery's counter and the variant picker. No library.
+// Product page: the swipeable gallery's counter, the quantity stepper and the variant picker.
+// No library.
 (() => {
   "use strict";
+
+  // Quantity steppers (the product page and the cart page).
+  for (const stepper of document.querySelectorAll("[data-stepper]")) {
+    const input = stepper.querySelector("input");
+    for (const button of stepper.querySelectorAll("[data-step]")) {
+      button.addEventListener("click", () => {
+        const min = Number(input.min || 1);
+        const max = Number(input.max || 999);
+        const value = (parseInt(input.value, 10) || min) + Number(button.dataset.step);
+        input.value = String(Math.min(max, Math.max(min, value)));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    }
+  }
 
   const gallery = document.querySelector("[data-gallery]");
   if (gallery) {
@@ -14,6 +29,7 @@
   }
 
   const picker = document.querySelector("[data-picker]");
+  const chosenInput = document.querySelector("[data-chosen-variant]");
   const data = document.getElementById("variant-picker");
   if (!picker || !data) return;
   const variants = JSON.parse(data.textContent);
@@ -46,6 +62,12 @@
     }
     for (const info of picker.querySelectorAll(".variant-info")) {
       info.hidden = info.dataset.variant !== shown;
+    }
+    if (chosenInput) {
+      // Only a complete choice of a variant on sale is posted; otherwise the server asks for one.
+      const chosen = shown && shown !== "none";
+      chosenInput.value = chosen ? shown : "";
+      chosenInput.disabled = !chosen;
     }
   };
 

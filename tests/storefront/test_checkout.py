@@ -1,0 +1,208 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import VariantFactory
+from weishang.inventory.models import StockLevel, StockMovement
+from weishang.orders.models import Order, OrderEvent, OrderState
+
+ADDRESS = {
+    "name": "张三", "phone": "13812345678", "province": "广东省", "city": "深圳市",
+    "district": "南山区", "street": "粤海街道科技园南区8栋", "note": "下午送",
+}
+
+
+@pytest.fixture
+def tea(stock):
+    variant = VariantFactory(product__title="乌龙茶", spec_label="250g",
+                             retail_price=Decimal("88.00"))
+    stock(variant, 10)
+    return variant
+
+
+@pytest.fixture
+def checkout(client, shop_url):
+    """checkout(**fields): POST the checkout form (a fresh key unless one is given)."""
+
+    def post(key="key-1", **fields):
+        data = {**ADDRESS, "idempotency_key": key, "action": "place", **fields}
+        return client.post(shop_url("checkout"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    return post
+
+
+def stock_of(variant):
+    return StockLevel.objects.get(variant=variant).quantity
+
+
+@pytest.mark.django_db
+def test_the_checkout_page_shows_the_cart_the_form_and_a_key(client, tea, add_to_cart, shop_url):
+    add_to_cart(tea, 2)
+    page = client.get(shop_url("checkout"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "乌龙茶" in page and "¥176.00" in page
+    assert 'name="idempotency_key"' in page
+    assert '<option value="广东省">广东省</option>' in page
+    assert 'data-parse-url="/api/v1/addresses/parse"' in page
+
+
+@pytest.mark.django_db
+def test_an_empty_cart_goes_back_to_the_cart(client, shop_url):
+    response = client.get(shop_url("checkout"))
+    assert response["Location"] == shop_url("cart")
+
+
+@pytest.mark.django_db
+def test_happy_path_places_one_order_in_the_shop_and_empties_the_cart(
+        client, tea, add_to_cart, checkout, shop):
+    add_to_cart(tea, 2)
+
+    response = checkout()
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{order.access_token}/"
+    assert order.shop == shop and order.state == OrderState.PENDING_PAYMENT
+    assert (order.recipient_name, order.recipient_phone, order.district) == (
+        "张三", "13812345678", "南山区")
+    assert order.goods_total == Decimal("176.00")
+    assert [(line.product_title, line.quantity) for line in order.lines.all()] == [("乌龙茶", 2)]
+    assert stock_of(tea) == 8
+    assert client.session["cart"] == []
+
+
+@pytest.mark.django_db
+def test_a_double_submit_makes_one_order(client, tea, add_to_cart, checkout):
+    add_to_cart(tea, 1)
+
+    first, second = checkout(key="same"), checkout(key="same")
+
+    assert Order.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert stock_of(tea) == 9
+
+
+@pytest.mark.django_db
+def test_tampered_price_fields_are_ignored(client, tea, add_to_cart, checkout):
+    add_to_cart(tea, 1)
+    checkout(price="0.01", unit_price="0.01", goods_total="0.01", payable="0.01")
+    assert Order.objects.get().payable >= Decimal("88.00")
+
+
+def _nothing_written(tea):
+    assert not Order.objects.exists() and not OrderEvent.objects.exists()
+    assert stock_of(tea) == 10
+    assert StockMovement.objects.count() == 1  # the initial stock only
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"phone": "12345"}, "mainland China mobile number"),
+    ({"name": ""}, "This field is required."),
+    ({"street": ""}, "This field is required."),
+    ({"city": "不存在市"}, "Choose the city from the list."),
+    ({"province": "火星"}, "Choose the province from the list."),
+])
+def test_bad_recipient_input_writes_nothing(client, tea, add_to_cart, checkout, fields, message):
+    add_to_cart(tea, 1)
+
+    response = checkout(**fields)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'class="errorlist' in response.content.decode()
+    _nothing_written(tea)
+    assert len(client.session["cart"]) == 1, "the cart is kept for another try"
+
+
+@pytest.mark.django_db
+def test_an_empty_cart_cannot_be_ordered(client, tea, checkout):
+    response = checkout()
+    assert "Your cart is empty." in response.content.decode()
+    _nothing_written(tea)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quantity", [0, -1, 100000])
+def test_a_tampered_cart_quantity_is_refused(client, tea, checkout, quantity):
+    session = client.session
+    session["cart"] = [[tea.public_id, quantity, "88.00"]]
+    session.save()
+
+    response = checkout()
+
+    assert response.status_code == 200
+    assert "quantity" in response.content.decode()
+    _nothing_written(tea)
+
+
+@pytest.mark.django_db
+def test_an_item_taken_off_shelf_since_is_named(client, tea, add_to_cart, checkout):
+    add_to_cart(tea, 1)
+    tea.product.is_on_shelf = False
+    tea.product.save()
+
+    response = checkout()
+
+    assert "“乌龙茶 250g” is no longer for sale." in response.content.decode()
+    _nothing_written(tea)
+
+
+@pytest.mark.django_db
+def test_sold_out_since_added_names_the_item(client, tea, add_to_cart, checkout):
+    from weishang.inventory import services as inventory
+
+    add_to_cart(tea, 3)
+    inventory.adjust_stock(variant=tea, delta=-8, reason="damage")
+
+    response = checkout()
+
+    assert "乌龙茶 250g" in response.content.decode()
+    assert not Order.objects.exists() and stock_of(tea) == 2
+
+
+@pytest.mark.django_db
+def test_smart_paste_without_javascript_fills_the_fields(client, tea, add_to_cart, shop_url):
+    add_to_cart(tea, 1)
+
+    response = client.post(shop_url("checkout"), {
+        "paste": "李四 15900001111 上海市浦东新区张江路88弄3号", "action": "parse",
+        "idempotency_key": "k",
+    }, HTTP_ACCEPT_LANGUAGE="en")
+
+    page = response.content.decode()
+    assert 'value="李四"' in page and 'value="15900001111"' in page
+    assert '<option value="上海市" selected>' in page
+    assert '<option value="浦东新区" selected>' in page
+    assert not Order.objects.exists()
+
+
+@pytest.mark.django_db
+def test_smart_paste_reports_what_it_could_not_read(client, tea, add_to_cart, shop_url):
+    add_to_cart(tea, 1)
+    response = client.post(shop_url("checkout"), {"paste": "王五 广东省深圳市南山区科技园",
+                                                    "action": "parse"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert 'value="王五"' in page
+    assert page.count("<li>", page.index("data-parse-result")) >= 1
+
+
+@pytest.mark.django_db
+def test_checkout_page_queries_do_not_grow_with_lines(client, add_to_cart, shop_url, stock):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(shop_url("checkout"))
+        return len(queries)
+
+    variants = VariantFactory.create_batch(10)
+    for variant in variants:
+        stock(variant, 5)
+    add_to_cart(variants[0])
+    client.get(shop_url("checkout"))  # the first quote creates the shop settings
+    few = count_queries()
+    for variant in variants[1:]:
+        add_to_cart(variant)
+    assert count_queries() == few <= 5
