@@ -24,6 +24,7 @@ from django.db.models import F
 from django.test import Client
 from shop import build_shop  # sets Django up on a throw-away data folder
 
+from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product, Variant
 from weishang.inventory import services as stock
 from weishang.inventory.models import StockLevel
@@ -79,7 +80,7 @@ def main():
     report("API product list (anonymous), 20 per page",
            timed(lambda: Client().get("/api/v1/products/"), args.repeat), baseline)
     report("storefront home, 20 per page",
-           timed(lambda: Client().get("/"), args.repeat), baseline)
+           timed(lambda: Client().get(f"/s/{owner_shop().code}/"), args.repeat), baseline)
 
 
 if __name__ == "__main__":
