@@ -2,22 +2,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from tests.api_clients import english_client
 from tests.catalog.conftest import COLOUR_SIZE, new_product, picture_bytes, upload
 from tests.factories import CategoryFactory
 from weishang.catalog import services
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 
 pytestmark = pytest.mark.django_db
-
-
-def english_client(user=None) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The orders API: public checkout and lookup, the owner's list, detail, moves and bulk shipping."""
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.api_clients import english_client
 from tests.factories import UserFactory
 from tests.orders.test_bulk import SF_NUMBER, xlsx
 from weishang.inventory.models import StockLevel
@@ -15,14 +15,6 @@ ORDERS = "/api/v1/orders/"
 CHECKOUT = "/api/v1/checkout/"
 LOOKUP = "/api/v1/orders/lookup/"
 SHIPPING_IMPORT = "/api/v1/orders/shipping-import/"
-
-
-def english_client(user=None) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
