@@ -46,3 +46,12 @@ def test_home_counts_what_needs_attention(owner_client, django_assert_max_num_qu
     assert 'data-stat="off-shelf">1<' in page
     assert 'data-stat="low-stock">2<' in page  # the low one and the sold-out one
     assert 'data-stat="sold-out">1<' in page
+
+
+def test_home_shows_the_shop_link_to_share(client, db):
+    from weishang.accounts import services as accounts
+
+    owner = accounts.create_owner(username="boss", phone="13800000009", password="Weishang-2026!")
+    client.force_login(owner)
+    page = client.get(reverse("console:home")).content.decode()
+    assert f'value="http://testserver/s/{owner.shop.code}/"' in page

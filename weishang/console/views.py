@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from weishang.accounts.models import Shop
 from weishang.catalog.models import Product
 from weishang.inventory.queries import StockFilter, stock_list
 
@@ -21,7 +22,8 @@ def _stock_counts() -> dict:
 @login_required
 def home(request):
     """The owner's (or staff member's) start page: what needs attention today."""
-    context = {"nav": "home"}
+    owner_shop = Shop.objects.filter(seller__role="owner", is_open=True).first()
+    context = {"nav": "home", "shop": owner_shop}
     if request.user.can("catalog"):
         context["products"] = _catalog_counts()
     if request.user.can("inventory"):
