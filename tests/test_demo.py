@@ -1,4 +1,5 @@
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.inventory import services as inventory
 from weishang.inventory.models import StockLevel, StockMovement
+from weishang.orders import services as orders
+from weishang.orders.models import Order, OrderChannel, OrderEvent, OrderState, RegionShippingFee
 
 
 @pytest.fixture(autouse=True)
@@ -66,15 +69,16 @@ def test_login_is_saved_in_the_data_folder(login, settings):
     assert saved.stat().st_mode & 0o077 == 0, "only the owner of the files may read it"
 
 
+DEMO_MODELS = (User, Category, Product, Variant, StockMovement, Order, OrderEvent)
+
+
 def test_a_second_run_changes_nothing_and_returns_the_same_login(login):
-    counts = [model.objects.count() for model in (User, Category, Product, Variant, StockMovement)]
+    counts = [model.objects.count() for model in DEMO_MODELS]
 
     again = demo.ensure_demo_shop()
 
     assert again == login
-    assert counts == [
-        model.objects.count() for model in (User, Category, Product, Variant, StockMovement)
-    ]
+    assert counts == [model.objects.count() for model in DEMO_MODELS]
 
 
 def test_without_the_saved_file_the_password_is_unknown(login, settings):
@@ -98,3 +102,37 @@ def test_every_demo_page_renders(login, client):
         assert product.title in home
         response = client.get(reverse("storefront:product", args=[code, product.public_id]))
         assert response.status_code == 200
+
+
+def test_demo_shop_has_selling_rules(login):
+    rules = orders.shop_settings()
+    assert "订单号" in rules.payment_instructions
+    assert (rules.shipping_fee, rules.free_shipping_above) == (Decimal("10.00"),
+                                                               Decimal("99.00"))
+    xinjiang = RegionShippingFee.objects.get()
+    assert (xinjiang.province, xinjiang.shipping_fee) == ("新疆维吾尔自治区", Decimal("20.00"))
+
+
+def test_demo_orders_fill_the_order_desk(login, client):
+    placed = list(Order.objects.prefetch_related("lines", "events"))
+    assert len(placed) == len(demo.ORDERS)
+    assert {order.state for order in placed} == {
+        OrderState.PENDING_PAYMENT, OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED,
+        OrderState.CANCELLED,
+    }
+    assert {order.channel for order in placed} == set(OrderChannel.values)
+    for order in placed:
+        assert order.lines.all(), order.number
+        assert order.shipping_fee == orders.shipping_fee_for(order.goods_total, order.province)
+        assert order.events.all()[0].to_state == OrderState.PENDING_PAYMENT
+    shipped = Order.objects.get(state=OrderState.SHIPPED)
+    assert (shipped.carrier, shipped.tracking_number) == ("SF", "SF1402968357201")
+    assert Order.objects.get(province="新疆维吾尔自治区").shipping_fee == Decimal("20.00")
+    # Stock of the cancelled order went back; the ledger explains every level.
+    assert inventory.verify_ledger() == []
+
+    client.post(reverse("accounts:login"), {"username": login.phone, "password": login.password})
+    desk = client.get(reverse("orders:list")).content.decode()
+    assert all(order.number in desk for order in placed)
+    for order in placed:
+        assert client.get(reverse("orders:detail", args=[order.number])).status_code == 200

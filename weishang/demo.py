@@ -1,7 +1,8 @@
 """The demo shop that ``weishang demo`` loads into an empty database.
 
-Everything is created through the services of accounts, catalog and inventory, exactly as an
-owner would from the console, so the demo also shows that those paths work together.
+Everything is created through the services of accounts, catalog, inventory and orders, exactly
+as an owner (or a customer) would from the pages, so the demo also shows that those paths work
+together.
 """
 
 import io
@@ -20,8 +21,12 @@ from PIL import Image, ImageDraw, ImageOps
 from weishang.accounts import services as accounts
 from weishang.accounts.models import Role, User
 from weishang.catalog import services as catalog
+from weishang.catalog.models import Variant
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
+from weishang.inventory.queries import with_stock
+from weishang.orders import services as orders
+from weishang.orders.models import OrderChannel, OrderState
 
 OWNER_USERNAME = "owner"
 OWNER_PHONE = "13800000000"
@@ -185,6 +190,58 @@ PRODUCTS = (
 )
 
 
+PAYMENT_INSTRUCTIONS = (
+    "请用微信或支付宝转账，付款时备注订单号。\n"
+    "付款后把截图发给我，确认收款后当天安排发货。"
+)
+# A day to pay: customers of a 微商 often pay in the evening, after chatting.
+UNPAID_EXPIRY_MINUTES = 24 * 60
+SHIPPING_FEE = Decimal("10.00")
+FREE_SHIPPING_FROM = Decimal("99.00")
+REGION_FEES = (("新疆维吾尔自治区", Decimal("20.00"), None),)
+
+
+@dataclass(frozen=True)
+class DemoOrder:
+    recipient: orders.Recipient
+    #: (product title, quantity): the first variant of the product with that much stock.
+    items: tuple[tuple[str, int], ...]
+    #: The state the order is moved to after it is placed (through the allowed steps).
+    state: str
+    channel: str = OrderChannel.SHOP
+    carrier: str = ""
+    tracking_number: str = ""
+
+
+TEE, SWEATSHIRT, MASK, LIPSTICK, OOLONG, NOUGAT, BEEF_JERKY, NUTS, BIB = (
+    PRODUCTS[index].title for index in (0, 1, 4, 6, 7, 9, 10, 11, 12)
+)
+
+ORDERS = (
+    DemoOrder(orders.Recipient("王芳", "13912345678", "广东省", "深圳市", "南山区",
+                               "粤海街道科技园南区8栋1203", "工作日白天家里没人，请放快递柜"),
+              items=((TEE, 2), (NOUGAT, 1)), state=OrderState.PENDING_PAYMENT),
+    DemoOrder(orders.Recipient("陈静", "13698765432", "浙江省", "杭州市", "西湖区",
+                               "文三路90号东部软件园3号楼"),
+              items=((MASK, 1), (LIPSTICK, 1)), state=OrderState.PAID),
+    DemoOrder(orders.Recipient("刘洋", "18611112222", "北京市", "北京市", "朝阳区",
+                               "望京街道阜通东大街6号院2号楼"),
+              items=((OOLONG, 1),), state=OrderState.SHIPPED,
+              carrier="SF", tracking_number="SF1402968357201"),
+    DemoOrder(orders.Recipient("赵敏", "15087654321", "四川省", "成都市", "武侯区",
+                               "天府大道北段1700号环球中心E1区"),
+              items=((BEEF_JERKY, 3), (NUTS, 1)), state=OrderState.COMPLETED,
+              channel=OrderChannel.CHAT, carrier="ZTO", tracking_number="75312345678901"),
+    DemoOrder(orders.Recipient("孙丽", "13755556666", "江苏省", "南京市", "鼓楼区",
+                               "中山北路30号城市名人酒店对面小区5栋"),
+              items=((BIB, 2),), state=OrderState.CANCELLED),
+    DemoOrder(orders.Recipient("阿依古丽", "18999001234", "新疆维吾尔自治区", "乌鲁木齐市",
+                               "天山区", "解放北路88号", "麻烦发顺丰，谢谢"),
+              items=((SWEATSHIRT, 1),), state=OrderState.PENDING_PAYMENT,
+              channel=OrderChannel.CHAT),
+)
+
+
 def login_file():
     return settings.DATA_DIR / LOGIN_FILE_NAME
 
@@ -203,6 +260,8 @@ def ensure_demo_shop() -> Login:
             username=OWNER_USERNAME, phone=OWNER_PHONE, password=password, display_name="演示店主"
         )
         _load_catalog(owner)
+        _set_selling_rules(owner)
+        _place_orders(owner)
     login = Login(username=owner.username, phone=owner.phone, password=password)
     _save_login(login)
     return login
@@ -265,6 +324,53 @@ def _load_catalog(owner: User) -> None:
         catalog.set_on_shelf(product, True)
         for variant in product.variants.filter(is_active=True).order_by("position"):
             _stock(variant, rng, owner)
+
+
+def _set_selling_rules(owner: User) -> None:
+    orders.update_shop_settings(
+        owner, payment_instructions=PAYMENT_INSTRUCTIONS, shipping_fee=SHIPPING_FEE,
+        free_shipping_above=FREE_SHIPPING_FROM, unpaid_expiry_minutes=UNPAID_EXPIRY_MINUTES,
+    )
+    orders.set_region_fees(owner, REGION_FEES)
+
+
+def _place_orders(owner: User) -> None:
+    shop = accounts.owner_shop()
+    for demo_order in ORDERS:
+        order = orders.place_order(
+            shop=shop,
+            lines=[orders.CartLine(_variant_in_stock(title, quantity).public_id, quantity)
+                   for title, quantity in demo_order.items],
+            recipient=demo_order.recipient,
+            # The owner enters an order taken in chat; the customer places one in the shop.
+            actor=owner if demo_order.channel == OrderChannel.CHAT else None,
+            channel=demo_order.channel,
+        )
+        _move_on(order, demo_order, owner)
+
+
+def _move_on(order, demo_order: DemoOrder, owner: User) -> None:
+    """Take the order through the steps an owner would to reach ``demo_order.state``."""
+    if demo_order.state == OrderState.CANCELLED:
+        orders.cancel_order(order, actor=None, by_customer=True, note="拍错了，重新下单")
+        return
+    if demo_order.state == OrderState.PENDING_PAYMENT:
+        return
+    order = orders.confirm_payment(order, actor=owner, reference="微信转账")
+    if demo_order.state == OrderState.PAID:
+        return
+    order = orders.ship_order(order, actor=owner, carrier=demo_order.carrier,
+                              tracking_number=demo_order.tracking_number)
+    if demo_order.state == OrderState.COMPLETED:
+        orders.complete_order(order, actor=owner)
+
+
+def _variant_in_stock(title: str, quantity: int) -> Variant:
+    variants = Variant.objects.filter(product__title=title, is_active=True)
+    variant = with_stock(variants).filter(quantity__gte=quantity).order_by("position").first()
+    if variant is None:  # the stock is drawn from a seeded generator: only an edit gets here
+        raise LookupError(f"no variant of {title} has {quantity} in stock")
+    return variant
 
 
 def _variant_data(item: DemoProduct) -> list:
