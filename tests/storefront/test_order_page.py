@@ -66,6 +66,26 @@ def test_shipped_order_shows_carrier_tracking_and_timeline(client, placed, owner
     assert "SF1234567890123" in page and "顺丰" in page
     timeline = page[page.index('class="timeline"'):]
     assert [state in timeline for state in ("Awaiting payment", "Paid", "Shipped")] == [True] * 3
+    assert "Parcel" in page
+
+
+@pytest.mark.django_db
+def test_the_sellers_payment_reference_stays_in_the_console(client, placed, owner):
+    order = orders.confirm_payment(placed, actor=owner, reference="微信转账 尾号 8848")
+
+    assert "尾号 8848" not in order_page(client, order)
+
+
+@pytest.mark.django_db
+def test_a_municipality_is_named_once(client, shop, stock):
+    variant = VariantFactory()
+    stock(variant, 1)
+    order = orders.place_order(
+        shop=shop, lines=[orders.CartLine(variant.public_id, 1)],
+        recipient=orders.Recipient("李四", "15900001111", "上海市", "上海市", "浦东新区",
+                                   "张江路88弄3号"),
+    )
+    assert "上海市 浦东新区 张江路88弄3号" in order_page(client, order)
 
 
 @pytest.mark.django_db
