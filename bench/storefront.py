@@ -11,6 +11,7 @@ Target: the product page serves at least 50% of the bare view's requests per sec
 """
 
 import argparse
+import http.cookiejar
 import os
 import re
 import shutil
@@ -51,20 +52,26 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def page_urls(base: str) -> dict[str, str]:
-    """The shop home (wherever / leads) and the first product page linked from it."""
-    with urllib.request.urlopen(base + "/", timeout=10) as response:
+def visit_shop(base: str) -> tuple[dict[str, str], str]:
+    """A customer's first visit: the page URLs (the shop home, wherever / leads, and the first
+    product page linked from it) and the cookies the shop gave (session, CSRF), which a
+    customer's browser sends with every later page."""
+    cookies = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    with browser.open(base + "/", timeout=10) as response:
         home, html = response.geturl(), response.read().decode()
     match = re.search(r'href="([^"]*/p/[0-9a-f]{32}/)"', html)
     if not match:
         raise SystemExit("no product link on the shop home")
-    return {"bare Django view": base + "/bench/hello", "shop home": home,
+    urls = {"bare Django view": base + "/bench/hello", "shop home": home,
             "product page": urllib.request.urljoin(home, match.group(1))}
+    return urls, "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies)
 
 
-def run_wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+def run_wrk(url: str, seconds: int, connections: int, cookie: str) -> dict[str, float]:
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+         "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, check=True).stdout
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     for percentile in ("50", "99"):
@@ -89,10 +96,11 @@ def main():
     port = free_port()
     server = start_gunicorn(port, args.workers)
     try:
-        urls = page_urls(f"http://127.0.0.1:{port}")
+        urls, cookie = visit_shop(f"http://127.0.0.1:{port}")
         print(f"{args.products} products, gunicorn with {args.workers} workers, wrk "
-              f"{args.connections} connections × {args.seconds} s per page\n")
-        results = {name: run_wrk(url, args.seconds, args.connections)
+              f"{args.connections} connections × {args.seconds} s per page, "
+              f"as a returning customer (cookies: {cookie or 'none'})\n")
+        results = {name: run_wrk(url, args.seconds, args.connections, cookie)
                    for name, url in urls.items()}
     finally:
         server.terminate()

@@ -26,6 +26,7 @@ from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.money import CENT, MAX_DIGITS, to_money
+from weishang.core.versions import shop_pages_changed
 
 MAX_SPECS = 3
 MAX_SPEC_VALUES = 20
@@ -121,6 +122,7 @@ def _save_category(category: Category, *, name, parent, position, is_active) -> 
     clash = _("There is already a category named “%(name)s” here.") % {"name": name}
     with _unique_clash_as_conflict(clash), transaction.atomic():
         category.save()
+        shop_pages_changed()
     return category
 
 
@@ -148,6 +150,7 @@ def delete_category(category: Category) -> None:
         raise Conflict(_("This category still has products; move them to another category first."),
                        code="category_has_products")
     category.delete()
+    shop_pages_changed()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,6 +519,7 @@ def update_product(product: Product, *, title: str, selling_points: str = "",
         product.specs = specs
         product.save()
         _sync_variants(product, specs, variants)
+        shop_pages_changed()
     return product
 
 
@@ -534,6 +538,7 @@ def update_variant(variant: Variant, *, retail_price, market_price=None, cost_pr
         for name, value in fields.items():
             setattr(variant, name, value)
         variant.save()
+        shop_pages_changed()
     return variant
 
 
@@ -547,6 +552,7 @@ def set_on_shelf(product: Product, on_shelf: bool) -> Product:
     if product.is_on_shelf != on_shelf:
         product.is_on_shelf = on_shelf
         product.save(update_fields=["is_on_shelf", "updated_at"])
+        shop_pages_changed()
     return product
 
 
@@ -644,6 +650,7 @@ def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
             image.width, image.height = original.width, original.height
             image.save()
             added.append(image)
+        shop_pages_changed()
     return added
 
 
@@ -657,6 +664,7 @@ def remove_image(image: ProductImage) -> None:
     image = ProductImage.objects.select_for_update().get(pk=image.pk)
     image.delete()
     _delete_files_after_commit(image.image, image.thumbnail)
+    shop_pages_changed()
 
 
 @transaction.atomic
@@ -672,6 +680,7 @@ def reorder_images(product: Product, public_ids: Sequence[str]) -> None:
         if image.position != position:
             image.position = position
             image.save(update_fields=["position"])
+    shop_pages_changed()
 
 
 @transaction.atomic

@@ -34,3 +34,15 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+
+
+class ShopPagesVersion(models.Model):
+    """One row whose ``value`` goes up after every committed change a public shop page shows
+    (catalog, images, categories, prices, stock). Cached shop pages are keyed by it, and reading
+    it from the database lets every process and server see a change at once (see
+    ``weishang.core.versions`` and ``weishang.storefront.cache``)."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"shop pages version {self.value}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from weishang.catalog.models import Variant
 from weishang.core.errors import InsufficientStock, InvalidInput
+from weishang.core.versions import shop_pages_changed
 
 from .models import LocationKind, MovementReason, StockLevel, StockLocation, StockMovement
 
@@ -160,6 +161,7 @@ def _apply(level: StockLevel, delta: int, *, reason, actor, note, related) -> St
     if related is not None:
         movement.related = related
     movement.save()
+    shop_pages_changed()
     return movement
 
 
@@ -251,6 +253,7 @@ def set_low_stock_threshold(variant: Variant, threshold: int,
     threshold = _clean_quantity(threshold, minimum=0, field="threshold")
     level = ensure_level(variant, location)
     StockLevel.objects.filter(pk=level.pk).update(low_stock_threshold=threshold)
+    shop_pages_changed()
     level.low_stock_threshold = threshold
     return level
 

@@ -29,6 +29,7 @@ from weishang.orders import queries as order_queries
 from weishang.orders import services as orders
 from weishang.orders.models import OrderState
 
+from . import cache as page_cache
 from . import queries
 from .cart import Cart, CartItem, clean_quantity
 from .forms import CheckoutForm, LookupForm
@@ -51,6 +52,16 @@ def _page(request, template: str, context: dict | None = None, *, status: int = 
         **(context or {}),
     }
     return render(request, template, context, status=status)
+
+
+def _cached_page(request, template: str, build_context):
+    """A page the same for every visitor (see cache.py); ``build_context()`` runs only when
+    the page is not in the cache."""
+    return page_cache.cached_page(
+        request,
+        lambda marks: _page(request, template, {**build_context(), **marks}),
+        cart_count=Cart(request.session).count,
+    )
 
 
 def _missing(request, message: str):
@@ -120,22 +131,22 @@ def _browse(request, categories, selected):
     selected_top = None
     if selected is not None:
         selected_top = selected.top if selected.parent_id else selected
-    return _page(request, "storefront/home.html", {
+    return {
         "search": search,
         "categories": categories,
         "selected": selected,
         "selected_top": selected_top,
         "page": page,
-    })
+    }
 
 
 @shop_page
 def shop(request):
-    return _browse(request, queries.category_tree(), None)
+    return _cached_page(request, "storefront/home.html",
+                        lambda: _browse(request, queries.category_tree(), None))
 
 
-@shop_page
-def category(request, category_id: str):
+def _category_context(request, category_id: str) -> dict:
     categories = queries.category_tree()
     selected = queries.find_category(categories, category_id)
     if selected is None:
@@ -144,15 +155,24 @@ def category(request, category_id: str):
 
 
 @shop_page
-def product(request, public_id: str):
+def category(request, category_id: str):
+    return _cached_page(request, "storefront/home.html",
+                        lambda: _category_context(request, category_id))
+
+
+def _product_context(public_id: str) -> dict:
     item = queries.shelf_product(public_id)
     picker = [
         {"id": variant.public_id, "choice": variant.choice, "state": variant.stock_state}
         for variant in item.on_sale
     ]
-    return _page(request, "storefront/product.html", {
-        "product": item, "picker": picker, "max_quantity": orders.MAX_LINE_QUANTITY,
-    })
+    return {"product": item, "picker": picker, "max_quantity": orders.MAX_LINE_QUANTITY}
+
+
+@shop_page
+def product(request, public_id: str):
+    return _cached_page(request, "storefront/product.html",
+                        lambda: _product_context(public_id))
 
 
 # ---------------------------------------------------------------------------------------------

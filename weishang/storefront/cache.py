@@ -1,0 +1,72 @@
+"""Rendered shop pages (shop home, category lists, product pages), cached until something they
+show changes.
+
+Why a version row in the database: with the default local-memory cache every gunicorn worker
+(and every server) keeps its own copies, so a version kept in one process's cache cannot tell
+another process that the catalog changed. The ``core.ShopPagesVersion`` row is read in the same
+query that finds the shop (``queries.open_shop``), so checking it costs no extra query, and
+every process and server sees a change as soon as it is committed. The pages themselves live in
+the default cache (per process, or shared when REDIS_URL is set).
+
+Services call ``core.versions.shop_pages_changed()`` after each change a page shows (prices,
+stock, shelf, images, categories); the bump runs once the change is committed, so a page
+rendered under the new version can never hold the old data. A page rendered under the old
+version from the new data is harmless (fresher than its key). The cache entries also expire
+after ``PAGE_SECONDS``, which bounds staleness should a process die between commit and bump.
+
+Per-visitor parts are never cached: the page is stored with marks where the CSRF token and
+the cart badge go, filled in for each request.
+"""
+
+import hashlib
+from functools import lru_cache
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+PAGE_SECONDS = 300
+#: Letters and digits only, so that template escaping leaves them as they are.
+CSRF_MARK = "csrfmark7f3c9a1e5b2d4680"
+CART_BADGE_MARK = mark_safe("<!--cart-badge-mark-7f3c9a1e-->")
+
+
+def _page_key(request) -> str | None:
+    """The cache key of this request's page, or None when it must be rendered afresh."""
+    version = getattr(request.shop, "pages_version", None)
+    if version is None or request.method != "GET" or len(get_messages(request)):
+        return None
+    shop = request.shop
+    identity = "\0".join([str(shop.pk), shop.code, shop.name, get_language(),
+                          request.get_full_path()])
+    return f"storefront:page:{version}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+@lru_cache(maxsize=256)
+def _cart_badge(language: str, count: int) -> str:
+    # ``language`` is the active one: it is in the arguments only to key the memo.
+    return render_to_string("storefront/_cart_badge.html", {"cart_count": count})
+
+
+def cached_page(request, render_page, cart_count: int) -> HttpResponse:
+    """This request's page from the cache, else ``render_page(per_visitor)`` stored first.
+
+    ``render_page`` gets the context that puts marks in place of the per-visitor parts
+    (CSRF token, cart badge) and returns the response; only a 200 is stored.
+    """
+    key = _page_key(request)
+    html = cache.get(key) if key else None
+    if html is None:
+        response = render_page({"csrf_token": CSRF_MARK, "cart_badge": CART_BADGE_MARK})
+        if response.status_code != 200:
+            return response
+        html = response.content.decode()
+        if key:
+            cache.set(key, html, PAGE_SECONDS)
+    html = html.replace(CSRF_MARK, get_token(request)).replace(
+        CART_BADGE_MARK, _cart_badge(get_language(), cart_count))
+    return HttpResponse(html)
