@@ -4,7 +4,8 @@
     python bench/storefront.py [--products 1000] [--seconds 10] [--connections 16] [--workers 2]
 
 Builds a shop of ``--products`` products (3 × 3 variants each, in stock) on a fresh data folder
-(or DATABASE_URL), serves it with gunicorn, and drives it with wrk from this machine. A bare
+(or DATABASE_URL), serves it with gunicorn, and drives it with wrk from this machine as a
+returning customer (with the session and CSRF cookies of a first visit). A bare
 Django view ("hello": same settings and middleware, no template, no query) is measured in the
 same run and server, so the ratio says what the shop's pages cost over Django itself.
 Target: the product page serves at least 50% of the bare view's requests per second.
