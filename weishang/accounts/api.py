@@ -9,15 +9,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
 
 from . import services
 from .models import Area, Role, User
-
-
-class AuthErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
 
 
 class LoginSerializer(serializers.Serializer):
@@ -65,9 +61,9 @@ class TokenView(APIView):
         request=LoginSerializer,
         responses={
             200: TokenSerializer,
-            400: AuthErrorSerializer,
-            403: AuthErrorSerializer,
-            429: AuthErrorSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
         },
     )
     def post(self, request):

@@ -7,11 +7,21 @@ errors (validation, authentication, throttling) are reshaped to the same form.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from weishang.core.errors import DomainError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer, for the OpenAPI schema of each app's endpoints."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 def _first_message(detail) -> str:

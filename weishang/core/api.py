@@ -14,21 +14,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from weishang.api.errors import ErrorSerializer
+
 from .address import cities, districts, parse_address, provinces
 from .errors import NotFound
 
 MAX_TEXT_LENGTH = 500
 REGIONS_MAX_AGE = 24 * 60 * 60
-
-
-class AddressErrorSerializer(serializers.Serializer):
-    """The body of every error answer (see weishang.api.errors)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
 
 
 class AddressTextSerializer(serializers.Serializer):
@@ -67,8 +59,8 @@ class AddressParseView(APIView):
         operation_id="address_parse",
         summary="Read name, phone and address from one pasted line (智能地址识别)",
         request=AddressTextSerializer,
-        responses={200: ParsedAddressSerializer, 400: AddressErrorSerializer,
-                   429: AddressErrorSerializer},
+        responses={200: ParsedAddressSerializer, 400: ErrorSerializer,
+                   429: ErrorSerializer},
         tags=["addresses"],
     )
     def post(self, request):
@@ -89,7 +81,7 @@ class RegionListView(APIView):
             OpenApiParameter("province", str, description="Full name, e.g. 广东省; omit for all."),
             OpenApiParameter("city", str, description="Full name, e.g. 深圳市 (needs province)."),
         ],
-        responses={200: RegionListSerializer, 404: AddressErrorSerializer},
+        responses={200: RegionListSerializer, 404: ErrorSerializer},
         tags=["addresses"],
     )
     def get(self, request):

@@ -12,6 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from weishang.accounts.permissions import AreaPermission
+from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Variant
 
 from . import queries, services
@@ -19,16 +20,6 @@ from .models import MovementReason, StockMovement
 from .queries import StockFilter
 
 # --- serializers ----------------------------------------------------------------------------
-
-
-class StockErrorSerializer(serializers.Serializer):
-    """The body of every error answer (see weishang.api.errors)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
 
 
 class StockLevelSerializer(serializers.ModelSerializer):
@@ -139,7 +130,7 @@ class StockLevelList(InventoryAccess, generics.ListAPIView):
             OpenApiParameter("search", OpenApiTypes.STR,
                              description="Product title or SKU code contains this."),
         ],
-        responses={200: StockLevelSerializer(many=True), 400: StockErrorSerializer},
+        responses={200: StockLevelSerializer(many=True), 400: ErrorSerializer},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -183,7 +174,7 @@ class StockAdjustmentList(InventoryAccess, generics.ListAPIView):
         ),
         request=StockAdjustmentSerializer,
         responses={201: StockMovementSerializer, 200: StockLevelSerializer,
-                   400: StockErrorSerializer, 409: StockErrorSerializer},
+                   400: ErrorSerializer, 409: ErrorSerializer},
     )
     def post(self, request, *args, **kwargs):
         given = StockAdjustmentSerializer(data=request.data)

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from weishang.accounts.models import Shop
 from weishang.accounts.permissions import AreaPermission
+from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
 from weishang.core.phone import mask_mobile
 
@@ -31,16 +32,6 @@ from . import bulk, carriers, queries, services
 from .models import Order, OrderEvent, OrderLine, OrderState
 
 # --- output ---------------------------------------------------------------------------------
-
-
-class OrderErrorSerializer(serializers.Serializer):
-    """The body of every error answer (see weishang.api.errors)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -165,7 +156,7 @@ class ShippingImportResultSerializer(serializers.Serializer):
     rows = ShippingRowSerializer(many=True)
 
 
-class ShippingImportErrorSerializer(OrderErrorSerializer):
+class ShippingImportErrorSerializer(ErrorSerializer):
     rows = ShippingRowSerializer(many=True, required=False)
 
 
@@ -264,7 +255,7 @@ class CheckoutView(APIView):
         ),
         request=CheckoutSerializer,
         responses={201: CustomerOrderSerializer, 200: CustomerOrderSerializer,
-                   400: OrderErrorSerializer, 409: OrderErrorSerializer},
+                   400: ErrorSerializer, 409: ErrorSerializer},
     )
     def post(self, request):
         given = CheckoutSerializer(data=request.data)
@@ -295,8 +286,8 @@ class OrderLookupView(APIView):
         summary="Find an order by mobile number and order number",
         description="Both must match. Rate limited per client (429 when exceeded).",
         request=LookupSerializer,
-        responses={200: CustomerOrderSerializer, 400: OrderErrorSerializer,
-                   404: OrderErrorSerializer, 429: OrderErrorSerializer},
+        responses={200: CustomerOrderSerializer, 400: ErrorSerializer,
+                   404: ErrorSerializer, 429: ErrorSerializer},
     )
     def post(self, request):
         given = LookupSerializer(data=request.data)
@@ -311,7 +302,7 @@ class OrderLookupView(APIView):
 # --- console views --------------------------------------------------------------------------
 
 
-ORDER_ERRORS = {400: OrderErrorSerializer, 404: OrderErrorSerializer, 409: OrderErrorSerializer}
+ORDER_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def _transition_schema(summary, request_serializer):
@@ -346,7 +337,7 @@ class OrderViewSet(viewsets.GenericViewSet):
             OpenApiParameter("date_from", OpenApiTypes.DATE, description="Placed on or after."),
             OpenApiParameter("date_to", OpenApiTypes.DATE, description="Placed on or before."),
         ],
-        responses={200: OrderSerializer(many=True), 400: OrderErrorSerializer},
+        responses={200: OrderSerializer(many=True), 400: ErrorSerializer},
     )
     def list(self, request):
         filters = OrderFilterSerializer(data=request.query_params)
@@ -355,7 +346,7 @@ class OrderViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(OrderSerializer(page, many=True).data)
 
     @extend_schema(summary="One order with its lines and timeline",
-                   responses={200: OrderDetailSerializer, 404: OrderErrorSerializer})
+                   responses={200: OrderDetailSerializer, 404: ErrorSerializer})
     def retrieve(self, request, number=None):
         return Response(OrderDetailSerializer(self._order(number)).data)
 
