@@ -37,9 +37,27 @@ class CartItem:
     added_price: Decimal
 
 
+#: The cart's item count, mirrored in a cookie whenever the cart changes, so that cached shop
+#: pages show the cart badge without reading the session (see cache.py).
+COUNT_COOKIE = "cart_count"
+
+
+def count_from_cookie(request) -> int:
+    """The badge number for cached pages; the cart itself is always read from the session."""
+    try:
+        return max(0, min(int(request.COOKIES.get(COUNT_COOKIE, 0)), MAX_LINES * MAX_QUANTITY))
+    except ValueError:
+        return 0
+
+
+def remember_count(response, cart: "Cart") -> None:
+    response.set_cookie(COUNT_COOKIE, str(cart.count), samesite="Lax")
+
+
 class Cart:
     def __init__(self, session):
         self.session = session
+        self.changed = False
 
     @property
     def items(self) -> list[CartItem]:
@@ -101,3 +119,4 @@ class Cart:
     def _save(self, items: list[CartItem]) -> None:
         self.session[SESSION_KEY] = [[item.variant_id, item.quantity, str(item.added_price)]
                                      for item in items]
+        self.changed = True

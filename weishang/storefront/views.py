@@ -30,6 +30,7 @@ from weishang.orders import services as orders
 from weishang.orders.models import OrderState
 
 from . import cache as page_cache
+from . import cart as cart_module
 from . import queries
 from .cart import Cart, CartItem, clean_quantity
 from .forms import CheckoutForm, LookupForm
@@ -38,6 +39,7 @@ from .throttle import lookup_wait_minutes
 PRODUCTS_PER_PAGE = 20
 SEARCH_MAX_LENGTH = 60
 SHOP_SESSION_KEY = "shop_code"
+SHOP_COOKIE = "shop"
 #: idempotency key -> access token of the orders this session placed (a re-sent checkout
 #: finds its order even though the cart is already empty).
 PLACED_SESSION_KEY = "placed_orders"
@@ -60,7 +62,7 @@ def _cached_page(request, template: str, build_context):
     return page_cache.cached_page(
         request,
         lambda marks: _page(request, template, {**build_context(), **marks}),
-        cart_count=Cart(request.session).count,
+        cart_count=cart_module.count_from_cookie(request),
     )
 
 
@@ -77,14 +79,22 @@ def shop_page(view):
         shop = queries.open_shop(code)
         if shop is None:
             return _missing(request, _("This shop does not exist or is closed."))
-        if request.session.get(SHOP_SESSION_KEY) != shop.code:
+        # The cookie says whether the session already remembers this shop, so a returning
+        # visitor's cached page never has to read the session.
+        remembered = request.COOKIES.get(SHOP_COOKIE) == shop.code
+        if not remembered:
             request.session[SHOP_SESSION_KEY] = shop.code
         request.shop = shop
         request.cart = Cart(request.session)
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except Http404:
             return _missing(request, _("This page does not exist or is no longer for sale."))
+        if not remembered:
+            response.set_cookie(SHOP_COOKIE, shop.code, samesite="Lax")
+        if request.cart.changed:
+            cart_module.remember_count(response, request.cart)
+        return response
 
     return wrapper
 
