@@ -332,9 +332,10 @@ def quote(lines, *, province: str = "") -> Quote:
     return Quote(quote_lines, goods_total, shipping, goods_total + shipping, problems)
 
 
-def _required_text(value, *, field: str, limit: int, missing: str) -> str:
+def _text(value, *, field: str, limit: int, missing: str = "") -> str:
+    """Whitespace collapsed, at most ``limit`` characters; required when ``missing`` says why."""
     value = " ".join(str(value or "").split())
-    if not value:
+    if not value and missing:
         raise InvalidInput(missing, field=field)
     if len(value) > limit:
         raise InvalidInput(
@@ -353,29 +354,23 @@ def _clean_recipient(recipient: Recipient) -> Recipient:
     def limit(name):
         return _max_length(Order, name)
 
-    name = _required_text(recipient.name, field="name", limit=limit("recipient_name"),
+    name = _text(recipient.name, field="name", limit=limit("recipient_name"),
                           missing=_("Enter the recipient's name."))
     phone = normalize_mobile(str(recipient.phone or ""))
     try:
         validate_mobile(phone)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="phone") from None
-    province = _required_text(recipient.province, field="province", limit=limit("province"),
+    province = _text(recipient.province, field="province", limit=limit("province"),
                               missing=_("Choose the province."))
-    city = _required_text(recipient.city, field="city", limit=limit("city"),
+    city = _text(recipient.city, field="city", limit=limit("city"),
                           missing=_("Choose the city."))
-    district = " ".join(str(recipient.district or "").split())
-    if len(district) > limit("district"):
-        raise InvalidInput(_("At most %(limit)d characters, please.")
-                           % {"limit": limit("district")}, field="district")
+    district = _text(recipient.district, field="district", limit=limit("district"))
     if not district and _region_has_districts(province, city):
         raise InvalidInput(_("Choose the district."), field="district")
-    street = _required_text(recipient.street, field="street", limit=limit("street"),
+    street = _text(recipient.street, field="street", limit=limit("street"),
                             missing=_("Enter the street address."))
-    note = " ".join(str(recipient.note or "").split())
-    if len(note) > limit("customer_note"):
-        raise InvalidInput(_("At most %(limit)d characters, please.")
-                           % {"limit": limit("customer_note")}, field="note")
+    note = _text(recipient.note, field="note", limit=limit("customer_note"))
     return Recipient(name, phone, province, city, district, street, note)
 
 
