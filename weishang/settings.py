@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "weishang.catalog",
     "weishang.inventory",
     "weishang.orders",
+    "weishang.customers",
+    "weishang.marketing",
     "weishang.console",
     "weishang.storefront",
     "weishang.api",

@@ -14,6 +14,9 @@ urlpatterns = [
     path("console/products/", include("weishang.catalog.urls")),
     path("console/stock/", include("weishang.inventory.urls")),
     path("console/orders/", include("weishang.orders.urls")),
+    path("console/customers/", include("weishang.customers.urls")),
+    path("console/marketing/", include("weishang.marketing.urls")),
+    path("t/", include("weishang.marketing.public_urls")),
     path("api/v1/", include("weishang.api.urls")),
     path("", include("weishang.storefront.urls")),
 ]

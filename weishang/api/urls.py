@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("weishang.inventory.api")),
     path("", include("weishang.core.api")),
     path("", include("weishang.orders.api")),
+    path("", include("weishang.customers.api")),
+    path("", include("weishang.marketing.api")),
 ]

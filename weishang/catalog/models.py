@@ -54,6 +54,11 @@ class Product(TimeStamped):
     # Spec options the variants are built from: [{"name": "颜色", "values": ["红", "蓝"]}, ...]
     specs = models.JSONField(_("spec options"), default=list, blank=True)
     is_on_shelf = models.BooleanField(_("on shelf"), default=False, db_index=True)
+    # How long one unit lasts a customer (a month's supply: 30): customer care reminds the
+    # seller to offer more shortly before it runs out.
+    usage_days = models.PositiveSmallIntegerField(
+        _("lasts (days)"), null=True, blank=True,
+        help_text=_("How long one unit lasts a customer, for repurchase reminders."))
     position = models.PositiveIntegerField(_("position"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

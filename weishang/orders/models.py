@@ -63,6 +63,16 @@ class Order(TimeStamped):
     street = models.CharField(_("street address"), max_length=120)
     customer_note = models.CharField(_("note"), max_length=200, blank=True)
 
+    # Where the sale came from (a tracked link /t/<code> clicked within the attribution
+    # window). Plain values, not foreign keys: marketing comes after orders (DESIGN.md §4)
+    # and reads these to count its results.
+    source_channel = models.CharField(_("source channel"), max_length=20, blank=True)
+    source_post = models.CharField(_("source post"), max_length=32, blank=True)
+    source_link = models.CharField(_("tracked link"), max_length=16, blank=True, db_index=True)
+    source_seller = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+",
+                                      verbose_name=_("shared by"))
+
     goods_total = MoneyField(_("goods"))
     shipping_fee = MoneyField(_("shipping"))
     payable = MoneyField(_("payable"))

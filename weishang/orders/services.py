@@ -27,7 +27,7 @@ from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.inventory.queries import with_stock
 
-from . import carriers
+from . import carriers, signals
 from .models import (
     TRANSITIONS,
     Order,
@@ -193,6 +193,16 @@ def shipping_fee_for(goods_total: Decimal, province: str = "",
 
 # ---------------------------------------------------------------------------------------------
 # Cart, quote and placing an order
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The tracked link a sale came through (see marketing); every part optional."""
+
+    channel: str = ""
+    post: str = ""
+    link: str = ""
+    seller: object = None  # a User
 
 
 @dataclass
@@ -433,7 +443,8 @@ def _insert_order(order: Order, idempotency_key: str | None) -> None:
 
 
 @transaction.atomic
-def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, channel) -> Order:
+def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, channel,
+                  attribution: Attribution | None) -> Order:
     settings = shop_settings()
     goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
     shipping = shipping_fee_for(goods_total, recipient.province, settings)
@@ -443,6 +454,7 @@ def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, chann
         recipient_name=recipient.name, recipient_phone=recipient.phone,
         province=recipient.province, city=recipient.city, district=recipient.district,
         street=recipient.street, customer_note=recipient.note,
+        **_attribution_fields(attribution),
         goods_total=goods_total, shipping_fee=shipping, payable=goods_total + shipping,
         expires_at=now + timedelta(minutes=settings.unpaid_expiry_minutes),
     )
@@ -454,14 +466,26 @@ def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, chann
                          reason=MovementReason.SALE, actor=actor, related=order)
     OrderEvent.objects.create(order=order, from_state="", to_state=OrderState.PENDING_PAYMENT,
                               actor=actor, actor_kind=_actor_kind(actor, by_customer=actor is None))
+    signals.order_placed.send(sender=Order, order=order)
     return order
 
 
+def _attribution_fields(attribution: Attribution | None) -> dict:
+    if attribution is None:
+        return {}
+    return {"source_channel": attribution.channel[:_max_length(Order, "source_channel")],
+            "source_post": attribution.post[:_max_length(Order, "source_post")],
+            "source_link": attribution.link[:_max_length(Order, "source_link")],
+            "source_seller": attribution.seller}
+
+
 def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
-                actor=None, channel=OrderChannel.SHOP) -> Order:
+                actor=None, channel=OrderChannel.SHOP,
+                attribution: Attribution | None = None) -> Order:
     """Create an order awaiting payment and take its stock, all or nothing.
 
     ``actor`` is the owner or staff entering an order taken in chat (None: the customer).
+    ``attribution`` names the tracked link the customer came through, if any.
     A repeated ``idempotency_key`` returns the order the first request created, even when
     both arrive at the same moment. Raises InvalidInput (with ``field``) for bad input and
     InsufficientStock naming the item that is short.
@@ -479,7 +503,8 @@ def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | Non
     order_lines = _priced_lines(lines)
     try:
         return _create_order(shop=shop, order_lines=order_lines, recipient=recipient,
-                             idempotency_key=idempotency_key, actor=actor, channel=channel)
+                             idempotency_key=idempotency_key, actor=actor, channel=channel,
+                             attribution=attribution)
     except _IdempotencyKeyTaken:
         return Order.objects.get(idempotency_key=idempotency_key)
 
@@ -541,7 +566,10 @@ def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str 
         raise invalid_transition(locked.state, target)
     OrderEvent.objects.create(order=locked, from_state=locked.state, to_state=target,
                               actor=actor, actor_kind=actor_kind, note=note)
-    return Order.objects.get(pk=locked.pk)
+    moved = Order.objects.get(pk=locked.pk)
+    signals.order_state_changed.send(sender=Order, order=moved, from_state=locked.state,
+                                     to_state=target)
+    return moved
 
 
 def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
@@ -633,3 +661,20 @@ def complete_shipped_orders(now: datetime | None = None) -> int:
             continue
         completed += 1
     return completed
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal data
+
+
+ERASED_NAME = "—"
+
+
+@transaction.atomic
+def erase_recipient(order_ids) -> int:
+    """Remove who and where from the given orders (a customer's erasure under PIPL), keeping
+    the goods, amounts, dates and states that accounting needs. Returns how many changed."""
+    return Order.objects.filter(pk__in=list(order_ids)).update(
+        recipient_name=ERASED_NAME, recipient_phone="", province="", city="", district="",
+        street="", customer_note="", tracking_number="", updated_at=timezone.now(),
+    )

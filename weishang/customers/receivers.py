@@ -1,0 +1,1 @@
+"""Keeps customer records in step with orders (connected in apps.CustomersConfig.ready)."""

@@ -1,0 +1,3 @@
+"""Stub: replaced by its owner."""
+
+urlpatterns = []

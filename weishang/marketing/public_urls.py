@@ -1,0 +1,3 @@
+"""Public marketing URLs: the tracked links /t/<code>."""
+
+urlpatterns = []

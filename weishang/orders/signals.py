@@ -1,0 +1,15 @@
+"""What orders tell the apps that come after them (customers, marketing, analytics).
+
+Orders may not import those apps (dependencies point one way, DESIGN.md §4), so they listen
+here instead. Both signals are sent inside the transaction that made the change: a receiver
+that raises undoes the change with it, so keep receivers small and correct.
+"""
+
+from django.dispatch import Signal
+
+#: A new order was created. Sent with ``order`` (lines saved, stock taken).
+order_placed = Signal()
+
+#: An order moved from one state to another. Sent with ``order`` (as saved after the move),
+#: ``from_state`` and ``to_state``.
+order_state_changed = Signal()
