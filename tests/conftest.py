@@ -5,6 +5,8 @@ import tempfile
 
 import pytest
 
+pytest_plugins = ["tests.selling"]
+
 # Each test session gets its own data folder, so tests never touch a real shop's files.
 os.environ.setdefault("WEISHANG_HOME", tempfile.mkdtemp(prefix="weishang-test-"))
 

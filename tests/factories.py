@@ -54,3 +54,33 @@ class VariantFactory(DjangoModelFactory):
     spec_values = factory.LazyAttribute(lambda v: {"规格": v.spec_label})
     retail_price = Decimal("99.00")
     market_price = Decimal("129.00")
+
+
+class CustomerFactory(DjangoModelFactory):
+    """A customer record as created by hand. Search keys (pinyin, last 4 digits) are filled by
+    customers.services; build through the services when a test searches."""
+
+    class Meta:
+        model = "customers.Customer"
+
+    seller = factory.SubFactory(UserFactory, role="owner")
+    name = factory.Sequence(lambda n: f"顾客{n}")
+    phone = factory.Sequence(lambda n: f"137{n:08d}")
+
+
+class ChannelFactory(DjangoModelFactory):
+    class Meta:
+        model = "marketing.Channel"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"channel{n}")
+    name = factory.Sequence(lambda n: f"渠道{n}")
+
+
+class PostFactory(DjangoModelFactory):
+    class Meta:
+        model = "marketing.Post"
+
+    title = factory.Sequence(lambda n: f"素材{n}")
+    body = "好物推荐 {商品名} 只要 {价格}，戳 {店铺链接}"
+    is_published = True

@@ -1,3 +1,8 @@
+"""Fixtures for anything that sells: a shop, stocked variants, a recipient and placed orders.
+
+Registered for the whole suite in tests/conftest.py (orders, customers and marketing use them).
+"""
+
 import pytest
 from django.utils import translation
 
