@@ -10,7 +10,8 @@ def console_permissions(request):
     if not user or not user.is_authenticated:
         return {}
     context = {"perms_catalog": user.can("catalog"), "perms_inventory": user.can("inventory"),
-               "perms_orders": user.can("orders")}
+               "perms_orders": user.can("orders"), "perms_customers": user.can("customers"),
+               "perms_marketing": user.can("marketing")}
     if context["perms_orders"]:
         context["orders_waiting"] = SimpleLazyObject(waiting_counts)
     return context

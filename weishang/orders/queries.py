@@ -60,7 +60,7 @@ def order_detail(number: str) -> Order:
     """One order with its lines (and their variants) and its timeline (events with actors).
     Raises Order.DoesNotExist."""
     return (
-        Order.objects.select_related("shop", "placed_by")
+        Order.objects.select_related("shop", "placed_by", "source_seller")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product")
                      .order_by("id")),

@@ -27,6 +27,7 @@ from weishang.inventory.queries import with_stock
 
 from . import queries, services
 from .carriers import carrier_name
+from .sources import channel_name
 from .forms import (
     ConfirmPaymentForm,
     EmptyForm,
@@ -137,6 +138,7 @@ def _detail_page(request, order: Order, refused=None, status=200):
     return _page(request, "orders/order_detail.html", {
         "order": order, "actions": _allowed_actions(order, refused),
         "carrier": carrier_name(order.carrier),
+        "source_channel": channel_name(order.source_channel),
     }, status=status)
 
 
