@@ -25,6 +25,7 @@ from weishang.catalog import images
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
 from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.files import delete_files_after_commit, stored_files
 from weishang.core.money import CENT, MAX_DIGITS, to_money
 from weishang.core.versions import shop_pages_changed
 
@@ -564,7 +565,7 @@ def _copy_title(title: str) -> str:
 def duplicate_product(product: Product, *, actor=None) -> Product:
     """A copy to edit into a similar product: off shelf, new ids, variants on sale without SKU
     codes, and its own copies of the image files."""
-    with _stored_files() as stored, transaction.atomic():
+    with stored_files() as stored, transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         copy = Product.objects.create(
             title=_copy_title(product.title), selling_points=product.selling_points,
@@ -600,23 +601,6 @@ def duplicate_product(product: Product, *, actor=None) -> Product:
 # Images
 
 
-@contextlib.contextmanager
-def _stored_files():
-    """Collects files written during a change and removes them again if the change fails."""
-    stored = []
-    try:
-        yield stored
-    except BaseException:
-        for file in stored:
-            file.storage.delete(file.name)
-        raise
-
-
-def _delete_files_after_commit(*files) -> None:
-    names = [(file.storage, file.name) for file in files if file]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
-
-
 def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
     """Add pictures to the end of a product's gallery (all or none of them).
 
@@ -628,7 +612,7 @@ def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
     thumbnails = [images.make_thumbnail(upload) for upload in uploads]
     originals = [images.without_metadata(upload, info)
                  for upload, info in zip(uploads, checked, strict=True)]
-    with _stored_files() as stored, transaction.atomic():
+    with stored_files() as stored, transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         count = product.images.count()
         if count + len(uploads) > MAX_IMAGES:
@@ -663,7 +647,7 @@ def remove_image(image: ProductImage) -> None:
     """Remove a picture; its files go once the change is committed."""
     image = ProductImage.objects.select_for_update().get(pk=image.pk)
     image.delete()
-    _delete_files_after_commit(image.image, image.thumbnail)
+    delete_files_after_commit(image.image, image.thumbnail)
     shop_pages_changed()
 
 
