@@ -1,0 +1,204 @@
+"""Customer records come from every order (matched by mobile number) and can be added by hand."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import ChannelFactory, UserFactory
+from weishang.core.errors import Conflict, InvalidInput, NotFound
+from weishang.customers import services
+from weishang.customers.models import Customer, CustomerNote
+from weishang.orders import services as orders
+from weishang.orders.models import OrderChannel
+from weishang.orders.services import Attribution, Recipient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_order_creates_the_customer_with_its_address(owner, shop, stocked, place):
+    order = place(stocked(price="59.00"), quantity=2)
+    customer = Customer.objects.get(phone="13812345678")
+    assert customer.name == "张三"
+    assert customer.seller == owner
+    assert (customer.province, customer.city, customer.district) == ("广东省", "深圳市", "南山区")
+    assert customer.source_channel == "shop"
+    assert customer.name_pinyin == "zhangsan" and customer.name_initials == "zs"
+    assert customer.phone_last4 == "5678"
+    assert [str(address) for address in customer.addresses.all()] == [
+        "广东省深圳市南山区粤海街道科技园南区8栋"]
+    assert customer.addresses.get().is_default
+    assert customer.order_links.get().order == order
+    # Not paid yet: the order shows when the customer ordered, but counts no sale.
+    assert customer.order_count == 0 and customer.total_spent == Decimal("0.00")
+    assert customer.first_order_at == customer.last_order_at == order.created_at
+
+
+def test_repeat_orders_match_by_mobile_number_and_keep_the_sellers_edits(owner, stocked, place,
+                                                                       recipient):
+    place(stocked())
+    customer = Customer.objects.get()
+    services.update_customer(owner, customer, name="张三丰", wechat_id="zsf_wx")
+    moved = Recipient(name="张三", phone="+86 138-1234-5678", province="北京市", city="北京市",
+                      district="朝阳区", street="建国路88号")
+    place(stocked(), recipient=moved)
+    customer.refresh_from_db()
+    assert Customer.objects.count() == 1
+    assert customer.name == "张三丰" and customer.wechat_id == "zsf_wx"
+    assert customer.province == "广东省"  # the region the seller knew stays
+    assert customer.addresses.count() == 2
+    assert customer.order_links.count() == 2
+    place(stocked(), recipient=moved)
+    assert customer.addresses.count() == 2  # the same address is kept once
+
+
+def test_order_stats_count_paid_orders_only(owner, stocked, place):
+    paid = place(stocked(price="100.00"))
+    shipped = place(stocked(price="30.50"))
+    cancelled = place(stocked(price="999.00"))
+    refunded = place(stocked(price="20.00"))
+    orders.confirm_payment(paid, actor=owner)
+    orders.ship_order(orders.confirm_payment(shipped, actor=owner), actor=owner,
+                      carrier="sf", tracking_number="SF1234567890123")
+    orders.cancel_order(cancelled, actor=owner)
+    orders.refund_order(orders.request_refund(orders.confirm_payment(refunded, actor=owner),
+                                              actor=owner), actor=owner)
+    customer = Customer.objects.get()
+    assert customer.order_count == 2
+    assert customer.total_spent == paid.payable + shipped.payable
+    assert customer.first_order_at == paid.created_at
+    assert customer.last_order_at == shipped.created_at
+
+
+def test_source_channel_from_tracked_link_or_chat(owner, stocked, place, recipient):
+    ChannelFactory(code="weibo", name="微博")
+    place(stocked(), attribution=Attribution(channel="weibo", link="abc"))
+    assert Customer.objects.get().source_channel == "weibo"
+    other = Recipient(name="李四", phone="13900001111", province="北京市", city="北京市",
+                      district="朝阳区", street="建国路1号")
+    place(stocked(), recipient=other, actor=owner, channel=OrderChannel.CHAT)
+    assert Customer.objects.get(phone="13900001111").source_channel == "chat"
+
+
+def test_a_customer_added_by_hand_is_found_by_the_first_order(owner, stocked, place):
+    customer = services.create_customer(owner, name="张先生", phone="138 1234 5678",
+                                        tags="VIP、宝妈 VIP", source_channel="chat")
+    assert customer.phone == "13812345678"
+    assert sorted(customer.tags.values_list("name", flat=True)) == ["VIP", "宝妈"]
+    place(stocked())
+    customer.refresh_from_db()
+    assert Customer.objects.count() == 1
+    assert customer.name == "张先生" and customer.order_links.count() == 1
+
+
+@pytest.mark.parametrize("fields, field", [
+    ({"name": ""}, "name"),
+    ({"name": "张" * 31}, "name"),
+    ({"phone": "12345"}, "phone"),
+    ({"wechat_id": "has space"}, "wechat_id"),
+    ({"gender": "x"}, "gender"),
+    ({"birthday": "2999-01-01"}, "birthday"),
+    ({"birthday": "not a date"}, "birthday"),
+    ({"province": "火星"}, "province"),
+    ({"province": "广东省", "city": "北京市"}, "city"),
+    ({"source_channel": "nowhere"}, "source_channel"),
+    ({"tags": "a" * 21}, "tags"),
+    ({"name": "张三 110101199003077777"}, "name"),
+], ids=lambda value: value if isinstance(value, str) else "-".join(value))
+def test_bad_input_names_its_field_and_saves_nothing(owner, english, fields, field):
+    with pytest.raises(InvalidInput) as refused:
+        services.create_customer(owner, **{"name": "张三", **fields})
+    assert refused.value.field == field
+    assert not Customer.objects.exists()
+
+
+def test_one_customer_per_mobile_number(owner, english, add_customer):
+    add_customer(phone="13812345678")
+    with pytest.raises(Conflict, match="Another customer already has this mobile number"):
+        add_customer(name="李四", phone="13812345678")
+    other = add_customer(name="李四", phone="13900001111")
+    with pytest.raises(Conflict):
+        services.update_customer(owner, other, phone="13812345678")
+    other.refresh_from_db()
+    assert other.phone == "13900001111"
+
+
+def test_update_refreshes_the_search_keys(owner, add_customer):
+    customer = add_customer(name="张三", phone="13812345678", birthday="1990-05-20")
+    assert customer.birthday_md == "05-20"
+    services.update_customer(owner, customer, name="单田芳", phone="13900001234",
+                             birthday="")
+    customer.refresh_from_db()
+    assert (customer.name_pinyin, customer.name_initials) == ("shantianfang dantianfang",
+                                                              "stf dtf")
+    assert customer.phone_last4 == "1234" and customer.birthday_md == ""
+
+
+def test_notes_are_timestamped_with_their_author_and_refuse_id_numbers(owner, english,
+                                                                       add_customer):
+    customer = add_customer()
+    note = services.add_note(owner, customer, "  喜欢蓝色，M码  ")
+    assert note.text == "喜欢蓝色，M码" and note.author == owner and note.created_at
+    for text in ("身份证 11010519491231002X", "110105194912310021"):
+        with pytest.raises(InvalidInput, match="Do not store ID card numbers"):
+            services.add_note(owner, customer, text)
+    with pytest.raises(InvalidInput, match="Write the note"):
+        services.add_note(owner, customer, "  ")
+    # A phone number or an order number is not an ID number.
+    services.add_note(owner, customer, "备用电话13812345678，单号202401011234567890")
+    assert CustomerNote.objects.count() == 2
+
+
+def test_addresses_by_hand_are_checked_like_a_recipient(owner, english, add_customer):
+    customer = add_customer()
+    first = services.add_address(owner, customer, Recipient(
+        name="张三", phone="13812345678", province="北京市", city="北京市", district="朝阳区",
+        street="建国路88号"))
+    assert first.is_default
+    with pytest.raises(Conflict):
+        services.add_address(owner, customer, Recipient(
+            name="张三", phone="13812345678", province="北京市", city="北京市",
+            district="朝阳区", street="建国路88号"))
+    with pytest.raises(InvalidInput) as refused:
+        services.add_address(owner, customer, Recipient(
+            name="张三", phone="13812345678", province="北京市", city="北京市", district="",
+            street="建国路88号"))
+    assert refused.value.field == "district"
+    second = services.add_address(owner, customer, Recipient(
+        name="李四", phone="13900001111", province="上海市", city="上海市", district="浦东新区",
+        street="世纪大道1号"))
+    services.remove_address(owner, customer, first.pk)
+    second.refresh_from_db()
+    assert second.is_default
+    with pytest.raises(NotFound):
+        services.remove_address(owner, customer, first.pk)
+
+
+def test_agents_see_only_their_own_customers(owner, english, add_customer):
+    from weishang.customers.queries import customers_for
+
+    agent = UserFactory(role="agent")
+    mine = add_customer(name="代理的客户", actor=agent)
+    theirs = add_customer(name="店主的客户")
+    assert list(customers_for(agent)) == [mine]
+    assert set(customers_for(owner)) == {mine, theirs}
+    with pytest.raises(NotFound):
+        services.add_note(agent, theirs, "hi")
+    staff = UserFactory(role="staff")
+    assert not customers_for(staff).exists()
+    assert set(customers_for(UserFactory(role="staff", areas=["customers"]))) == {mine, theirs}
+
+
+def test_ownership_period_hands_an_expired_customer_to_the_next_seller(owner, stocked, place):
+    settings = services.customer_settings()
+    settings.ownership_days = 30
+    settings.save()
+    agent = UserFactory(role="agent")
+    customer = services.create_customer(agent, name="张三", phone="13812345678")
+    assert customer.owned_until is not None
+    place(stocked())
+    customer.refresh_from_db()
+    assert customer.seller == agent  # still within the period
+    Customer.objects.filter(pk=customer.pk).update(owned_until="2000-01-01T00:00:00Z")
+    place(stocked())
+    customer.refresh_from_db()
+    assert customer.seller == owner

@@ -1,0 +1,152 @@
+"""Reads of customer records: who may see which, the search box, the filters, the detail.
+
+Search is built for a phone keyboard and a large list: every kind of text people type (a
+name, full pinyin, initials, the last digits of the number, a WeChat ID, a tag) becomes an
+indexed prefix lookup, so it stays fast with hundreds of thousands of customers.
+"""
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from weishang.accounts.models import Role
+from weishang.core.pinyin import query_key
+
+from .models import Customer, CustomerNote, CustomerOrder, Tag
+
+#: Sources that are not marketing channels: the shop link, an order taken in chat, a file.
+BUILT_IN_SOURCES = (("shop", _("Shop link")), ("chat", _("Taken in chat")),
+                    ("import", _("Imported")))
+_DIGITS = re.compile(r"^\d+$")
+_PHONE_SEPARATORS = re.compile(r"[\s\-]")
+MAX_SEARCH_LENGTH = 40
+
+
+def customers_for(user) -> QuerySet:
+    """The customers ``user`` may see: all of them for the owner and staff granted customers,
+    only their own for an agent, none for anyone else. The one place this rule lives."""
+    customers = Customer.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return customers.none()
+    if user.role == Role.AGENT:
+        return customers.filter(seller=user)
+    return customers if user.can("customers") else customers.none()
+
+
+def source_channel_choices() -> list[tuple[str, str]]:
+    """Every source a customer can come from: the marketing channels, then the built-in ones."""
+    from weishang.marketing.models import Channel  # customers may read marketing's channels
+
+    return [*Channel.objects.values_list("code", "name"),
+            *((code, str(label)) for code, label in BUILT_IN_SOURCES)]
+
+
+def source_channel_name(code: str, choices: dict | None = None) -> str:
+    if not code:
+        return ""
+    return (choices if choices is not None else dict(source_channel_choices())).get(code, code)
+
+
+def _prefix(field: str, text: str) -> Q:
+    """``field`` starts with ``text``, as a range the field's index answers on any database.
+
+    The range alone is exact under a byte-order collation (SQLite); under a linguistic one
+    (PostgreSQL) it is a superset, which LIKE 'text%' then trims.
+    """
+    after = text[:-1] + chr(ord(text[-1]) + 1)
+    return Q(**{f"{field}__gte": text, f"{field}__lt": after, f"{field}__startswith": text})
+
+
+def _tagged(text: str) -> Q:
+    tag_ids = Tag.objects.filter(_prefix("name", text)).values("pk")
+    return Q(pk__in=Customer.tags.through.objects.filter(tag__in=tag_ids).values("customer_id"))
+
+
+def search(customers: QuerySet, text: str) -> QuerySet:
+    """Customers whose name, pinyin (zhangsan), initials (zs), mobile number (last 4 digits,
+    or its start), WeChat ID or a tag starts with ``text``."""
+    text = " ".join(str(text or "").split())[:MAX_SEARCH_LENGTH]
+    if not text:
+        return customers
+    digits = _PHONE_SEPARATORS.sub("", text)
+    if _DIGITS.match(digits):
+        if len(digits) <= 4:
+            by_phone = Q(phone_last4=digits) if len(digits) == 4 else _prefix("phone_last4",
+                                                                               digits)
+        else:
+            by_phone = _prefix("phone", digits)
+        return customers.filter(by_phone | _prefix("wechat_id", digits))
+    matches = _prefix("name", text) | _prefix("wechat_id", text) | _tagged(text)
+    key = query_key(text)
+    if key and key.isascii() and not re.search(r"[^A-Za-z0-9\s']", text):
+        matches |= _prefix("name_pinyin", key) | _prefix("name_initials", key)
+    return customers.filter(matches)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def filter_customers(customers: QuerySet, *, tag: str = "", channel: str = "",
+                     segment: str = "", last_order_from: date | None = None,
+                     last_order_to: date | None = None, spent_min: Decimal | None = None,
+                     spent_max: Decimal | None = None) -> QuerySet:
+    """Narrow a list by tag name, source channel, segment code (customers.segments), the day
+    of the last order (both ends included) and the total spent (both ends included)."""
+    if tag:
+        customers = customers.filter(
+            pk__in=Customer.tags.through.objects.filter(tag__name=tag).values("customer_id"))
+    if channel:
+        customers = customers.filter(source_channel=channel)
+    if segment:
+        customers = _segment_filter()(customers, segment)
+    if last_order_from:
+        customers = customers.filter(last_order_at__gte=_start_of(last_order_from))
+    if last_order_to:
+        customers = customers.filter(
+            last_order_at__lt=_start_of(last_order_to) + timezone.timedelta(days=1))
+    if spent_min is not None:
+        customers = customers.filter(total_spent__gte=spent_min)
+    if spent_max is not None:
+        customers = customers.filter(total_spent__lte=spent_max)
+    return customers
+
+
+def _segment_filter():
+    """Segments are customers.segments' business; the list offers them once that module is
+    there."""
+    try:
+        from .segments import segment_filter
+    except ImportError:
+        return lambda customers, code: customers
+    return segment_filter
+
+
+def segment_choices() -> list[tuple[str, str]]:
+    try:
+        from .segments import segment_choices as choices
+    except ImportError:
+        return []
+    return list(choices())
+
+
+def customer_list(user, *, text: str = "", **filters) -> QuerySet:
+    """A page's worth of customers ``user`` may see, with their tags (two queries a page)."""
+    customers = filter_customers(search(customers_for(user), text), **filters)
+    return customers.prefetch_related("tags")
+
+
+def customer_detail(public_id: str, user=None) -> Customer:
+    """One customer with everything the detail page and the export show (raises
+    Customer.DoesNotExist, also for a customer ``user`` may not see)."""
+    customers = customers_for(user) if user is not None else Customer.objects.all()
+    return customers.select_related("seller").prefetch_related(
+        "tags", "addresses",
+        Prefetch("notes", queryset=CustomerNote.objects.select_related("author")),
+        Prefetch("order_links", queryset=CustomerOrder.objects.select_related("order")
+                 .order_by("-order__created_at")),
+    ).get(public_id=public_id)

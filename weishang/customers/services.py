@@ -1,0 +1,570 @@
+"""Every change of a customer record: from orders, by hand, and under PIPL (reveal, export,
+erase).
+
+A customer is matched by mobile number, one record per number. Records made from orders keep
+the seller's edits (a corrected name stays corrected); the order statistics are always
+recomputed from the orders themselves, so they cannot drift. Who may see a full number, and
+every time somebody did, is decided and written down here.
+"""
+
+import re
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weishang.accounts.models import Role
+from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.money import to_money
+from weishang.core.phone import mask_mobile, normalize_mobile, validate_mobile
+from weishang.core.pinyin import search_keys
+from weishang.orders import services as orders
+from weishang.orders.models import Order, OrderChannel, OrderState
+
+from . import queries
+from .models import (
+    AccessAction,
+    AccessLog,
+    Customer,
+    CustomerAddress,
+    CustomerNote,
+    CustomerOrder,
+    CustomerSettings,
+    FollowUp,
+    Gender,
+    Tag,
+)
+
+#: Orders that count as sales: money came in and was not given back.
+COUNTED_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED,
+                  OrderState.REFUND_REQUESTED)
+#: Stored instead of an erased customer's name; pages show a translated label instead.
+ERASED_NAME = "[erased]"
+MAX_TAGS = 20
+TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
+# 18-digit resident ID (6-digit area, birth date 19xx/20xx, 3-digit sequence, check digit).
+# Sellers must not keep them (PIPL data minimisation): refused wherever free text is stored.
+ID_NUMBER = re.compile(
+    r"(?<!\d)[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)")
+WECHAT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
+EARLIEST_BIRTHDAY = date(1900, 1, 1)
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def customer_settings() -> CustomerSettings:
+    """The one CustomerSettings row, created with the defaults the first time."""
+    settings, _created = CustomerSettings.objects.get_or_create(singleton=True)
+    return settings
+
+
+def search_fields(*, name: str, phone: str, birthday: date | None) -> dict:
+    """The search keys stored beside a customer's own fields (also used by the bulk import)."""
+    name_pinyin, name_initials = search_keys(
+        name or "", pinyin_limit=_max_length(Customer, "name_pinyin"),
+        initials_limit=_max_length(Customer, "name_initials"))
+    return {"name_pinyin": name_pinyin, "name_initials": name_initials,
+            "phone_last4": (phone or "")[-4:],
+            "birthday_md": birthday.strftime("%m-%d") if birthday else ""}
+
+
+def _refresh_search_fields(customer: Customer) -> None:
+    for field, value in search_fields(name=customer.name, phone=customer.phone,
+                                      birthday=customer.birthday).items():
+        setattr(customer, field, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cleaning what people typed
+
+
+def _text(value, *, field: str, limit: int, missing: str = "") -> str:
+    """Whitespace collapsed, at most ``limit`` characters; required when ``missing`` says why."""
+    value = " ".join(str(value or "").split())
+    if not value and missing:
+        raise InvalidInput(missing, field=field)
+    if len(value) > limit:
+        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
+                           field=field)
+    return value
+
+
+def refuse_id_numbers(text: str, *, field: str) -> None:
+    """Sellers keep only what they need: an ID card number has no place in a customer record."""
+    if ID_NUMBER.search(text or ""):
+        raise InvalidInput(_("Do not store ID card numbers: remove the number and save again."),
+                           field=field)
+
+
+def _clean_phone(value, *, required: bool = False) -> str:
+    phone = normalize_mobile(str(value or ""))
+    if not phone:
+        if required:
+            raise InvalidInput(_("Enter the mobile number."), field="phone")
+        return ""
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field="phone") from None
+    return phone
+
+
+def _clean_wechat_id(value) -> str:
+    wechat_id = str(value or "").strip()
+    limit = _max_length(Customer, "wechat_id")
+    if len(wechat_id) > limit:
+        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
+                           field="wechat_id")
+    if wechat_id and not WECHAT_ID.match(wechat_id):
+        raise InvalidInput(_("A WeChat ID has only letters, digits, - and _."),
+                           field="wechat_id")
+    return wechat_id
+
+
+def _clean_gender(value) -> str:
+    value = value or Gender.UNKNOWN
+    if value not in Gender.values:
+        raise InvalidInput(_("Choose a valid gender."), field="gender")
+    return value
+
+
+def _clean_birthday(value, *, today: date | None = None) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidInput(_("Enter the birthday as a date, e.g. 1990-05-20."),
+                               field="birthday") from None
+    if not EARLIEST_BIRTHDAY <= value <= (today or timezone.localdate()):
+        raise InvalidInput(_("Enter a birthday between 1900 and today."), field="birthday")
+    return value
+
+
+def _clean_region(province, city, district) -> tuple[str, str, str]:
+    from weishang.core import address  # the divisions data is loaded on first use
+
+    province = _text(province, field="province", limit=_max_length(Customer, "province"))
+    city = _text(city, field="city", limit=_max_length(Customer, "city"))
+    district = _text(district, field="district", limit=_max_length(Customer, "district"))
+    if province and province not in address.provinces():
+        raise InvalidInput(_("Choose a province from the list."), field="province")
+    if city and (not province or city not in address.cities(province)):
+        raise InvalidInput(_("Choose a city of the province."), field="city")
+    if district and (not city or district not in address.districts(province, city)):
+        raise InvalidInput(_("Choose a district of the city."), field="district")
+    return province, city, district
+
+
+def _clean_source_channel(value) -> str:
+    value = str(value or "").strip()
+    if value and value not in dict(queries.source_channel_choices()):
+        raise InvalidInput(_("Choose a source channel from the list."), field="source_channel")
+    return value
+
+
+def split_tags(text) -> list[str]:
+    """'VIP, 宝妈 老客户' → ['VIP', '宝妈', '老客户'] (commas, 、 or spaces; duplicates once)."""
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(item) for item in text)
+    names = list(dict.fromkeys(name for name in TAG_SEPARATORS.split(str(text or "")) if name))
+    limit = _max_length(Tag, "name")
+    too_long = [name for name in names if len(name) > limit]
+    if too_long:
+        raise InvalidInput(_("A tag has at most %(limit)d characters: %(tag)s")
+                           % {"limit": limit, "tag": too_long[0]}, field="tags")
+    if len(names) > MAX_TAGS:
+        raise InvalidInput(_("At most %(count)d tags per customer.") % {"count": MAX_TAGS},
+                           field="tags")
+    return names
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=name) for name in names if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return [existing[name] for name in names]
+
+
+# ---------------------------------------------------------------------------------------------
+# Customer records by hand
+
+PROFILE_FIELDS = ("name", "phone", "wechat_id", "gender", "birthday", "province", "city",
+                  "district", "source_channel")
+
+
+def _clean_profile(fields: dict, *, current: Customer | None = None) -> dict:
+    unknown = set(fields) - set(PROFILE_FIELDS) - {"tags"}
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]})
+    merged = {name: getattr(current, name) if current else "" for name in PROFILE_FIELDS}
+    if current is None:
+        merged["birthday"] = None
+    merged.update({name: value for name, value in fields.items() if name != "tags"})
+    name = _text(merged["name"], field="name", limit=_max_length(Customer, "name"),
+                 missing=_("Enter the customer's name."))
+    refuse_id_numbers(name, field="name")
+    province, city, district = _clean_region(merged["province"], merged["city"],
+                                             merged["district"])
+    return {
+        "name": name,
+        "phone": _clean_phone(merged["phone"]),
+        "wechat_id": _clean_wechat_id(merged["wechat_id"]),
+        "gender": _clean_gender(merged["gender"]),
+        "birthday": _clean_birthday(merged["birthday"]),
+        "province": province, "city": city, "district": district,
+        "source_channel": _clean_source_channel(merged["source_channel"]),
+    }
+
+
+def _phone_taken() -> Conflict:
+    return Conflict(_("Another customer already has this mobile number."), code="phone_taken")
+
+
+def _save_profile(customer: Customer, profile: dict) -> None:
+    if profile["phone"] and Customer.objects.filter(phone=profile["phone"]).exclude(
+            pk=customer.pk).exists():
+        raise _phone_taken()
+    for field, value in profile.items():
+        setattr(customer, field, value)
+    _refresh_search_fields(customer)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        # Another request saved the same number in between.
+        raise _phone_taken() from None
+
+
+def _visible(actor, customer: Customer) -> None:
+    if not queries.customers_for(actor).filter(pk=customer.pk).exists():
+        raise NotFound(_("No such customer."))
+
+
+def _not_erased(customer: Customer) -> None:
+    if customer.is_erased:
+        raise Conflict(_("This customer's data was erased."), code="erased")
+
+
+@transaction.atomic
+def create_customer(actor, *, seller=None, **fields) -> Customer:
+    """A customer added by hand (e.g. met in a WeChat group before any order). The seller is
+    ``actor`` unless given (agents later add their own; the owner adds for the shop)."""
+    profile = _clean_profile(fields)
+    names = split_tags(fields.get("tags", ""))
+    customer = Customer(seller=seller or actor)
+    settings = customer_settings()
+    if settings.ownership_days:
+        customer.owned_until = timezone.now() + timedelta(days=settings.ownership_days)
+    _save_profile(customer, profile)
+    customer.tags.set(_tags_named(names))
+    return customer
+
+
+@transaction.atomic
+def update_customer(actor, customer: Customer, **fields) -> Customer:
+    """Change what the seller knows about a customer; fields left out stay as they are."""
+    _visible(actor, customer)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _not_erased(customer)
+    profile = _clean_profile(fields, current=customer)
+    _save_profile(customer, profile)
+    if "tags" in fields:
+        customer.tags.set(_tags_named(split_tags(fields["tags"])))
+    return customer
+
+
+@transaction.atomic
+def set_tags(actor, customer: Customer, tags) -> list[Tag]:
+    _visible(actor, customer)
+    _not_erased(customer)
+    chosen = _tags_named(split_tags(tags))
+    customer.tags.set(chosen)
+    return chosen
+
+
+def add_note(actor, customer: Customer, text) -> CustomerNote:
+    """A timestamped note by ``actor`` (notes are never edited: add a newer one instead)."""
+    _visible(actor, customer)
+    _not_erased(customer)
+    text = str(text or "").strip()
+    if not text:
+        raise InvalidInput(_("Write the note."), field="text")
+    limit = CustomerNote._meta.get_field("text").max_length
+    if len(text) > limit:
+        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
+                           field="text")
+    refuse_id_numbers(text, field="text")
+    return CustomerNote.objects.create(customer=customer, author=actor, text=text)
+
+
+def _add_address(customer: Customer, recipient: orders.Recipient) -> CustomerAddress | None:
+    """Keep the address unless the customer has it already; the first one is the default."""
+    found = customer.addresses.filter(
+        recipient_name=recipient.name, phone=recipient.phone, province=recipient.province,
+        city=recipient.city, district=recipient.district, street=recipient.street).first()
+    if found:
+        return None
+    return CustomerAddress.objects.create(
+        customer=customer, recipient_name=recipient.name, phone=recipient.phone,
+        province=recipient.province, city=recipient.city, district=recipient.district,
+        street=recipient.street, is_default=not customer.addresses.exists())
+
+
+@transaction.atomic
+def add_address(actor, customer: Customer, recipient: orders.Recipient) -> CustomerAddress:
+    """An address typed (or pasted) by the seller, checked like an order's recipient."""
+    _visible(actor, customer)
+    _not_erased(customer)
+    # The same rules as an order's recipient, so an address kept here can be shipped to.
+    cleaned = orders._clean_recipient(recipient)
+    refuse_id_numbers(cleaned.street, field="street")
+    address = _add_address(customer, cleaned)
+    if address is None:
+        raise Conflict(_("The customer has this address already."), code="duplicate_address")
+    return address
+
+
+@transaction.atomic
+def remove_address(actor, customer: Customer, address_id: int) -> None:
+    _visible(actor, customer)
+    removed = customer.addresses.filter(pk=address_id).first()
+    if removed is None:
+        raise NotFound(_("No such address."))
+    removed.delete()
+    if removed.is_default:
+        following = customer.addresses.first()
+        if following:
+            customer.addresses.filter(pk=following.pk).update(is_default=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# From the orders
+
+
+def refresh_order_stats(customer: Customer) -> Customer:
+    """Order count, total spent and first/last order, recomputed from the customer's orders.
+
+    Sales count when paid and not cancelled or refunded; the first and last order fall back
+    to any order while none is paid yet, so a new customer shows when they ordered.
+    """
+    linked = Order.objects.filter(customer_link__customer=customer)
+    stats = linked.aggregate(
+        order_count=Count("pk", filter=Q(state__in=COUNTED_STATES)),
+        total_spent=Sum("payable", filter=Q(state__in=COUNTED_STATES)),
+        first_counted=Min("created_at", filter=Q(state__in=COUNTED_STATES)),
+        last_counted=Max("created_at", filter=Q(state__in=COUNTED_STATES)),
+        first_any=Min("created_at"), last_any=Max("created_at"),
+    )
+    changes = {
+        "order_count": stats["order_count"],
+        "total_spent": to_money(stats["total_spent"] or 0),
+        "first_order_at": stats["first_counted"] or stats["first_any"],
+        "last_order_at": stats["last_counted"] or stats["last_any"],
+    }
+    Customer.objects.filter(pk=customer.pk).update(**changes, updated_at=timezone.now())
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    return customer
+
+
+def _source_channel(order: Order) -> str:
+    if order.source_channel:
+        return order.source_channel
+    return "chat" if order.channel == OrderChannel.CHAT else "shop"
+
+
+def _new_customer_from(order: Order) -> Customer:
+    settings = customer_settings()
+    customer = Customer(
+        seller=order.shop.seller, name=order.recipient_name, phone=order.recipient_phone,
+        province=order.province, city=order.city, district=order.district,
+        source_channel=_source_channel(order),
+        owned_until=(timezone.now() + timedelta(days=settings.ownership_days)
+                     if settings.ownership_days else None),
+    )
+    _refresh_search_fields(customer)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        # The same number ordered twice at the same moment: the other order made the record.
+        return Customer.objects.select_for_update().get(phone=order.recipient_phone)
+    return customer
+
+
+def _fill_blanks(customer: Customer, order: Order) -> None:
+    """What an order tells about a known customer that the record lacks; never overwrite what
+    the seller wrote. A customer whose time with their seller ran out goes to this seller."""
+    changes = {}
+    if not customer.source_channel:
+        changes["source_channel"] = _source_channel(order)
+    if not customer.province:
+        changes.update(province=order.province, city=order.city, district=order.district)
+    expired = customer.owned_until is not None and customer.owned_until <= timezone.now()
+    if expired and customer.seller_id != order.shop.seller_id:
+        settings = customer_settings()
+        changes["seller_id"] = order.shop.seller_id
+        changes["owned_until"] = (timezone.now() + timedelta(days=settings.ownership_days)
+                                  if settings.ownership_days else None)
+    if changes:
+        Customer.objects.filter(pk=customer.pk).update(**changes, updated_at=timezone.now())
+        for field, value in changes.items():
+            setattr(customer, field, value)
+
+
+def upsert_from_order(order: Order) -> Customer | None:
+    """The customer of a new order, found by its mobile number or created; the order is linked,
+    its address kept and the statistics updated. Runs inside the order's transaction."""
+    if not order.recipient_phone:
+        return None
+    customer = Customer.objects.select_for_update().filter(phone=order.recipient_phone).first()
+    if customer is None:
+        customer = _new_customer_from(order)
+    else:
+        _fill_blanks(customer, order)
+    _add_address(customer, orders.Recipient(
+        name=order.recipient_name, phone=order.recipient_phone, province=order.province,
+        city=order.city, district=order.district, street=order.street))
+    CustomerOrder.objects.get_or_create(order=order, defaults={"customer": customer})
+    return refresh_order_stats(customer)
+
+
+def order_state_changed(order: Order) -> None:
+    """An order moved: its customer's statistics follow."""
+    link = CustomerOrder.objects.select_related("customer").filter(order=order).first()
+    if link is not None:
+        refresh_order_stats(link.customer)
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal data (PIPL)
+
+
+def can_see_full_phone(user, customer: Customer) -> bool:
+    """Only the customer's own seller sees the number without asking; everyone else sees it
+    masked and may reveal it, which is logged."""
+    return bool(user and user.is_authenticated and customer.seller_id == user.pk)
+
+
+def shown_phone(user, customer: Customer) -> str:
+    return customer.phone if can_see_full_phone(user, customer) else mask_mobile(customer.phone)
+
+
+def _log(actor, customer: Customer | None, action: str, detail: str = "") -> AccessLog:
+    return AccessLog.objects.create(actor=actor, customer=customer, action=action,
+                                    detail=detail[:_max_length(AccessLog, "detail")])
+
+
+def _may_handle_personal_data(actor) -> bool:
+    return actor.is_owner or actor.role == Role.STAFF and actor.can("customers")
+
+
+@transaction.atomic
+def reveal_phone(actor, customer: Customer) -> str:
+    """The full number, for the owner or staff granted customers (written in the access log)."""
+    _visible(actor, customer)
+    if not can_see_full_phone(actor, customer) and not _may_handle_personal_data(actor):
+        raise PermissionDenied(_("Only the customer's seller, the owner or customer staff may "
+                                 "see the full number."))
+    _not_erased(customer)
+    if not customer.phone:
+        raise NotFound(_("This customer has no mobile number."))
+    _log(actor, customer, AccessAction.REVEAL_PHONE)
+    return customer.phone
+
+
+def _address_data(address: CustomerAddress) -> dict:
+    return {"recipient": address.recipient_name, "mobile": address.phone,
+            "province": address.province, "city": address.city, "district": address.district,
+            "street": address.street, "default": address.is_default}
+
+
+def personal_data(customer: Customer) -> dict:
+    """Everything kept about a customer, as a plain structure (JSON and Excel exports)."""
+    customer = queries.customer_detail(customer.public_id)
+    return {
+        "customer": {
+            "id": customer.public_id, "name": customer.name, "mobile": customer.phone,
+            "wechat_id": customer.wechat_id, "gender": customer.gender,
+            "birthday": customer.birthday.isoformat() if customer.birthday else None,
+            "province": customer.province, "city": customer.city,
+            "district": customer.district, "source_channel": customer.source_channel,
+            "seller": str(customer.seller),
+            "first_order_at": _iso(customer.first_order_at),
+            "last_order_at": _iso(customer.last_order_at),
+            "order_count": customer.order_count, "total_spent": str(customer.total_spent),
+            "created_at": _iso(customer.created_at),
+            "tags": [tag.name for tag in customer.tags.all()],
+        },
+        "addresses": [_address_data(address) for address in customer.addresses.all()],
+        "notes": [{"time": _iso(note.created_at), "by": str(note.author or ""),
+                   "text": note.text} for note in customer.notes.all()],
+        "orders": [{"number": link.order.number, "time": _iso(link.order.created_at),
+                    "state": link.order.state, "payable": str(link.order.payable),
+                    "recipient": link.order.recipient_name,
+                    "mobile": link.order.recipient_phone,
+                    "address": " ".join(filter(None, [
+                        link.order.province, link.order.city, link.order.district,
+                        link.order.street]))}
+                   for link in customer.order_links.all()],
+    }
+
+
+def _iso(moment) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+@transaction.atomic
+def export_customer(actor, customer: Customer, *, file_format: str) -> dict:
+    """A customer's data for them or for the seller (logged); ``file_format`` is noted in the
+    log (json or xlsx), the caller writes the file."""
+    _visible(actor, customer)
+    if not _may_handle_personal_data(actor) and not can_see_full_phone(actor, customer):
+        raise PermissionDenied()
+    _not_erased(customer)
+    _log(actor, customer, AccessAction.EXPORT, file_format)
+    return personal_data(customer)
+
+
+@transaction.atomic
+def erase_customer(actor, customer: Customer) -> Customer:
+    """Erase a customer's personal data on request (PIPL Art. 47), owner only.
+
+    Name, number, WeChat ID, birthday, region, addresses, notes, tags and follow-ups go; the
+    orders lose their recipient but keep goods and amounts, so the books still add up. The
+    access log records that it happened, naming nobody.
+    """
+    if not actor.is_owner:
+        raise PermissionDenied(_("Only the owner can erase a customer's data."))
+    _visible(actor, customer)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _not_erased(customer)
+    orders.erase_recipient(customer.order_links.values_list("order_id", flat=True))
+    customer.addresses.all().delete()
+    # Notes are append-only for everyday use; erasure is the one lawful reason to remove them.
+    CustomerNote.objects.filter(customer=customer).delete()
+    FollowUp.objects.filter(customer=customer).delete()
+    customer.tags.clear()
+    customer.name = ERASED_NAME
+    customer.phone = customer.wechat_id = ""
+    customer.gender = Gender.UNKNOWN
+    customer.birthday = None
+    customer.province = customer.city = customer.district = ""
+    customer.erased_at = timezone.now()
+    customer.name_pinyin = customer.name_initials = customer.phone_last4 = ""
+    customer.birthday_md = ""
+    customer.save()
+    _log(actor, customer, AccessAction.ERASE)
+    return customer
+
