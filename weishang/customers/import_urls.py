@@ -1,3 +1,12 @@
-"""Stub: replaced by its owner."""
+"""Customer import and export pages (included by customers/urls.py under
+/console/customers/import/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import import_views
+
+urlpatterns = [
+    path("", import_views.import_upload, name="import_upload"),
+    path("apply/", import_views.import_apply, name="import_apply"),
+    path("export.xlsx", import_views.export_xlsx, name="export_xlsx"),
+]

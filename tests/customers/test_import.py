@@ -1,0 +1,303 @@
+"""Customer import from Excel and CSV: header mapping, encodings, per-row errors, merging."""
+
+import codecs
+import csv
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import ChannelFactory, UserFactory
+from weishang.core.errors import Conflict, InvalidInput
+from weishang.customers import imports
+from weishang.customers.models import Customer, CustomerAddress, CustomerNote
+
+pytestmark = pytest.mark.django_db
+
+
+def xlsx_file(rows, name="客户.xlsx") -> SimpleUploadedFile:
+    """An .xlsx whose first sheet holds ``rows`` (the first one being the header)."""
+    workbook = openpyxl.Workbook()
+    for line in rows:
+        workbook.active.append(list(line))
+    output = io.BytesIO()
+    workbook.save(output)
+    return SimpleUploadedFile(name, output.getvalue())
+
+
+def csv_file(rows, encoding="utf-8", name="客户.csv", delimiter=",") -> SimpleUploadedFile:
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter).writerows(rows)
+    return SimpleUploadedFile(name, text.getvalue().encode(encoding))
+
+
+HEADER = ["姓名", "手机号码", "微信号", "性别", "生日", "省份", "城市", "区县", "详细地址", "标签",
+          "备注", "来源"]
+
+
+def run(upload, owner, **kwargs):
+    return imports.import_file(upload, actor=owner, **kwargs)
+
+
+def test_gbk_csv_with_chinese_headers_imports_every_field(owner, english):
+    ChannelFactory(code="wechat_moments", name="朋友圈")
+    upload = csv_file([
+        HEADER,
+        ["张三", "138 1234 5678", "zhangsan_88", "男", "1990/5/1", "广东", "深圳", "南山区",
+         "科技园南区8栋", "VIP，宝妈", "爱喝茶", "朋友圈"],
+        ["李四", "+86 139-0000-1111", "", "女", "1985年12月3日", "", "", "",
+         "上海市浦东新区世纪大道100号", "老客户", "", ""],
+    ], encoding="gbk")
+
+    report = run(upload, owner)
+
+    assert (report.rows, report.new, report.merged, report.error_count) == (2, 2, 0, 0)
+    zhang = Customer.objects.get(phone="13812345678")
+    assert (zhang.name, zhang.wechat_id, zhang.gender, zhang.birthday) == (
+        "张三", "zhangsan_88", "m", date(1990, 5, 1))
+    assert (zhang.province, zhang.city, zhang.district) == ("广东省", "深圳市", "南山区")
+    assert zhang.source_channel == "wechat_moments"
+    assert zhang.seller == owner
+    assert zhang.name_initials == "zs" and zhang.phone_last4 == "5678"
+    assert zhang.birthday_md == "05-01"
+    assert sorted(tag.name for tag in zhang.tags.all()) == ["VIP", "宝妈"]
+    assert str(zhang.addresses.get()) == "广东省深圳市南山区科技园南区8栋"
+    assert zhang.addresses.get().is_default
+    note = CustomerNote.objects.get(customer=zhang)
+    assert (note.text, note.author) == ("爱喝茶", owner)
+    li = Customer.objects.get(phone="13900001111")
+    assert (li.gender, li.birthday) == ("f", date(1985, 12, 3))
+    assert (li.province, li.city, li.district) == ("上海市", "上海市", "浦东新区")
+    assert li.addresses.get().street == "世纪大道100号"
+    assert li.source_channel == "import"
+
+
+def test_xlsx_with_chinese_headers_a_title_line_and_excel_cells(owner, english):
+    upload = xlsx_file([
+        ["2026年客户名单"],
+        ["客户姓名", " 手机（必填） ", "出生日期", "性别", "省", "市", "区", "地址"],
+        ["王五", 13700001234, datetime(1992, 3, 4), "F", "浙江省", "杭州市", "西湖区", "文三路1号"],
+        [None, None, None, None, None, None, None, None],
+        ["赵六", "13700005678", 33000, "", "", "", "", ""],
+    ])
+
+    report = run(upload, owner)
+
+    assert (report.new, report.error_count) == (2, 0)
+    wang = Customer.objects.get(phone="13700001234")
+    assert (wang.birthday, wang.gender, wang.city) == (date(1992, 3, 4), "f", "杭州市")
+    assert wang.addresses.get().street == "文三路1号"
+    # Excel keeps dates as day numbers when a cell is not formatted as a date.
+    assert Customer.objects.get(phone="13700005678").birthday == date(1990, 5, 7)
+
+
+def test_english_headers_in_any_case_and_utf8_with_bom(owner, english):
+    upload = csv_file([["Name", "MOBILE", "WeChat ID", "Tags"],
+                       ["Tom Lee", "13812340000", "tomlee", "vip retail"]], encoding="utf-8-sig")
+    report = run(upload, owner)
+    assert report.new == 1
+    tom = Customer.objects.get()
+    assert (tom.name, tom.wechat_id) == ("Tom Lee", "tomlee")
+    assert sorted(tag.name for tag in tom.tags.all()) == ["retail", "vip"]
+
+
+def test_tab_separated_text_is_read_too(owner, english):
+    upload = csv_file([["姓名", "手机"], ["张三", "13812345678"]], delimiter="\t")
+    assert run(upload, owner).new == 1
+
+
+BAD_ROWS = [
+    ["张三", "13812345678", "", ""],
+    ["", "13812345679", "", ""],                       # row 3: no name
+    ["李四", "1381234", "", ""],                        # row 4: bad phone
+    ["王五", "13812345678", "", ""],                    # row 5: same phone as row 2
+    ["赵六", "", "", ""],                               # row 6: no phone
+    ["钱七", "13812345680", "不详", "1990-02-30"],        # row 7: gender and date
+]
+
+
+def bad_file():
+    return xlsx_file([["姓名", "手机", "性别", "生日"], *BAD_ROWS])
+
+
+def test_a_file_with_bad_rows_imports_nothing_and_reports_each_row(owner, english):
+    with pytest.raises(imports.ImportRefused) as refused:
+        run(bad_file(), owner)
+
+    report = refused.value.report
+    assert Customer.objects.count() == 0
+    assert refused.value.code == "invalid_rows"
+    assert str(refused.value.message).startswith("5 rows are wrong; nothing was imported.")
+    errors = {row.row: row.errors for row in report.error_rows}
+    assert errors == {
+        3: ["Enter the name."],
+        4: ["“1381234” is not a mainland China mobile number of 11 digits."],
+        5: ["Row 2 has the same mobile number."],
+        6: ["Enter the mobile number: customers are matched by it."],
+        7: ["Write the gender as 男 or 女 (or M / F), not “不详”.",
+            "“1990-02-30” is not a date; write it like 1990-05-01."],
+    }
+    assert (report.new, report.error_count) == (1, 5)
+
+
+def test_skipping_bad_rows_imports_the_good_ones(owner, english):
+    report = run(bad_file(), owner, skip_bad_rows=True)
+    assert report.applied and (report.new, report.skipped) == (1, 5)
+    assert list(Customer.objects.values_list("name", flat=True)) == ["张三"]
+
+
+def test_preview_counts_and_writes_nothing(owner, add_customer, english):
+    add_customer(name="张三", phone="13812345678")
+    report = imports.check_file(bad_file(), actor=owner)
+    assert (report.rows, report.new, report.merged, report.error_count) == (6, 0, 1, 5)
+    assert not report.applied
+    assert Customer.objects.count() == 1
+
+
+def test_reimport_merges_instead_of_duplicating(owner, english):
+    rows = [["姓名", "手机", "标签", "地址", "备注"],
+            ["张三", "13812345678", "VIP", "广东省深圳市南山区科技园8栋", "爱喝茶"]]
+    run(xlsx_file(rows), owner)
+    again = run(xlsx_file(rows), owner)
+
+    assert (again.new, again.merged) == (0, 1)
+    customer = Customer.objects.get()
+    assert customer.addresses.count() == 1
+    assert customer.notes.count() == 1
+    assert [tag.name for tag in customer.tags.all()] == ["VIP"]
+
+
+def test_merge_fills_blanks_adds_tags_and_keeps_the_seller_and_what_was_there(
+        owner, add_customer, english):
+    seller = UserFactory(role="staff", areas=["customers"])
+    customer = add_customer(name="张三", phone="13812345678", wechat_id="old_wx",
+                            tags="老客户", actor=owner, seller=seller)
+    run(csv_file([["姓名", "手机", "微信", "生日", "省", "市", "标签"],
+                  ["张小三", "13812345678", "new_wx", "1990-05-01", "广东", "深圳", "VIP"]]),
+        owner)
+
+    customer.refresh_from_db()
+    assert customer.seller == seller
+    assert (customer.name, customer.wechat_id) == ("张三", "old_wx")
+    assert (customer.birthday, customer.birthday_md) == (date(1990, 5, 1), "05-01")
+    assert (customer.province, customer.city) == ("广东省", "深圳市")
+    assert sorted(tag.name for tag in customer.tags.all()) == ["VIP", "老客户"]
+
+
+def test_a_new_address_of_a_known_customer_is_added_but_not_as_default(owner, english):
+    run(csv_file([["姓名", "手机", "地址"], ["张三", "13812345678", "广东省深圳市南山区科技园8栋"]]),
+        owner)
+    run(csv_file([["姓名", "手机", "地址"], ["张三", "13812345678", "北京市朝阳区建国路1号"]]),
+        owner)
+    addresses = CustomerAddress.objects.order_by("id")
+    assert [(a.city, a.is_default) for a in addresses] == [("深圳市", True), ("北京市", False)]
+
+
+def test_an_agent_cannot_merge_into_another_sellers_customer(owner, add_customer, english):
+    add_customer(name="张三", phone="13812345678")
+    agent = UserFactory(role="agent")
+    with pytest.raises(imports.ImportRefused) as refused:
+        run(csv_file([["姓名", "手机"], ["张三", "13812345678"], ["李四", "13812345679"]]), agent)
+    assert refused.value.report.error_rows[0].errors == [
+        "This mobile number is another seller's customer."]
+    report = run(csv_file([["姓名", "手机"], ["李四", "13812345679"]]), agent)
+    assert report.new == 1
+    assert Customer.objects.get(phone="13812345679").seller == agent
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    (["张三", "13812345678", "广东", "不存在市", ""],
+     "“广东 不存在市” is not a province, city and district we know."),
+    (["张三", "13812345678", "", "", "科技园8栋"],
+     "The address needs its province and city: fill in the 省 and 市 columns or write the "
+     "whole address."),
+    (["张三110101199003071234", "13812345678", "", "", ""],
+     "Do not store ID card numbers: remove the number and save again."),
+    (["张" * 31, "13812345678", "", "", ""], "name: at most 30 characters."),
+], ids=["unknown-region", "street-without-city", "id-number", "long-name"])
+def test_row_rules(owner, english, cells, message):
+    upload = csv_file([["姓名", "手机", "省", "市", "地址"], cells])
+    report = imports.check_file(upload, actor=owner)
+    assert report.error_rows[0].errors == [message]
+
+
+def test_an_unknown_source_is_a_row_error_and_known_names_map(owner, english):
+    ChannelFactory(code="weibo", name="微博")
+    upload = csv_file([["姓名", "手机", "渠道"], ["甲", "13800000001", "微博"],
+                       ["乙", "13800000002", "店铺"], ["丙", "13800000003", "地推"]])
+    report = imports.check_file(upload, actor=owner)
+    assert [row.row for row in report.error_rows] == [4]
+    assert report.error_rows[0].errors == [
+        "“地推” is not a channel we know; use a channel's name, or leave it empty."]
+    run(upload, owner, skip_bad_rows=True)
+    assert dict(Customer.objects.values_list("name", "source_channel")) == {
+        "甲": "weibo", "乙": "shop"}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "The file is empty."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+     "This is an old Excel file (.xls): open it in Excel or WPS and save it as .xlsx or CSV."),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "This file cannot be read: upload an Excel file "
+                                            "(.xlsx) or a CSV file."),
+    (b"PK\x03\x04 not really a zip", "This file cannot be read: upload an Excel file (.xlsx) "
+                                     "or a CSV file."),
+    ("客户,电话号\n张三,138".encode(), "No header row found: the first sheet needs a name column "
+                                     "(姓名) and a mobile number column (手机)."),
+    ("姓名,手机\n,\n".encode(), "The file has no customers in it."),
+], ids=["empty", "xls", "png", "fake-zip", "no-header", "no-rows"])
+def test_unreadable_files_are_refused_with_a_message(owner, english, content, message):
+    with pytest.raises(InvalidInput) as refused:
+        imports.check_file(SimpleUploadedFile("x.csv", content), actor=owner)
+    assert refused.value.field == "file"
+    assert str(refused.value.message) == message
+
+
+def test_limits_on_size_and_rows(owner, english, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    upload = csv_file([["姓名", "手机"]] + [["甲", f"1380000000{n}"] for n in range(3)])
+    with pytest.raises(InvalidInput, match="more than 2 customers"):
+        run(upload, owner)
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 10)
+    with pytest.raises(InvalidInput, match="larger than 0 MB"):
+        run(csv_file([["姓名", "手机"], ["甲", "13800000001"]]), owner)
+    assert Customer.objects.count() == 0
+
+
+def test_rows_are_read_in_batches(owner, english, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+    rows = [["姓名", "手机", "标签"]] + [[f"客户{n}", f"1380000000{n}", "VIP"] for n in range(5)]
+    rows.append(["重复", "13800000001", ""])
+    report = run(csv_file(rows), owner, skip_bad_rows=True)
+    assert (report.new, report.error_count) == (5, 1)
+    assert report.error_rows[0].errors == ["Row 3 has the same mobile number."]
+    assert Customer.objects.filter(tags__name="VIP").count() == 5
+
+
+def test_a_number_taken_meanwhile_refuses_the_whole_import(owner, english, monkeypatch):
+    original = imports._Importer._existing
+
+    def someone_adds_the_number_first(self, rows):
+        found = original(self, rows)
+        Customer.objects.create(seller=owner, name="抢先", phone="13812345678")
+        return found
+
+    monkeypatch.setattr(imports._Importer, "_existing", someone_adds_the_number_first)
+    with pytest.raises(Conflict):
+        run(csv_file([["姓名", "手机"], ["张三", "13812345678"]]), owner)
+    assert not Customer.objects.filter(name="张三").exists()
+
+
+@pytest.mark.parametrize("header", ["手机", "手机号", "手机号码", "电话", "Mobile", "phone",
+                                    "ＰＨＯＮＥ", "手机 号码", "mobile_number"])
+def test_phone_header_spellings(header):
+    assert imports.header_key(header) in imports.HEADERS["phone"]
+
+
+def test_gbk_detection_does_not_take_utf8_for_gbk():
+    gbk = codecs.encode("姓名,手机\n张三,13812345678\n", "gbk")
+    assert imports._text_encoding(io.BytesIO(gbk), gbk) == "gb18030"
+    utf8 = "姓名,手机\n张三,13812345678\n".encode()
+    assert imports._text_encoding(io.BytesIO(utf8), utf8) == "utf-8"

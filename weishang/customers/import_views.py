@@ -1,0 +1,146 @@
+"""Console pages of the customer import (upload → preview → import) and the Excel export.
+
+An upload is checked at once and shown as a preview. The file waits in the data folder (never
+in a public one) under an unguessable name kept in the uploader's session, until they import
+it or upload another; the import reads it again, since customers may have changed meanwhile.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from weishang.accounts.permissions import area_required
+from weishang.core.errors import DomainError, InvalidInput
+
+from . import exports, imports
+
+customers_area = area_required("customers")
+SESSION_KEY = "customers_import"
+#: Staged files older than this are removed when the next one arrives.
+STAGED_FILE_SECONDS = 24 * 3600
+ACCEPTED_FILES = ".xlsx,.csv," + exports.XLSX_CONTENT_TYPE + ",text/csv"
+
+
+class CustomerFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel (.xlsx) or CSV file"),
+        help_text=gettext_lazy("The first row names the columns; 姓名 and 手机 are needed."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
+    )
+
+
+def _staging_folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "customer-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stage(upload) -> str:
+    """Keep the upload under a new token (and drop forgotten ones); returns the token."""
+    folder = _staging_folder()
+    cutoff = time.time() - STAGED_FILE_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(16)
+    with open(folder / token, "wb") as staged:
+        for chunk in upload.chunks():
+            staged.write(chunk)
+    return token
+
+
+def _staged_path(token: str) -> Path:
+    return _staging_folder() / token
+
+
+def _discard(request) -> None:
+    saved = request.session.pop(SESSION_KEY, None)
+    if saved:
+        _staged_path(saved["token"]).unlink(missing_ok=True)
+
+
+def _upload_page(request, form, status=200):
+    return render(request, "customers/import_upload.html", {
+        "nav": "customers", "form": form, "columns": imports.HEADERS,
+        "max_megabytes": imports.MAX_FILE_BYTES // (1024 * 1024), "max_rows": imports.MAX_ROWS,
+    }, status=status)
+
+
+def _preview(request, report, *, filename, message="", status=200):
+    return render(request, "customers/import_preview.html", {
+        "nav": "customers", "report": report, "filename": filename, "message": message,
+        "token": request.session[SESSION_KEY]["token"],
+        "importable": report.new + report.merged,
+        "hidden_errors": report.error_count - len(report.error_rows),
+    }, status=status)
+
+
+@customers_area
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    if request.method == "GET":
+        return _upload_page(request, CustomerFileForm())
+    form = CustomerFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    _discard(request)
+    token = _stage(upload)
+    try:
+        with open(_staged_path(token), "rb") as staged:
+            report = imports.check_file(staged, actor=request.user)
+    except DomainError as error:
+        _staged_path(token).unlink(missing_ok=True)
+        form.add_error("file", str(error.message))
+        return _upload_page(request, form, status=400)
+    request.session[SESSION_KEY] = {"token": token, "filename": upload.name}
+    return _preview(request, report, filename=upload.name)
+
+
+@customers_area
+@require_POST
+def import_apply(request):
+    saved = request.session.get(SESSION_KEY)
+    path = saved and _staged_path(saved["token"])
+    if not saved or saved["token"] != request.POST.get("token") or not path.exists():
+        messages.error(request, _("This preview is no longer valid; upload the file again."))
+        return redirect("customers:import_upload")
+    try:
+        with open(path, "rb") as staged:
+            report = imports.import_file(staged, actor=request.user,
+                                         skip_bad_rows=request.POST.get("skip_bad_rows") == "on")
+    except imports.ImportRefused as refused:
+        return _preview(request, refused.report, filename=saved["filename"],
+                        message=str(refused.message), status=409)
+    except DomainError as error:
+        _discard(request)
+        messages.error(request, str(error.message))
+        return redirect("customers:import_upload")
+    _discard(request)
+    messages.success(request, _("Imported: %(new)d new customers, %(merged)d merged, "
+                                "%(skipped)d rows skipped.")
+                     % {"new": report.new, "merged": report.merged, "skipped": report.skipped})
+    return redirect("customers:list")
+
+
+@customers_area
+@require_GET
+def export_xlsx(request):
+    try:
+        customers, description = exports.filtered_customers(request.user, request.GET)
+    except InvalidInput as error:
+        messages.error(request, str(error.message))
+        return redirect("customers:list")
+    output = exports.export_customers(customers, actor=request.user, description=description)
+    return FileResponse(output, as_attachment=True, content_type=exports.XLSX_CONTENT_TYPE,
+                        filename=f"客户-{timezone.localdate():%Y%m%d}.xlsx")

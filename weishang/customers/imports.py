@@ -1,0 +1,641 @@
+"""Import customers from Excel (.xlsx) or CSV (UTF-8 or GBK), with a preview; merge by mobile.
+
+Files are read row by row, never whole, so 100k rows stay small in memory. Columns are found by
+their header (Chinese or English, in any order, other columns ignored). ``check_file`` reads
+every row and says what would happen (new, merged, wrong rows); ``import_file`` reads the file
+again inside one transaction, writing in batches, and rolls everything back when a row is wrong
+unless the user chose to skip the bad rows.
+
+A row whose mobile number is already a customer's is merged into that record: it keeps its
+seller and only gains what it lacks (empty fields, tags, an address, a note), so importing the
+same file twice changes nothing the second time.
+"""
+
+import codecs
+import contextlib
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from itertools import islice
+
+import openpyxl
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from weishang.accounts.models import Role, User
+from weishang.core.address import read_region
+from weishang.core.errors import Conflict, DomainError, InvalidInput
+from weishang.core.phone import is_mobile, normalize_mobile
+
+from . import queries, services
+from .models import Customer, CustomerAddress, CustomerNote, Gender, Tag
+
+MAX_FILE_BYTES = 30 * 1024 * 1024
+MAX_ROWS = 100_000
+#: Lines read at most, empty ones included: a small .xlsx can claim a row far down the sheet.
+MAX_SHEET_LINES = MAX_ROWS + 10_000
+#: How far down the sheet the header row may be (some sheets start with a title line).
+HEADER_SEARCH_ROWS = 10
+#: Columns read per row; anything further right is ignored (and never loaded).
+MAX_COLUMNS = 60
+#: Rows checked and written together: one lookup of their numbers, one insert per table.
+BATCH_ROWS = 2000
+#: Wrong rows kept for the report; beyond that only their count.
+MAX_REPORTED_ERRORS = 500
+#: The value of ``Customer.source_channel`` for a customer that came from a file.
+IMPORT_SOURCE = "import"
+
+_XLSX_SIGNATURE = b"PK\x03\x04"
+_OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
+_SNIFF_BYTES = 64 * 1024
+
+# --- columns --------------------------------------------------------------------------------
+
+#: Accepted headers of each column, written as ``header_key`` leaves them.
+HEADERS = {
+    "name": ("姓名", "客户姓名", "客户名称", "名字", "name", "customername"),
+    "phone": ("手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "mobile",
+              "mobilenumber", "phone", "phonenumber"),
+    "wechat_id": ("微信", "微信号", "wechat", "wechatid", "weixin"),
+    "gender": ("性别", "gender", "sex"),
+    "birthday": ("生日", "出生日期", "birthday", "dateofbirth", "birthdate"),
+    "province": ("省", "省份", "province"),
+    "city": ("市", "城市", "city"),
+    "district": ("区", "区县", "县区", "district"),
+    "address": ("地址", "详细地址", "收货地址", "address", "street"),
+    "tags": ("标签", "tags", "tag"),
+    "note": ("备注", "note", "notes", "remark", "remarks"),
+    "source": ("来源", "渠道", "来源渠道", "source", "channel"),
+}
+_FIELD_BY_HEADER = {header: name for name, headers in HEADERS.items() for header in headers}
+_HEADER_NOISE = re.compile(r"\(.*?\)|[*:\s_\-]")
+
+
+def header_key(value) -> str:
+    """'手机号码（必填）', ' Mobile  Number*' → '手机号码', 'mobilenumber'."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return _HEADER_NOISE.sub("", text).casefold()
+
+
+def _column_positions(values) -> dict[str, int] | None:
+    """Which column holds each field, if ``values`` is the header row (name and phone found)."""
+    positions: dict[str, int] = {}
+    for index, value in enumerate(values):
+        name = _FIELD_BY_HEADER.get(header_key(value))
+        if name and name not in positions:
+            positions[name] = index
+    return positions if {"name", "phone"} <= positions.keys() else None
+
+
+# --- reading a file -------------------------------------------------------------------------
+
+
+def _refuse_file(message) -> InvalidInput:
+    return InvalidInput(message, field="file")
+
+
+def _unreadable() -> InvalidInput:
+    return _refuse_file(_("This file cannot be read: upload an Excel file (.xlsx) or a CSV file."))
+
+
+def _size_of(stream) -> int:
+    size = stream.seek(0, 2)
+    stream.seek(0)
+    return size
+
+
+def _is_utf8(stream) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(_SNIFF_BYTES):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+    finally:
+        stream.seek(0)
+
+
+def _text_encoding(stream, head: bytes) -> str:
+    """The encoding of a CSV file: its byte-order mark, else UTF-8 if it all decodes, else
+    GB18030 (which reads GBK, what Chinese Excel and WPS save CSV in)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise _unreadable()
+    encoding = "utf-8" if _is_utf8(stream) else "gb18030"
+    try:
+        sample = head.decode(encoding, errors="strict" if encoding == "utf-8" else "ignore")
+    except UnicodeDecodeError:  # a UTF-8 character cut at the end of the sample
+        sample = head.decode(encoding, errors="ignore")
+    if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n" for char in sample):
+        raise _unreadable()
+    return encoding
+
+
+def _csv_lines(stream, encoding: str) -> Iterator[list]:
+    reader = codecs.getreader(encoding)(stream)
+    first_line = reader.readline()
+    delimiter = max(",\t;", key=first_line.count)
+    lines = csv.reader(_chain_first(first_line, reader), delimiter=delimiter)
+    try:
+        yield from lines
+    except (UnicodeDecodeError, csv.Error):
+        raise _unreadable() from None
+
+
+def _chain_first(first_line: str, reader) -> Iterator[str]:
+    yield first_line
+    yield from reader
+
+
+def _xlsx_lines(stream) -> Iterator[tuple]:
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    # A damaged or disguised file fails inside openpyxl in many ways (zip, XML, missing parts).
+    except Exception:
+        raise _unreadable() from None
+    try:
+        yield from workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    except DomainError:
+        raise
+    except Exception:
+        raise _unreadable() from None
+    finally:
+        workbook.close()
+
+
+def _file_lines(stream) -> Iterator:
+    """The lines of an uploaded or opened file (binary, seekable), as lists of cell values."""
+    if _size_of(stream) > MAX_FILE_BYTES:
+        raise _refuse_file(
+            _("The file is larger than %(size)d MB; split it into smaller files.")
+            % {"size": MAX_FILE_BYTES // (1024 * 1024)})
+    head = stream.read(_SNIFF_BYTES)
+    stream.seek(0)
+    if not head:
+        raise _refuse_file(_("The file is empty."))
+    if head.startswith(_XLSX_SIGNATURE):
+        return _xlsx_lines(stream)
+    if head.startswith(_OLD_EXCEL_SIGNATURE):
+        raise _refuse_file(_("This is an old Excel file (.xls): open it in Excel or WPS and "
+                             "save it as .xlsx or CSV."))
+    return _csv_lines(stream, _text_encoding(stream, head))
+
+
+# --- one row --------------------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
+_GENDERS = {"男": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "先生": Gender.MALE,
+            "女": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE,
+            "女士": Gender.FEMALE}
+_LIMITS = {name: Customer._meta.get_field(name).max_length
+           for name in ("name", "wechat_id", "province", "city", "district")}
+_STREET_LIMIT = CustomerAddress._meta.get_field("street").max_length
+_NOTE_LIMIT = CustomerNote._meta.get_field("text").max_length
+
+
+@dataclass(slots=True)
+class ImportRow:
+    """One line of a file: what it says, cleaned, and what is wrong with it."""
+
+    row: int  # the sheet's row number, as the user sees it in Excel (the header is row 1)
+    name: str = ""
+    phone: str = ""
+    wechat_id: str = ""
+    gender: str = ""
+    birthday: date | None = None
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    source_channel: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def _cell_text(value) -> str:
+    """A cell as one line of text: 13812345678 typed as a number stays 13812345678."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    return " ".join(str(value).split())
+
+
+def _birthday(value, text: str, today: date) -> date:
+    if isinstance(value, datetime | date):
+        found = value.date() if isinstance(value, datetime) else value
+    elif isinstance(value, int | float) and 1 <= value < 100_000:
+        found = _EXCEL_EPOCH + timedelta(days=int(value))  # a date kept as an Excel number
+    else:
+        found = None
+        compact = unicodedata.normalize("NFKC", text).replace(" ", "")
+        for pattern in _DATE_PATTERNS:
+            if match := pattern.match(compact):
+                with contextlib.suppress(ValueError):  # 1990-02-30 is no date either
+                    found = date(*(int(part) for part in match.groups()))
+                break
+    if found is None:
+        raise ValueError(_("“%(value)s” is not a date; write it like 1990-05-01.")
+                         % {"value": text})
+    if not services.EARLIEST_BIRTHDAY <= found <= today:
+        raise ValueError(_("The birthday %(date)s cannot be right.") % {"date": found})
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _region(text: str) -> tuple[str, str, str, int]:
+    """(province, city, district) read from the start of ``text`` and where they end; the
+    parts a reading leaves unsure (南山 in two cities) are empty."""
+    readings, end = read_region(text)
+    parts = []
+    for level in range(3):
+        names = {reading[level].name if reading[level] else "" for reading in readings}
+        parts.append(names.pop() if len(names) == 1 else "")
+    return parts[0], parts[1], parts[2], end
+
+
+def _place(row: ImportRow, address: str) -> str:
+    """Fill province, city, district and street from the region columns and the address
+    column, which may hold a whole address line (广东省深圳市南山区科技园8栋); returns an
+    error when the region columns name no place we know."""
+    province, city, district, end = _region(address) if address else ("", "", "", 0)
+    row.street = address[end:].lstrip("-—·,，. ") if end else address
+    given = "".join((row.province, row.city, row.district))
+    if not end and given:
+        province, city, district, end = _region(given)
+        if end != len(given):
+            return _("“%(place)s” is not a province, city and district we know.") % {
+                "place": " ".join(filter(None, (row.province, row.city, row.district)))}
+    row.province = province or row.province
+    row.city = city or row.city
+    row.district = district or row.district
+    return ""
+
+
+def _too_long(label: str, limit: int) -> str:
+    return _("%(field)s: at most %(max)d characters.") % {"field": label, "max": limit}
+
+
+def _domain_message(check, *args, **kwargs) -> str:
+    """The message of the InvalidInput ``check`` raises, or "" when it passes."""
+    try:
+        check(*args, **kwargs)
+    except InvalidInput as error:
+        return str(error.message)
+    return ""
+
+
+def parse_row(number: int, cells: dict, channels: dict[str, str], today: date) -> ImportRow:
+    """The row ``number`` of a file from its cells by field (see ``HEADERS``), checked alone
+    by the rules of a customer typed by hand (the checks against other rows and the database
+    come after)."""
+    texts = {name: _cell_text(value) for name, value in cells.items()}
+    row = ImportRow(row=number, name=texts.get("name", ""), wechat_id=texts.get("wechat_id", ""),
+                    province=texts.get("province", ""), city=texts.get("city", ""),
+                    district=texts.get("district", ""), note=texts.get("note", ""))
+    errors = row.errors
+    if not row.name:
+        errors.append(_("Enter the name."))
+    phone = texts.get("phone", "")
+    row.phone = normalize_mobile(unicodedata.normalize("NFKC", phone))
+    if not phone:
+        errors.append(_("Enter the mobile number: customers are matched by it."))
+    elif not is_mobile(row.phone):
+        errors.append(_("“%(phone)s” is not a mainland China mobile number of 11 digits.")
+                      % {"phone": phone})
+    if row.wechat_id and not services.WECHAT_ID.match(row.wechat_id):
+        errors.append(_("A WeChat ID has only letters, digits, - and _."))
+    if gender := texts.get("gender", ""):
+        row.gender = _GENDERS.get(gender.casefold(), "")
+        if not row.gender:
+            errors.append(_("Write the gender as 男 or 女 (or M / F), not “%(value)s”.")
+                          % {"value": gender})
+    if texts.get("birthday"):
+        try:
+            row.birthday = _birthday(cells["birthday"], texts["birthday"], today)
+        except ValueError as error:
+            errors.append(str(error))
+    errors.append(_place(row, texts.get("address", "")))
+    if row.street and not (row.province and row.city):
+        errors.append(_("The address needs its province and city: fill in the 省 and 市 "
+                        "columns or write the whole address."))
+    try:
+        row.tags = tuple(services.split_tags(texts.get("tags", "")))
+    except InvalidInput as error:
+        errors.append(str(error.message))
+    if source := texts.get("source", ""):
+        row.source_channel = channels.get(header_key(source), "")
+        if not row.source_channel:
+            errors.append(_("“%(source)s” is not a channel we know; use a channel's name, "
+                            "or leave it empty.") % {"source": source})
+    for name, limit in _LIMITS.items():
+        if len(getattr(row, name)) > limit:
+            errors.append(_too_long(str(Customer._meta.get_field(name).verbose_name), limit))
+    if len(row.street) > _STREET_LIMIT:
+        errors.append(_too_long(_("address"), _STREET_LIMIT))
+    if len(row.note) > _NOTE_LIMIT:
+        errors.append(_too_long(_("note"), _NOTE_LIMIT))
+    for text in (row.name, row.street, row.note):
+        errors.append(_domain_message(services.refuse_id_numbers, text, field=""))
+    row.errors = list(dict.fromkeys(filter(None, errors)))
+    return row
+
+
+#: Words sheets use for the sources that are no marketing channel, besides their code and name.
+SOURCE_SYNONYMS = {
+    "shop": ("店铺", "小店", "商城"),
+    "chat": ("代客下单", "私聊"),
+    IMPORT_SOURCE: ("导入",),
+}
+
+
+def channel_codes() -> dict[str, str]:
+    """Source text (as ``header_key`` leaves it) → the source code a customer records: codes,
+    names in every language of the site (an export made in English imports in Chinese) and
+    the usual synonyms."""
+    codes = {header_key(word): code for code, words in SOURCE_SYNONYMS.items() for word in words}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, name in queries.source_channel_choices():
+                codes[header_key(name)] = code
+                codes[header_key(code)] = code
+    return codes
+
+
+def read_rows(stream) -> Iterator[ImportRow]:
+    """The non-empty rows under the header row of ``stream`` (an .xlsx or CSV file, binary
+    and seekable), parsed and checked one by one. Raises InvalidInput (field "file") when the
+    file cannot be read, is too big, has no header row or no rows, or too many rows."""
+    channels = channel_codes()
+    today = timezone.localdate()
+    positions = None
+    count = 0
+    for number, values in enumerate(_file_lines(stream), start=1):
+        if number > MAX_SHEET_LINES:
+            raise _refuse_file(
+                _("The sheet has more than %(maximum)d lines; remove the empty ones or split "
+                  "it into smaller files.") % {"maximum": MAX_SHEET_LINES})
+        if positions is None:
+            positions = _column_positions(values)
+            if positions is None and number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        cells = {name: values[index] for name, index in positions.items()
+                 if index < len(values) and values[index] not in (None, "")}
+        if not any(_cell_text(value) for value in cells.values()):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise _refuse_file(
+                _("The file has more than %(maximum)d customers; split it into smaller files.")
+                % {"maximum": MAX_ROWS})
+        yield parse_row(number, cells, channels, today)
+    if positions is None:
+        raise _refuse_file(_("No header row found: the first sheet needs a name column (姓名) "
+                             "and a mobile number column (手机)."))
+    if not count:
+        raise _refuse_file(_("The file has no customers in it."))
+
+
+# --- the whole file -------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What a file holds (preview) or did (import)."""
+
+    rows: int = 0
+    new: int = 0
+    merged: int = 0
+    error_count: int = 0
+    #: The first MAX_REPORTED_ERRORS wrong rows, in file order.
+    error_rows: list[ImportRow] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def skipped(self) -> int:
+        return self.error_count
+
+    def add_error(self, row: ImportRow) -> None:
+        self.error_count += 1
+        if len(self.error_rows) < MAX_REPORTED_ERRORS:
+            self.error_rows.append(row)
+
+
+class ImportRefused(InvalidInput):
+    """Some rows are wrong and the user did not choose to skip them; nothing was imported."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        super().__init__(
+            ngettext("%(count)d row is wrong; nothing was imported. Correct it, or choose to "
+                     "skip it.",
+                     "%(count)d rows are wrong; nothing was imported. Correct them, or choose "
+                     "to skip them.", report.error_count) % {"count": report.error_count},
+            code="invalid_rows")
+
+
+def seller_for(actor: User) -> User:
+    """Whose customers an import makes: an agent's own, everyone else's go to the owner."""
+    if actor.role == Role.AGENT:
+        return actor
+    owner = User.objects.filter(role=Role.OWNER).first()
+    if owner is None:
+        raise Conflict(_("There is no owner yet; create the owner first."))
+    return owner
+
+
+def _batches(rows: Iterable[ImportRow]) -> Iterator[list[ImportRow]]:
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH_ROWS)):
+        yield batch
+
+
+class _Importer:
+    """Checks rows batch by batch against the file so far and the database; writes them when
+    ``write`` is set (inside the caller's transaction)."""
+
+    def __init__(self, *, actor: User, write: bool):
+        self.actor = actor
+        self.seller = seller_for(actor)
+        self.write = write
+        self.owned_until = None
+        if write and (days := services.customer_settings().ownership_days):
+            self.owned_until = timezone.now() + timedelta(days=days)
+        self.report = ImportReport()
+        self.first_row_of_phone: dict[str, int] = {}
+
+    def run(self, rows: Iterable[ImportRow]) -> ImportReport:
+        for batch in _batches(rows):
+            self.report.rows += len(batch)
+            for row in batch:
+                self._check_repeat(row)
+            good = [row for row in batch if not row.errors]
+            existing = self._existing(good)
+            good = [row for row in good if not row.errors]
+            for row in batch:
+                if row.errors:
+                    self.report.add_error(row)
+            merged = [row for row in good if row.phone in existing]
+            new = [row for row in good if row.phone not in existing]
+            self.report.new += len(new)
+            self.report.merged += len(merged)
+            if self.write:
+                self._save(new, merged, existing)
+        return self.report
+
+    def _check_repeat(self, row: ImportRow) -> None:
+        if not row.phone or not is_mobile(row.phone):
+            return
+        first = self.first_row_of_phone.setdefault(row.phone, row.row)
+        if first != row.row:
+            row.errors.append(_("Row %(row)d has the same mobile number.") % {"row": first})
+
+    def _existing(self, rows: list[ImportRow]) -> dict[str, Customer]:
+        """The customers with these rows' numbers; a row whose number belongs to a customer
+        the importing user may not see gets an error."""
+        phones = [row.phone for row in rows]
+        found = {customer.phone: customer for customer in Customer.objects.filter(phone__in=phones)}
+        if not found:
+            return found
+        visible = set(queries.customers_for(self.actor).filter(phone__in=list(found))
+                      .values_list("phone", flat=True))
+        for row in rows:
+            if row.phone in found and row.phone not in visible:
+                row.errors.append(_("This mobile number is another seller's customer."))
+        return {phone: customer for phone, customer in found.items() if phone in visible}
+
+    # --- writing ---
+
+    def _save(self, new: list[ImportRow], merged: list[ImportRow],
+              existing: dict[str, Customer]) -> None:
+        created = Customer.objects.bulk_create([self._new_customer(row) for row in new])
+        customers = {customer.phone: customer for customer in created}
+        self._fill_blanks(merged, existing)
+        customers.update(existing)
+        rows = new + merged
+        self._add_tags(rows, customers)
+        self._add_addresses(rows, customers, merged_ids={existing[row.phone].pk for row in merged})
+        self._add_notes(rows, customers)
+
+    def _new_customer(self, row: ImportRow) -> Customer:
+        return Customer(
+            seller=self.seller, name=row.name, phone=row.phone, wechat_id=row.wechat_id,
+            gender=row.gender, birthday=row.birthday, province=row.province, city=row.city,
+            district=row.district, source_channel=row.source_channel or IMPORT_SOURCE,
+            owned_until=self.owned_until,
+            **services.search_fields(name=row.name, phone=row.phone, birthday=row.birthday))
+
+    _FILLABLE = ("wechat_id", "gender", "birthday", "province", "city", "district",
+                 "source_channel")
+
+    def _fill_blanks(self, rows: list[ImportRow], existing: dict[str, Customer]) -> None:
+        changed = []
+        now = timezone.now()
+        for row in rows:
+            customer = existing[row.phone]
+            blanks = [name for name in self._FILLABLE
+                      if not getattr(customer, name) and getattr(row, name)]
+            for name in blanks:
+                setattr(customer, name, getattr(row, name))
+            if blanks:
+                for key, value in services.search_fields(
+                        name=customer.name, phone=customer.phone,
+                        birthday=customer.birthday).items():
+                    setattr(customer, key, value)
+                customer.updated_at = now
+                changed.append(customer)
+        if changed:
+            search_keys = services.search_fields(name="", phone="", birthday=None).keys()
+            Customer.objects.bulk_update(
+                changed, [*self._FILLABLE, *search_keys, "updated_at"])
+
+    def _add_tags(self, rows: list[ImportRow], customers: dict[str, Customer]) -> None:
+        names = {tag for row in rows for tag in row.tags}
+        if not names:
+            return
+        Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+        tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+        link = Customer.tags.through
+        link.objects.bulk_create(
+            [link(customer_id=customers[row.phone].pk, tag_id=tag_ids[tag])
+             for row in rows for tag in row.tags], ignore_conflicts=True)
+
+    def _add_addresses(self, rows: list[ImportRow], customers: dict[str, Customer], *,
+                       merged_ids: set[int]) -> None:
+        rows = [row for row in rows if row.street]
+        known: dict[int, set] = {}
+        for customer_id, *place, is_default in CustomerAddress.objects.filter(
+                customer_id__in=[customers[row.phone].pk for row in rows
+                                 if customers[row.phone].pk in merged_ids]
+        ).values_list("customer_id", "province", "city", "district", "street", "is_default"):
+            known.setdefault(customer_id, set()).add(tuple(place))
+            if is_default:
+                known[customer_id].add("default")
+        addresses = []
+        for row in rows:
+            customer = customers[row.phone]
+            place = (row.province, row.city, row.district, row.street)
+            if place in known.get(customer.pk, ()):
+                continue
+            addresses.append(CustomerAddress(
+                customer=customer, recipient_name=row.name, phone=row.phone,
+                province=row.province, city=row.city, district=row.district, street=row.street,
+                is_default="default" not in known.get(customer.pk, ())))
+        CustomerAddress.objects.bulk_create(addresses)
+
+    def _add_notes(self, rows: list[ImportRow], customers: dict[str, Customer]) -> None:
+        rows = [row for row in rows if row.note]
+        written = set(CustomerNote.objects.filter(
+            customer_id__in=[customers[row.phone].pk for row in rows],
+            text__in={row.note for row in rows},
+        ).values_list("customer_id", "text"))
+        CustomerNote.objects.bulk_create([
+            CustomerNote(customer=customers[row.phone], author=self.actor, text=row.note)
+            for row in rows if (customers[row.phone].pk, row.note) not in written])
+
+
+def check_file(stream, *, actor: User) -> ImportReport:
+    """Preview: what importing ``stream`` would do. Writes nothing."""
+    return _Importer(actor=actor, write=False).run(read_rows(stream))
+
+
+def import_file(stream, *, actor: User, skip_bad_rows: bool = False) -> ImportReport:
+    """Import the customers of ``stream`` in one transaction. When rows are wrong, raises
+    ImportRefused (nothing imported) unless ``skip_bad_rows``, which imports the others."""
+    try:
+        with transaction.atomic():
+            report = _Importer(actor=actor, write=True).run(read_rows(stream))
+            if report.error_count and not skip_bad_rows:
+                raise ImportRefused(report)
+    except IntegrityError:
+        # Someone added a customer with one of these numbers while the file was importing.
+        raise Conflict(_("Customers changed while the file was importing; nothing was "
+                         "imported. Import it again.")) from None
+    report.applied = True
+    return report
+
+
+def row_as_dict(row: ImportRow) -> dict:
+    """A wrong row for the API and the command."""
+    return {"row": row.row, "name": row.name, "phone": row.phone, "errors": row.errors}
