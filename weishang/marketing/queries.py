@@ -7,6 +7,8 @@ queries however many posts, images and products there are.
 
 from django.db.models import Prefetch, QuerySet
 
+from weishang.accounts.models import Role
+from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product
 from weishang.catalog.queries import with_list_annotations
 from weishang.marketing.models import Channel, Post, PostImage, PostKind
@@ -19,6 +21,14 @@ def with_content(posts: QuerySet) -> QuerySet:
         Prefetch("products", queryset=with_list_annotations(Product.objects.all()),
                  to_attr="product_list"),
     )
+
+
+def sharing_seller(user):
+    """Whose name and link a share by ``user`` carries: a seller (owner, later an agent) shares
+    as themself; staff share on the owner's behalf."""
+    if user.role in (Role.OWNER, Role.AGENT):
+        return user
+    return owner_shop().seller
 
 
 def library_for(seller) -> QuerySet:

@@ -240,13 +240,16 @@ def _clean_post_fields(*, title, body, kind, hashtags, products) -> tuple[dict, 
 
 
 def create_post(*, author, title: str, body: str, kind: str = PostKind.PRODUCT,
-                hashtags: Sequence[str] = (), products: Iterable[Product] = ()) -> Post:
-    """A new library post, not yet published."""
+                hashtags: Sequence[str] = (), products: Iterable[Product] = (),
+                images: Sequence = ()) -> Post:
+    """A new library post, not yet published, with its first pictures (all or nothing)."""
     fields, products = _clean_post_fields(title=title, body=body, kind=kind, hashtags=hashtags,
                                           products=products)
-    with transaction.atomic():
+    checked = _checked_uploads(images) if images else []
+    with stored_files() as stored, transaction.atomic():
         post = Post.objects.create(**fields, author=author, is_published=False)
         post.products.set(products)
+        _store_images(post, checked, stored)
     return post
 
 
@@ -290,32 +293,49 @@ def delete_post(post: Post) -> None:
 # Post images
 
 
-def add_post_images(post: Post, uploads: Sequence) -> list[PostImage]:
-    """Add pictures to the end of a post (all or none), checked by their content and stored
-    without their metadata (``catalog.images``)."""
-    if not uploads:
-        raise InvalidInput(_("Choose a picture to upload."), field="image")
+def _checked_uploads(uploads: Sequence) -> list[tuple]:
+    """(extension, clean original) of each upload, checked by its content and without its
+    metadata (``catalog.images``); InvalidInput for the first that is not acceptable."""
+    if len(uploads) > MAX_POST_IMAGES:
+        raise _too_many_images(0)
     checked = [image_checks.check_image(upload) for upload in uploads]
-    originals = [image_checks.without_metadata(upload, info)
-                 for upload, info in zip(uploads, checked, strict=True)]
+    return [(info.extension, image_checks.without_metadata(upload, info))
+            for upload, info in zip(uploads, checked, strict=True)]
+
+
+def _too_many_images(count: int) -> InvalidInput:
+    return InvalidInput(
+        _("A post can have at most %(limit)d pictures; it has %(count)d.")
+        % {"limit": MAX_POST_IMAGES, "count": count},
+        code="too_many_images", field="images",
+    )
+
+
+def _store_images(post: Post, checked: list[tuple], stored: list) -> list[PostImage]:
+    """Adds the checked pictures after the post's last one (the post row is locked or new)."""
+    count = post.images.count()
+    if count + len(checked) > MAX_POST_IMAGES:
+        raise _too_many_images(count)
+    position = (post.images.aggregate(last=Max("position"))["last"] or 0) + 1
+    added = []
+    for offset, (extension, original) in enumerate(checked):
+        image = PostImage(post=post, extension=extension, position=position + offset)
+        image.image.save(f"upload.{extension}", original.content, save=False)
+        stored.append(image.image)
+        image.width, image.height = original.width, original.height
+        image.save()
+        added.append(image)
+    return added
+
+
+def add_post_images(post: Post, uploads: Sequence) -> list[PostImage]:
+    """Add pictures to the end of a post (all or none)."""
+    if not uploads:
+        raise InvalidInput(_("Choose a picture to upload."), field="images")
+    checked = _checked_uploads(uploads)
     with stored_files() as stored, transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
-        count = post.images.count()
-        if count + len(uploads) > MAX_POST_IMAGES:
-            raise InvalidInput(
-                _("A post can have at most %(limit)d pictures; it has %(count)d.")
-                % {"limit": MAX_POST_IMAGES, "count": count},
-                code="too_many_images", field="image",
-            )
-        position = (post.images.aggregate(last=Max("position"))["last"] or 0) + 1
-        added = []
-        for offset, (info, original) in enumerate(zip(checked, originals, strict=True)):
-            image = PostImage(post=post, extension=info.extension, position=position + offset)
-            image.image.save(f"upload.{info.extension}", original.content, save=False)
-            stored.append(image.image)
-            image.width, image.height = original.width, original.height
-            image.save()
-            added.append(image)
+        added = _store_images(post, checked, stored)
         post.save(update_fields=["updated_at"])
     return added
 
