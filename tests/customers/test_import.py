@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from tests.factories import ChannelFactory, UserFactory
 from weishang.core.errors import Conflict, InvalidInput
@@ -187,10 +189,8 @@ def test_merge_fills_blanks_adds_tags_and_keeps_the_seller_and_what_was_there(
 
 
 def test_a_new_address_of_a_known_customer_is_added_but_not_as_default(owner, english):
-    run(csv_file([["姓名", "手机", "地址"], ["张三", "13812345678", "广东省深圳市南山区科技园8栋"]]),
-        owner)
-    run(csv_file([["姓名", "手机", "地址"], ["张三", "13812345678", "北京市朝阳区建国路1号"]]),
-        owner)
+    for address in ("广东省深圳市南山区科技园8栋", "北京市朝阳区建国路1号"):
+        run(csv_file([["姓名", "手机", "地址"], ["张三", "13812345678", address]]), owner)
     addresses = CustomerAddress.objects.order_by("id")
     assert [(a.city, a.is_default) for a in addresses] == [("深圳市", True), ("北京市", False)]
 
@@ -301,3 +301,89 @@ def test_gbk_detection_does_not_take_utf8_for_gbk():
     assert imports._text_encoding(io.BytesIO(gbk), gbk) == "gb18030"
     utf8 = "姓名,手机\n张三,13812345678\n".encode()
     assert imports._text_encoding(io.BytesIO(utf8), utf8) == "utf-8"
+
+
+# --- console pages --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staged(settings, tmp_path):
+    """The folder where uploads wait for their import (one per test)."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path / "customer-imports"
+
+
+def upload_page(client, upload):
+    return client.post(reverse("customers:import_upload"), {"file": upload},
+                       HTTP_ACCEPT_LANGUAGE="en")
+
+
+def apply(client, response, **extra):
+    return client.post(reverse("customers:import_apply"),
+                       {"token": response.context["token"], **extra},
+                       HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_upload_page_lists_the_columns_read(owner_client):
+    response = owner_client.get(reverse("customers:import_upload"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-column="phone"' in page and "手机号码" in page
+    assert reverse("customers:export_xlsx") in page
+
+
+def test_preview_then_import_through_the_pages(owner_client, owner, staged):
+    preview = upload_page(owner_client, csv_file([["姓名", "手机"], ["张三", "13812345678"]],
+                                                 encoding="gbk"))
+    assert preview.status_code == 200
+    assert b'data-stat="new">1<' in preview.content
+    assert b"Import 1 customer" in preview.content
+    assert not Customer.objects.exists()
+
+    done = apply(owner_client, preview)
+    assert done.status_code == 302 and done.url == reverse("customers:list")
+    assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        "Imported. New customers: 1 · merged: 0 · rows skipped: 0."]
+    assert Customer.objects.get().seller == owner
+    # The staged file is gone with the preview: the same token cannot import twice.
+    again = apply(owner_client, preview)
+    assert again.url == reverse("customers:import_upload")
+    assert not list(staged.iterdir())
+
+
+def test_preview_lists_each_wrong_row_and_offers_to_skip_them(owner_client):
+    preview = upload_page(owner_client, bad_file())
+    page = preview.content.decode()
+    assert 'data-stat="errors" class="text-danger">5<' in page
+    for row in (3, 4, 5, 6, 7):
+        assert f'data-row="{row}"' in page
+    assert "Row 2 has the same mobile number." in page
+    assert 'name="skip_bad_rows" value="on"' in page
+
+    refused = apply(owner_client, preview)  # without the choice to skip
+    assert refused.status_code == 409
+    assert not Customer.objects.exists()
+    done = apply(owner_client, refused, skip_bad_rows="on")
+    assert done.status_code == 302
+    assert Customer.objects.count() == 1
+
+
+def test_an_unreadable_upload_stays_on_the_form_with_its_message(owner_client, staged):
+    response = upload_page(owner_client, SimpleUploadedFile("a.xls", b"\xd0\xcf\x11\xe0"))
+    assert response.status_code == 400
+    assert "This is an old Excel file (.xls)" in response.content.decode()
+    assert not list(staged.iterdir())
+
+
+def test_an_unknown_token_imports_nothing(owner_client):
+    response = owner_client.post(reverse("customers:import_apply"), {"token": "guess"},
+                                 HTTP_ACCEPT_LANGUAGE="en")
+    assert response.url == reverse("customers:import_upload")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "This preview is no longer valid; upload the file again."]
+
+
+def test_import_pages_need_the_customers_area(client):
+    client.force_login(UserFactory(role="staff", areas=["orders"]))
+    assert client.get(reverse("customers:import_upload")).status_code == 403
+    assert client.post(reverse("customers:import_apply")).status_code == 403

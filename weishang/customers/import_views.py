@@ -127,8 +127,8 @@ def import_apply(request):
         messages.error(request, str(error.message))
         return redirect("customers:import_upload")
     _discard(request)
-    messages.success(request, _("Imported: %(new)d new customers, %(merged)d merged, "
-                                "%(skipped)d rows skipped.")
+    messages.success(request, _("Imported. New customers: %(new)d · merged: %(merged)d · "
+                                "rows skipped: %(skipped)d.")
                      % {"new": report.new, "merged": report.merged, "skipped": report.skipped})
     return redirect("customers:list")
 

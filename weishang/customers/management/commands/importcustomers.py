@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from weishang.accounts.models import Role, User
 from weishang.core.errors import DomainError
@@ -40,10 +41,10 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(str(error.message)) from None
         self._print_errors(report)
-        summary = (_("Checked %(rows)d rows: %(new)d new, %(merged)d merged, %(errors)d wrong; "
-                     "nothing imported.") if dry_run else
-                   _("Imported %(rows)d rows: %(new)d new, %(merged)d merged, %(errors)d "
-                     "skipped."))
+        summary = (_("Checked, nothing imported. Rows: %(rows)d · new: %(new)d · merged: "
+                     "%(merged)d · wrong: %(errors)d.") if dry_run else
+                   _("Imported. Rows: %(rows)d · new: %(new)d · merged: %(merged)d · "
+                     "skipped: %(errors)d."))
         self.stdout.write(summary % {"rows": report.rows, "new": report.new,
                                      "merged": report.merged, "errors": report.error_count})
 
@@ -64,4 +65,6 @@ class Command(BaseCommand):
                               % {"row": row.row, "errors": " ".join(row.errors)})
         hidden = report.error_count - len(report.error_rows)
         if hidden:
-            self.stderr.write(_("…and %(count)d more wrong rows.") % {"count": hidden})
+            self.stderr.write(ngettext("…and %(count)d more wrong row.",
+                                       "…and %(count)d more wrong rows.", hidden)
+                              % {"count": hidden})
