@@ -36,7 +36,8 @@ class Customer(TimeStamped):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="customers", verbose_name=_("seller"))
-    name = models.CharField(_("name"), max_length=30)
+    # Indexed: the search box looks names up by prefix (张 → 张三, 张伟).
+    name = models.CharField(_("name"), max_length=30, db_index=True)
     # Search keys kept beside the name: full pinyin and initials of every reading of it
     # (space-separated, so 单 gives both "shan…" and "dan…"), and the phone's last 4 digits.
     name_pinyin = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
@@ -82,7 +83,9 @@ class Customer(TimeStamped):
             models.CheckConstraint(condition=Q(gender__in=["", "f", "m"]),
                                    name="customers_gender_valid"),
         ]
-        indexes = [models.Index(fields=["seller", "-last_order_at"])]
+        indexes = [models.Index(fields=["seller", "-last_order_at"]),
+                   # The list's order, so its first page is read off the index.
+                   models.Index(fields=["-last_order_at", "-id"], name="customers_recent_first")]
 
     def __str__(self):
         return self.name
