@@ -1,3 +1,11 @@
-"""Public marketing URLs: the tracked links /t/<code>."""
+"""Public marketing URLs: the tracked links /t/<code> (a trailing slash, as some chat apps
+add, is accepted)."""
 
-urlpatterns = []
+from django.urls import re_path
+
+from . import link_views
+
+app_name = "tracked"
+urlpatterns = [
+    re_path(r"^(?P<code>[^/]+)/?$", link_views.follow, name="follow"),
+]

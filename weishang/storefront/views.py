@@ -24,6 +24,7 @@ from weishang.core import address
 from weishang.core.errors import DomainError, InsufficientStock, InvalidInput
 from weishang.core.phone import normalize_mobile
 from weishang.inventory.services import item_name
+from weishang.marketing.links import attribution_from_request
 from weishang.orders import carriers
 from weishang.orders import queries as order_queries
 from weishang.orders import services as orders
@@ -326,7 +327,8 @@ def _place_order(request, form: CheckoutForm):
     try:
         return orders.place_order(shop=request.shop, lines=request.cart.order_lines(),
                                   recipient=recipient,
-                                  idempotency_key=data["idempotency_key"])
+                                  idempotency_key=data["idempotency_key"],
+                                  attribution=attribution_from_request(request))
     except DomainError as error:
         _show_domain_error(form, error)
         return None
