@@ -69,9 +69,16 @@ def _discard(request) -> None:
         _staged_path(saved["token"]).unlink(missing_ok=True)
 
 
+def _column_headers() -> dict[str, str]:
+    """Each column's Chinese headers and its plainest English one, to show on the page."""
+    return {field: " / ".join([*(header for header in headers if not header.isascii()),
+                               next(header for header in headers if header.isascii())])
+            for field, headers in imports.HEADERS.items()}
+
+
 def _upload_page(request, form, status=200):
     return render(request, "customers/import_upload.html", {
-        "nav": "customers", "form": form, "columns": imports.HEADERS,
+        "nav": "customers", "form": form, "columns": _column_headers(),
         "max_megabytes": imports.MAX_FILE_BYTES // (1024 * 1024), "max_rows": imports.MAX_ROWS,
     }, status=status)
 
