@@ -1,3 +1,9 @@
-"""Stub: replaced by its owner."""
+"""Console results pages, under /console/marketing/results/ (namespace "marketing")."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import results_views
+
+urlpatterns = [
+    path("", results_views.ranking, name="results"),
+]

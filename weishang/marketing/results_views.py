@@ -1,0 +1,57 @@
+"""Console page of the results (/console/marketing/results/): which posts, channels and
+sellers bring clicks, orders and revenue, over a date range."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from weishang.accounts.permissions import area_required
+from weishang.catalog.forms import ConsoleForm
+
+from . import results
+from .results import By, Period
+
+TABS = [(By.POST, _("Posts")), (By.CHANNEL, _("Channels")), (By.SELLER, _("Sellers"))]
+
+
+def _date_field(label):
+    return forms.DateField(label=label, required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ResultsFilterForm(ConsoleForm):
+    """The ranking's tab and date range (GET). Without dates: the last 30 days."""
+
+    by = forms.ChoiceField(label=_("Ranking of"), required=False, choices=TABS)
+    date_from = _date_field(_("From"))
+    date_to = _date_field(_("To"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+    def choice(self) -> tuple[str, Period]:
+        """The tab and period asked for; the defaults when something does not parse."""
+        default = Period.last_days()
+        if not self.is_valid():
+            return By.POST, default
+        data = self.cleaned_data
+        if not self.data.get("date_from") and not self.data.get("date_to"):
+            period = default
+        else:
+            period = Period(data["date_from"], data["date_to"])
+        return data["by"] or By.POST, period
+
+
+@area_required("marketing")
+def ranking(request):
+    form = ResultsFilterForm(request.GET)
+    by, period = form.choice()
+    rows = results.breakdown(by, period=period, seller=results.seller_scope(request.user))
+    return render(request, "marketing/results.html", {
+        "nav": "marketing", "form": form, "by": by, "tabs": TABS, "period": period,
+        "rows": rows, "total": results.total(rows),
+    })
