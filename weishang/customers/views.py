@@ -1,5 +1,222 @@
-from django.http import HttpResponse
+"""Customer care pages (/console/customers/): the list with one search box, a customer's page
+with addresses, orders, tags and notes, the forms, and the personal-data actions (reveal a
+number, export, erase) with the owner's access log. Every change goes through ``services``;
+a refused change shows why and writes nothing."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weishang.accounts.permissions import area_required, owner_required
+from weishang.catalog.forms import add_domain_error
+from weishang.core.errors import DomainError
+
+from . import data_files, queries, services
+from .forms import AddressForm, CustomerFilterForm, CustomerForm, NoteForm
+from .models import AccessLog, Customer, Tag
+
+CUSTOMERS_PER_PAGE = 20
+ACCESS_LOG_PER_PAGE = 50
+customers_area = area_required("customers")
 
 
+def _page(request, template, context, status=200):
+    return render(request, template, {"nav": "customers", **context}, status=status)
+
+
+def _customer_or_404(request, public_id: str) -> Customer:
+    try:
+        return queries.customer_detail(public_id, request.user)
+    except Customer.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# -- List -------------------------------------------------------------------------------------
+
+@customers_area
 def customer_list(request):
-    return HttpResponse("")
+    channels = queries.source_channel_choices()
+    filter_form = CustomerFilterForm(
+        request.GET, tag_names=Tag.objects.values_list("name", flat=True),
+        channel_choices=channels, segment_choices=queries.segment_choices())
+    page = Paginator(queries.customer_list(request.user, **filter_form.filters()),
+                     CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    channel_names = dict(channels)
+    for customer in page:
+        customer.source_name = queries.source_channel_name(customer.source_channel,
+                                                           channel_names)
+    context = {"filter_form": filter_form, "page": page}
+    if request.headers.get("HX-Request"):
+        # Results as you type: only the rows and the count change.
+        return render(request, "customers/_results.html", context)
+    return _page(request, "customers/customer_list.html", context)
+
+
+# -- Create and edit --------------------------------------------------------------------------
+
+def _edit(request, customer: Customer | None):
+    channels = queries.source_channel_choices()
+    if request.method == "POST":
+        form = CustomerForm(request.POST, channel_choices=channels)
+        if form.is_valid():
+            try:
+                if customer is None:
+                    customer = services.create_customer(request.user, **form.cleaned_data)
+                else:
+                    services.update_customer(request.user, customer, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
+                return redirect("customers:detail", public_id=customer.public_id)
+        status = 400
+    else:
+        form = CustomerForm(initial=CustomerForm.initial_for(customer) if customer else None,
+                            channel_choices=channels)
+        status = 200
+    return _page(request, "customers/customer_form.html",
+                 {"form": form, "customer": customer}, status=status)
+
+
+@customers_area
+def customer_create(request):
+    return _edit(request, None)
+
+
+@customers_area
+def customer_edit(request, public_id):
+    customer = _customer_or_404(request, public_id)
+    if customer.is_erased:
+        messages.error(request, _("This customer's data was erased."))
+        return redirect("customers:detail", public_id=public_id)
+    return _edit(request, customer)
+
+
+# -- Detail -----------------------------------------------------------------------------------
+
+def _detail_page(request, customer: Customer, *, note_form=None, address_form=None,
+                 revealed_phone: str = "", status=200):
+    return _page(request, "customers/customer_detail.html", {
+        "customer": customer,
+        "phone": revealed_phone or services.shown_phone(request.user, customer),
+        "phone_masked": not (revealed_phone
+                             or services.can_see_full_phone(request.user, customer)),
+        "channel_name": queries.source_channel_name(customer.source_channel),
+        "note_form": note_form or NoteForm(),
+        "address_form": address_form or AddressForm(),
+        "open_address_form": address_form is not None,
+    }, status=status)
+
+
+@customers_area
+def customer_detail(request, public_id):
+    return _detail_page(request, _customer_or_404(request, public_id))
+
+
+@customers_area
+@require_POST
+def add_note(request, public_id):
+    customer = _customer_or_404(request, public_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(request.user, customer, form.cleaned_data["text"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("customers:detail", public_id=public_id)
+    return _detail_page(request, customer, note_form=form, status=400)
+
+
+@customers_area
+@require_POST
+def add_address(request, public_id):
+    customer = _customer_or_404(request, public_id)
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_address(request.user, customer, form.recipient())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Address added."))
+            return redirect("customers:detail", public_id=public_id)
+    return _detail_page(request, customer, address_form=form, status=400)
+
+
+@customers_area
+@require_POST
+def remove_address(request, public_id, address_id):
+    customer = _customer_or_404(request, public_id)
+    try:
+        services.remove_address(request.user, customer, address_id)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Address removed."))
+    return redirect("customers:detail", public_id=public_id)
+
+
+# -- Personal data ----------------------------------------------------------------------------
+
+@customers_area
+@require_POST
+def reveal_phone(request, public_id):
+    customer = _customer_or_404(request, public_id)
+    try:
+        phone = services.reveal_phone(request.user, customer)
+    except DomainError as exc:
+        if request.headers.get("HX-Request"):
+            return HttpResponse(str(exc.message), status=exc.status)
+        messages.error(request, str(exc.message))
+        return redirect("customers:detail", public_id=public_id)
+    if request.headers.get("HX-Request"):
+        return render(request, "customers/_phone.html",
+                      {"customer": customer, "phone": phone, "phone_masked": False})
+    return _detail_page(request, customer, revealed_phone=phone)
+
+
+@customers_area
+@require_POST
+def export_customer(request, public_id):
+    customer = _customer_or_404(request, public_id)
+    file_format = request.POST.get("format", "")
+    if file_format not in data_files.FORMATS:
+        messages.error(request, _("Choose JSON or Excel."))
+        return redirect("customers:detail", public_id=public_id)
+    try:
+        data = services.export_customer(request.user, customer, file_format=file_format)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("customers:detail", public_id=public_id)
+    response = HttpResponse(data_files.write(data, file_format),
+                            content_type=data_files.FORMATS[file_format])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{data_files.filename(customer.public_id, file_format)}"')
+    return response
+
+
+@owner_required
+def erase_customer(request, public_id):
+    customer = _customer_or_404(request, public_id)
+    if request.method == "POST":
+        try:
+            services.erase_customer(request.user, customer)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The customer's personal data was erased. Their orders "
+                                        "are kept without name, number or address."))
+        return redirect("customers:detail", public_id=public_id)
+    return _page(request, "customers/customer_erase.html", {"customer": customer})
+
+
+@owner_required
+def access_log(request):
+    entries = AccessLog.objects.select_related("actor", "customer")
+    page = Paginator(entries, ACCESS_LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return _page(request, "customers/access_log.html", {"page": page})
