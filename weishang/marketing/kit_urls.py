@@ -1,3 +1,14 @@
-"""Stub: replaced by its owner."""
+"""Share kits in the console (/console/marketing/kits/): choose a channel for a post, the kit
+of a post on a channel, its poster and its images."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import kit_views
+
+urlpatterns = [
+    path("<str:post>/", kit_views.kit_channels, name="kit_channels"),
+    path("<str:post>/<slug:channel>/", kit_views.kit_page, name="kit"),
+    path("<str:post>/<slug:channel>/poster.png", kit_views.kit_poster, name="kit_poster"),
+    path("<str:post>/<slug:channel>/images/<str:image>/", kit_views.kit_image,
+         name="kit_image"),
+]
