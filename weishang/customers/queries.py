@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -155,3 +155,10 @@ def customer_detail(public_id: str, user=None) -> Customer:
         Prefetch("order_links", queryset=CustomerOrder.objects.select_related("order")
                  .order_by("-order__created_at")),
     ).get(public_id=public_id)
+
+
+def tags_for(user) -> QuerySet:
+    """The tags carried by customers ``user`` may see, each with how many carry it."""
+    visible = customers_for(user).values("pk")
+    return (Tag.objects.annotate(customer_count=Count("customers", filter=Q(
+        customers__in=visible))).filter(customer_count__gt=0).order_by("name"))

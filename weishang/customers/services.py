@@ -457,8 +457,11 @@ def can_see_full_phone(user, customer: Customer) -> bool:
     return bool(user and user.is_authenticated and customer.seller_id == user.pk)
 
 
-def shown_phone(user, customer: Customer) -> str:
-    return customer.phone if can_see_full_phone(user, customer) else mask_mobile(customer.phone)
+def shown_phone(user, customer: Customer, phone: str | None = None) -> str:
+    """The customer's number (or ``phone``, e.g. one of their addresses') as ``user`` may see
+    it."""
+    phone = customer.phone if phone is None else phone
+    return phone if can_see_full_phone(user, customer) else mask_mobile(phone)
 
 
 def _log(actor, customer: Customer | None, action: str, detail: str = "") -> AccessLog:
