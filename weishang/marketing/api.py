@@ -146,13 +146,13 @@ class PublishSerializer(serializers.Serializer):
     published = serializers.BooleanField()
 
 
-class ImageUploadSerializer(serializers.Serializer):
+class PostImageUploadSerializer(serializers.Serializer):
     images = serializers.ListField(child=serializers.FileField(), allow_empty=False,
                                    max_length=services.MAX_POST_IMAGES,
                                    help_text="JPEG, PNG, WebP or GIF pictures.")
 
 
-class ImageOrderSerializer(serializers.Serializer):
+class PostImageOrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.CharField(max_length=32),
                                   help_text="Every picture id of the post, in the new order.")
 
@@ -283,7 +283,7 @@ class PostViewSet(MarketingViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses=PostImageSerializer(many=True),
                    summary="The post's pictures, in order")
-    @extend_schema(methods=["POST"], request={"multipart/form-data": ImageUploadSerializer},
+    @extend_schema(methods=["POST"], request={"multipart/form-data": PostImageUploadSerializer},
                    responses={201: PostImageSerializer(many=True), **ERRORS},
                    summary="Add pictures at the end (all or none)")
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser],
@@ -291,7 +291,7 @@ class PostViewSet(MarketingViewSet):
     def images(self, request, id=None):
         post = self.get_object()
         if request.method == "POST":
-            serializer = ImageUploadSerializer(data=request.data)
+            serializer = PostImageUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             services.add_post_images(post, serializer.validated_data["images"])
             post = queries.post_detail(post.public_id)
@@ -300,12 +300,12 @@ class PostViewSet(MarketingViewSet):
         return Response(data, status=status.HTTP_201_CREATED if request.method == "POST"
                         else status.HTTP_200_OK)
 
-    @extend_schema(request=ImageOrderSerializer,
+    @extend_schema(request=PostImageOrderSerializer,
                    responses={200: PostImageSerializer(many=True), **ERRORS},
                    summary="Put the pictures in a new order")
     @action(detail=True, methods=["post"], url_path="images/order", parser_classes=[JSONParser])
     def order_images(self, request, id=None):
-        serializer = ImageOrderSerializer(data=request.data)
+        serializer = PostImageOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         post = self.get_object()
         services.reorder_post_images(post, serializer.validated_data["order"])

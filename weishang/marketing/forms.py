@@ -47,7 +47,7 @@ class PostForm(ConsoleForm):
         widget=forms.Textarea(attrs={"rows": 8, "data-placeholder-target": "1"}),
         help_text=_("Placeholders are filled in for each seller when they share."))
     kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices,
-                             widget=forms.RadioSelect)
+                             widget=forms.RadioSelect, initial=PostKind.PRODUCT)
     hashtags = forms.CharField(
         label=_("Topics"), required=False, max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 护肤 好物分享")}),
