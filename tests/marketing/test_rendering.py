@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.factories import PostFactory, UserFactory, VariantFactory
+from tests.factories import PostFactory, ProductFactory, UserFactory, VariantFactory
 from weishang.marketing import queries
 from weishang.marketing.rendering import count_characters, fold_index, render
 
@@ -219,3 +219,9 @@ def test_the_seller_is_whoever_shares(channel, cream):
     agent = UserFactory(role="agent", display_name="阿强")
     post = post_with([cream], body="{昵称}")
     assert shown(post, channel("qq"), agent).text == "阿强"
+
+
+def test_a_product_off_shelf_is_reported(channel, seller, english):
+    hidden = ProductFactory(title="旧款", is_on_shelf=False)
+    rendered = shown(post_with([hidden], body="看看"), channel("qq"), seller)
+    assert rendered.problems == ["“旧款” is off shelf: buyers following the link cannot order it."]

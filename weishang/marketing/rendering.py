@@ -101,6 +101,10 @@ def render(post: Post, channel: Channel, *, seller, link_url: str,
             _("The title has %(length)d characters; %(channel)s takes at most %(limit)d.")
             % {"length": title_length, "channel": channel.name, "limit": channel.title_limit})
 
+    for product in linked_products(post):
+        if not product.is_on_shelf:
+            problems.append(_("“%(product)s” is off shelf: buyers following the link cannot "
+                              "order it.") % {"product": product.title})
     images = list(post.images.all())
     kept, trimmed = images[: channel.max_images], max(len(images) - channel.max_images, 0)
     if trimmed:
