@@ -104,10 +104,10 @@ def test_a_kit_reads_a_fixed_number_of_queries(owner, post, with_images,
                                                django_assert_max_num_queries):
     client = english_client(owner)
     client.get(kit_url(post))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get(kit_url(post))
     with_images(post, 10)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(kit_url(post)).status_code == 200
 
 
