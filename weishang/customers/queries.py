@@ -22,6 +22,7 @@ from .models import Customer, CustomerNote, CustomerOrder, Tag
 BUILT_IN_SOURCES = (("shop", _("Shop link")), ("chat", _("Taken in chat")),
                     ("import", _("Imported")))
 _DIGITS = re.compile(r"^\d+$")
+_PINYIN = re.compile(r"^[A-Za-z][A-Za-z ']*$")
 _PHONE_SEPARATORS = re.compile(r"[\s\-]")
 MAX_SEARCH_LENGTH = 40
 
@@ -87,9 +88,16 @@ def search(customers: QuerySet, text: str) -> QuerySet:
         return customers.filter(by_phone | _prefix("wechat_id", digits))
     matches = _prefix("name", text) | _prefix("wechat_id", text) | _tagged(text)
     key = query_key(text)
-    if key and key.isascii() and not re.search(r"[^A-Za-z0-9\s']", text):
-        matches |= _prefix("name_pinyin", key) | _prefix("name_initials", key)
-    return customers.filter(matches)
+    if not (key and _PINYIN.match(text)):
+        return customers.filter(matches)
+    found = customers.filter(
+        matches | _prefix("name_pinyin", key) | _prefix("name_initials", key))
+    if found.exists():
+        return found
+    # Nothing starts with it: perhaps the everyday reading of a polyphonic surname (dan for
+    # 单 Shàn), kept after a space in the keys. Only then is the slower scan worth it.
+    return customers.filter(Q(name_pinyin__contains=f" {key}")
+                            | Q(name_initials__contains=f" {key}"))
 
 
 def _start_of(day: date) -> datetime:
