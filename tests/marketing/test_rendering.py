@@ -1,6 +1,9 @@
 """A post as each channel shows it: placeholders, topics, counts, folds, images, Traditional."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -225,3 +228,18 @@ def test_a_product_off_shelf_is_reported(channel, seller, english):
     hidden = ProductFactory(title="旧款", is_on_shelf=False)
     rendered = shown(post_with([hidden], body="看看"), channel("qq"), seller)
     assert rendered.problems == ["“旧款” is off shelf: buyers following the link cannot order it."]
+
+
+def test_the_renderpost_command(shop, cream):
+    post = post_with([cream], body="{商品名} {店铺链接}", hashtags=["护肤"])
+    output = StringIO()
+    call_command("renderpost", post.public_id, channel="weibo", variant="tw", stdout=output)
+    assert output.getvalue().startswith(f"玫瑰面霜 /s/{shop.code}/\n\n#護膚#\n")
+    assert "characters" in output.getvalue()
+    listing = StringIO()
+    call_command("renderpost", list_channels=True, stdout=listing)
+    assert "weibo\t微博" in listing.getvalue()
+    with pytest.raises(CommandError):
+        call_command("renderpost", post.public_id, channel="myspace")
+    with pytest.raises(CommandError):
+        call_command("renderpost", "0" * 32)
