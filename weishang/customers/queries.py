@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +170,9 @@ def tags_for(user) -> QuerySet:
     visible = customers_for(user).values("pk")
     return (Tag.objects.annotate(customer_count=Count("customers", filter=Q(
         customers__in=visible))).filter(customer_count__gt=0).order_by("name"))
+
+
+def tags_in_use() -> QuerySet:
+    """Tags some customer carries (the list's tag filter), by name."""
+    return Tag.objects.filter(Exists(Customer.tags.through.objects.filter(
+        tag=OuterRef("pk")))).order_by("name")

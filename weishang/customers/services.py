@@ -246,14 +246,18 @@ def _save_profile(customer: Customer, profile: dict) -> None:
         raise _phone_taken() from None
 
 
-def _visible(actor, customer: Customer) -> None:
-    if not queries.customers_for(actor).filter(pk=customer.pk).exists():
+def _visible(actor, customer: Customer, *, lock: bool = False,
+             erased_ok: bool = False) -> Customer:
+    """The customer as stored now, if ``actor`` may see it (NotFound otherwise), locked for the
+    rest of the transaction when asked; Conflict once erased unless ``erased_ok``."""
+    customers = queries.customers_for(actor)
+    current = (customers.select_for_update() if lock else customers).filter(
+        pk=customer.pk).first()
+    if current is None:
         raise NotFound(_("No such customer."))
-
-
-def _not_erased(customer: Customer) -> None:
-    if customer.is_erased:
+    if current.is_erased and not erased_ok:
         raise Conflict(_("This customer's data was erased."), code="erased")
+    return current
 
 
 @transaction.atomic
@@ -274,9 +278,7 @@ def create_customer(actor, *, seller=None, **fields) -> Customer:
 @transaction.atomic
 def update_customer(actor, customer: Customer, **fields) -> Customer:
     """Change what the seller knows about a customer; fields left out stay as they are."""
-    _visible(actor, customer)
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    _not_erased(customer)
+    customer = _visible(actor, customer, lock=True)
     profile = _clean_profile(fields, current=customer)
     _save_profile(customer, profile)
     if "tags" in fields:
@@ -284,19 +286,9 @@ def update_customer(actor, customer: Customer, **fields) -> Customer:
     return customer
 
 
-@transaction.atomic
-def set_tags(actor, customer: Customer, tags) -> list[Tag]:
-    _visible(actor, customer)
-    _not_erased(customer)
-    chosen = _tags_named(split_tags(tags))
-    customer.tags.set(chosen)
-    return chosen
-
-
 def add_note(actor, customer: Customer, text) -> CustomerNote:
     """A timestamped note by ``actor`` (notes are never edited: add a newer one instead)."""
-    _visible(actor, customer)
-    _not_erased(customer)
+    customer = _visible(actor, customer)
     text = str(text or "").strip()
     if not text:
         raise InvalidInput(_("Write the note."), field="text")
@@ -324,8 +316,7 @@ def _add_address(customer: Customer, recipient: orders.Recipient) -> CustomerAdd
 @transaction.atomic
 def add_address(actor, customer: Customer, recipient: orders.Recipient) -> CustomerAddress:
     """An address typed (or pasted) by the seller, checked like an order's recipient."""
-    _visible(actor, customer)
-    _not_erased(customer)
+    customer = _visible(actor, customer)
     # The same rules as an order's recipient, so an address kept here can be shipped to.
     cleaned = orders._clean_recipient(recipient)
     refuse_id_numbers(cleaned.street, field="street")
@@ -337,7 +328,7 @@ def add_address(actor, customer: Customer, recipient: orders.Recipient) -> Custo
 
 @transaction.atomic
 def remove_address(actor, customer: Customer, address_id: int) -> None:
-    _visible(actor, customer)
+    customer = _visible(actor, customer)
     removed = customer.addresses.filter(pk=address_id).first()
     if removed is None:
         raise NotFound(_("No such address."))
@@ -476,11 +467,10 @@ def _may_handle_personal_data(actor) -> bool:
 @transaction.atomic
 def reveal_phone(actor, customer: Customer) -> str:
     """The full number, for the owner or staff granted customers (written in the access log)."""
-    _visible(actor, customer)
+    customer = _visible(actor, customer)
     if not can_see_full_phone(actor, customer) and not _may_handle_personal_data(actor):
         raise PermissionDenied(_("Only the customer's seller, the owner or customer staff may "
                                  "see the full number."))
-    _not_erased(customer)
     if not customer.phone:
         raise NotFound(_("This customer has no mobile number."))
     _log(actor, customer, AccessAction.REVEAL_PHONE)
@@ -532,10 +522,9 @@ def _iso(moment) -> str | None:
 def export_customer(actor, customer: Customer, *, file_format: str) -> dict:
     """A customer's data for them or for the seller (logged); ``file_format`` is noted in the
     log (json or xlsx), the caller writes the file."""
-    _visible(actor, customer)
+    customer = _visible(actor, customer)
     if not _may_handle_personal_data(actor) and not can_see_full_phone(actor, customer):
         raise PermissionDenied()
-    _not_erased(customer)
     _log(actor, customer, AccessAction.EXPORT, file_format)
     return personal_data(customer)
 
@@ -550,15 +539,16 @@ def erase_customer(actor, customer: Customer) -> Customer:
     """
     if not actor.is_owner:
         raise PermissionDenied(_("Only the owner can erase a customer's data."))
-    _visible(actor, customer)
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    _not_erased(customer)
+    customer = _visible(actor, customer, lock=True)
     orders.erase_recipient(customer.order_links.values_list("order_id", flat=True))
     customer.addresses.all().delete()
     # Notes are append-only for everyday use; erasure is the one lawful reason to remove them.
     CustomerNote.objects.filter(customer=customer).delete()
     FollowUp.objects.filter(customer=customer).delete()
+    tag_ids = list(customer.tags.values_list("pk", flat=True))
     customer.tags.clear()
+    # A tag only this customer had may itself say something about them ("王总的女儿").
+    Tag.objects.filter(pk__in=tag_ids, customers__isnull=True).delete()
     customer.name = ERASED_NAME
     customer.phone = customer.wechat_id = ""
     customer.gender = Gender.UNKNOWN

@@ -16,7 +16,7 @@ from weishang.core.errors import DomainError
 
 from . import data_files, queries, services
 from .forms import AddressForm, CustomerFilterForm, CustomerForm, NoteForm
-from .models import AccessLog, Customer, Tag
+from .models import AccessLog, Customer
 
 CUSTOMERS_PER_PAGE = 20
 ACCESS_LOG_PER_PAGE = 50
@@ -40,7 +40,7 @@ def _customer_or_404(request, public_id: str) -> Customer:
 def customer_list(request):
     channels = queries.source_channel_choices()
     filter_form = CustomerFilterForm(
-        request.GET, tag_names=Tag.objects.values_list("name", flat=True),
+        request.GET, tag_names=queries.tags_in_use().values_list("name", flat=True),
         channel_choices=channels, segment_choices=queries.segment_choices())
     page = Paginator(queries.customer_list(request.user, **filter_form.filters()),
                      CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
