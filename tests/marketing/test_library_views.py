@@ -120,7 +120,7 @@ def test_the_detail_previews_each_channel(owner, owner_client, stocked, with_ima
     assert "9 pictures posted" in first and "Only the first 9 of 12 images go to 朋友圈." in first
     weibo = owner_client.get(detail_url(post), {"channel": "weibo"}, **EN).content.decode()
     assert "#护肤#" in weibo and "/2000 characters" in weibo
-    assert "Weibo counts two Latin letters or digits as one character." in weibo
+    assert "This channel counts two Latin letters or digits as one character." in weibo
     red = owner_client.get(detail_url(post), {"channel": "xiaohongshu", "variant": "tw"},
                            **EN).content.decode()
     assert "軟體上新" in red and "#護膚" in red and "Title: 4/20 characters" in red

@@ -60,6 +60,8 @@ class Rendered:
     # The images the channel takes, in the post's order, and how many were left out.
     images: list[PostImage] = field(default_factory=list)
     trimmed_images: int = 0
+    # The channel counts two half-width (ASCII) characters as one (Weibo).
+    counts_latin_as_half: bool = False
 
     @property
     def shown_text(self) -> str:
@@ -115,6 +117,7 @@ def render(post: Post, channel: Channel, *, seller, link_url: str,
         title=title, text=text, length=length, title_length=title_length,
         fold_at=fold_index(text, channel.fold_after, half_width=half_width),
         over_limit=over_limit, problems=problems, images=kept, trimmed_images=trimmed,
+        counts_latin_as_half=half_width,
     )
 
 
