@@ -157,3 +157,16 @@ def test_access_log_is_for_the_owner(owner_client, add_customer):
     assert client.get(reverse("customers:access_log")).status_code == 403
     page = owner_client.get(reverse("customers:access_log"), **EN).content.decode()
     assert "Revealed the mobile number" in page and "helper" in page and "张三" in page
+
+
+def test_admin_masks_numbers_and_keeps_the_access_log_read_only(client, owner, add_customer):
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client.force_login(owner)
+    customer = add_customer(phone="13955556666")
+    listing = client.get(reverse("admin:customers_customer_changelist")).content.decode()
+    assert "139****6666" in listing and "13955556666" not in listing
+    detail = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    assert detail.status_code == 200 and "13955556666" not in detail.content.decode()
+    assert client.get(reverse("admin:customers_accesslog_add")).status_code == 403
+    assert client.get(reverse("admin:customers_customer_add")).status_code == 403
