@@ -186,3 +186,19 @@ def test_whose_number_is_masked(owner, customer):
     assert services.reveal_phone(owner, customer) == "13955556666"
     assert AccessLog.objects.get().actor == owner
     assert not Tag.objects.filter(name="").exists()
+
+
+def test_erase_command(owner, customer, english):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No customer has this mobile number or id"):
+        call_command("erasecustomer", "13000000000", "--yes")
+    out = io.StringIO()
+    call_command("erasecustomer", "139 5555 6666", "--yes", stdout=out)
+    assert "2 orders are kept" in out.getvalue()
+    customer.refresh_from_db()
+    assert customer.is_erased
+    with pytest.raises(CommandError, match="No customer has this mobile number or id"):
+        call_command("erasecustomer", "13955556666", "--yes")
+    with pytest.raises(CommandError, match="This customer's data was erased"):
+        call_command("erasecustomer", customer.public_id, "--yes")

@@ -162,3 +162,21 @@ def test_filters(add_customer, owner):
     assert names(spent_min=Decimal("80"), spent_max=Decimal("120")) == {"张三", "李四"}
     assert names(last_order_from=date(2024, 3, 11)) == {"李四"}
     assert names(last_order_to=date(2024, 3, 10)) == {"张三"}
+
+
+def test_search_keys_can_be_recomputed(add_customer, english):
+    import io
+
+    from django.core.management import call_command
+
+    from weishang.customers.models import Customer
+
+    customer = add_customer(name="单雄信", phone="13812345678")
+    Customer.objects.filter(pk=customer.pk).update(name_pinyin="danxiongxin",
+                                                   name_initials="dxx", phone_last4="")
+    out = io.StringIO()
+    call_command("customerkeys", stdout=out)
+    assert "Search keys updated for 1 customer." in out.getvalue()
+    assert _found("sxx") == {"单雄信"} and _found("5678") == {"单雄信"}
+    call_command("customerkeys", stdout=out)
+    assert "updated for 0 customers" in out.getvalue()

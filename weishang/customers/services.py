@@ -79,6 +79,30 @@ def _refresh_search_fields(customer: Customer) -> None:
         setattr(customer, field, value)
 
 
+def refresh_search_keys(*, batch_size: int = 2000) -> int:
+    """Recompute every customer's search keys (after the pinyin library or the surname table
+    changed); returns how many changed. Works in batches so 200k customers fit in memory."""
+    changed = 0
+    last_pk = 0
+    fields = list(search_fields(name="", phone="", birthday=None))
+    while True:
+        batch = list(Customer.objects.filter(pk__gt=last_pk, erased_at__isnull=True)
+                     .order_by("pk").only("pk", "name", "phone", "birthday", *fields)
+                     [:batch_size])
+        if not batch:
+            return changed
+        stale = []
+        for customer in batch:
+            keys = search_fields(name=customer.name, phone=customer.phone,
+                                 birthday=customer.birthday)
+            if any(getattr(customer, field) != value for field, value in keys.items()):
+                for field, value in keys.items():
+                    setattr(customer, field, value)
+                stale.append(customer)
+        Customer.objects.bulk_update(stale, fields)
+        changed += len(stale)
+        last_pk = batch[-1].pk
+
 # ---------------------------------------------------------------------------------------------
 # Cleaning what people typed
 
