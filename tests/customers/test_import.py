@@ -10,6 +10,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.factories import ChannelFactory, UserFactory
 from weishang.core.errors import Conflict, InvalidInput
@@ -387,3 +391,22 @@ def test_import_pages_need_the_customers_area(client):
     client.force_login(UserFactory(role="staff", areas=["orders"]))
     assert client.get(reverse("customers:import_upload")).status_code == 403
     assert client.post(reverse("customers:import_apply")).status_code == 403
+
+
+@given(cells=st.dictionaries(st.sampled_from(sorted(imports.HEADERS)),
+                             st.one_of(st.text(max_size=60), st.integers(), st.floats(),
+                                       st.dates(), st.none())))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_any_cell_values_give_a_row_or_its_errors_never_a_crash(cells):
+    with translation.override("en"):
+        row = imports.parse_row(2, cells, {}, date(2026, 5, 1))
+    assert row.errors or (row.name and len(row.phone) == 11)
+
+
+def test_a_known_region_is_not_mixed_with_another(owner, add_customer, english):
+    customer = add_customer(name="张三", phone="13812345678", province="广东省", city="深圳市")
+    upload = csv_file([["姓名", "手机", "省", "市", "区"],
+                       ["张三", "13812345678", "浙江", "杭州", "西湖区"]])
+    run(upload, owner)
+    customer.refresh_from_db()
+    assert (customer.province, customer.city, customer.district) == ("广东省", "深圳市", "")
