@@ -7,7 +7,7 @@ import pytest
 from tests.factories import ChannelFactory, UserFactory
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.customers import services
-from weishang.customers.models import Customer, CustomerNote
+from weishang.customers.models import Customer, CustomerNote, CustomerOrder
 from weishang.orders import services as orders
 from weishang.orders.models import OrderChannel
 from weishang.orders.services import Attribution, Recipient
@@ -202,3 +202,16 @@ def test_ownership_period_hands_an_expired_customer_to_the_next_seller(owner, st
     place(stocked())
     customer.refresh_from_db()
     assert customer.seller == owner
+
+
+def test_an_order_costs_its_customer_few_queries(stocked, place,
+                                                 django_assert_max_num_queries):
+    place(stocked())
+    repeat = place(stocked())
+    CustomerOrder.objects.filter(order=repeat).delete()  # as if the signal had not run yet
+    # Find the customer, check the address, link the order, recompute and save the stats.
+    with django_assert_max_num_queries(5):
+        services.upsert_from_order(repeat)
+    with django_assert_max_num_queries(3):
+        services.order_state_changed(repeat)
+    assert Customer.objects.get().order_links.count() == 2

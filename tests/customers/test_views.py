@@ -170,3 +170,15 @@ def test_admin_masks_numbers_and_keeps_the_access_log_read_only(client, owner, a
     assert detail.status_code == 200 and "13955556666" not in detail.content.decode()
     assert client.get(reverse("admin:customers_accesslog_add")).status_code == 403
     assert client.get(reverse("admin:customers_customer_add")).status_code == 403
+
+
+def test_segment_filter(owner_client, owner, stocked, place):
+    from weishang.orders import services as orders
+
+    orders.confirm_payment(place(stocked(price="999.00")), actor=owner)
+    page = owner_client.get(reverse("customers:list"), {"segment": "important_growth"},
+                            **EN).content.decode()
+    assert 'data-count="1"' in page and "张三" in page
+    page = owner_client.get(reverse("customers:list"), {"segment": "general_winback"},
+                            **EN).content.decode()
+    assert 'data-count="0"' in page

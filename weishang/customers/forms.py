@@ -51,8 +51,6 @@ class CustomerFilterForm(ConsoleForm):
                                                  _("All tags"))
         self.fields["channel"].choices = _with_blank(channel_choices, _("All channels"))
         self.fields["segment"].choices = _with_blank(segment_choices, _("All segments"))
-        if not segment_choices:
-            del self.fields["segment"]
 
     def filters(self) -> dict:
         """What the list is narrowed by: the valid values only."""

@@ -116,7 +116,9 @@ def filter_customers(customers: QuerySet, *, tag: str = "", channel: str = "",
     if channel:
         customers = customers.filter(source_channel=channel)
     if segment:
-        customers = _segment_filter()(customers, segment)
+        from . import segments  # imported here: segments imports services, which imports us
+
+        customers = segments.segment_filter(customers, segment)
     if last_order_from:
         customers = customers.filter(last_order_at__gte=_start_of(last_order_from))
     if last_order_to:
@@ -129,22 +131,11 @@ def filter_customers(customers: QuerySet, *, tag: str = "", channel: str = "",
     return customers
 
 
-def _segment_filter():
-    """Segments are customers.segments' business; the list offers them once that module is
-    there."""
-    try:
-        from .segments import segment_filter
-    except ImportError:
-        return lambda customers, code: customers
-    return segment_filter
-
-
 def segment_choices() -> list[tuple[str, str]]:
-    try:
-        from .segments import segment_choices as choices
-    except ImportError:
-        return []
-    return list(choices())
+    # Imported here: segments imports services, which imports this module.
+    from . import segments
+
+    return list(segments.segment_choices())
 
 
 def customer_list(user, *, text: str = "", **filters) -> QuerySet:

@@ -451,7 +451,7 @@ def upsert_from_order(order: Order) -> Customer | None:
     _add_address(customer, orders.Recipient(
         name=order.recipient_name, phone=order.recipient_phone, province=order.province,
         city=order.city, district=order.district, street=order.street))
-    CustomerOrder.objects.get_or_create(order=order, defaults={"customer": customer})
+    CustomerOrder.objects.create(order=order, customer=customer)
     return refresh_order_stats(customer)
 
 
