@@ -1,0 +1,451 @@
+"""Customer care day by day (客户维护): follow-ups, repurchase and birthday reminders, and who to
+contact today (今日待联系), each with a message to send.
+
+Follow-ups are tasks the seller writes down (call 王姐 on Friday). Reminders are computed, not
+stored: a product with a usage period runs out some days after it was bought, and a birthday
+comes once a year. When the seller deals with a computed reminder, a ReminderHandled row takes
+it off the list; a later order of the same product starts a new one by itself. Every date is a
+local (Asia/Shanghai) day passed in as ``today``, so tests and jobs control time.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.money import to_money
+from weishang.orders.models import OrderLine
+
+from . import queries, services
+from .models import (
+    Customer,
+    CustomerSettings,
+    FollowUp,
+    FollowUpKind,
+    FollowUpState,
+    ReminderHandled,
+    ReminderKind,
+)
+
+#: Snoozing offers these steps (days); any later day can be picked instead.
+SNOOZE_DAYS = (1, 3)
+#: A follow-up is planned at most this far ahead.
+MAX_DAYS_AHEAD = 366
+#: A repurchase reminder not dealt with stays on the list this many days after it was due.
+OVERDUE_WINDOW_DAYS = 14
+NOTE_MAX_LENGTH = FollowUp._meta.get_field("note").max_length
+
+#: Ranges of the customer-care settings (the form and the API show the same limits).
+SETTING_LIMITS = {
+    "remind_days_before": (0, 60),
+    "recency_days": (1, 3650),
+    "frequency_orders": (1, 1000),
+    "monetary_amount": (Decimal("0"), Decimal("99999999.99")),
+    "ownership_days": (1, 3650),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-ups
+
+
+def follow_ups_for(user) -> QuerySet:
+    """The follow-ups of the customers ``user`` may see (queries.customers_for decides)."""
+    return FollowUp.objects.filter(customer__in=queries.customers_for(user)).select_related(
+        "customer")
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _clean_kind(kind) -> str:
+    kind = kind or FollowUpKind.MESSAGE
+    if kind not in FollowUpKind.values:
+        raise InvalidInput(_("Choose a type of follow-up."), field="kind")
+    return kind
+
+
+def _clean_note(note) -> str:
+    note = " ".join(str(note or "").split())
+    if len(note) > NOTE_MAX_LENGTH:
+        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": NOTE_MAX_LENGTH},
+                           field="note")
+    services.refuse_id_numbers(note, field="note")
+    return note
+
+
+def _clean_due_on(due_on, *, today: date, field: str = "due_on") -> date:
+    if not isinstance(due_on, date):
+        try:
+            due_on = date.fromisoformat(str(due_on))
+        except ValueError:
+            raise InvalidInput(_("Enter a date, e.g. %(example)s.")
+                               % {"example": today.isoformat()}, field=field) from None
+    if due_on < today:
+        raise InvalidInput(_("Choose today or a later day."), field=field)
+    if due_on > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidInput(_("Plan at most a year ahead."), field=field)
+    return due_on
+
+
+def _open_follow_up(actor, follow_up: FollowUp) -> FollowUp:
+    """The follow-up as stored now, locked, if ``actor`` may see it and it is still open."""
+    current = follow_ups_for(actor).select_for_update(of=("self",)).filter(
+        pk=follow_up.pk).first()
+    if current is None:
+        raise NotFound(_("No such follow-up."))
+    if current.state != FollowUpState.OPEN:
+        raise Conflict(_("This follow-up is done already."), code="follow_up_done")
+    return current
+
+
+@transaction.atomic
+def create_follow_up(actor, customer: Customer, *, due_on, kind=FollowUpKind.MESSAGE,
+                     note: str = "", today: date | None = None) -> FollowUp:
+    """A task to contact ``customer`` on ``due_on`` (today at the earliest). It belongs to the
+    customer's seller, who sees it on their today page."""
+    today = _today(today)
+    customer = services._visible(actor, customer)
+    return FollowUp.objects.create(
+        customer=customer, seller=customer.seller, created_by=actor, kind=_clean_kind(kind),
+        due_on=_clean_due_on(due_on, today=today), note=_clean_note(note))
+
+
+@transaction.atomic
+def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
+    follow_up = _open_follow_up(actor, follow_up)
+    follow_up.state = FollowUpState.DONE
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["state", "done_at", "updated_at"])
+    return follow_up
+
+
+@transaction.atomic
+def snooze_follow_up(actor, follow_up: FollowUp, *, days: int | None = None, until=None,
+                     today: date | None = None) -> FollowUp:
+    """Put a follow-up off by ``days`` from today (1 or 3) or until a later day."""
+    today = _today(today)
+    follow_up = _open_follow_up(actor, follow_up)
+    follow_up.due_on = _snoozed_until(days=days, until=until, today=today)
+    follow_up.snooze_count += 1
+    follow_up.save(update_fields=["due_on", "snooze_count", "updated_at"])
+    return follow_up
+
+
+def _snoozed_until(*, days, until, today: date) -> date:
+    if until not in (None, ""):
+        until = _clean_due_on(until, today=today, field="until")
+        if until == today:
+            raise InvalidInput(_("Choose a day after today."), field="until")
+        return until
+    if days not in SNOOZE_DAYS:
+        raise InvalidInput(_("Snooze for 1 or 3 days, or choose a day."), field="days")
+    return today + timedelta(days=days)
+
+
+@transaction.atomic
+def reschedule_follow_up(actor, follow_up: FollowUp, *, due_on=None, kind=None, note=None,
+                         today: date | None = None) -> FollowUp:
+    """Change the day, type or note of an open follow-up; what is left out stays."""
+    today = _today(today)
+    follow_up = _open_follow_up(actor, follow_up)
+    if due_on is not None:
+        follow_up.due_on = _clean_due_on(due_on, today=today)
+    if kind is not None:
+        follow_up.kind = _clean_kind(kind)
+    if note is not None:
+        follow_up.note = _clean_note(note)
+    follow_up.save(update_fields=["due_on", "kind", "note", "updated_at"])
+    return follow_up
+
+
+@transaction.atomic
+def delete_follow_up(actor, follow_up: FollowUp) -> None:
+    """Remove a follow-up written by mistake (a done one stays as a record of the contact)."""
+    _open_follow_up(actor, follow_up).delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders
+
+
+class PlusDays(Func):
+    """``day + days`` as a date, where ``days`` may be computed per row (SQLite, PostgreSQL)."""
+
+    output_field = DateField()
+    arity = 2
+
+    def _parts(self, compiler):
+        day, days = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return day, days
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (day_sql, day_params), (days_sql, days_params) = self._parts(compiler)
+        return f"({day_sql} + CAST({days_sql} AS integer))", (*day_params, *days_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (day_sql, day_params), (days_sql, days_params) = self._parts(compiler)
+        return f"date({day_sql}, ({days_sql}) || ' days')", (*day_params, *days_params)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Someone to contact on a day, and why."""
+
+    kind: str
+    customer: Customer
+    due_on: date
+    #: Names a computed reminder for ReminderHandled ("" for a follow-up).
+    key: str = ""
+    product: str = ""
+    run_out_on: date | None = None
+    follow_up: FollowUp | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.kind == ReminderKind.REPURCHASE:
+            return _("%(product)s runs out around %(day)s") % {
+                "product": self.product, "day": self.run_out_on.strftime("%m-%d")}
+        if self.kind == ReminderKind.BIRTHDAY:
+            return _("Birthday today")
+        kind = self.follow_up.get_kind_display()
+        return f"{kind} · {self.follow_up.note}" if self.follow_up.note else kind
+
+    @property
+    def message(self) -> str:
+        return suggested_message(self)
+
+    def days_late(self, today: date) -> int:
+        return max((today - self.due_on).days, 0)
+
+
+def suggested_message(reminder: Reminder) -> str:
+    """A friendly message to copy into WeChat, in the seller's language."""
+    name = reminder.customer.name
+    if reminder.kind == ReminderKind.REPURCHASE:
+        return _("%(name)s, the %(product)s you bought last time must be nearly used up. "
+                 "Shall I send you another one?") % {"name": name, "product": reminder.product}
+    if reminder.kind == ReminderKind.BIRTHDAY:
+        return _("Happy birthday, %(name)s! Wishing you health and happiness in the year "
+                 "ahead.") % {"name": name}
+    if reminder.follow_up.kind == FollowUpKind.AFTER_SALES:
+        return _("Hello %(name)s, how are you getting on with what you bought? If anything is "
+                 "not right, just tell me and I will sort it out.") % {"name": name}
+    return _("Hello %(name)s, how have you been? Some new products have just arrived; shall "
+             "I send you a few pictures?") % {"name": name}
+
+
+def birthday_days(today: date) -> list[str]:
+    """The "MM-DD" birthdays celebrated on ``today``: 29 February falls on the 28th in a year
+    without one."""
+    days = [today.strftime("%m-%d")]
+    if today.month == 2 and today.day == 28 and not _is_leap(today.year):
+        days.append("02-29")
+    return days
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _repurchase_key(product_public_id: str, run_out_on: date) -> str:
+    return f"{product_public_id}:{run_out_on.isoformat()}"
+
+
+def _follow_ups_due(customers: QuerySet, today: date) -> list[Reminder]:
+    due = (FollowUp.objects.filter(customer__in=customers, state=FollowUpState.OPEN,
+                                   due_on__lte=today)
+           .select_related("customer").order_by("due_on", "id"))
+    return [Reminder(kind=ReminderKind.FOLLOW_UP, customer=follow_up.customer,
+                     due_on=follow_up.due_on, follow_up=follow_up) for follow_up in due]
+
+
+def _repurchases_due(customers: QuerySet, today: date,
+                     settings: CustomerSettings) -> list[Reminder]:
+    """For each product with a usage period a customer bought, the latest counted order: it
+    runs out ``usage_days × quantity`` days after it was paid; the reminder is due
+    ``remind_days_before`` earlier and stays until handled or ``OVERDUE_WINDOW_DAYS`` pass."""
+    customer_ref = "order__customer_link__customer_id"
+    bought_later = OrderLine.objects.filter(
+        order__state__in=services.COUNTED_STATES,
+        variant__product_id=OuterRef("variant__product_id"),
+        order__customer_link__customer_id=OuterRef(customer_ref),
+        order__created_at__gt=OuterRef("order__created_at"))
+    units = ExpressionWrapper(F("usage_days") * F("units"), output_field=IntegerField())
+    rows = (OrderLine.objects
+            .filter(order__state__in=services.COUNTED_STATES,
+                    order__customer_link__customer__in=customers,
+                    variant__product__usage_days__gt=0)
+            .filter(~Exists(bought_later))
+            .values(customer_ref, "order_id", "variant__product__public_id",
+                    "variant__product__title",
+                    usage_days=F("variant__product__usage_days"),
+                    bought_on=TruncDate(Coalesce("order__paid_at", "order__created_at")))
+            .annotate(units=Sum("quantity"))
+            .annotate(run_out_on=PlusDays(F("bought_on"), units),
+                      due_on=PlusDays(F("bought_on"), units - settings.remind_days_before))
+            .filter(due_on__lte=today,
+                    due_on__gte=today - timedelta(days=OVERDUE_WINDOW_DAYS))
+            .order_by("due_on", customer_ref))
+    rows = list(rows)
+    if not rows:
+        return []
+    customer_ids = {row[customer_ref] for row in rows}
+    handled = set(ReminderHandled.objects.filter(
+        kind=ReminderKind.REPURCHASE, customer_id__in=customer_ids).values_list(
+        "customer_id", "key"))
+    by_id = Customer.objects.in_bulk(customer_ids)
+    reminders = []
+    for row in rows:
+        key = _repurchase_key(row["variant__product__public_id"], row["run_out_on"])
+        if (row[customer_ref], key) in handled:
+            continue
+        reminders.append(Reminder(
+            kind=ReminderKind.REPURCHASE, customer=by_id[row[customer_ref]],
+            due_on=row["due_on"], key=key, product=row["variant__product__title"],
+            run_out_on=row["run_out_on"]))
+    return reminders
+
+
+def _birthdays(customers: QuerySet, today: date, settings: CustomerSettings) -> list[Reminder]:
+    if not settings.birthday_reminders:
+        return []
+    key = str(today.year)
+    celebrating = customers.filter(birthday_md__in=birthday_days(today)).exclude(Exists(
+        ReminderHandled.objects.filter(customer=OuterRef("pk"), kind=ReminderKind.BIRTHDAY,
+                                       key=key))).order_by("name", "pk")
+    return [Reminder(kind=ReminderKind.BIRTHDAY, customer=customer, due_on=today, key=key)
+            for customer in celebrating]
+
+
+def reminders_due(customers: QuerySet, *, today: date,
+                  settings: CustomerSettings | None = None) -> list[Reminder]:
+    """Everyone among ``customers`` to contact on ``today``: open follow-ups due (or late),
+    repurchase reminders due (or late, within the window) and birthdays, in that order."""
+    settings = settings or services.customer_settings()
+    customers = customers.filter(erased_at__isnull=True)
+    return [*_follow_ups_due(customers, today), *_repurchases_due(customers, today, settings),
+            *_birthdays(customers, today, settings)]
+
+
+def today_for(user, *, today: date | None = None) -> list[Reminder]:
+    """The today page (今日待联系) of ``user``: the customers they may see."""
+    return reminders_due(queries.customers_for(user), today=_today(today))
+
+
+def today_count(user, *, today: date | None = None) -> int:
+    """How many contacts are waiting today (the console home's badge)."""
+    return len(today_for(user, today=today))
+
+
+def _due_reminder(actor, customer: Customer, kind: str, key: str, today: date) -> Reminder:
+    if kind not in (ReminderKind.REPURCHASE, ReminderKind.BIRTHDAY):
+        raise InvalidInput(_("Choose a repurchase or birthday reminder."), field="kind")
+    customer = services._visible(actor, customer, lock=True)
+    due = reminders_due(Customer.objects.filter(pk=customer.pk), today=today)
+    found = next((reminder for reminder in due
+                  if reminder.kind == kind and reminder.key == key), None)
+    if found is None:
+        raise Conflict(_("This reminder is not due any more; reload the page."),
+                       code="reminder_not_due")
+    return found
+
+
+@transaction.atomic
+def handle_reminder(actor, customer: Customer, *, kind: str, key: str,
+                    today: date | None = None) -> None:
+    """The seller contacted the customer about a computed reminder: it leaves the list (a
+    second tap on the same reminder changes nothing)."""
+    if ReminderHandled.objects.filter(customer_id=customer.pk, kind=kind, key=key).exists():
+        return
+    reminder = _due_reminder(actor, customer, kind, key, _today(today))
+    try:
+        with transaction.atomic():
+            ReminderHandled.objects.create(customer=reminder.customer, kind=kind, key=key,
+                                           handled_by=actor)
+    except IntegrityError:
+        pass  # handled at the same moment from another device
+
+
+@transaction.atomic
+def snooze_reminder(actor, customer: Customer, *, kind: str, key: str, days: int | None = None,
+                    until=None, today: date | None = None) -> FollowUp:
+    """Deal with a computed reminder later: it becomes a follow-up on the chosen day (with the
+    reason as its note) and leaves today's list."""
+    today = _today(today)
+    reminder = _due_reminder(actor, customer, kind, key, today)
+    due_on = _snoozed_until(days=days, until=until, today=today)
+    ReminderHandled.objects.get_or_create(customer=reminder.customer, kind=kind, key=key,
+                                          defaults={"handled_by": actor})
+    return create_follow_up(actor, reminder.customer, due_on=due_on, today=today,
+                            note=reminder.reason[:NOTE_MAX_LENGTH])
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def _in_range(name: str, value, *, field_label: str):
+    low, high = SETTING_LIMITS[name]
+    if value is None or not low <= value <= high:
+        raise InvalidInput(_("%(field)s must be from %(low)s to %(high)s.")
+                           % {"field": field_label, "low": low, "high": high}, field=name)
+    return value
+
+
+def _whole_number(name: str, value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit():
+        raise InvalidInput(_("Enter a whole number."), field=name)
+    return int(text)
+
+
+def _amount(name: str, value) -> Decimal:
+    try:
+        return to_money(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter an amount, e.g. 500 or 499.90."), field=name) from None
+
+
+@transaction.atomic
+def update_customer_settings(actor, **fields) -> CustomerSettings:
+    """Change the customer-care rules (owner only); fields left out stay as they are."""
+    if not (actor and actor.is_authenticated and actor.is_owner):
+        raise PermissionDenied(_("Only the owner can change the customer-care settings."))
+    unknown = set(fields) - {*SETTING_LIMITS, "birthday_reminders"}
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]})
+    settings = services.customer_settings()
+    settings = CustomerSettings.objects.select_for_update().get(pk=settings.pk)
+    for name, value in fields.items():
+        label = str(CustomerSettings._meta.get_field(name).verbose_name)
+        if name == "birthday_reminders":
+            value = bool(value)
+        elif name == "monetary_amount":
+            value = _in_range(name, _amount(name, value), field_label=label)
+        elif name == "ownership_days" and value in (None, ""):
+            value = None  # customers stay with their first seller for good
+        else:
+            value = _in_range(name, _whole_number(name, value), field_label=label)
+        setattr(settings, name, value)
+    settings.save()
+    return settings
