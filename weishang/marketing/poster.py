@@ -61,7 +61,8 @@ ELLIPSIS = "…"
 LAYOUT_VERSION = 1
 POSTER_DIR = "posters"
 
-# Line breaking (禁则): these never start a line (they hang past the margin instead) ...
+# Line breaking (禁则): these do not start a line (one hangs past the margin, or the word
+# before them goes down with them) ...
 NO_LINE_START = frozenset("，。、！？；：）」』】》〉”’…—～·%,.!?;:)]}")
 # ... and these never end one (they move down with the character they open).
 NO_LINE_END = frozenset("（「『【《〈“‘([{¥$")
@@ -141,21 +142,30 @@ def wrap(text: str, size: int, width: int, max_lines: int) -> list[str]:
         units.extend(GRAPHEMES.findall(unit) if measure(unit.rstrip()) > width else [unit])
 
     lines: list[str] = []
-    current = ""
+    current: list[str] = []  # the units of the line being filled
     for unit in units:
         if not current and unit.isspace():
             continue
-        candidate = current + unit
-        if not current or measure(candidate.rstrip()) <= width or unit[0] in NO_LINE_START:
-            current = candidate
+        line = "".join(current)
+        # One closing mark may hang past the margin.
+        hangs = unit[0] in NO_LINE_START and measure(line) <= width
+        if not current or measure((line + unit).rstrip()) <= width or hangs:
+            current.append(unit)
             continue
-        carried = ""
-        while len(current) > 1 and current[-1] in NO_LINE_END:
-            current, carried = current[:-1], current[-1] + carried
-        lines.append(current.rstrip())
-        current = (carried + unit).lstrip()
-    if current.strip():
-        lines.append(current.rstrip())
+        carried: list[str] = []
+        if unit[0] in NO_LINE_START:
+            # More closing marks than can hang: the word they close goes down with them.
+            while len(current) > 1 and current[-1][0] in NO_LINE_START:
+                carried.insert(0, current.pop())
+            if len(current) > 1:
+                carried.insert(0, current.pop())
+        while len(current) > 1 and (current[-1].isspace()
+                                    or current[-1].rstrip()[-1] in NO_LINE_END):
+            carried.insert(0, current.pop())
+        lines.append("".join(current).strip())
+        current = [*carried, unit]
+    if "".join(current).strip():
+        lines.append("".join(current).strip())
 
     if len(lines) <= max_lines:
         return lines
