@@ -35,6 +35,7 @@ from .models import (
     CustomerSettings,
     FollowUp,
     Gender,
+    ReminderHandled,
     Tag,
 )
 
@@ -557,9 +558,9 @@ def export_customer(actor, customer: Customer, *, file_format: str) -> dict:
 def erase_customer(actor, customer: Customer) -> Customer:
     """Erase a customer's personal data on request (PIPL Art. 47), owner only.
 
-    Name, number, WeChat ID, birthday, region, addresses, notes, tags and follow-ups go; the
-    orders lose their recipient but keep goods and amounts, so the books still add up. The
-    access log records that it happened, naming nobody.
+    Name, number, WeChat ID, birthday, region, addresses, notes, tags, follow-ups and handled
+    reminders go; the orders lose their recipient but keep goods and amounts, so the books
+    still add up. The access log records that it happened, naming nobody.
     """
     if not actor.is_owner:
         raise PermissionDenied(_("Only the owner can erase a customer's data."))
@@ -569,6 +570,7 @@ def erase_customer(actor, customer: Customer) -> Customer:
     # Notes are append-only for everyday use; erasure is the one lawful reason to remove them.
     CustomerNote.objects.filter(customer=customer).delete()
     FollowUp.objects.filter(customer=customer).delete()
+    ReminderHandled.objects.filter(customer=customer).delete()
     tag_ids = list(customer.tags.values_list("pk", flat=True))
     customer.tags.clear()
     # A tag only this customer had may itself say something about them ("王总的女儿").
