@@ -75,6 +75,7 @@ def run_wrk(url: str, seconds: int, connections: int, cookie: str) -> dict[str, 
          "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, check=True).stdout
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    figures["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
     for percentile in ("50", "99"):
         value, unit = re.search(rf"\s{percentile}%\s+([\d.]+)(us|ms|s)", output).groups()
         figures[f"p{percentile}"] = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]

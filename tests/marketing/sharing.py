@@ -1,6 +1,7 @@
 """Helpers of the tracked-link tests: a post shared on a channel, following its link with the
 test client as a customer's phone would, and buying through the storefront checkout."""
 
+import pytest
 from django.urls import reverse
 
 from tests.factories import PostFactory
@@ -33,3 +34,11 @@ def buy(client, variant, quantity=1, key="checkout-1") -> Order:
                            {**ADDRESS, "idempotency_key": key, "action": "place"}, **PHONE)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Order.objects.get(idempotency_key=key)
+
+
+@pytest.fixture(autouse=True)
+def clicks_written_at_once(settings, monkeypatch):
+    """Each click is in the database when its request ends and a product taken off shelf
+    changes where links land at once (production batches both by the second: clicks.py)."""
+    settings.CLICK_FLUSH_SECONDS = 0
+    monkeypatch.setattr(links, "VERSION_CHECK_SECONDS", 0)

@@ -9,7 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.api_clients import english_client
-from tests.marketing.sharing import buy, follow, shared_post
+from tests.marketing.sharing import (
+    buy,
+    clicks_written_at_once,  # noqa: F401 (autouse)
+    follow,
+    shared_post,
+)
 from weishang.marketing import links, services
 from weishang.orders import services as orders
 

@@ -5,7 +5,11 @@ import pytest
 
 from tests.api_clients import english_client
 from tests.factories import PostFactory, UserFactory
-from tests.marketing.sharing import follow, shared_post
+from tests.marketing.sharing import (
+    clicks_written_at_once,  # noqa: F401 (autouse)
+    follow,
+    shared_post,
+)
 from weishang.accounts.models import Shop
 from weishang.marketing import links
 from weishang.marketing.models import TrackedLink

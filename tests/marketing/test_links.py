@@ -5,17 +5,22 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import is_postgres
 from tests.factories import ChannelFactory, PostFactory, UserFactory
-from tests.marketing.sharing import PHONE, follow, shared_post
+from tests.marketing.sharing import (
+    PHONE,
+    clicks_written_at_once,  # noqa: F401 (autouse)
+    follow,
+    shared_post,
+)
 from weishang.catalog import services as catalog
 from weishang.core.errors import InvalidInput
-from weishang.marketing import links
+from weishang.marketing import clicks, links
 from weishang.marketing.models import Click, TrackedLink
 
 pytestmark = pytest.mark.django_db
@@ -182,17 +187,46 @@ def test_a_link_that_leads_nowhere_shows_the_friendly_page(client, owner, shop, 
     assert not Click.objects.exists()
 
 
-def test_a_click_costs_one_lookup_and_one_insert_and_no_session(
-        client, owner, shop, moments, stocked, django_assert_max_num_queries):
+def test_a_click_runs_no_query_once_its_link_is_known_and_is_written_in_a_batch(
+        client, owner, shop, moments, stocked, settings, monkeypatch,
+        django_assert_max_num_queries):
+    settings.CLICK_FLUSH_SECONDS = 60  # as in production, without waiting for the writer
+    monkeypatch.setattr(links, "VERSION_CHECK_SECONDS", 60)
+    monkeypatch.setattr(clicks, "_ensure_flusher", lambda: None)
     link = shared_post(owner, moments, stocked().product)
-    follow(client, link)  # the first click caches whether the product is on sale
+    follow(client, link)  # the first click looks the link up
 
-    with django_assert_max_num_queries(2):
-        response = follow(client, link)
+    with django_assert_max_num_queries(0):
+        responses = [follow(client, link) for _ in range(5)]
 
-    assert response.status_code == 302
-    assert "sessionid" not in response.cookies
-    assert Click.objects.count() == 2
+    assert {response.status_code for response in responses} == {302}
+    assert all("sessionid" not in response.cookies for response in responses)
+    assert not Click.objects.exists()
+    with django_assert_max_num_queries(4):
+        assert clicks.flush() == 6
+    assert Click.objects.filter(link=link).count() == 6
+
+
+def test_a_batch_drops_clicks_of_deleted_links_and_keeps_the_rest_after_an_error(
+        owner, shop, moments, monkeypatch):
+    kept, deleted = (links.shop_link_for(channel=channel, seller=owner)
+                     for channel in (moments, ChannelFactory(code="gone")))
+    now = timezone.now()
+    monkeypatch.setattr(clicks, "_ensure_flusher", lambda: None)
+    monkeypatch.setattr(clicks, "_flush_seconds", lambda: 60)
+    clicks.add(kept.pk, now, "a")
+    clicks.add(deleted.pk, now, "b")
+    deleted.delete()
+
+    with monkeypatch.context() as broken:
+        broken.setattr(Click.objects, "bulk_create", failing_insert)
+        assert clicks.flush() == 0
+    assert clicks.flush() == 1
+    assert list(Click.objects.values_list("link", "visitor")) == [(kept.pk, "a")]
+
+
+def failing_insert(*args, **kwargs):
+    raise DatabaseError("disk full")
 
 
 def test_the_click_keeps_a_daily_salted_hash_never_the_address(client, owner, shop, moments):

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PostFactory, UserFactory
-from tests.marketing.sharing import shared_post
+from tests.marketing.sharing import (
+    clicks_written_at_once,  # noqa: F401 (autouse)
+    shared_post,
+)
 from weishang.accounts.models import Shop
 from weishang.marketing import links, results
 from weishang.marketing.models import Click

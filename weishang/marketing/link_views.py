@@ -1,7 +1,7 @@
 """/t/<code>: a shared link redirects to the seller's shop and counts the click.
 
-See links.py for what one click costs; nothing here reads the session or renders a template
-except the friendly page for a link that leads nowhere.
+See links.py for what one click costs; nothing here reads the session or renders a template,
+except the friendly page of a link that leads nowhere.
 """
 
 from django.http import HttpResponseRedirect
@@ -20,9 +20,9 @@ def follow(request, code: str):
     if target is None:
         return _nowhere(request, _("This link does not exist. Ask whoever shared it for a new "
                                    "one."))
-    if not target.shop_is_open:
+    if not target.location:
         return _nowhere(request, _("This shop does not exist or is closed."))
     links.record_click(target, request=request)
-    response = HttpResponseRedirect(links.landing_url(target))
+    response = HttpResponseRedirect(target.location)
     links.remember_click(response, target)
     return response

@@ -1,23 +1,24 @@
 """Tracked links (/t/<code>): one per post × channel × seller, the clicks they bring and the
 attribution cookie that carries a click into the order.
 
-Following a link is the hottest path when a post spreads, so it costs one indexed SELECT (the
-link with its channel, post, shop and the shop-pages version), a cached landing URL and one
-INSERT of the click; it never touches the session nor renders a template.
+Following a link is the hottest path when a post spreads: where a link leads is cached (one
+indexed SELECT when it is not), the click joins the next batch written to the database
+(clicks.py), and the cookie is signed in place; it never touches the session nor renders a
+template.
 
 No IP address is stored: a click keeps a hash of the client's address and browser salted with a
 secret that changes every day, which tells repeat clicks of the same day apart and nothing else.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache, lru_cache
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache, partial
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache as django_cache
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from weishang.core.models import ShopPagesVersion
 from weishang.core.versions import VERSION_ROW
 from weishang.orders.services import Attribution
 
+from . import clicks
 from .models import Channel, Click, Post, TrackedLink
 from .services import MAX_ATTRIBUTION_DAYS, marketing_settings
 
@@ -40,7 +42,14 @@ ATTRIBUTION_SALT = "weishang.marketing.attribution"
 #: The browser keeps the cookie for the longest window the owner may set; the window in force
 #: is checked when the order is placed, so changing it applies to cookies already given.
 ATTRIBUTION_COOKIE_SECONDS = MAX_ATTRIBUTION_DAYS * 24 * 3600
-LANDING_CACHE_SECONDS = 3600
+#: How long a process may go on using a link's landing page after the shop changed.
+TARGET_CACHE_SECONDS = 60
+#: Links remembered per process (a post that spreads is one link clicked many times).
+TARGET_CACHE_SIZE = 10_000
+#: How often a process reads the shop-pages version (a product taken off shelf reaches the
+#: links within this time).
+VERSION_CHECK_SECONDS = 1.0
+CODE_MAX_LENGTH = TrackedLink._meta.get_field("code").max_length
 CODE_ATTEMPTS = 5
 VISITOR_HASH_LENGTH = Click._meta.get_field("visitor").max_length
 USER_AGENT_MAX_LENGTH = 512
@@ -82,6 +91,7 @@ def _get_or_create(*, post: Post | None, channel: Channel, seller) -> TrackedLin
                 # The post's products changed since the link was made: land on the current one.
                 TrackedLink.objects.filter(pk=link.pk).update(product_public_id=landing)
                 link.product_public_id = landing
+                transaction.on_commit(partial(_forget_target, link.code))
             return link
         try:
             # A savepoint: another request may create the same link (or draw the same code)
@@ -120,17 +130,12 @@ def link_url(link: TrackedLink, request=None) -> str:
 
 @dataclass(frozen=True)
 class LinkTarget:
-    """What following a link needs, read in one query."""
+    """Where /t/<code> leads and what its click records. ``location`` is "" when the seller's
+    shop is closed."""
 
     link_id: int
     code: str
-    channel: str
-    post: str
-    seller_id: int
-    shop_code: str
-    shop_is_open: bool
-    product_public_id: str
-    pages_version: int | None
+    location: str
 
 
 @cache
@@ -140,80 +145,102 @@ def _target_sql() -> str:
     def table(model):
         return quote(model._meta.db_table)
 
-    link, channel, post = table(TrackedLink), table(Channel), table(Post)
-    shop, version = table(Shop), table(ShopPagesVersion)
+    link, shop = table(TrackedLink), table(Shop)
     return (
-        f"SELECT {link}.{quote('id')}, {link}.{quote('code')}, {channel}.{quote('code')},"
-        f" {post}.{quote('public_id')}, {link}.{quote('seller_id')}, {shop}.{quote('code')},"
-        f" {shop}.{quote('is_open')}, {link}.{quote('product_public_id')},"
-        f" (SELECT {quote('value')} FROM {version} WHERE {quote('id')} = %s)"
+        f"SELECT {link}.{quote('id')}, {link}.{quote('product_public_id')},"
+        f" {shop}.{quote('code')}, {shop}.{quote('is_open')}"
         f" FROM {link}"
-        f" INNER JOIN {channel} ON {channel}.{quote('id')} = {link}.{quote('channel_id')}"
         f" INNER JOIN {shop} ON {shop}.{quote('seller_id')} = {link}.{quote('seller_id')}"
-        f" LEFT OUTER JOIN {post} ON {post}.{quote('id')} = {link}.{quote('post_id')}"
         f" WHERE {link}.{quote('code')} = %s"
     )
 
 
-def find_target(code: str) -> LinkTarget | None:
-    """The link behind /t/<code> with where it leads, or None (one indexed query).
+_version_seen = {"value": None, "at": float("-inf")}
 
-    Written as plain SQL for the same reason as storefront.queries.open_shop: building the
-    query with the ORM would cost more than running it, on every click.
+
+def _pages_version() -> int | None:
+    """The shop-pages version (core.versions), read at most every VERSION_CHECK_SECONDS."""
+    now = time.monotonic()
+    if now - _version_seen["at"] >= VERSION_CHECK_SECONDS:
+        _version_seen["value"] = (ShopPagesVersion.objects.filter(pk=VERSION_ROW)
+                                  .values_list("value", flat=True).first())
+        _version_seen["at"] = now
+    return _version_seen["value"]
+
+
+# Where links lead, per process: a dict read costs nothing next to the shared cache's
+# serialisation (or, with Redis, a round trip) on every click. Keyed by the shop-pages version.
+_targets: dict[str, tuple[float, "LinkTarget"]] = {}
+
+
+def _target_key(code: str) -> str:
+    return f"{_pages_version()}:{code}"
+
+
+def _landing(product_public_id: str, shop_code: str) -> str:
+    """The seller's shop page of the product, or the shop when there is none or it is no
+    longer for sale."""
+    if product_public_id and visible_in_shop(
+            Product.objects.filter(public_id=product_public_id)).exists():
+        return reverse("storefront:product", args=[shop_code, product_public_id])
+    return reverse("storefront:shop", args=[shop_code])
+
+
+def find_target(code: str) -> LinkTarget | None:
+    """Where /t/<code> leads, or None for a code no link has.
+
+    Remembered under the shop-pages version, which every change of what shop pages show (a
+    product off shelf, …) bumps, so such a change reaches every process within
+    VERSION_CHECK_SECONDS; a change of the shop itself (closed, renamed) or of the post's
+    products within TARGET_CACHE_SECONDS (at once in the process that made it). The lookup is plain
+    SQL for the same reason as storefront.queries.open_shop: the ORM costs more than the query.
     """
-    if not code or len(code) > TrackedLink._meta.get_field("code").max_length:
+    if not code or len(code) > CODE_MAX_LENGTH:
         return None
+    key, now = _target_key(code), time.monotonic()
+    remembered = _targets.get(key)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
     with connection.cursor() as cursor:
-        cursor.execute(_target_sql(), [VERSION_ROW, code])
+        cursor.execute(_target_sql(), [code])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    values[3] = values[3] or ""
-    values[6] = bool(values[6])
-    return LinkTarget(*values)
+    link_id, product_public_id, shop_code, shop_is_open = row
+    target = LinkTarget(link_id, code,
+                        _landing(product_public_id, shop_code) if shop_is_open else "")
+    if len(_targets) >= TARGET_CACHE_SIZE:
+        _targets.clear()
+    _targets[key] = (now + TARGET_CACHE_SECONDS, target)
+    return target
 
 
-def landing_url(target: LinkTarget) -> str:
-    """The seller's shop page of the link's product, or the shop when there is none or it
-    is no longer for sale.
-
-    Whether the product is on sale is cached under the shop-pages version, which every
-    change of what shop pages show bumps (core.versions), in every process at once.
-    """
-    shop_url = reverse("storefront:shop", args=[target.shop_code])
-    if not target.product_public_id:
-        return shop_url
-    key = f"marketing:on-sale:{target.pages_version}:{target.product_public_id}"
-    on_sale = django_cache.get(key)
-    if on_sale is None:
-        on_sale = visible_in_shop(Product.objects.filter(
-            public_id=target.product_public_id)).exists()
-        django_cache.set(key, on_sale, LANDING_CACHE_SECONDS)
-    if not on_sale:
-        return shop_url
-    return reverse("storefront:product", args=[target.shop_code, target.product_public_id])
+def _forget_target(code: str) -> None:
+    _targets.pop(_target_key(code), None)
 
 
 @lru_cache(maxsize=4)
-def _daily_salt(day: date) -> bytes:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:visitor:{day.isoformat()}".encode()).digest()
+def _daily_salt(secret_key: str, day: date):
+    """The hash state after the day's salt (copied for each click). The day is the UTC one:
+    the salt only has to change daily, and UTC costs no time-zone conversion per click."""
+    return hashlib.sha256(
+        hashlib.sha256(f"{secret_key}:visitor:{day.isoformat()}".encode()).digest())
 
 
 def visitor_hash(request, now: datetime) -> str:
     """Tells the same visitor's clicks of one day apart; the IP address cannot be read back."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
     address = get_client_ip_address(request) or ""
-    digest = hashlib.sha256(_daily_salt(timezone.localdate(now)))
+    digest = _daily_salt(settings.SECRET_KEY, now.astimezone(UTC).date()).copy()
     digest.update(f"\0{address}\0{user_agent}".encode())
     return digest.hexdigest()[:VISITOR_HASH_LENGTH]
 
 
-def record_click(link: TrackedLink | LinkTarget, *, request, now: datetime | None = None) -> Click:
-    """One visit through ``link`` (a TrackedLink or the target /t/<code> read)."""
+def record_click(link: TrackedLink | LinkTarget, *, request, now: datetime | None = None) -> None:
+    """One visit through ``link``; written with the next batch (see clicks.py)."""
     now = now or timezone.now()
     link_id = link.link_id if isinstance(link, LinkTarget) else link.pk
-    return Click.objects.create(link_id=link_id, at=now, visitor=visitor_hash(request, now))
+    clicks.add(link_id, now, visitor_hash(request, now))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,9 +250,18 @@ def record_click(link: TrackedLink | LinkTarget, *, request, now: datetime | Non
 def remember_click(response, target: LinkTarget) -> None:
     """Gives the visitor the attribution cookie (signed, so it cannot be forged): the last
     link clicked wins."""
-    response.set_signed_cookie(ATTRIBUTION_COOKIE, target.code, salt=ATTRIBUTION_SALT,
-                               max_age=ATTRIBUTION_COOKIE_SECONDS, httponly=True,
-                               samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(ATTRIBUTION_COOKIE,
+                        _signed(settings.SECRET_KEY, target.code, int(time.time())),
+                        max_age=ATTRIBUTION_COOKIE_SECONDS, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
+
+
+@lru_cache(maxsize=1024)
+def _signed(secret_key: str, code: str, second: int) -> str:
+    """What ``set_signed_cookie`` gives (and ``get_signed_cookie`` reads back), signed once per
+    link and second: a spreading post's clicks share both, and signing is a good part of a
+    click's time."""
+    return signing.get_cookie_signer(salt=ATTRIBUTION_COOKIE + ATTRIBUTION_SALT).sign(code)
 
 
 def attribution_from_request(request) -> Attribution | None:
