@@ -10,9 +10,10 @@ drawn as boxes.
 The poster is written for the seller's customers, not for the console user: its few fixed words
 are Chinese (Traditional for a "tw" or "hk" poster), whatever language the console speaks.
 
-Posters are cached under ``MEDIA_ROOT/posters/``, named by a hash of everything drawn (texts,
-price, link, image file, the post's and product's ``updated_at``), so any change re-renders and
-an unchanged poster is never drawn twice. A new poster replaces the older ones of its kit.
+Posters are cached under ``MEDIA_ROOT/posters/<kit>/``, named by a hash of everything drawn
+(texts, price, link, image file, the post's and product's ``updated_at``), so any change
+re-renders and an unchanged poster is never drawn twice. A new poster replaces the older ones
+of its kit.
 """
 
 import hashlib
@@ -285,7 +286,7 @@ def draw_poster(content: PosterContent) -> Image.Image:
 
 def poster_png(content: PosterContent) -> bytes:
     output = io.BytesIO()
-    draw_poster(content).save(output, "PNG", optimize=True)
+    draw_poster(content).save(output, "PNG")  # optimize=True: 4× slower for 8% smaller
     return output.getvalue()
 
 
@@ -293,25 +294,28 @@ def poster_png(content: PosterContent) -> bytes:
 
 def poster_file(content: PosterContent, *, kit_key: str) -> str:
     """The stored poster of ``content`` (its storage name), drawn only when nothing drawn the
-    same way is stored yet; the kit's older posters (same ``kit_key``) are removed then."""
-    prefix = f"{kit_key}-"
-    name = f"{POSTER_DIR}/{prefix}{content.fingerprint()}.png"
+    same way is stored yet; the kit's older posters (same ``kit_key``) are removed then.
+
+    Each kit has its own folder, so finding its older posters reads a folder of one or two
+    files however many kits there are."""
+    folder = f"{POSTER_DIR}/{kit_key}"
+    name = f"{folder}/{content.fingerprint()}.png"
     if default_storage.exists(name):
         return name
     saved = default_storage.save(name, ContentFile(poster_png(content)))
     if saved != name:
         # Another request drew the same poster meanwhile: keep one of the two identical files.
         default_storage.delete(saved)
-    _remove_older(prefix, keep=name)
+    _remove_older(folder, keep=name)
     return name
 
 
-def _remove_older(prefix: str, *, keep: str) -> None:
+def _remove_older(folder: str, *, keep: str) -> None:
     try:
-        _dirs, files = default_storage.listdir(POSTER_DIR)
+        _folders, files = default_storage.listdir(folder)
     except (FileNotFoundError, NotImplementedError):
         return
     for file in files:
-        stored = f"{POSTER_DIR}/{file}"
-        if file.startswith(prefix) and stored != keep:
+        stored = f"{folder}/{file}"
+        if stored != keep:
             default_storage.delete(stored)
