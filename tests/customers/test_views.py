@@ -182,3 +182,14 @@ def test_segment_filter(owner_client, owner, stocked, place):
     page = owner_client.get(reverse("customers:list"), {"segment": "general_winback"},
                             **EN).content.decode()
     assert 'data-count="0"' in page
+
+
+@pytest.mark.parametrize("orders", [1, 8], ids=["1", "8"])
+def test_detail_takes_a_fixed_number_of_queries(owner_client, stocked, place, orders,
+                                                django_assert_max_num_queries):
+    for _ in range(orders):
+        place(stocked())
+    customer = Customer.objects.get()
+    with django_assert_max_num_queries(10):
+        page = owner_client.get(reverse("customers:detail", args=[customer.public_id]), **EN)
+    assert page.content.decode().count("data-order=") == orders
