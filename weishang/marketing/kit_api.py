@@ -104,6 +104,7 @@ class KitView(KitViewBase):
 class KitPosterView(KitViewBase):
     @extend_schema(
         summary="The kit's poster (PNG, 750×1334)",
+        operation_id="kits_poster_retrieve",
         description="The product picture, title, price, the seller's name and a QR code of "
                     "the tracked link. Drawn again only when what it shows has changed.",
         parameters=[VARIANT_PARAMETER],
