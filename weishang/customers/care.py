@@ -150,14 +150,17 @@ def snooze_follow_up(actor, follow_up: FollowUp, *, days: int | None = None, unt
 
 
 def _snoozed_until(*, days, until, today: date) -> date:
-    if until not in (None, ""):
-        until = _clean_due_on(until, today=today, field="until")
-        if until == today:
-            raise InvalidInput(_("Choose a day after today."), field="until")
-        return until
-    if days not in SNOOZE_DAYS:
+    """A step of days wins over a day also picked (the step is the button that was tapped)."""
+    if days is not None:
+        if days not in SNOOZE_DAYS:
+            raise InvalidInput(_("Snooze for 1 or 3 days, or choose a day."), field="days")
+        return today + timedelta(days=days)
+    if until in (None, ""):
         raise InvalidInput(_("Snooze for 1 or 3 days, or choose a day."), field="days")
-    return today + timedelta(days=days)
+    until = _clean_due_on(until, today=today, field="until")
+    if until == today:
+        raise InvalidInput(_("Choose a day after today."), field="until")
+    return until
 
 
 @transaction.atomic

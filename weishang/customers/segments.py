@@ -10,6 +10,7 @@ one query whatever the number of customers.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -135,8 +136,12 @@ class Overview:
     repeat_buyers: int
 
     @property
-    def repeat_rate(self) -> float | None:
-        return self.repeat_buyers / self.buyers if self.buyers else None
+    def repeat_rate(self) -> Decimal | None:
+        """Repeat buyers as a percentage of buyers, one decimal (None without buyers)."""
+        if not self.buyers:
+            return None
+        return (Decimal(100) * self.repeat_buyers / self.buyers).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def overview(customers: QuerySet, *, today: date | None = None,
