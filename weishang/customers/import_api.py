@@ -6,11 +6,12 @@ with wrong rows answers 400 ``invalid_rows`` and imports nothing unless ``skip_b
 ``GET customers/export.xlsx`` downloads the customers the user may see (logged, PIPL).
 """
 
+from django import forms
 from django.http import FileResponse
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -94,12 +95,22 @@ class CustomerImportView(APIView):
         return Response(_report_data(report))
 
 
+_PARAMETER_TYPES = {forms.DateField: OpenApiTypes.DATE, forms.DecimalField: OpenApiTypes.DECIMAL}
+#: The list's filters (exports.ListFilterForm) as documented query parameters.
+EXPORT_PARAMETERS = [
+    OpenApiParameter(name, _PARAMETER_TYPES.get(type(form_field), OpenApiTypes.STR))
+    for name, form_field in exports.ListFilterForm.base_fields.items()
+]
+
+
 class CustomerExportView(APIView):
     permission_classes = [AreaPermission]
     area = "customers"
 
     @extend_schema(
         summary="Download customers as Excel",
+        operation_id="customers_export",
+        parameters=EXPORT_PARAMETERS,
         description="The customers the user may see, filtered like the customer list, in the "
                     "columns the import reads. Every download is written to the access log.",
         responses={(200, exports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 400: ErrorSerializer},
