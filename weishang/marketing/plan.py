@@ -49,6 +49,7 @@ ACCOUNT_MAX_LENGTH = PlannedPost._meta.get_field("account").max_length
 PAST_GRACE = timedelta(minutes=10)
 MAX_DAYS_AHEAD = 366
 COUNTED_STATES = (PlanState.PLANNED, PlanState.POSTED)
+RULE_CODES = ("daily_cap", "too_close", "same_product_in_a_row", "product_share")
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,15 @@ def _clean_entry(seller, post, channel, account, planned_at) -> str:
     if planned_at > now + timedelta(days=MAX_DAYS_AHEAD):
         raise InvalidInput(_("Plan at most a year ahead."), field="planned_at")
     return account
+
+
+def dry_run(*, seller, post: Post, channel: Channel, account: str, planned_at: datetime,
+            exclude: PlannedPost | None = None) -> list[Violation]:
+    """What planning would say, without saving: InvalidInput for bad input, else the rules it
+    would break."""
+    account = _clean_entry(seller, post, channel, account, planned_at)
+    return check_plan(seller=seller, post=post, channel=channel, account=account,
+                      planned_at=planned_at, exclude=exclude)
 
 
 def _checked(seller, post, channel, account, planned_at, exclude=None) -> list[dict]:

@@ -117,7 +117,7 @@ def _plan_form_page(request, entry=None):
             fields = form.entry_fields()
             try:
                 if request.POST.get("action") == "check":
-                    violations = plan.check_plan(seller=seller, exclude=entry, **fields)
+                    violations = plan.dry_run(seller=seller, exclude=entry, **fields)
                     checked = True
                 elif entry is None:
                     return _saved(request, plan.plan_post(seller=seller, **fields),
