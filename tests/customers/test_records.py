@@ -1,16 +1,19 @@
 """Customer records come from every order (matched by mobile number) and can be added by hand."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
+from tests.conftest import is_postgres
 from tests.factories import ChannelFactory, UserFactory
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.customers import services
 from weishang.customers.models import Customer, CustomerNote, CustomerOrder
 from weishang.orders import services as orders
 from weishang.orders.models import OrderChannel
-from weishang.orders.services import Attribution, Recipient
+from weishang.orders.services import Attribution, CartLine, Recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +218,34 @@ def test_an_order_costs_its_customer_few_queries(stocked, place,
     with django_assert_max_num_queries(3):
         services.order_state_changed(repeat)
     assert Customer.objects.get().order_links.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not is_postgres(), reason="concurrent writers need PostgreSQL")
+def test_orders_from_a_new_number_at_the_same_moment_make_one_customer(shop, recipient,
+                                                                       stocked):
+    variant = stocked(20)
+    count = 8
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def checkout():
+        try:
+            barrier.wait(timeout=30)
+            orders.place_order(shop=shop, lines=[CartLine(variant.public_id, 1)],
+                               recipient=recipient)
+        except BaseException as exc:  # shown in the assert below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=checkout) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert errors == []
+    customer = Customer.objects.get()
+    assert customer.order_links.count() == count
+    assert customer.addresses.count() == 1
