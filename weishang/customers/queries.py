@@ -6,7 +6,7 @@ indexed prefix lookup, so it stays fast with hundreds of thousands of customers.
 """
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -123,7 +123,7 @@ def filter_customers(customers: QuerySet, *, tag: str = "", channel: str = "",
         customers = customers.filter(last_order_at__gte=_start_of(last_order_from))
     if last_order_to:
         customers = customers.filter(
-            last_order_at__lt=_start_of(last_order_to) + timezone.timedelta(days=1))
+            last_order_at__lt=_start_of(last_order_to) + timedelta(days=1))
     if spent_min is not None:
         customers = customers.filter(total_spent__gte=spent_min)
     if spent_max is not None:
