@@ -183,13 +183,14 @@ def test_bad_dates_fall_back_to_the_last_30_days_with_a_message(owner_client, ow
     clicks(shared_post(owner, channel("qq"), title="近期"), 2)
 
     page = owner_client.get(reverse("marketing:results"),
-                            {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+                            {"by": "channel", "date_from": "2026-05-01",
+                             "date_to": "2026-04-01"},
                             HTTP_ACCEPT_LANGUAGE="en")
 
     html = page.content.decode()
     assert page.status_code == 200
     assert "The start date is after the end date." in html
-    assert "近期" in html
+    assert 'class="tab active" href="?by=channel' in html and 'data-key="qq"' in html
 
 
 def test_results_need_the_marketing_area(client, staff):

@@ -34,16 +34,13 @@ class ResultsFilterForm(ConsoleForm):
         return cleaned
 
     def choice(self) -> tuple[str, Period]:
-        """The tab and period asked for; the defaults when something does not parse."""
-        default = Period.last_days()
-        if not self.is_valid():
-            return By.POST, default
-        data = self.cleaned_data
-        if not self.data.get("date_from") and not self.data.get("date_to"):
-            period = default
-        else:
-            period = Period(data["date_from"], data["date_to"])
-        return data["by"] or By.POST, period
+        """The tab and period asked for; the last 30 days when the dates do not make one."""
+        self.is_valid()
+        data = self.cleaned_data  # the fields that parsed, even when the range did not
+        by = data.get("by") or By.POST
+        if self.errors or not (data.get("date_from") or data.get("date_to")):
+            return by, Period.last_days()
+        return by, Period(data["date_from"], data["date_to"])
 
 
 @area_required("marketing")
