@@ -117,8 +117,8 @@ class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = ["id", "title", "selling_points", "description", "category", "category_name",
-                  "specs", "is_on_shelf", "lowest_price", "highest_price", "images", "variants",
-                  "created_at", "updated_at"]
+                  "usage_days", "specs", "is_on_shelf", "lowest_price", "highest_price",
+                  "images", "variants", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_description(self, product) -> str:
@@ -167,6 +167,10 @@ class ProductWriteSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(slug_field="public_id",
                                             queryset=Category.objects.all(), allow_null=True,
                                             required=False, default=None)
+    usage_days = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_USAGE_DAYS, allow_null=True, required=False,
+        help_text="How many days one unit lasts a customer (repurchase reminders); null if it "
+                  "does not run out. Leave out to keep the current value.")
     specs = SpecOptionSerializer(many=True, required=False, max_length=services.MAX_SPECS,
                                  help_text="Leave out to keep the current specs.")
     variants = VariantInputSerializer(
@@ -307,6 +311,7 @@ class ProductViewSet(CatalogViewSet):
         product = services.create_product(
             title=data["title"], selling_points=data["selling_points"],
             description=data["description"], category=data["category"],
+            usage_days=data.get("usage_days"),
             specs=data.get("specs", []), variants=self._variant_data(serializer),
             actor=request.user,
         )
@@ -320,6 +325,7 @@ class ProductViewSet(CatalogViewSet):
         product = services.update_product(
             product, title=data["title"], selling_points=data["selling_points"],
             description=data["description"], category=data["category"],
+            usage_days=data.get("usage_days", services.KEEP),
             specs=data.get("specs"), variants=self._variant_data(serializer),
         )
         return self._output(product)

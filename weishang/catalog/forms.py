@@ -92,6 +92,13 @@ class ProductForm(ConsoleForm):
         label=_("Category"), queryset=queries.category_tree(), required=False,
         to_field_name="public_id", empty_label=_("No category"),
     )
+    usage_days = forms.IntegerField(
+        label=_("One unit lasts (days)"), required=False, min_value=1,
+        max_value=services.MAX_USAGE_DAYS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("e.g. 30")}),
+        help_text=_("For repurchase reminders: a month's supply lasts 30 days. Leave empty "
+                    "if it does not run out."),
+    )
 
 
 class SpecsForm(ConsoleForm):
@@ -251,7 +258,8 @@ class ProductEditor:
         if product is None:
             return {}
         return {"title": product.title, "selling_points": product.selling_points,
-                "description": product.description, "category": product.category}
+                "description": product.description, "category": product.category,
+                "usage_days": product.usage_days}
 
     def rebuild_grid(self, *, always: bool = False) -> bool:
         """Give the grid one row per combination of the posted specs, keeping what was typed.

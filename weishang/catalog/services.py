@@ -40,6 +40,9 @@ TITLE_MAX_LENGTH = Product._meta.get_field("title").max_length
 SELLING_POINTS_MAX_LENGTH = 500
 CATEGORY_NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
 MAX_POSITION = 100_000
+MAX_USAGE_DAYS = 3650
+#: ``update_product(usage_days=KEEP)``: callers that do not edit the usage period leave it.
+KEEP = object()
 SKU_CODE_MAX_LENGTH = Variant._meta.get_field("sku_code").max_length
 BARCODE_MAX_LENGTH = Variant._meta.get_field("barcode").max_length
 MAX_WEIGHT_GRAMS = 1_000_000
@@ -454,9 +457,10 @@ def _sync_variants(product: Product, specs: list[dict], entered: Sequence[Varian
 # Products
 
 
-def clean_product_fields(*, title, selling_points, description, category) -> dict:
+def clean_product_fields(*, title, selling_points, description, category,
+                         usage_days=KEEP) -> dict:
     """A product's own fields as they will be stored (description sanitized); InvalidInput if
-    one is not acceptable."""
+    one is not acceptable. ``usage_days`` is left out of the result when it is ``KEEP``."""
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Enter a title."), field="title")
@@ -476,12 +480,28 @@ def clean_product_fields(*, title, selling_points, description, category) -> dic
         )
     if category is not None and not isinstance(category, Category):
         raise TypeError("category must be a Category or None")
-    return {
+    fields = {
         "title": title,
         "selling_points": selling_points,
         "description": sanitize_description(description),
         "category": category,
     }
+    if usage_days is not KEEP:
+        fields["usage_days"] = _clean_usage_days(usage_days)
+    return fields
+
+
+def _clean_usage_days(usage_days) -> int | None:
+    """How long one unit lasts (customer care's repurchase reminders); None: it does not run
+    out, or nobody said."""
+    if usage_days in (None, ""):
+        return None
+    if isinstance(usage_days, bool) or not isinstance(usage_days, int) \
+            or not 1 <= usage_days <= MAX_USAGE_DAYS:
+        raise InvalidInput(
+            _("One unit lasts from 1 to %(limit)d days; leave it empty if it does not run out.")
+            % {"limit": MAX_USAGE_DAYS}, field="usage_days")
+    return usage_days
 
 
 def _sku_clash_message() -> str:
@@ -489,11 +509,13 @@ def _sku_clash_message() -> str:
 
 
 def create_product(*, title: str, selling_points: str = "", description: str = "",
-                   category: Category | None = None, specs: Iterable[Mapping] = (),
-                   variants: Sequence[VariantData], actor=None) -> Product:
+                   category: Category | None = None, usage_days: int | None = None,
+                   specs: Iterable[Mapping] = (), variants: Sequence[VariantData],
+                   actor=None) -> Product:
     """A new product, off shelf, with one variant per combination of ``specs``."""
     fields = clean_product_fields(title=title, selling_points=selling_points,
-                                   description=description, category=category)
+                                   description=description, category=category,
+                                   usage_days=usage_days)
     specs = clean_specs(specs)
     with _unique_clash_as_conflict(_sku_clash_message()), transaction.atomic():
         product = Product.objects.create(**fields, specs=specs, is_on_shelf=False,
@@ -504,14 +526,15 @@ def create_product(*, title: str, selling_points: str = "", description: str = "
 
 def update_product(product: Product, *, title: str, selling_points: str = "",
                    description: str = "", category: Category | None = None,
-                   specs: Iterable[Mapping] | None = None,
+                   usage_days=KEEP, specs: Iterable[Mapping] | None = None,
                    variants: Sequence[VariantData] = ()) -> Product:
     """Change a product's fields and, when ``specs`` is given, its spec options and variants.
 
     ``variants`` may update existing combinations and must cover every new one.
     """
     fields = clean_product_fields(title=title, selling_points=selling_points,
-                                   description=description, category=category)
+                                   description=description, category=category,
+                                   usage_days=usage_days)
     with _unique_clash_as_conflict(_sku_clash_message()), transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         specs = clean_specs(product.specs if specs is None else specs)
