@@ -1,0 +1,85 @@
+"""weishang postplan: the owner's posting plan from the command line (for scripts and cron)."""
+
+from datetime import datetime, timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from weishang.accounts.services import owner_shop
+from weishang.core.errors import DomainError
+from weishang.marketing import plan, queries
+from weishang.marketing.models import Channel, PlanState
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class Command(BaseCommand):
+    help = ("Show the owner's posting plan (the next days, or what is due now), or plan a post "
+            "under the same rules as the console: weishang postplan --add POST --channel weibo "
+            "--at '2026-11-26 10:30'. Times are China time.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=7, help="days to show from today")
+        parser.add_argument("--due", action="store_true",
+                            help="only the planned posts whose time has come")
+        parser.add_argument("--add", metavar="POST", help="plan this post (its id)")
+        parser.add_argument("--channel", help="channel code, for --add")
+        parser.add_argument("--at", help=f"date and time ({TIME_FORMAT}), for --add")
+        parser.add_argument("--account", default="", help="group or account, for --add")
+        parser.add_argument("--check", action="store_true",
+                            help="with --add: say which rules it would break, save nothing")
+
+    def handle(self, *args, days, due, add, channel, at, account, check, **options):
+        seller = owner_shop().seller
+        if add:
+            self._add(seller, add, channel, at, account, check)
+        elif due:
+            self._print(plan.due_reminders(seller))
+        else:
+            if not 1 <= days <= 92:
+                raise CommandError("--days must be from 1 to 92.")
+            today = plan.local_day(timezone.now())
+            self._print(plan.visible_plans(seller).filter(
+                planned_at__gte=plan.day_start(today),
+                planned_at__lt=plan.day_start(today + timedelta(days=days))))
+
+    def _print(self, entries):
+        for entry in entries:
+            when = entry.planned_at.astimezone(plan.PLAN_TIME_ZONE).strftime(TIME_FORMAT)
+            where = f"{entry.channel.code}" + (f"/{entry.account}" if entry.account else "")
+            state = "" if entry.state == PlanState.PLANNED else f" [{entry.state}]"
+            self.stdout.write(f"{when}\t{where}\t{entry.post.public_id}\t{entry.post.title}"
+                              f"{state}")
+
+    def _add(self, seller, post_id, channel_code, at, account, check):
+        post = queries.library_for(seller).filter(public_id=post_id).first()
+        if post is None:
+            raise CommandError(f"No published post with the id {post_id}.")
+        channel = Channel.objects.filter(code=channel_code or "").first()
+        if channel is None:
+            raise CommandError(f"No channel {channel_code!r}; see weishang renderpost "
+                               "--list-channels.")
+        try:
+            planned_at = datetime.strptime(at or "", TIME_FORMAT).replace(
+                tzinfo=plan.PLAN_TIME_ZONE)
+        except ValueError as exc:
+            raise CommandError("--at takes a date and time like 2026-11-26 10:30.") from exc
+        fields = {"seller": seller, "post": post, "channel": channel, "account": account,
+                  "planned_at": planned_at}
+        try:
+            if check:
+                violations = plan.dry_run(**fields)
+            else:
+                entry = plan.plan_post(**fields)
+                violations = [plan.Violation(**warning) for warning in entry.warnings]
+        except plan.PlanRefused as refused:
+            raise CommandError("\n".join(["Not planned:"] + [
+                f"- {violation.message}" for violation in refused.violations])) from refused
+        except DomainError as error:
+            raise CommandError(str(error.message)) from error
+        for violation in violations:
+            self.stderr.write(f"! {violation.message}", self.style.WARNING)
+        if not check:
+            self._print([entry])
+        elif not violations:
+            self.stdout.write("Within every posting rule.")
