@@ -84,7 +84,7 @@ def plan_week(request):
     days = [monday + timedelta(days=offset) for offset in range(DAYS_IN_WEEK)]
     settings = marketing_settings()
     return render(request, "marketing/plan.html", {
-        "nav": "marketing", "section": "plan", "monday": monday, "sunday": days[-1],
+        "nav": "marketing", "monday": monday, "sunday": days[-1],
         "days": _day_list(days, entries, settings.product_share_percent),
         "grid": _grid(days, [channel] if channel else channels, entries),
         "channels": channels, "channel": channel, "now": timezone.now(),
