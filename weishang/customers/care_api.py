@@ -147,7 +147,9 @@ class SnoozeSerializer(serializers.Serializer):
 
 class ReminderInputSerializer(serializers.Serializer):
     customer = serializers.CharField(max_length=32)
-    kind = serializers.ChoiceField(choices=[ReminderKind.REPURCHASE, ReminderKind.BIRTHDAY])
+    kind = serializers.ChoiceField(choices=ReminderKind.choices,
+                                   help_text="repurchase or birthday (follow-ups have their "
+                                             "own endpoints).")
     key = serializers.CharField(max_length=ReminderHandled._meta.get_field("key").max_length)
 
 
@@ -314,7 +316,7 @@ class SegmentViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[a-z_]+"
 
     @extend_schema(summary="Customers per segment, thresholds and the repeat-purchase rate",
-                   responses={200: SegmentOverviewSerializer})
+                   operation_id="segments_overview", responses={200: SegmentOverviewSerializer})
     def list(self, request):
         settings = services.customer_settings()
         overview = segments.overview(queries.customers_for(request.user), settings=settings)
@@ -326,6 +328,7 @@ class SegmentViewSet(viewsets.GenericViewSet):
         }).data)
 
     @extend_schema(summary="The customers of one segment, latest order first",
+                   operation_id="segments_members_list",
                    responses={200: SegmentMemberSerializer(many=True), 404: ErrorSerializer})
     def retrieve(self, request, code=None):
         if code not in segments.SEGMENTS_BY_CODE:
