@@ -22,6 +22,13 @@ def _cheap_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _clicks_written_at_once(settings):
+    """A tracked-link click is in the database when its request ends: no writer thread
+    outlives a test (production batches them: marketing/clicks.py)."""
+    settings.CLICK_FLUSH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -185,6 +185,10 @@ IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Tracked-link clicks (/t/<code>) are buffered and written in one INSERT every this many seconds
+# per process (and when it exits); 0 writes each click during its request.
+CLICK_FLUSH_SECONDS = float(os.environ.get("CLICK_FLUSH_SECONDS", "1"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -227,6 +231,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or a "state": each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStateEnum": "weishang.orders.models.OrderState",
+        "LocationKindEnum": "weishang.inventory.models.LocationKind",
+        "FollowUpKindEnum": "weishang.customers.models.FollowUpKind",
+        "FollowUpStateEnum": "weishang.customers.models.FollowUpState",
+        "ReminderKindEnum": "weishang.customers.models.ReminderKind",
+        "PostKindEnum": "weishang.marketing.models.PostKind",
+        "PlanStateEnum": "weishang.marketing.models.PlanState",
+    },
 }
 
 # Messages travel in a cookie, so showing (or checking for) one never reads the session.

@@ -6,6 +6,8 @@ from django.views.static import serve as serve_file
 from weishang.core import views as core_views
 
 urlpatterns = [
+    # The hottest path when a post spreads: resolved before everything else.
+    path("t/", include("weishang.marketing.public_urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("console/orders/", include("weishang.orders.urls")),
     path("console/customers/", include("weishang.customers.urls")),
     path("console/marketing/", include("weishang.marketing.urls")),
-    path("t/", include("weishang.marketing.public_urls")),
     path("api/v1/", include("weishang.api.urls")),
     path("", include("weishang.storefront.urls")),
 ]

@@ -38,8 +38,11 @@ def test_home_counts_what_needs_attention(owner_client, django_assert_max_num_qu
     stock.set_low_stock_threshold(low, 5)
     stock.adjust_stock(variant=low, delta=3, reason="restock")
     ProductFactory(is_on_shelf=False)
+    owner_client.get(reverse("console:home"))  # the first visit stores the default settings
 
-    with django_assert_max_num_queries(8):
+    # Session, user, shop, three order counts in one, products, stock, customer care (settings,
+    # follow-ups, repurchases, customers) and due posts (entries, badge).
+    with django_assert_max_num_queries(14):
         page = owner_client.get(reverse("console:home")).content.decode()
 
     assert 'data-stat="on-shelf">3<' in page
@@ -55,3 +58,32 @@ def test_home_shows_the_shop_link_to_share(client, db):
     client.force_login(owner)
     page = client.get(reverse("console:home")).content.decode()
     assert f'value="http://testserver/s/{owner.shop.code}/"' in page
+
+
+def test_home_says_who_to_contact_today_and_which_posts_to_share(owner_client, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ChannelFactory, PostFactory
+    from weishang.customers import care, services
+    from weishang.marketing.models import PlannedPost
+
+    customer = services.create_customer(owner, name="李四", phone="13900001111")
+    care.create_follow_up(owner, customer, due_on=timezone.localdate(), kind="message")
+    planned = PlannedPost.objects.create(
+        seller=owner, post=PostFactory(title="该发了"), channel=ChannelFactory(),
+        planned_at=timezone.now() - timedelta(minutes=5))
+
+    page = owner_client.get(reverse("console:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'data-stat="contact-today">1<' in page
+    assert reverse("customers:today") in page
+    assert "1 planned post to share now" in page
+    assert reverse("marketing:kit", args=[planned.post.public_id, planned.channel.code]) in page
+    assert 'data-badge="plan"' in page
+
+
+def test_no_plan_badge_without_due_posts(owner_client):
+    page = owner_client.get(reverse("console:home")).content.decode()
+    assert 'data-badge="plan"' not in page and 'id="plan-reminders"' not in page

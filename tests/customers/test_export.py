@@ -71,7 +71,7 @@ def test_a_wrong_filter_is_a_message_not_a_file(owner_client, customers):
                                 HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response.url == reverse("customers:list")
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "spent_min: Enter a number."]
+        "Spent at least: Enter a number."]
     assert not AccessLog.objects.exists()
 
 

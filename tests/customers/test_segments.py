@@ -116,7 +116,7 @@ def test_erased_customers_are_in_no_segment(owner, one_of_each):
 def test_segments_page_shows_counts_rate_and_thresholds(owner_client, one_of_each,
                                                          django_assert_max_num_queries):
     services.customer_settings()  # made once, on the first visit
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = owner_client.get(reverse("customers:segments"), HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
     assert response.status_code == 200

@@ -190,6 +190,6 @@ def test_detail_takes_a_fixed_number_of_queries(owner_client, stocked, place, or
     for _ in range(orders):
         place(stocked())
     customer = Customer.objects.get()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = owner_client.get(reverse("customers:detail", args=[customer.public_id]), **EN)
     assert page.content.decode().count("data-order=") == orders

@@ -37,8 +37,7 @@ def buy(client, variant, quantity=1, key="checkout-1") -> Order:
 
 
 @pytest.fixture(autouse=True)
-def clicks_written_at_once(settings, monkeypatch):
-    """Each click is in the database when its request ends and a product taken off shelf
-    changes where links land at once (production batches both by the second: clicks.py)."""
-    settings.CLICK_FLUSH_SECONDS = 0
+def link_targets_checked_at_once(monkeypatch):
+    """A product taken off shelf changes where links land at once (production checks by the
+    second: links.py)."""
     monkeypatch.setattr(links, "VERSION_CHECK_SECONDS", 0)

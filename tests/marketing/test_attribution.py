@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.api_clients import english_client
 from tests.marketing.sharing import (
     buy,
-    clicks_written_at_once,  # noqa: F401 (autouse)
     follow,
+    link_targets_checked_at_once,  # noqa: F401 (autouse)
     shared_post,
 )
 from weishang.marketing import links, services

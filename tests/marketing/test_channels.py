@@ -128,7 +128,7 @@ def test_channel_list_and_edit_page(owner_client):
     assert Channel.objects.get(code="weibo").daily_cap == 6
 
 
-def test_staff_see_channels_but_cannot_edit_them(client):
+def test_staff_see_channels_but_cannot_edit_them(client, owner):
     client.force_login(UserFactory(role="staff", areas=["marketing"]))
     assert client.get("/console/marketing/channels/").status_code == 200
     assert client.get("/console/marketing/channels/weibo/").status_code == 403

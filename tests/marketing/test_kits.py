@@ -181,10 +181,10 @@ def test_a_title_limited_channel_shows_the_title_to_copy(owner_client, post):
 def test_the_kit_page_reads_a_fixed_number_of_queries(owner_client, post, with_images,
                                                       django_assert_max_num_queries):
     owner_client.get(kit_url(post, "weibo"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         owner_client.get(kit_url(post, "weibo"))
     with_images(post, 10)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert owner_client.get(kit_url(post, "weibo")).status_code == 200
 
 

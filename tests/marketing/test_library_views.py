@@ -16,7 +16,8 @@ def detail_url(post, suffix=""):
 
 
 @pytest.fixture
-def marketing_staff(client):
+def marketing_staff(client, owner):
+    """Staff share on the owner's behalf: there is always an owner when there is staff."""
     client.force_login(UserFactory(role="staff", areas=["marketing"]))
     return client
 

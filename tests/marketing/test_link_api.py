@@ -6,8 +6,8 @@ import pytest
 from tests.api_clients import english_client
 from tests.factories import PostFactory, UserFactory
 from tests.marketing.sharing import (
-    clicks_written_at_once,  # noqa: F401 (autouse)
     follow,
+    link_targets_checked_at_once,  # noqa: F401 (autouse)
     shared_post,
 )
 from weishang.accounts.models import Shop

@@ -14,8 +14,8 @@ from tests.conftest import is_postgres
 from tests.factories import ChannelFactory, PostFactory, UserFactory
 from tests.marketing.sharing import (
     PHONE,
-    clicks_written_at_once,  # noqa: F401 (autouse)
     follow,
+    link_targets_checked_at_once,  # noqa: F401 (autouse)
     shared_post,
 )
 from weishang.catalog import services as catalog

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.factories import PostFactory, UserFactory
 from tests.marketing.sharing import (
-    clicks_written_at_once,  # noqa: F401 (autouse)
+    link_targets_checked_at_once,  # noqa: F401 (autouse)
     shared_post,
 )
 from weishang.accounts.models import Shop

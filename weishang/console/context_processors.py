@@ -1,11 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
+from weishang.marketing import plan
 from weishang.orders.queries import waiting_counts
 
 
 def console_permissions(request):
-    """Which console sections the current user may open (for the navigation), and how many
-    orders wait for action (counted only when a page shows the badge)."""
+    """Which console sections the current user may open (for the navigation), how many
+    orders wait for action and how many planned posts are due (each counted only when a page
+    shows its badge)."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
@@ -14,4 +16,6 @@ def console_permissions(request):
                "perms_marketing": user.can("marketing")}
     if context["perms_orders"]:
         context["orders_waiting"] = SimpleLazyObject(waiting_counts)
+    if context["perms_marketing"]:
+        context["plan_due"] = SimpleLazyObject(lambda: plan.due_count(user))
     return context

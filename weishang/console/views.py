@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from weishang.accounts.models import Shop
 from weishang.catalog.models import Product
+from weishang.customers import care
 from weishang.inventory.queries import StockFilter, stock_list
 
 
@@ -28,4 +29,6 @@ def home(request):
         context["products"] = _catalog_counts()
     if request.user.can("inventory"):
         context["stock"] = _stock_counts()
+    if request.user.can("customers"):
+        context["contacts_today"] = care.today_count(request.user)
     return render(request, "console/home.html", context)

@@ -9,6 +9,11 @@ def new_public_id() -> str:
     return uuid.uuid4().hex
 
 
+def max_length_of(model, field_name: str) -> int:
+    """The column's length limit, so forms, serializers and services check what it stores."""
+    return model._meta.get_field(field_name).max_length
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

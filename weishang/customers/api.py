@@ -11,7 +11,7 @@ their own endpoints. Changes go through ``services``; a refused change answers
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -20,17 +20,14 @@ from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
+from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
 
-from . import care_api, data_files, import_api, queries, services
+from . import api_filters, care_api, data_files, import_api, queries, services
 from .models import Customer, CustomerAddress, CustomerNote, Gender, Tag
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}
-
-
-def _max_length(model, name):
-    return model._meta.get_field(name).max_length
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -131,23 +128,23 @@ class CustomerInputSerializer(serializers.Serializer):
     """A customer's profile; on update, fields left out stay as they are. There is no field for
     an ID card number, and notes refuse one."""
 
-    name = serializers.CharField(max_length=_max_length(Customer, "name"), required=False)
+    name = serializers.CharField(max_length=max_length_of(Customer, "name"), required=False)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
                                   help_text="Mainland mobile number, or empty.")
-    wechat_id = serializers.CharField(max_length=_max_length(Customer, "wechat_id"),
+    wechat_id = serializers.CharField(max_length=max_length_of(Customer, "wechat_id"),
                                       required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
     birthday = serializers.DateField(required=False, allow_null=True)
-    province = serializers.CharField(max_length=_max_length(Customer, "province"),
+    province = serializers.CharField(max_length=max_length_of(Customer, "province"),
                                      required=False, allow_blank=True)
-    city = serializers.CharField(max_length=_max_length(Customer, "city"), required=False,
+    city = serializers.CharField(max_length=max_length_of(Customer, "city"), required=False,
                                  allow_blank=True)
-    district = serializers.CharField(max_length=_max_length(Customer, "district"),
+    district = serializers.CharField(max_length=max_length_of(Customer, "district"),
                                      required=False, allow_blank=True)
     source_channel = serializers.CharField(
-        max_length=_max_length(Customer, "source_channel"), required=False, allow_blank=True,
+        max_length=max_length_of(Customer, "source_channel"), required=False, allow_blank=True,
         help_text="A marketing channel code, or shop / chat / import.")
-    tags = serializers.ListField(child=serializers.CharField(max_length=_max_length(Tag, "name")),
+    tags = serializers.ListField(child=serializers.CharField(max_length=max_length_of(Tag, "name")),
                                  max_length=services.MAX_TAGS, required=False,
                                  help_text="Tag names; replaces the customer's tags.")
 
@@ -158,23 +155,6 @@ class NoteInputSerializer(serializers.Serializer):
 
 class ExportInputSerializer(serializers.Serializer):
     file_format = serializers.ChoiceField(choices=sorted(data_files.FORMATS), default="json")
-
-
-class CustomerFilterSerializer(serializers.Serializer):
-    search = serializers.CharField(max_length=queries.MAX_SEARCH_LENGTH, required=False,
-                                   default="", allow_blank=True)
-    tag = serializers.CharField(max_length=_max_length(Tag, "name"), required=False,
-                                default="", allow_blank=True)
-    channel = serializers.CharField(max_length=_max_length(Customer, "source_channel"),
-                                    required=False, default="", allow_blank=True)
-    segment = serializers.CharField(max_length=40, required=False, default="",
-                                    allow_blank=True)
-    last_order_from = serializers.DateField(required=False, default=None)
-    last_order_to = serializers.DateField(required=False, default=None)
-    spent_min = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,
-                                         required=False, default=None)
-    spent_max = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,
-                                         required=False, default=None)
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -208,27 +188,13 @@ class CustomerViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Customers, latest order first",
-        parameters=[
-            OpenApiParameter("search", OpenApiTypes.STR, description=(
-                "Name, full pinyin (zhangsan), pinyin initials (zs), the last 4 digits or the "
-                "start of the mobile number, WeChat ID or tag, each matched at its start.")),
-            OpenApiParameter("tag", OpenApiTypes.STR, description="Only with this tag."),
-            OpenApiParameter("channel", OpenApiTypes.STR,
-                             description="Only from this source channel code."),
-            OpenApiParameter("segment", OpenApiTypes.STR, description="Only in this segment."),
-            OpenApiParameter("last_order_from", OpenApiTypes.DATE),
-            OpenApiParameter("last_order_to", OpenApiTypes.DATE),
-            OpenApiParameter("spent_min", OpenApiTypes.DECIMAL),
-            OpenApiParameter("spent_max", OpenApiTypes.DECIMAL),
-        ],
+        parameters=api_filters.FILTER_PARAMETERS,
         responses={200: CustomerSerializer(many=True), 400: ErrorSerializer},
     )
     def list(self, request):
-        filters = CustomerFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = dict(filters.validated_data)
-        page = self.paginate_queryset(queries.customer_list(
-            request.user, text=data.pop("search"), **data).select_related("seller"))
+        filters = api_filters.CustomerFilterSerializer(data=request.query_params).filters()
+        page = self.paginate_queryset(
+            queries.customer_list(request.user, **filters).select_related("seller"))
         return self.get_paginated_response(
             CustomerSerializer(page, many=True, context=self._context()).data)
 

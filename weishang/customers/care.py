@@ -122,7 +122,7 @@ def create_follow_up(actor, customer: Customer, *, due_on, kind=FollowUpKind.MES
     """A task to contact ``customer`` on ``due_on`` (today at the earliest). It belongs to the
     customer's seller, who sees it on their today page."""
     today = _today(today)
-    customer = services._visible(actor, customer)
+    customer = services.visible_customer(actor, customer)
     return FollowUp.objects.create(
         customer=customer, seller=customer.seller, created_by=actor, kind=_clean_kind(kind),
         due_on=_clean_due_on(due_on, today=today), note=_clean_note(note))
@@ -361,7 +361,7 @@ def today_count(user, *, today: date | None = None) -> int:
 def _due_reminder(actor, customer: Customer, kind: str, key: str, today: date) -> Reminder:
     if kind not in (ReminderKind.REPURCHASE, ReminderKind.BIRTHDAY):
         raise InvalidInput(_("Choose a repurchase or birthday reminder."), field="kind")
-    customer = services._visible(actor, customer, lock=True)
+    customer = services.visible_customer(actor, customer, lock=True)
     due = reminders_due(Customer.objects.filter(pk=customer.pk), today=today)
     found = next((reminder for reminder in due
                   if reminder.kind == kind and reminder.key == key), None)

@@ -7,18 +7,14 @@ Rows are streamed into a write-only workbook, a chunk of customers at a time, so
 
 import tempfile
 
-from django import forms
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from weishang.core.errors import InvalidInput
-
 from . import queries
-from .models import AccessAction, AccessLog, CustomerAddress, Gender, Tag
+from .models import AccessAction, AccessLog, CustomerAddress, Gender
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Customers read from the database at a time.
@@ -92,32 +88,10 @@ def export_customers(customers, *, actor, description: str = ""):
     return output
 
 
-class ListFilterForm(forms.Form):
-    """The customer list's search and filters, as query parameters (the export takes the list
-    the user is looking at)."""
-
-    q = forms.CharField(required=False, max_length=queries.MAX_SEARCH_LENGTH)
-    tag = forms.CharField(required=False, max_length=Tag._meta.get_field("name").max_length)
-    channel = forms.CharField(required=False, max_length=20)
-    segment = forms.CharField(required=False, max_length=30)
-    last_order_from = forms.DateField(required=False)
-    last_order_to = forms.DateField(required=False)
-    spent_min = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
-    spent_max = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
-
-
-def filtered_customers(user, params):
-    """The customers ``user`` may see narrowed by ``params`` (see ListFilterForm), and a short
-    description of the filters for the access log. Raises InvalidInput for a wrong filter."""
-    form = ListFilterForm(params)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        raise InvalidInput(_("%(field)s: %(error)s") % {"field": field, "error": errors[0]},
-                           field=field)
-    filters = {name: value for name, value in form.cleaned_data.items()
-               if value not in (None, "")}
-    text = filters.pop("q", "")
-    customers = queries.filter_customers(queries.search(queries.customers_for(user), text),
-                                         **filters)
-    described = {**({"q": text} if text else {}), **filters}
-    return customers, " ".join(f"{name}={value}" for name, value in described.items())
+def filtered_customers(user, filters: dict):
+    """The customers ``user`` may see narrowed by ``filters`` (queries.customer_list's keyword
+    arguments), and a short description of the filters for the access log."""
+    described = {"q" if name == "text" else name: value for name, value in filters.items()
+                 if value not in (None, "")}
+    return (queries.customer_list(user, **filters),
+            " ".join(f"{name}={value}" for name, value in described.items()))

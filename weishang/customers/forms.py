@@ -6,16 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.address import parse_address, provinces
+from weishang.core.models import max_length_of
 from weishang.orders.services import Recipient
 
 from . import queries
 from .models import Customer, CustomerAddress, CustomerNote, Gender
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
 
 
 def _with_blank(choices, label) -> list[tuple[str, str]]:
@@ -52,6 +49,18 @@ class CustomerFilterForm(ConsoleForm):
         self.fields["channel"].choices = _with_blank(channel_choices, _("All channels"))
         self.fields["segment"].choices = _with_blank(segment_choices, _("All segments"))
 
+    @classmethod
+    def with_choices(cls, data, channel_choices=None) -> "CustomerFilterForm":
+        """The form offering the tags in use, the source channels and the segments."""
+        return cls(data, tag_names=queries.tags_in_use().values_list("name", flat=True),
+                   channel_choices=channel_choices or queries.source_channel_choices(),
+                   segment_choices=queries.segment_choices())
+
+    def first_error(self) -> str:
+        """The first wrong filter, as "label: message"."""
+        name, errors = next(iter(self.errors.items()))
+        return f"{self.fields[name].label}: {errors[0]}"
+
     def filters(self) -> dict:
         """What the list is narrowed by: the valid values only."""
         self.is_valid()
@@ -68,19 +77,19 @@ class CustomerForm(ConsoleForm):
     """A customer's profile, added or edited by hand. There is deliberately no field for an
     ID card number: sellers keep only what they need."""
 
-    name = forms.CharField(label=_("Name"), max_length=_max_length(Customer, "name"))
+    name = forms.CharField(label=_("Name"), max_length=max_length_of(Customer, "name"))
     phone = forms.CharField(label=_("Mobile number"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel",
                                                           "inputmode": "numeric"}))
     wechat_id = forms.CharField(label=_("WeChat ID"), required=False,
-                                max_length=_max_length(Customer, "wechat_id"))
+                                max_length=max_length_of(Customer, "wechat_id"))
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=Gender.choices)
     birthday = forms.DateField(label=_("Birthday"), required=False, widget=DATE_INPUT)
     province = forms.ChoiceField(label=_("Province"), required=False)
     city = forms.CharField(label=_("City"), required=False,
-                           max_length=_max_length(Customer, "city"))
+                           max_length=max_length_of(Customer, "city"))
     district = forms.CharField(label=_("District"), required=False,
-                               max_length=_max_length(Customer, "district"))
+                               max_length=max_length_of(Customer, "district"))
     source_channel = forms.ChoiceField(label=_("Source channel"), required=False)
     tags = forms.CharField(label=_("Tags"), required=False, max_length=400,
                            help_text=_("Separate tags with commas or spaces, e.g. VIP 宝妈"))
@@ -115,18 +124,18 @@ class AddressForm(ConsoleForm):
             "Paste the address as the customer sent it, "
             "e.g. 张三 13812345678 广东省深圳市南山区粤海街道科技园")}))
     name = forms.CharField(label=_("Recipient"), required=False,
-                           max_length=_max_length(CustomerAddress, "recipient_name"))
+                           max_length=max_length_of(CustomerAddress, "recipient_name"))
     phone = forms.CharField(label=_("Mobile number"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel",
                                                           "inputmode": "numeric"}))
     province = forms.CharField(label=_("Province"), required=False,
-                               max_length=_max_length(CustomerAddress, "province"))
+                               max_length=max_length_of(CustomerAddress, "province"))
     city = forms.CharField(label=_("City"), required=False,
-                           max_length=_max_length(CustomerAddress, "city"))
+                           max_length=max_length_of(CustomerAddress, "city"))
     district = forms.CharField(label=_("District"), required=False,
-                               max_length=_max_length(CustomerAddress, "district"))
+                               max_length=max_length_of(CustomerAddress, "district"))
     street = forms.CharField(label=_("Street address"), required=False,
-                             max_length=_max_length(CustomerAddress, "street"))
+                             max_length=max_length_of(CustomerAddress, "street"))
 
     FIELDS = ("name", "phone", "province", "city", "district", "street")
 

@@ -6,12 +6,11 @@ with wrong rows answers 400 ``invalid_rows`` and imports nothing unless ``skip_b
 ``GET customers/export.xlsx`` downloads the customers the user may see (logged, PIPL).
 """
 
-from django import forms
 from django.http import FileResponse
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
 
-from . import exports, imports
+from . import api_filters, exports, imports
 
 
 class CustomerImportSerializer(serializers.Serializer):
@@ -95,14 +94,6 @@ class CustomerImportView(APIView):
         return Response(_report_data(report))
 
 
-_PARAMETER_TYPES = {forms.DateField: OpenApiTypes.DATE, forms.DecimalField: OpenApiTypes.DECIMAL}
-#: The list's filters (exports.ListFilterForm) as documented query parameters.
-EXPORT_PARAMETERS = [
-    OpenApiParameter(name, _PARAMETER_TYPES.get(type(form_field), OpenApiTypes.STR))
-    for name, form_field in exports.ListFilterForm.base_fields.items()
-]
-
-
 class CustomerExportView(APIView):
     permission_classes = [AreaPermission]
     area = "customers"
@@ -110,14 +101,14 @@ class CustomerExportView(APIView):
     @extend_schema(
         summary="Download customers as Excel",
         operation_id="customers_export",
-        parameters=EXPORT_PARAMETERS,
+        parameters=api_filters.FILTER_PARAMETERS,
         description="The customers the user may see, filtered like the customer list, in the "
                     "columns the import reads. Every download is written to the access log.",
         responses={(200, exports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 400: ErrorSerializer},
     )
     def get(self, request):
-        customers, description = exports.filtered_customers(request.user,
-                                                                 request.query_params)
+        filters = api_filters.CustomerFilterSerializer(data=request.query_params).filters()
+        customers, description = exports.filtered_customers(request.user, filters)
         output = exports.export_customers(customers, actor=request.user,
                                           description=description)
         return FileResponse(output, as_attachment=True, content_type=exports.XLSX_CONTENT_TYPE,

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.core.errors import DomainError, InvalidInput
+from weishang.core.errors import DomainError
 
 from . import exports, imports
+from .forms import CustomerFilterForm
 
 customers_area = area_required("customers")
 SESSION_KEY = "customers_import"
@@ -143,11 +144,11 @@ def import_apply(request):
 @customers_area
 @require_GET
 def export_xlsx(request):
-    try:
-        customers, description = exports.filtered_customers(request.user, request.GET)
-    except InvalidInput as error:
-        messages.error(request, str(error.message))
+    filter_form = CustomerFilterForm.with_choices(request.GET)
+    if not filter_form.is_valid():
+        messages.error(request, filter_form.first_error())
         return redirect("customers:list")
+    customers, description = exports.filtered_customers(request.user, filter_form.filters())
     output = exports.export_customers(customers, actor=request.user, description=description)
     return FileResponse(output, as_attachment=True, content_type=exports.XLSX_CONTENT_TYPE,
                         filename=f"客户-{timezone.localdate():%Y%m%d}.xlsx")

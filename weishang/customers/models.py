@@ -214,6 +214,9 @@ class ReminderHandled(models.Model):
                                     name="customers_reminder_handled_once"),
         ]
 
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
 
 class CustomerSettings(models.Model):
     """The owner's customer-care rules. One row (``services.customer_settings()``)."""

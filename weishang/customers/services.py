@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.core.phone import mask_mobile, normalize_mobile, validate_mobile
 from weishang.core.pinyin import search_keys
@@ -54,10 +55,6 @@ WECHAT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 EARLIEST_BIRTHDAY = date(1900, 1, 1)
 
 
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
 def customer_settings() -> CustomerSettings:
     """The one CustomerSettings row, created with the defaults the first time."""
     settings, _created = CustomerSettings.objects.get_or_create(singleton=True)
@@ -67,8 +64,8 @@ def customer_settings() -> CustomerSettings:
 def search_fields(*, name: str, phone: str, birthday: date | None) -> dict:
     """The search keys stored beside a customer's own fields (also used by the bulk import)."""
     name_pinyin, name_initials = search_keys(
-        name or "", pinyin_limit=_max_length(Customer, "name_pinyin"),
-        initials_limit=_max_length(Customer, "name_initials"))
+        name or "", pinyin_limit=max_length_of(Customer, "name_pinyin"),
+        initials_limit=max_length_of(Customer, "name_initials"))
     return {"name_pinyin": name_pinyin, "name_initials": name_initials,
             "phone_last4": (phone or "")[-4:],
             "birthday_md": birthday.strftime("%m-%d") if birthday else ""}
@@ -141,7 +138,7 @@ def _clean_phone(value, *, required: bool = False) -> str:
 
 def _clean_wechat_id(value) -> str:
     wechat_id = str(value or "").strip()
-    limit = _max_length(Customer, "wechat_id")
+    limit = max_length_of(Customer, "wechat_id")
     if len(wechat_id) > limit:
         raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
                            field="wechat_id")
@@ -177,9 +174,9 @@ def _clean_birthday(value, *, today: date | None = None) -> date | None:
 def _clean_region(province, city, district) -> tuple[str, str, str]:
     from weishang.core import address  # the divisions data is loaded on first use
 
-    province = _text(province, field="province", limit=_max_length(Customer, "province"))
-    city = _text(city, field="city", limit=_max_length(Customer, "city"))
-    district = _text(district, field="district", limit=_max_length(Customer, "district"))
+    province = _text(province, field="province", limit=max_length_of(Customer, "province"))
+    city = _text(city, field="city", limit=max_length_of(Customer, "city"))
+    district = _text(district, field="district", limit=max_length_of(Customer, "district"))
     if province and province not in address.provinces():
         raise InvalidInput(_("Choose a province from the list."), field="province")
     if city and (not province or city not in address.cities(province)):
@@ -201,7 +198,7 @@ def split_tags(text) -> list[str]:
     if isinstance(text, (list, tuple)):
         text = " ".join(str(item) for item in text)
     names = list(dict.fromkeys(name for name in TAG_SEPARATORS.split(str(text or "")) if name))
-    limit = _max_length(Tag, "name")
+    limit = max_length_of(Tag, "name")
     too_long = [name for name in names if len(name) > limit]
     if too_long:
         raise InvalidInput(_("A tag has at most %(limit)d characters: %(tag)s")
@@ -236,7 +233,7 @@ def _clean_profile(fields: dict, *, current: Customer | None = None) -> dict:
     if current is None:
         merged["birthday"] = None
     merged.update({name: value for name, value in fields.items() if name != "tags"})
-    name = _text(merged["name"], field="name", limit=_max_length(Customer, "name"),
+    name = _text(merged["name"], field="name", limit=max_length_of(Customer, "name"),
                  missing=_("Enter the customer's name."))
     refuse_id_numbers(name, field="name")
     province, city, district = _clean_region(merged["province"], merged["city"],
@@ -271,7 +268,7 @@ def _save_profile(customer: Customer, profile: dict) -> None:
         raise _phone_taken() from None
 
 
-def _visible(actor, customer: Customer, *, lock: bool = False,
+def visible_customer(actor, customer: Customer, *, lock: bool = False,
              erased_ok: bool = False) -> Customer:
     """The customer as stored now, if ``actor`` may see it (NotFound otherwise), locked for the
     rest of the transaction when asked; Conflict once erased unless ``erased_ok``."""
@@ -303,7 +300,7 @@ def create_customer(actor, *, seller=None, **fields) -> Customer:
 @transaction.atomic
 def update_customer(actor, customer: Customer, **fields) -> Customer:
     """Change what the seller knows about a customer; fields left out stay as they are."""
-    customer = _visible(actor, customer, lock=True)
+    customer = visible_customer(actor, customer, lock=True)
     profile = _clean_profile(fields, current=customer)
     _save_profile(customer, profile)
     if "tags" in fields:
@@ -313,7 +310,7 @@ def update_customer(actor, customer: Customer, **fields) -> Customer:
 
 def add_note(actor, customer: Customer, text) -> CustomerNote:
     """A timestamped note by ``actor`` (notes are never edited: add a newer one instead)."""
-    customer = _visible(actor, customer)
+    customer = visible_customer(actor, customer)
     text = str(text or "").strip()
     if not text:
         raise InvalidInput(_("Write the note."), field="text")
@@ -341,9 +338,9 @@ def _add_address(customer: Customer, recipient: orders.Recipient) -> CustomerAdd
 @transaction.atomic
 def add_address(actor, customer: Customer, recipient: orders.Recipient) -> CustomerAddress:
     """An address typed (or pasted) by the seller, checked like an order's recipient."""
-    customer = _visible(actor, customer)
+    customer = visible_customer(actor, customer)
     # The same rules as an order's recipient, so an address kept here can be shipped to.
-    cleaned = orders._clean_recipient(recipient)
+    cleaned = orders.clean_recipient(recipient)
     refuse_id_numbers(cleaned.street, field="street")
     address = _add_address(customer, cleaned)
     if address is None:
@@ -353,7 +350,7 @@ def add_address(actor, customer: Customer, recipient: orders.Recipient) -> Custo
 
 @transaction.atomic
 def remove_address(actor, customer: Customer, address_id: int) -> None:
-    customer = _visible(actor, customer)
+    customer = visible_customer(actor, customer)
     removed = customer.addresses.filter(pk=address_id).first()
     if removed is None:
         raise NotFound(_("No such address."))
@@ -482,7 +479,7 @@ def shown_phone(user, customer: Customer, phone: str | None = None) -> str:
 
 def _log(actor, customer: Customer | None, action: str, detail: str = "") -> AccessLog:
     return AccessLog.objects.create(actor=actor, customer=customer, action=action,
-                                    detail=detail[:_max_length(AccessLog, "detail")])
+                                    detail=detail[:max_length_of(AccessLog, "detail")])
 
 
 def _may_handle_personal_data(actor) -> bool:
@@ -492,7 +489,7 @@ def _may_handle_personal_data(actor) -> bool:
 @transaction.atomic
 def reveal_phone(actor, customer: Customer) -> str:
     """The full number, for the owner or staff granted customers (written in the access log)."""
-    customer = _visible(actor, customer)
+    customer = visible_customer(actor, customer)
     if not can_see_full_phone(actor, customer) and not _may_handle_personal_data(actor):
         raise PermissionDenied(_("Only the customer's seller, the owner or customer staff may "
                                  "see the full number."))
@@ -547,7 +544,7 @@ def _iso(moment) -> str | None:
 def export_customer(actor, customer: Customer, *, file_format: str) -> dict:
     """A customer's data for them or for the seller (logged); ``file_format`` is noted in the
     log (json or xlsx), the caller writes the file."""
-    customer = _visible(actor, customer)
+    customer = visible_customer(actor, customer)
     if not _may_handle_personal_data(actor) and not can_see_full_phone(actor, customer):
         raise PermissionDenied()
     _log(actor, customer, AccessAction.EXPORT, file_format)
@@ -564,7 +561,7 @@ def erase_customer(actor, customer: Customer) -> Customer:
     """
     if not actor.is_owner:
         raise PermissionDenied(_("Only the owner can erase a customer's data."))
-    customer = _visible(actor, customer, lock=True)
+    customer = visible_customer(actor, customer, lock=True)
     orders.erase_recipient(customer.order_links.values_list("order_id", flat=True))
     customer.addresses.all().delete()
     # Notes are append-only for everyday use; erasure is the one lawful reason to remove them.

@@ -26,7 +26,6 @@ from .models import Click, TrackedLink
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FLUSH_SECONDS = 1.0
 #: Past this many waiting clicks the request that adds one writes them all (back-pressure).
 MAX_PENDING = 5000
 
@@ -43,7 +42,7 @@ _flusher_pid: int | None = None
 
 
 def _flush_seconds() -> float:
-    return float(getattr(settings, "CLICK_FLUSH_SECONDS", DEFAULT_FLUSH_SECONDS))
+    return settings.CLICK_FLUSH_SECONDS
 
 
 def add(link_id: int, at: datetime, visitor: str) -> None:

@@ -26,6 +26,7 @@ from weishang.accounts.models import Shop
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
+from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
 
 from . import bulk, carriers, queries, services
@@ -163,33 +164,29 @@ class ShippingImportErrorSerializer(ErrorSerializer):
 # --- input ----------------------------------------------------------------------------------
 
 
-def _max_length(model, name):
-    return model._meta.get_field(name).max_length
-
-
 class CheckoutLineSerializer(serializers.Serializer):
     variant = serializers.CharField(max_length=32, help_text="The variant's public id.")
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_LINE_QUANTITY)
 
 
 class RecipientSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=_max_length(Order, "recipient_name"))
+    name = serializers.CharField(max_length=max_length_of(Order, "recipient_name"))
     phone = serializers.CharField(max_length=20, help_text="Mainland mobile number.")
-    province = serializers.CharField(max_length=_max_length(Order, "province"))
-    city = serializers.CharField(max_length=_max_length(Order, "city"))
-    district = serializers.CharField(max_length=_max_length(Order, "district"),
+    province = serializers.CharField(max_length=max_length_of(Order, "province"))
+    city = serializers.CharField(max_length=max_length_of(Order, "city"))
+    district = serializers.CharField(max_length=max_length_of(Order, "district"),
                                      allow_blank=True, required=False, default="")
-    street = serializers.CharField(max_length=_max_length(Order, "street"))
-    note = serializers.CharField(max_length=_max_length(Order, "customer_note"),
+    street = serializers.CharField(max_length=max_length_of(Order, "street"))
+    note = serializers.CharField(max_length=max_length_of(Order, "customer_note"),
                                  allow_blank=True, required=False, default="")
 
 
 class CheckoutSerializer(serializers.Serializer):
-    shop_code = serializers.CharField(max_length=_max_length(Shop, "code"))
+    shop_code = serializers.CharField(max_length=max_length_of(Shop, "code"))
     lines = CheckoutLineSerializer(many=True, max_length=services.MAX_LINES)
     recipient = RecipientSerializer()
     idempotency_key = serializers.CharField(
-        max_length=_max_length(Order, "idempotency_key"), required=False, allow_blank=True,
+        max_length=max_length_of(Order, "idempotency_key"), required=False, allow_blank=True,
         default="",
         help_text="Send the same key when retrying: the order is placed once.",
     )
@@ -201,12 +198,12 @@ class LookupSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=_max_length(OrderEvent, "note"), allow_blank=True,
+    note = serializers.CharField(max_length=max_length_of(OrderEvent, "note"), allow_blank=True,
                                  required=False, default="")
 
 
 class PaymentSerializer(serializers.Serializer):
-    reference = serializers.CharField(max_length=_max_length(Order, "payment_reference"),
+    reference = serializers.CharField(max_length=max_length_of(Order, "payment_reference"),
                                       allow_blank=True, required=False, default="",
                                       help_text="e.g. the transfer's note or serial number.")
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from weishang.catalog.models import Product, Variant
 from weishang.catalog.queries import visible_in_shop
 from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.core.phone import normalize_mobile, validate_mobile
 from weishang.inventory import services as inventory
@@ -55,10 +56,6 @@ class ActorKind:
     USER = "user"
     CUSTOMER = "customer"
     SYSTEM = "system"
-
-
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,7 +151,7 @@ def set_region_fees(actor, rows) -> list[RegionShippingFee]:
     """Replace all regional fees with ``rows``: (province, fee, free_above or None) each."""
     seen: set[str] = set()
     fees = []
-    province_limit = _max_length(RegionShippingFee, "province")
+    province_limit = max_length_of(RegionShippingFee, "province")
     for province, fee, free_above in rows:
         province = (province or "").strip()
         if not province or len(province) > province_limit:
@@ -360,26 +357,26 @@ def _region_has_districts(province: str, city: str) -> bool:
     return bool(address.districts(province, city))
 
 
-def _clean_recipient(recipient: Recipient) -> Recipient:
+def clean_recipient(recipient: Recipient) -> Recipient:
     def limit(name):
-        return _max_length(Order, name)
+        return max_length_of(Order, name)
 
     name = _text(recipient.name, field="name", limit=limit("recipient_name"),
-                          missing=_("Enter the recipient's name."))
+                 missing=_("Enter the recipient's name."))
     phone = normalize_mobile(str(recipient.phone or ""))
     try:
         validate_mobile(phone)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="phone") from None
     province = _text(recipient.province, field="province", limit=limit("province"),
-                              missing=_("Choose the province."))
+                     missing=_("Choose the province."))
     city = _text(recipient.city, field="city", limit=limit("city"),
-                          missing=_("Choose the city."))
+                 missing=_("Choose the city."))
     district = _text(recipient.district, field="district", limit=limit("district"))
     if not district and _region_has_districts(province, city):
         raise InvalidInput(_("Choose the district."), field="district")
     street = _text(recipient.street, field="street", limit=limit("street"),
-                            missing=_("Enter the street address."))
+                   missing=_("Enter the street address."))
     note = _text(recipient.note, field="note", limit=limit("customer_note"))
     return Recipient(name, phone, province, city, district, street, note)
 
@@ -473,9 +470,9 @@ def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, chann
 def _attribution_fields(attribution: Attribution | None) -> dict:
     if attribution is None:
         return {}
-    return {"source_channel": attribution.channel[:_max_length(Order, "source_channel")],
-            "source_post": attribution.post[:_max_length(Order, "source_post")],
-            "source_link": attribution.link[:_max_length(Order, "source_link")],
+    return {"source_channel": attribution.channel[:max_length_of(Order, "source_channel")],
+            "source_post": attribution.post[:max_length_of(Order, "source_post")],
+            "source_link": attribution.link[:max_length_of(Order, "source_link")],
             "source_seller": attribution.seller}
 
 
@@ -492,14 +489,14 @@ def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | Non
     """
     idempotency_key = (idempotency_key or "").strip() or None
     if idempotency_key:
-        if len(idempotency_key) > _max_length(Order, "idempotency_key"):
+        if len(idempotency_key) > max_length_of(Order, "idempotency_key"):
             raise InvalidInput(_("The checkout key is too long."), field="idempotency_key")
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
         if existing:
             return existing
     if channel not in OrderChannel.values:
         raise InvalidInput(_("Choose a valid channel."), field="channel")
-    recipient = _clean_recipient(recipient)
+    recipient = clean_recipient(recipient)
     order_lines = _priced_lines(lines)
     try:
         return _create_order(shop=shop, order_lines=order_lines, recipient=recipient,
@@ -521,7 +518,7 @@ def _actor_kind(actor, *, by_customer: bool) -> str:
 
 def _clean_note(note, *, field: str = "note") -> str:
     note = " ".join(str(note or "").split())
-    limit = _max_length(OrderEvent, "note")
+    limit = max_length_of(OrderEvent, "note")
     if len(note) > limit:
         raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
                            field=field)
@@ -574,7 +571,7 @@ def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str 
 
 def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
     """The owner saw the money arrive: the order is paid (``reference`` e.g. the transfer note)."""
-    limit = _max_length(Order, "payment_reference")
+    limit = max_length_of(Order, "payment_reference")
     reference = " ".join(str(reference or "").split())
     if len(reference) > limit:
         raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},

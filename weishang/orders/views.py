@@ -27,7 +27,6 @@ from weishang.inventory.queries import with_stock
 
 from . import queries, services
 from .carriers import carrier_name
-from .sources import channel_name
 from .forms import (
     ConfirmPaymentForm,
     EmptyForm,
@@ -40,6 +39,7 @@ from .forms import (
     read_lines,
 )
 from .models import TRANSITIONS, Order, OrderChannel, OrderState, RegionShippingFee
+from .sources import channel_name
 
 ORDERS_PER_PAGE = 20
 VARIANT_RESULTS = 20
