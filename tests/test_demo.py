@@ -115,7 +115,7 @@ def test_demo_shop_has_selling_rules(login):
 
 def test_demo_orders_fill_the_order_desk(login, client):
     placed = list(Order.objects.prefetch_related("lines", "events"))
-    assert len(placed) == len(demo.ORDERS)
+    assert len(placed) == len(demo.ORDERS) + 1  # and the one through a tracked link
     assert {order.state for order in placed} == {
         OrderState.PENDING_PAYMENT, OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED,
         OrderState.CANCELLED,
@@ -136,3 +136,27 @@ def test_demo_orders_fill_the_order_desk(login, client):
     assert all(order.number in desk for order in placed)
     for order in placed:
         assert client.get(reverse("orders:detail", args=[order.number])).status_code == 200
+
+
+def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client):
+    from weishang.customers import care
+    from weishang.marketing import plan
+    from weishang.marketing.models import Click, Post, PostKind
+
+    owner = User.objects.get(role=Role.OWNER)
+    assert {reminder.kind for reminder in care.today_for(owner)} == {
+        "follow_up", "repurchase", "birthday"}
+    posts = Post.objects.filter(is_published=True)
+    assert {post.kind for post in posts} == set(PostKind.values)
+    assert posts.filter(kind=PostKind.PRODUCT).get().images.exists()
+    assert Click.objects.count() == 1
+    sold = Order.objects.exclude(source_channel="").get()
+    assert (sold.source_channel, sold.source_seller) == ("weibo", owner)
+    assert plan.due_count(owner) == 1
+
+    client.post(reverse("accounts:login"), {"username": login.phone, "password": login.password})
+    for name in ("console:home", "customers:list", "customers:today", "customers:segments",
+                 "marketing:post_list", "marketing:plan", "marketing:results"):
+        assert client.get(reverse(name)).status_code == 200, name
+    results = client.get(reverse("marketing:results")).content.decode()
+    assert posts.get(kind=PostKind.PRODUCT).title in results

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageOps
 
+from weishang import demo_growth
 from weishang.accounts import services as accounts
 from weishang.accounts.models import Role, User
 from weishang.catalog import services as catalog
@@ -56,6 +57,8 @@ class DemoProduct:
     specs: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Added to the price (and the market price) of every variant with that spec value.
     surcharges: dict[str, Decimal] = field(default_factory=dict)
+    # How many days one unit lasts (consumables), for repurchase reminders.
+    usage_days: int | None = None
 
 
 CATEGORIES = {
@@ -111,6 +114,7 @@ PRODUCTS = (
         colours=("#e3f2fd", "#b3d4f5"),
         specs=(("规格", ("10片/盒", "30片/3盒")),),
         surcharges={"30片/3盒": Decimal("120.00")},
+        usage_days=30,
     ),
     DemoProduct(
         title="烟酰胺亮肤精华液 淡化痘印", category=("美妆护肤", "精华"),
@@ -138,6 +142,7 @@ PRODUCTS = (
         colours=("#eef3e2", "#b9c99a"),
         specs=(("规格", ("125g 罐装", "250g 礼盒")),),
         surcharges={"250g 礼盒": Decimal("90.00")},
+        usage_days=30,
     ),
     DemoProduct(
         title="云南古树普洱 熟茶饼 357g", category=("食品茶饮", "茶叶"),
@@ -145,6 +150,7 @@ PRODUCTS = (
         description="<p>一饼 357 克，适合日常口粮或收藏。</p>",
         price=Decimal("268.00"), market_price=Decimal("368.00"), motif="tea",
         colours=("#f3e9dc", "#c59d72"),
+        usage_days=60,
     ),
     DemoProduct(
         title="手工牛轧糖 不粘牙 办公室零食", category=("食品茶饮", "零食"),
@@ -171,6 +177,7 @@ PRODUCTS = (
         colours=("#f1f8e9", "#c5e1a5"),
         specs=(("规格", ("7袋/盒", "30袋/箱")),),
         surcharges={"30袋/箱": Decimal("140.00")},
+        usage_days=7,  # the first pack size: a bag a day
     ),
     DemoProduct(
         title="婴儿纯棉口水巾 6条装", category=("母婴", "婴儿用品"),
@@ -262,6 +269,7 @@ def ensure_demo_shop() -> Login:
         _load_catalog(owner)
         _set_selling_rules(owner)
         _place_orders(owner)
+        demo_growth.load(owner)
     login = Login(username=owner.username, phone=owner.phone, password=password)
     _save_login(login)
     return login
@@ -314,6 +322,7 @@ def _load_catalog(owner: User) -> None:
             selling_points="\n".join(item.selling_points),
             description=item.description,
             category=categories[item.category],
+            usage_days=item.usage_days,
             specs=[{"name": name, "values": list(values)} for name, values in item.specs],
             variants=_variant_data(item),
             actor=owner,

@@ -277,8 +277,11 @@ def attribution_from_request(request) -> Attribution | None:
         return None
     link = (TrackedLink.objects.select_related("channel", "post", "seller")
             .filter(code=code).first())
-    if link is None:
-        return None
+    return attribution_of(link) if link is not None else None
+
+
+def attribution_of(link: TrackedLink) -> Attribution:
+    """What an order placed through ``link`` carries."""
     return Attribution(channel=link.channel.code,
                        post=link.post.public_id if link.post_id else "",
                        link=link.code, seller=link.seller)
