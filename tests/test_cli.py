@@ -12,6 +12,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+import weishang
 from weishang.demo import PRODUCTS
 
 STARTUP_SECONDS = 60
@@ -132,3 +135,18 @@ def test_demo_serves_the_shop_and_keeps_its_data(tmp_path):
     check = subprocess.run([*weishang_command(), "check"], env=environment(home),
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stderr  # the settings, and the demo's stock ledger
+
+
+OWN_COMMANDS = sorted(
+    (path.parents[2].name, path.stem)
+    for path in Path(weishang.__file__).parent.glob("*/management/commands/*.py")
+    if not path.stem.startswith("_")
+)
+
+
+@pytest.mark.parametrize(("app", "name"), OWN_COMMANDS, ids=[name for _app, name in OWN_COMMANDS])
+def test_every_command_explains_itself(app, name):
+    from django.core.management import load_command_class
+
+    usage = load_command_class(f"weishang.{app}", name).create_parser("weishang", name)
+    assert f"weishang {name}" in usage.format_help()

@@ -24,7 +24,7 @@ class Command(BaseCommand):
                             help="only the planned posts whose time has come")
         parser.add_argument("--add", metavar="POST", help="plan this post (its id)")
         parser.add_argument("--channel", help="channel code, for --add")
-        parser.add_argument("--at", help=f"date and time ({TIME_FORMAT}), for --add")
+        parser.add_argument("--at", help="date and time (YYYY-MM-DD HH:MM), for --add")
         parser.add_argument("--account", default="", help="group or account, for --add")
         parser.add_argument("--check", action="store_true",
                             help="with --add: say which rules it would break, save nothing")
