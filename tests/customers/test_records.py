@@ -249,3 +249,13 @@ def test_orders_from_a_new_number_at_the_same_moment_make_one_customer(shop, rec
     customer = Customer.objects.get()
     assert customer.order_links.count() == count
     assert customer.addresses.count() == 1
+
+
+@pytest.mark.skipif(is_postgres(), reason="PostgreSQL's planner goes by the table's size")
+def test_a_number_is_found_through_the_index_not_by_reading_every_customer(db):
+    """Every order looks its customer up by number: at 200k customers a scan would show."""
+    sql, params = Customer.objects.with_phones("13812345678").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "customers_one_per_phone" in plan, plan

@@ -530,11 +530,6 @@ def update_each(model, names: list[str], rows: list[list]) -> None:
             for row in rows])
 
 
-def _with_phones(customers, phones: list[str]):
-    # "phone <> ''" lets SQLite use the unique index on numbers (a partial one: erased
-    # customers have none), instead of reading every customer.
-    return customers.filter(phone__in=phones).exclude(phone="")
-
 
 class _Importer:
     """Checks rows batch by batch against the file so far and the database; writes them when
@@ -580,10 +575,10 @@ class _Importer:
         """The customers with these rows' numbers; a row whose number belongs to a customer
         the importing user may not see gets an error."""
         found = {customer.phone: customer
-                 for customer in _with_phones(Customer.objects, [row.phone for row in rows])}
+                 for customer in Customer.objects.with_phones(*(row.phone for row in rows))}
         if not found:
             return found
-        visible = set(_with_phones(queries.customers_for(self.actor), list(found))
+        visible = set(queries.customers_for(self.actor).with_phones(*found)
                       .values_list("phone", flat=True))
         for row in rows:
             if row.phone in found and row.phone not in visible:
@@ -595,7 +590,7 @@ class _Importer:
     def _save(self, new: list[ImportRow], merged: list[ImportRow],
               existing: dict[str, Customer]) -> None:
         insert_all([self._new_customer(row) for row in new])
-        ids = dict(_with_phones(Customer.objects, [row.phone for row in new])
+        ids = dict(Customer.objects.with_phones(*(row.phone for row in new))
                    .values_list("phone", "pk"))
         self._fill_blanks(merged, existing)
         merged_ids = {existing[row.phone].pk for row in merged}

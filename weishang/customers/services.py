@@ -254,7 +254,7 @@ def _phone_taken() -> Conflict:
 
 
 def _save_profile(customer: Customer, profile: dict) -> None:
-    if profile["phone"] and Customer.objects.filter(phone=profile["phone"]).exclude(
+    if profile["phone"] and Customer.objects.with_phones(profile["phone"]).exclude(
             pk=customer.pk).exists():
         raise _phone_taken()
     for field, value in profile.items():
@@ -412,7 +412,7 @@ def _new_customer_from(order: Order) -> Customer:
             customer.save()
     except IntegrityError:
         # The same number ordered twice at the same moment: the other order made the record.
-        return Customer.objects.select_for_update().get(phone=order.recipient_phone)
+        return Customer.objects.select_for_update().with_phones(order.recipient_phone).get()
     return customer
 
 
@@ -441,7 +441,7 @@ def upsert_from_order(order: Order) -> Customer | None:
     its address kept and the statistics updated. Runs inside the order's transaction."""
     if not order.recipient_phone:
         return None
-    customer = Customer.objects.select_for_update().filter(phone=order.recipient_phone).first()
+    customer = Customer.objects.select_for_update().with_phones(order.recipient_phone).first()
     if customer is None:
         customer = _new_customer_from(order)
     else:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         owner = User.objects.filter(role=Role.OWNER).first()
         if owner is None:
             raise CommandError(_("There is no owner yet; run createowner first."))
-        found = Customer.objects.filter(phone=normalize_mobile(customer)).first() or \
+        found = Customer.objects.with_phones(normalize_mobile(customer)).first() or \
             Customer.objects.filter(public_id=customer).first()
         if found is None:
             raise CommandError(_("No customer has this mobile number or id."))
