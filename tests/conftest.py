@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from importlib import import_module
 
 import pytest
 
@@ -19,6 +20,25 @@ def _isolated_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _cheap_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_channels_after_a_flush(request):
+    """The marketing channels come from a data migration. A transactional test (threads, the
+    browser) leaves an emptied database behind, channels included: such tests seed them again
+    the way the migration did."""
+    marker = request.node.get_closest_marker("django_db")
+    if not ((marker and marker.kwargs.get("transaction"))
+            or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from weishang.marketing.models import Channel
+
+    if not Channel.objects.exists():
+        import_module("weishang.marketing.migrations.0002_default_channels").create_channels(
+            apps, None)
 
 
 @pytest.fixture(autouse=True)

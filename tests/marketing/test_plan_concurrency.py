@@ -5,10 +5,7 @@ Real concurrent writers need PostgreSQL (see tests/inventory/test_concurrency.py
 same scenarios run with the workers taking turns, as SQLite's single writer makes them do.
 """
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 
 from tests.conftest import is_postgres
 from tests.factories import UserFactory
@@ -23,15 +20,6 @@ turns = pytest.mark.skipif(is_postgres(), reason="the concurrent version runs on
 WORKERS = 12
 CHANNELS = ["wechat_moments", "wechat_group", "wechat_oa", "qq", "qzone", "weibo", "momo",
             "xiaohongshu", "douyin"]
-
-
-@pytest.fixture(autouse=True)
-def default_channels():
-    """The channels come from a data migration, which an earlier transactional test's flush
-    wiped: seed them again the same way."""
-    if not Channel.objects.exists():
-        import_module("weishang.marketing.migrations.0002_default_channels").create_channels(
-            apps, None)
 
 
 def plan_together(jobs, *, take_turns):
