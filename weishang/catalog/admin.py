@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from weishang.catalog import services
 from weishang.catalog.models import Category, Product, ProductImage, Variant
+from weishang.core.admin import ListedInline
 from weishang.core.errors import DomainError
 
 VARIANT_FIELDS = ("retail_price", "market_price", "cost_price", "weight_grams", "barcode",
@@ -83,27 +84,17 @@ def _save_variant(form) -> None:
                                               for name in VARIANT_FIELDS})
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(ListedInline):
     model = Variant
     form = VariantAdminForm
     fields = ["spec_label", *VARIANT_FIELDS, "is_active"]
     readonly_fields = ["spec_label", "is_active"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(ListedInline):
     model = ProductImage
     fields = ["preview", "width", "height"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("picture"))
     def preview(self, image):

@@ -7,17 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.catalog import queries, services
+from weishang.catalog import gallery, queries, services
 from weishang.catalog.forms import (
     CategoryForm,
     ImageUploadForm,
     ProductEditor,
     ProductFilterForm,
-    add_domain_error,
 )
 from weishang.catalog.models import Category, Product, ProductImage
 from weishang.core.errors import DomainError
@@ -144,18 +142,11 @@ def product_duplicate(request, public_id):
 @require_POST
 def image_upload(request, public_id):
     product = get_object_or_404(Product, public_id=public_id)
-    form = ImageUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            added = services.add_images(product, form.cleaned_data["images"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, ngettext("%(count)d picture added.",
-                                               "%(count)d pictures added.", len(added))
-                             % {"count": len(added)})
-            return redirect(product_url(product) + "#images")
-    return _product_page(request, public_id, upload_form=form, status=400)
+    return gallery.upload(
+        request, add_images=lambda files: services.add_images(product, files),
+        page_url=product_url(product),
+        page_with_errors=lambda form: _product_page(request, public_id, upload_form=form,
+                                                    status=400))
 
 
 def _image_or_404(public_id, image_id) -> ProductImage:
@@ -167,20 +158,16 @@ def _image_or_404(public_id, image_id) -> ProductImage:
 @require_POST
 def image_delete(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    services.remove_image(image)
-    messages.success(request, _("Picture removed."))
-    return redirect(product_url(image.product) + "#images")
+    return gallery.remove(request, remove_image=lambda: services.remove_image(image),
+                          page_url=product_url(image.product))
 
 
 @catalog_area
 @require_POST
 def image_move(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    try:
-        services.move_image(image, -1 if request.POST.get("direction") == "up" else 1)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return redirect(product_url(image.product) + "#images")
+    return gallery.move(request, move_image=lambda step: services.move_image(image, step),
+                        page_url=product_url(image.product))
 
 
 @catalog_area

@@ -5,31 +5,10 @@ shows numbers masked and the access log read-only."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from weishang.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from weishang.core.phone import mask_mobile
 
 from .models import AccessLog, Customer, CustomerAddress, CustomerNote, CustomerSettings, Tag
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AddressInline(ReadOnlyInline):

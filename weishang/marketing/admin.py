@@ -6,19 +6,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from weishang.core.admin import ListedInline, ReadOnlyAdmin
+
 from . import services
 from .models import Channel, MarketingSettings, Post, PostImage
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Channel)
@@ -28,15 +19,10 @@ class ChannelAdmin(ReadOnlyAdmin):
                     "cap_per_account", "can_autopost"]
 
 
-class PostImageInline(admin.TabularInline):
+class PostImageInline(ListedInline):
     model = PostImage
     fields = ["position", "image", "width", "height"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _set_published(modeladmin, request, queryset, published):

@@ -80,10 +80,6 @@ class NewPostForm(PostForm):
         return {**super().post_fields(), "images": images}
 
 
-class ImageUploadForm(ConsoleForm):
-    images = MultipleFileField(label=_("Add pictures"))
-
-
 class PostFilterForm(ConsoleForm):
     """The library's filters (GET); a filter that does not parse is ignored."""
 

@@ -8,18 +8,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required, owner_required
-from weishang.catalog.forms import add_domain_error
+from weishang.catalog import gallery
+from weishang.catalog.forms import ImageUploadForm, add_domain_error
 from weishang.core.errors import DomainError
 
 from . import queries, rendering, services
 from .forms import (
     PLACEHOLDER_BUTTONS,
     ChannelForm,
-    ImageUploadForm,
     MarketingSettingsForm,
     NewPostForm,
     PostFilterForm,
@@ -149,18 +148,11 @@ def post_delete(request, public_id):
 @require_POST
 def image_upload(request, public_id):
     post = get_object_or_404(Post, public_id=public_id)
-    form = ImageUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            added = services.add_post_images(post, form.cleaned_data["images"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, ngettext("%(count)d picture added.",
-                                               "%(count)d pictures added.", len(added))
-                             % {"count": len(added)})
-            return redirect(post_url(post) + "#images")
-    return _post_page(request, public_id, upload_form=form, status=400)
+    return gallery.upload(
+        request, add_images=lambda files: services.add_post_images(post, files),
+        page_url=post_url(post),
+        page_with_errors=lambda form: _post_page(request, public_id, upload_form=form,
+                                                 status=400))
 
 
 def _image_or_404(public_id, image_id) -> PostImage:
@@ -172,20 +164,16 @@ def _image_or_404(public_id, image_id) -> PostImage:
 @require_POST
 def image_delete(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    services.remove_post_image(image)
-    messages.success(request, _("Picture removed."))
-    return redirect(post_url(image.post) + "#images")
+    return gallery.remove(request, remove_image=lambda: services.remove_post_image(image),
+                          page_url=post_url(image.post))
 
 
 @marketing_area
 @require_POST
 def image_move(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    try:
-        services.move_post_image(image, -1 if request.POST.get("direction") == "up" else 1)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return redirect(post_url(image.post) + "#images")
+    return gallery.move(request, move_image=lambda step: services.move_post_image(image, step),
+                        page_url=post_url(image.post))
 
 
 # -- Channels and rules (the owner's) ---------------------------------------------------------

@@ -8,21 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from weishang.accounts.models import Area
+from weishang.core.admin import ReadOnlyInline
 from weishang.core.errors import DomainError
 
 from . import services
 from .models import Order, OrderEvent, OrderLine, RegionShippingFee, ShopSettings
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
