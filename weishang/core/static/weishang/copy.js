@@ -1,4 +1,6 @@
-// Copy buttons of the today page (a customer's WeChat ID, a suggested message).
+// Copy buttons: <button data-copy="#field" data-copied="Copied" data-failed="Press and hold…">
+// copies the field's text and says so on the button (and in [data-copy-status], read out by
+// screen readers) for two seconds.
 //
 // navigator.clipboard needs a secure page (HTTPS or localhost) and is missing from some in-app
 // browsers (WeChat's among them), so selecting the text and execCommand("copy") stays as a
