@@ -7,7 +7,9 @@ from weishang.core.phone import is_mobile, mask_mobile, normalize_mobile, valida
 @pytest.mark.parametrize(
     "raw",
     ["13812345678", "+86 138 1234 5678", "0086-138-1234-5678", "86 13812345678", "138-1234-5678",
-     " 138 1234 5678 ", "(+86)13812345678"],
+     " 138 1234 5678 ", "(+86)13812345678",
+     # typed with a Chinese input method: full-width digits, brackets, dashes and spaces
+     "１３８１２３４５６７８", "（＋８６）138－1234－5678", "138\u30001234\u30005678"],
 )
 def test_normalizes_the_ways_people_write_a_mobile_number(raw):
     assert normalize_mobile(raw) == "13812345678"

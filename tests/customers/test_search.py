@@ -102,6 +102,14 @@ def test_last_four_digits_and_the_start_of_the_number(add_customer):
     assert _found("139 0000") == {"李四", "王五"}
     assert _found("13812345678") == {"张三"}
     assert _found("138-1234-5678") == {"张三"}
+    assert _found("+86 138 1234 5678") == {"张三"}
+
+
+def test_full_width_input_searches_like_half_width(add_customer, everyone):
+    """A Chinese input method left in full-width mode types １２３４ and ＺＳ."""
+    add_customer(name="王五", phone="13900001234")
+    assert _found("１２３４") == {"王五"}
+    assert _found("ＺＨＡＮＧ ＳＡＮ") == {"张三"}
 
 
 def test_wechat_id_and_tag(add_customer):

@@ -1,17 +1,19 @@
 """Mainland China mobile numbers: normalise, validate, mask."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_SEPARATORS = re.compile(r"[\s\-()（）]")
+_SEPARATORS = re.compile(r"[\s\-()]")
 
 
 def normalize_mobile(raw: str) -> str:
-    """'+86 138-1234-5678' → '13812345678'. Returns the input stripped if it is no number."""
-    digits = _SEPARATORS.sub("", raw or "")
+    """'+86 138-1234-5678', '１３８１２３４５６７８' (typed in full width) → '13812345678'.
+    Returns the input without separators if it is no number."""
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(raw or "")))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             digits = digits[len(prefix):]

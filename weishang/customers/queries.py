@@ -6,6 +6,7 @@ indexed prefix lookup, so it stays fast with hundreds of thousands of customers.
 """
 
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weishang.accounts.models import Role
+from weishang.core.phone import normalize_mobile
 from weishang.core.pinyin import query_key
 
 from .models import Customer, CustomerNote, CustomerOrder, Tag
@@ -23,7 +25,6 @@ BUILT_IN_SOURCES = (("shop", _("Shop link")), ("chat", _("Taken in chat")),
                     ("import", _("Imported")))
 _DIGITS = re.compile(r"^\d+$")
 _PINYIN = re.compile(r"^[A-Za-z][A-Za-z ']*$")
-_PHONE_SEPARATORS = re.compile(r"[\s\-]")
 MAX_SEARCH_LENGTH = 40
 
 
@@ -74,10 +75,11 @@ def _tagged(text: str) -> Q:
 def search(customers: QuerySet, text: str) -> QuerySet:
     """Customers whose name, pinyin (zhangsan), initials (zs), mobile number (last 4 digits,
     or its start), WeChat ID or a tag starts with ``text``."""
-    text = " ".join(str(text or "").split())[:MAX_SEARCH_LENGTH]
+    # NFKC: what a Chinese input method types in full width (１３８, ＺＳ) searches as 138, ZS.
+    text = " ".join(unicodedata.normalize("NFKC", str(text or "")).split())[:MAX_SEARCH_LENGTH]
     if not text:
         return customers
-    digits = _PHONE_SEPARATORS.sub("", text)
+    digits = normalize_mobile(text)
     if _DIGITS.match(digits):
         if len(digits) <= 4:
             by_phone = Q(phone_last4=digits) if len(digits) == 4 else _prefix("phone_last4",
