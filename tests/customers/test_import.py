@@ -99,6 +99,21 @@ def test_xlsx_with_chinese_headers_a_title_line_and_excel_cells(owner, english):
     assert Customer.objects.get(phone="13700005678").birthday == date(1990, 5, 7)
 
 
+def test_a_shop_export_with_one_region_column(owner, english):
+    """WeChat shops and many spreadsheets put 省 市 区 in one 所在地区 column."""
+    upload = xlsx_file([
+        ["序号", "收货人", "联系电话", "所在地区", "详细地址"],
+        [1, "陈静", "136 9876 5432", "浙江省 杭州市 西湖区", "文三路90号"],
+        [2, "刘洋", "18611112222", "北京/北京/朝阳", "望京街道阜通东大街6号院"],
+    ])
+
+    assert run(upload, owner).new == 2
+    chen = Customer.objects.get(phone="13698765432")
+    assert (chen.province, chen.city, chen.district) == ("浙江省", "杭州市", "西湖区")
+    assert chen.addresses.get().street == "文三路90号"
+    assert Customer.objects.get(phone="18611112222").district == "朝阳区"
+
+
 def test_english_headers_in_any_case_and_utf8_with_bom(owner, english):
     upload = csv_file([["Name", "MOBILE", "WeChat ID", "Tags"],
                        ["Tom Lee", "13812340000", "tomlee", "vip retail"]], encoding="utf-8-sig")

@@ -60,7 +60,8 @@ _SNIFF_BYTES = 64 * 1024
 
 #: Accepted headers of each column, written as ``header_key`` leaves them.
 HEADERS = {
-    "name": ("姓名", "客户姓名", "客户名称", "名字", "name", "customername"),
+    "name": ("姓名", "客户姓名", "客户名称", "名字", "收货人", "收件人", "联系人", "name",
+             "customername"),
     "phone": ("手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "mobile",
               "mobilenumber", "phone", "phonenumber"),
     "wechat_id": ("微信", "微信号", "wechat", "wechatid", "weixin"),
@@ -69,6 +70,8 @@ HEADERS = {
     "province": ("省", "省份", "province"),
     "city": ("市", "城市", "city"),
     "district": ("区", "区县", "县区", "district"),
+    # One column for the three (WeChat shops and spreadsheets export 广东省 深圳市 南山区).
+    "region": ("所在地区", "地区", "省市区", "所在地", "region", "area"),
     "address": ("地址", "详细地址", "收货地址", "address", "street"),
     "tags": ("标签", "tags", "tag"),
     "note": ("备注", "note", "notes", "remark", "remarks"),
@@ -201,6 +204,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
+_REGION_SEPARATORS = re.compile(r"[\s/,，、\-]")
 _GENDERS = {"男": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "先生": Gender.MALE,
             "女": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE,
             "女士": Gender.FEMALE}
@@ -335,7 +339,8 @@ def parse_row(number: int, cells: dict, channels: dict[str, str], today: date) -
             row.birthday = _birthday(cells["birthday"], texts["birthday"], today)
         except ValueError as error:
             errors.append(str(error))
-    errors.append(_place(row, texts.get("address", "")))
+    region = _REGION_SEPARATORS.sub("", texts.get("region", ""))
+    errors.append(_place(row, region + texts.get("address", "")))
     if row.street and not (row.province and row.city):
         errors.append(_("The address needs its province and city: fill in the 省 and 市 "
                         "columns or write the whole address."))
