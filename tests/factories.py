@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from weishang.accounts.models import AreaGrant, User
@@ -84,3 +85,35 @@ class PostFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"素材{n}")
     body = "好物推荐 {商品名} 只要 {价格}，戳 {店铺链接}"
     is_published = True
+
+
+class AgentLevelFactory(DjangoModelFactory):
+    class Meta:
+        model = "network.AgentLevel"
+        django_get_or_create = ("rank",)
+
+    rank = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"级别{n + 1}")
+    discount_percent = Decimal("30.00")
+
+
+class AgentFactory(DjangoModelFactory):
+    """An active agent with a login (role agent) and a shop of their own. Tests of joining go
+    through network.services instead."""
+
+    class Meta:
+        model = "network.Agent"
+
+    user = factory.SubFactory(UserFactory, role="agent")
+    level = factory.SubFactory(AgentLevelFactory)
+    state = "active"
+    name = factory.Sequence(lambda n: f"代理{n}")
+    wechat_id = factory.Sequence(lambda n: f"agent_wx_{n}")
+    joined_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def shop(self, create, extracted, **kwargs):
+        from weishang.accounts.models import Shop
+
+        if create:
+            Shop.objects.get_or_create(seller=self.user, defaults={"name": f"{self.name}的小店"})

@@ -73,6 +73,9 @@ class MovementReason(models.TextChoices):
     SALE = "sale", _("Sold")
     RELEASE = "release", _("Released from a cancelled order")
     RETURN = "return", _("Returned")
+    PURCHASE = "purchase", _("Bought by an agent")
+    CLOUD_SALE = "cloud_sale", _("Sold from cloud stock")
+    BUYBACK = "buyback", _("Bought back from an agent")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -33,6 +33,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class OrderKind(models.TextChoices):
+    RETAIL = "retail", _("Retail")  # a customer buys in a shop (the owner's or an agent's)
+    PURCHASE = "purchase", _("Stock purchase")  # 进货: an agent buys at their level price
+
+
+class PurchaseDelivery(models.TextChoices):
+    SHIP = "ship", _("Ship to me")
+    CLOUD = "cloud", _("Keep in cloud stock")
+
+
+class StockSource(models.TextChoices):
+    WAREHOUSE = "warehouse", _("Owner's stock")
+    CLOUD = "cloud", _("Agent's cloud stock")
+
+
 class OrderChannel(models.TextChoices):
     SHOP = "shop", _("Shop link")
     CHAT = "chat", _("Taken in chat")  # 代客下单: entered by the owner or staff
@@ -47,6 +62,15 @@ class Order(TimeStamped):
                              verbose_name=_("shop"))
     channel = models.CharField(_("channel"), max_length=10, choices=OrderChannel.choices,
                                default=OrderChannel.SHOP)
+    kind = models.CharField(_("kind"), max_length=10, choices=OrderKind.choices,
+                            default=OrderKind.RETAIL, db_index=True)
+    # A stock purchase (进货): the agent who buys, and whether the goods ship or stay in their
+    # cloud stock. Empty for retail orders.
+    purchaser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="purchases",
+                                  verbose_name=_("purchased by"))
+    delivery = models.CharField(_("delivery"), max_length=6, choices=PurchaseDelivery.choices,
+                                blank=True)
     state = models.CharField(_("state"), max_length=20, choices=OrderState.choices,
                              default=OrderState.PENDING_PAYMENT, db_index=True)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -91,6 +115,11 @@ class Order(TimeStamped):
         verbose_name_plural = _("orders")
         ordering = ["-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="retail", purchaser__isnull=True, delivery="")
+                           | Q(kind="purchase", purchaser__isnull=False,
+                               delivery__in=["ship", "cloud"])),
+                name="orders_purchase_has_purchaser_and_delivery"),
             models.CheckConstraint(condition=Q(goods_total__gte=0),
                                    name="orders_goods_not_negative"),
             models.CheckConstraint(condition=Q(shipping_fee__gte=0),
@@ -119,6 +148,11 @@ class OrderLine(models.Model):
     unit_price = MoneyField(_("unit price"))
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = MoneyField(_("total"))
+    # Where the units came from, and (a retail line sold through an agent's shop) the agent's
+    # level price then: what the agent earns is worked out from these (see commissions).
+    stock_source = models.CharField(_("stock from"), max_length=10, choices=StockSource.choices,
+                                    default=StockSource.WAREHOUSE)
+    level_price = MoneyField(_("level price"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order line")
