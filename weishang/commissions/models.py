@@ -1,0 +1,184 @@
+"""What agents earn, as an append-only ledger, and what they withdraw.
+
+Every amount an agent is owed moves through buckets — pending (the order is paid), frozen (the
+order is completed; after-sales window), available, withdrawing (a withdrawal asked for) and
+withdrawn — and each move is written as entries that sum to zero across the buckets (−10 frozen,
++10 available), except the entries that bring money in (an earning) or take it back (a
+reversal). An agent's balance in a bucket is the sum of their entries in it; AgentBalance keeps
+those sums for fast reads and conditional updates, and `weishang check` proves they agree.
+
+What arises from recruiting, upgrades or an agent's own purchases: nothing — there is no entry
+kind for it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
+from weishang.core.money import MoneyField
+
+#: The upline commission reaches the direct upline only; the law (团队计酬) and this constant
+#: say so, and the database refuses any other depth.
+MAX_UPLINE_DEPTH = 1
+
+
+class Bucket(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    FROZEN = "frozen", _("Frozen")
+    AVAILABLE = "available", _("Available")
+    WITHDRAWING = "withdrawing", _("Being withdrawn")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EntryKind(models.TextChoices):
+    SALE = "sale", _("Sale from the owner's stock")  # retail paid − level price
+    CLOUD_SALE = "cloud_sale", _("Sale from cloud stock")  # retail paid
+    UPLINE = "upline", _("Upline commission")  # % of what the direct downline's customer paid
+    SETTLE = "settle", _("Settled")  # a move between buckets
+    CANCEL = "cancel", _("Cancelled by a refund")  # before settlement
+    REVERSAL = "reversal", _("Reversed by a refund")  # after settlement
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    WITHDRAWAL_FEE = "withdrawal_fee", _("Withdrawal fee")
+    WITHDRAWAL_RETURN = "withdrawal_return", _("Withdrawal rejected")
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One movement of an agent's money in one bucket. ``key`` makes each movement happen once
+    (a callback or a settlement run repeated writes nothing new)."""
+
+    agent = models.ForeignKey("network.Agent", on_delete=models.PROTECT,
+                              related_name="ledger_entries")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    bucket = models.CharField(max_length=12, choices=Bucket.choices)
+    amount = MoneyField()
+    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    order_line = models.ForeignKey("orders.OrderLine", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    withdrawal = models.ForeignKey("Withdrawal", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="entries")
+    # When frozen money becomes available (set on the entries that freeze it).
+    available_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["agent", "bucket"], name="commissions_entry_agent_bucket"),
+            models.Index(fields=["bucket", "available_at"], name="commissions_entry_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} {self.kind} {self.bucket} {self.amount}"
+
+
+class AgentBalance(models.Model):
+    """The sums of an agent's ledger per bucket, changed in the same transaction as the entries
+    (conditional updates: a withdrawal never takes more than is available). ``available`` may
+    go negative after a refund of settled money; it is carried and offset by later earnings."""
+
+    agent = models.OneToOneField("network.Agent", on_delete=models.PROTECT,
+                                 related_name="balance")
+    pending = MoneyField(default=0)
+    frozen = MoneyField(default=0)
+    available = MoneyField(default=0)
+    withdrawing = MoneyField(default=0)
+    withdrawn = MoneyField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pending__gte=0, frozen__gte=0, withdrawing__gte=0,
+                                               withdrawn__gte=0),
+                                   name="commissions_balance_buckets_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id}: {self.available} available"
+
+
+class CommissionSettings(models.Model):
+    """The owner's rules for earnings and withdrawals (one row)."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    freeze_days = models.PositiveSmallIntegerField(_("after-sales window (days)"), default=7)
+    upline_enabled = models.BooleanField(_("pay the direct upline a commission"), default=False)
+    upline_percent = models.DecimalField(_("upline commission (% of what was paid)"),
+                                         max_digits=5, decimal_places=2, default=0)
+    upline_depth = models.PositiveSmallIntegerField(default=MAX_UPLINE_DEPTH, editable=False)
+    withdrawal_minimum = MoneyField(_("smallest withdrawal"), default=10)
+    withdrawal_fee_percent = models.DecimalField(_("withdrawal fee (%)"), max_digits=5,
+                                                 decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("earnings settings")
+        verbose_name_plural = _("earnings settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(upline_depth=MAX_UPLINE_DEPTH),
+                                   name="commissions_upline_depth_one"),
+            models.CheckConstraint(condition=Q(upline_percent__gte=0, upline_percent__lt=100),
+                                   name="commissions_upline_percent_range"),
+            models.CheckConstraint(condition=Q(withdrawal_fee_percent__gte=0,
+                                               withdrawal_fee_percent__lt=100),
+                                   name="commissions_fee_percent_range"),
+            models.CheckConstraint(condition=Q(withdrawal_minimum__gte=0),
+                                   name="commissions_minimum_not_negative"),
+        ]
+
+    def __str__(self):
+        return "earnings settings"
+
+
+class PayoutMethod(models.TextChoices):
+    WECHAT = "wechat", _("WeChat")
+    ALIPAY = "alipay", _("Alipay")
+    BANK = "bank", _("Bank card")
+
+
+class WithdrawalState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Withdrawal(TimeStamped):
+    """提现: an agent asks for available money; the owner pays it outside (a transfer) and
+    records the reference and a receipt image, or rejects it (the amount returns)."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    agent = models.ForeignKey("network.Agent", on_delete=models.PROTECT,
+                              related_name="withdrawals")
+    amount = MoneyField(_("amount"))
+    fee = MoneyField(_("fee"), default=0)
+    method = models.CharField(_("paid by"), max_length=6, choices=PayoutMethod.choices)
+    account = models.CharField(_("account"), max_length=60)
+    account_name = models.CharField(_("account holder"), max_length=30)
+    state = models.CharField(_("state"), max_length=10, choices=WithdrawalState.choices,
+                             default=WithdrawalState.REQUESTED, db_index=True)
+    # The same request sent twice (double tap, retry) carries the same key: one withdrawal.
+    request_key = models.CharField(max_length=64, unique=True)
+    reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+    receipt = models.ImageField(_("receipt"), upload_to="withdrawals/", blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="commissions_amount_positive"),
+            models.CheckConstraint(condition=Q(fee__gte=0) & Q(fee__lt=models.F("amount")),
+                                   name="commissions_fee_below_amount"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} {self.amount} {self.state}"
