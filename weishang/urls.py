@@ -18,6 +18,13 @@ urlpatterns = [
     path("console/orders/", include("weishang.orders.urls")),
     path("console/customers/", include("weishang.customers.urls")),
     path("console/marketing/", include("weishang.marketing.urls")),
+    path("console/agents/", include("weishang.network.urls")),
+    path("console/agent/", include("weishang.network.agent_urls")),
+    path("console/certificates/", include("weishang.network.certificate_urls")),
+    path("console/purchases/", include("weishang.orders.purchase_urls")),
+    path("console/earnings/", include("weishang.commissions.urls")),
+    path("join/", include("weishang.network.public_urls")),
+    path("verify/", include("weishang.network.verify_urls")),
     path("api/v1/", include("weishang.api.urls")),
     path("", include("weishang.storefront.urls")),
 ]

@@ -1,0 +1,3 @@
+"""REST endpoints of earnings and withdrawals."""
+
+urlpatterns = []

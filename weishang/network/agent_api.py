@@ -1,0 +1,3 @@
+"""REST endpoints of an agent's own shop: profile, hidden products, team."""
+
+urlpatterns = []

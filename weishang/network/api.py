@@ -1,0 +1,3 @@
+"""REST endpoints of agents: levels, applications, agents, the tree, rules."""
+
+urlpatterns = []

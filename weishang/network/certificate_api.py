@@ -1,0 +1,3 @@
+"""REST endpoints of authorization certificates."""
+
+urlpatterns = []

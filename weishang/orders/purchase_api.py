@@ -1,0 +1,3 @@
+"""REST endpoints of stock purchases, cloud stock and buy-backs."""
+
+urlpatterns = []
