@@ -26,6 +26,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
+from weishang.network.models import AgentLevel
 
 from . import kit_api, link_api, plan_api, queries, rendering, services
 from .models import Channel, HashtagStyle, Post, PostImage, PostKind
@@ -82,7 +83,7 @@ class PostSerializer(serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = ["id", "title", "body", "kind", "hashtags", "products", "images",
-                  "is_published", "created_at", "updated_at"]
+                  "min_level", "is_published", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -140,6 +141,9 @@ class PostWriteSerializer(serializers.Serializer):
     products = serializers.SlugRelatedField(
         slug_field="public_id", queryset=Product.objects.all(), many=True, required=False,
         default=list, help_text="Product ids; {商品名} and {价格} use the first in catalog order.")
+    min_level = serializers.PrimaryKeyRelatedField(
+        queryset=AgentLevel.objects.all(), allow_null=True, required=False, default=None,
+        help_text="Id of the lowest agent level that may share the post; null: every agent.")
 
 
 class PublishSerializer(serializers.Serializer):
@@ -221,7 +225,7 @@ class PostViewSet(MarketingViewSet):
     serializer_class = PostSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
-    fields = ("title", "body", "kind", "hashtags")
+    fields = ("title", "body", "kind", "hashtags", "min_level")
 
     def get_queryset(self):
         return queries.console_posts()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from weishang.catalog.forms import ConsoleForm, MultipleFileField
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
+from weishang.network.models import AgentLevel
 
 from . import queries, services
 from .models import Channel, HashtagStyle, MarketingSettings, PostKind, RuleMode
@@ -53,6 +54,10 @@ class PostForm(ConsoleForm):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 护肤 好物分享")}),
         help_text=_("Separated by spaces; each channel writes them in its own style."))
     products = _products_field()
+    min_level = forms.ModelChoiceField(
+        label=_("For agents from level"), queryset=AgentLevel.objects.all(), required=False,
+        empty_label=_("Every agent"),
+        help_text=_("Agents below this level do not see the post in their library."))
 
     def __init__(self, *args, post=None, **kwargs):
         if post is not None and "initial" not in kwargs:
@@ -60,6 +65,7 @@ class PostForm(ConsoleForm):
                 "title": post.title, "body": post.body, "kind": post.kind,
                 "hashtags": " ".join(post.hashtags),
                 "products": [product.public_id for product in post.products.all()],
+                "min_level": post.min_level_id,
             }
         super().__init__(*args, **kwargs)
 
@@ -67,7 +73,7 @@ class PostForm(ConsoleForm):
         data = self.cleaned_data
         return {"title": data["title"], "body": data["body"], "kind": data["kind"],
                 "hashtags": services.parse_topics(data["hashtags"]),
-                "products": list(data["products"])}
+                "products": list(data["products"]), "min_level": data["min_level"]}
 
 
 class NewPostForm(PostForm):

@@ -83,6 +83,11 @@ class Post(TimeStamped):
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("author"))
+    # A level in use cannot be deleted: the post would silently open up to every agent.
+    min_level = models.ForeignKey("network.AgentLevel", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("for agents from level"),
+                                  help_text=_("Empty: every agent may share it."))
 
     class Meta:
         verbose_name = _("post")

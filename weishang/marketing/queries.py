@@ -5,18 +5,19 @@ each with ``lowest_price`` and ``gallery``), so rendering a list of posts runs a
 queries however many posts, images and products there are.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 
 from weishang.accounts.models import Role
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product
 from weishang.catalog.queries import with_list_annotations
 from weishang.marketing.models import Channel, Post, PostImage, PostKind
+from weishang.network.models import Agent
 
 
 def with_content(posts: QuerySet) -> QuerySet:
     """Prefetches what rendering and the lists show: images and ``product_list``."""
-    return posts.select_related("author").prefetch_related(
+    return posts.select_related("author", "min_level").prefetch_related(
         Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
         Prefetch("products", queryset=with_list_annotations(Product.objects.all()),
                  to_attr="product_list"),
@@ -35,9 +36,15 @@ def library_for(seller) -> QuerySet:
     """The published posts ``seller`` may share, newest first.
 
     The one place that decides what a seller sees: the owner (and staff sharing as the owner)
-    sees the whole published library; agents (a later issue) will see what their level allows.
+    sees the whole published library; an agent sees the posts open to everyone and those whose
+    ``min_level`` ranks at most as high as their own level.
     """
-    return with_content(Post.objects.filter(is_published=True))
+    posts = Post.objects.filter(is_published=True)
+    if seller.role == Role.AGENT:
+        # A subquery rather than a lookup first: the rank is read in the same query.
+        own_rank = Subquery(Agent.objects.filter(user=seller).values("level__rank")[:1])
+        posts = posts.filter(Q(min_level__isnull=True) | Q(min_level__rank__lte=own_rank))
+    return with_content(posts)
 
 
 def post_for_share(public_id: str) -> Post:

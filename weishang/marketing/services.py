@@ -241,13 +241,15 @@ def _clean_post_fields(*, title, body, kind, hashtags, products) -> tuple[dict, 
 
 def create_post(*, author, title: str, body: str, kind: str = PostKind.PRODUCT,
                 hashtags: Sequence[str] = (), products: Iterable[Product] = (),
-                images: Sequence = ()) -> Post:
-    """A new library post, not yet published, with its first pictures (all or nothing)."""
+                images: Sequence = (), min_level=None) -> Post:
+    """A new library post, not yet published, with its first pictures (all or nothing).
+    ``min_level``: the lowest agent level that may share it (None: every agent)."""
     fields, products = _clean_post_fields(title=title, body=body, kind=kind, hashtags=hashtags,
                                           products=products)
     checked = _checked_uploads(images) if images else []
     with stored_files() as stored, transaction.atomic():
-        post = Post.objects.create(**fields, author=author, is_published=False)
+        post = Post.objects.create(**fields, author=author, is_published=False,
+                                   min_level=min_level)
         post.products.set(products)
         _store_images(post, checked, stored)
     return post
@@ -255,9 +257,11 @@ def create_post(*, author, title: str, body: str, kind: str = PostKind.PRODUCT,
 
 @transaction.atomic
 def update_post(post: Post, *, title: str, body: str, kind: str,
-                hashtags: Sequence[str] = (), products: Iterable[Product] = ()) -> Post:
+                hashtags: Sequence[str] = (), products: Iterable[Product] = (),
+                min_level=None) -> Post:
     fields, products = _clean_post_fields(title=title, body=body, kind=kind, hashtags=hashtags,
                                           products=products)
+    fields["min_level"] = min_level
     post = Post.objects.select_for_update().get(pk=post.pk)
     for name, value in fields.items():
         setattr(post, name, value)
