@@ -41,7 +41,10 @@ def _page_key(request) -> str | None:
     if version is None or request.method != "GET" or len(get_messages(request)):
         return None
     shop = request.shop
-    identity = "\0".join([str(shop.pk), shop.code, shop.name, get_language(),
+    # An agent's header (name, avatar, WeChat QR) is in the page: a new one is a new page.
+    agent = [str(getattr(shop, f"agent_{name}", "") or "") for name in
+             ("name", "avatar", "wechat_qr")]
+    identity = "\0".join([str(shop.pk), shop.code, shop.name, *agent, get_language(),
                           request.get_full_path()])
     return f"storefront:page:{version}:{hashlib.sha256(identity.encode()).hexdigest()}"
 

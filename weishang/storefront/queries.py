@@ -6,6 +6,7 @@ Every function here runs a fixed number of queries, however many products or var
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -18,6 +19,7 @@ from weishang.catalog.queries import visible_in_shop
 from weishang.core.models import ShopPagesVersion
 from weishang.core.versions import VERSION_ROW
 from weishang.inventory import queries as inventory_queries
+from weishang.network.models import Agent, AgentState, HiddenProduct
 from weishang.orders.models import Order
 
 
@@ -39,7 +41,9 @@ def _gallery_prefetch() -> Prefetch:
 
 def open_shop(code: str) -> Shop | None:
     """The open shop with this code (codes are read aloud in chat: case does not matter), with
-    ``pages_version``, the version its cached pages are keyed by (same query).
+    ``pages_version``, the version its cached pages are keyed by, and for an agent's shop what
+    its header shows: ``agent_id``, ``agent_state``, ``agent_name``, ``agent_avatar`` and
+    ``agent_wechat_qr`` (file names; all None in the owner's shop) — the same query.
 
     Every shop page runs this first, so it is one plain SQL statement: building it with the
     ORM took half of a cached page's time (measured with bench/storefront.py).
@@ -53,10 +57,59 @@ def open_shop(code: str) -> Shop | None:
 def _open_shop_sql() -> str:
     quote = connection.ops.quote_name
     shop, version = quote(Shop._meta.db_table), quote(ShopPagesVersion._meta.db_table)
+    agent = quote(Agent._meta.db_table)
+    agent_columns = ", ".join(f"{agent}.{quote(column)} AS {quote('agent_' + alias)}" for column,
+                              alias in (("id", "id"), ("state", "state"), ("name", "name"),
+                                        ("avatar", "avatar"), ("wechat_qr", "wechat_qr")))
     return (
         f"SELECT {shop}.*, (SELECT {quote('value')} FROM {version} WHERE {quote('id')} = %s)"
-        f" AS pages_version FROM {shop} WHERE {quote('code')} = %s AND {quote('is_open')} = %s"
+        f" AS pages_version, {agent_columns} FROM {shop}"
+        f" LEFT JOIN {agent} ON {agent}.{quote('user_id')} = {shop}.{quote('seller_id')}"
+        f" WHERE {shop}.{quote('code')} = %s AND {shop}.{quote('is_open')} = %s"
     )
+
+
+@dataclass(frozen=True)
+class ShopAgent:
+    """Who sells in an agent's shop, as its header shows them."""
+
+    name: str
+    avatar_url: str
+    wechat_qr_url: str
+
+
+def shop_agent(shop: Shop) -> ShopAgent | None:
+    """The header of an agent's shop from what ``open_shop`` read (no query); None for the
+    owner's shop."""
+    if getattr(shop, "agent_id", None) is None:
+        return None
+    return ShopAgent(
+        name=shop.agent_name,
+        avatar_url=default_storage.url(shop.agent_avatar) if shop.agent_avatar else "",
+        wechat_qr_url=default_storage.url(shop.agent_wechat_qr) if shop.agent_wechat_qr else "",
+    )
+
+
+def is_closed_agent_shop(shop: Shop) -> bool:
+    """An agent's shop whose agent is not active (applied, suspended or exited) sells nothing."""
+    return shop.agent_state is not None and shop.agent_state != AgentState.ACTIVE
+
+
+def _not_hidden(products: QuerySet, agent_id: int | None) -> QuerySet:
+    """``products`` less those the shop's agent hid (a subquery: no extra query)."""
+    if agent_id is None:
+        return products
+    return products.exclude(
+        pk__in=HiddenProduct.objects.filter(agent_id=agent_id).values("product_id"))
+
+
+def hidden_cart_items(agent_id: int | None, variant_ids) -> list[Variant]:
+    """The variants among ``variant_ids`` (public ids) whose product the shop's agent hid."""
+    if agent_id is None or not variant_ids:
+        return []
+    hidden = HiddenProduct.objects.filter(agent_id=agent_id).values("product_id")
+    return list(Variant.objects.select_related("product")
+                .filter(public_id__in=variant_ids, product_id__in=hidden))
 
 
 def category_tree() -> list[Category]:
@@ -81,8 +134,10 @@ def find_category(tree: list[Category], public_id: str) -> Category | None:
     return None
 
 
-def shelf_products(search: str = "", category: Category | None = None) -> QuerySet:
-    """On-shelf products with at least one variant on sale, newest first.
+def shelf_products(search: str = "", category: Category | None = None,
+                   agent_id: int | None = None) -> QuerySet:
+    """On-shelf products with at least one variant on sale, newest first (in an agent's shop,
+    ``agent_id``, not those the agent hid).
 
     Each carries ``lowest_price`` and ``highest_price`` of its variants on sale,
     ``lowest_market_price`` (the struck-through price of the cheapest variant) and ``gallery``.
@@ -90,7 +145,7 @@ def shelf_products(search: str = "", category: Category | None = None) -> QueryS
     """
     cheapest_first = _active_variants().order_by("retail_price", "id")
     products = (
-        visible_in_shop(Product.objects.all())
+        _not_hidden(visible_in_shop(Product.objects.all()), agent_id)
         .annotate(
             lowest_price=Subquery(cheapest_first.values("retail_price")[:1]),
             lowest_market_price=Subquery(cheapest_first.values("market_price")[:1]),
@@ -116,8 +171,9 @@ class SpecGroup:
     values: list[str]
 
 
-def shelf_product(public_id: str) -> Product:
-    """One on-shelf product with its gallery and its variants on sale (404 otherwise).
+def shelf_product(public_id: str, agent_id: int | None = None) -> Product:
+    """One on-shelf product with its gallery and its variants on sale (404 otherwise, also when
+    the agent ``agent_id`` whose shop it is hid it).
 
     Each variant carries ``quantity`` (units in the owner's warehouse), ``stock_state`` and
     ``choice`` ({spec name: value}, what the picker selects); the product carries
@@ -127,7 +183,7 @@ def shelf_product(public_id: str) -> Product:
         "position", "id"
     )
     product = get_object_or_404(
-        visible_in_shop(Product.objects.all())
+        _not_hidden(visible_in_shop(Product.objects.all()), agent_id)
         .select_related("category__parent")
         .prefetch_related(
             _gallery_prefetch(), Prefetch("variants", queryset=variants, to_attr="on_sale")
@@ -186,11 +242,11 @@ def _spec_groups(product: Product) -> list[SpecGroup]:
     return groups
 
 
-def variant_for_cart(public_id: str) -> Variant | None:
-    """A variant a customer may put in the cart (on sale, its product in the shop), with its
-    ``quantity`` in stock; None otherwise."""
+def variant_for_cart(public_id: str, agent_id: int | None = None) -> Variant | None:
+    """A variant a customer may put in the cart (on sale, its product in the shop and not
+    hidden by the shop's agent), with its ``quantity`` in stock; None otherwise."""
     variants = inventory_queries.with_stock(Variant.objects.filter(is_active=True)).filter(
-        product__in=visible_in_shop(Product.objects.all())
+        product__in=_not_hidden(visible_in_shop(Product.objects.all()), agent_id)
     )
     return variants.filter(public_id=public_id).first()
 

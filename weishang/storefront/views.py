@@ -80,6 +80,10 @@ def shop_page(view):
         shop = queries.open_shop(code)
         if shop is None:
             return _missing(request, _("This shop does not exist or is closed."))
+        if queries.is_closed_agent_shop(shop):
+            return _page(request, "storefront/closed.html",
+                         {"shop": shop, "seller": shop.agent_name}, status=404)
+        shop.seller_agent = queries.shop_agent(shop)
         # The cookie says whether the session already remembers this shop, so a returning
         # visitor's cached page never has to read the session.
         remembered = request.COOKIES.get(SHOP_COOKIE) == shop.code
@@ -137,7 +141,8 @@ def old_product_link(request, public_id: str):
 
 def _browse(request, categories, selected):
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    products = queries.shelf_products(search=search, category=selected)
+    products = queries.shelf_products(search=search, category=selected,
+                                      agent_id=request.shop.agent_id)
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     selected_top = None
     if selected is not None:
@@ -171,8 +176,8 @@ def category(request, category_id: str):
                         lambda: _category_context(request, category_id))
 
 
-def _product_context(public_id: str) -> dict:
-    item = queries.shelf_product(public_id)
+def _product_context(public_id: str, agent_id: int | None) -> dict:
+    item = queries.shelf_product(public_id, agent_id)
     picker = [
         {"id": variant.public_id, "choice": variant.choice, "state": variant.stock_state}
         for variant in item.on_sale
@@ -183,18 +188,18 @@ def _product_context(public_id: str) -> dict:
 @shop_page
 def product(request, public_id: str):
     return _cached_page(request, "storefront/product.html",
-                        lambda: _product_context(public_id))
+                        lambda: _product_context(public_id, request.shop.agent_id))
 
 
 # ---------------------------------------------------------------------------------------------
 # Cart
 
 
-def _add_to_cart(cart: Cart, variant_id: str, raw_quantity):
+def _add_to_cart(cart: Cart, variant_id: str, raw_quantity, agent_id: int | None):
     """Checks the item and the stock, then adds; raises a DomainError (cart unchanged)."""
     if not variant_id:
         raise InvalidInput(_("Choose a spec first."), field="variant")
-    variant = queries.variant_for_cart(variant_id)
+    variant = queries.variant_for_cart(variant_id, agent_id)
     if variant is None:
         raise InvalidInput(_("This item is no longer for sale."), field="variant")
     quantity = clean_quantity(raw_quantity)
@@ -217,7 +222,7 @@ def cart_add(request):
     redirected back with the message."""
     try:
         variant = _add_to_cart(request.cart, request.POST.get("variant", ""),
-                               request.POST.get("quantity", "1"))
+                               request.POST.get("quantity", "1"), request.shop.agent_id)
     except DomainError as error:
         message, added = str(error.message), False
     else:
@@ -318,6 +323,13 @@ def _place_order(request, form: CheckoutForm):
         form.add_error(None, _("Your cart is empty."))
         return None
     if not form.is_valid():
+        return None
+    # The cart is the visitor's, not the shop's: it may hold what this shop's agent hid.
+    hidden = queries.hidden_cart_items(request.shop.agent_id,
+                                       [item.variant_id for item in request.cart.items])
+    if hidden:
+        form.add_error(None, _("This shop does not sell “%(item)s”: remove it from the cart.")
+                       % {"item": item_name(hidden[0])})
         return None
     data = form.cleaned_data
     recipient = orders.Recipient(
