@@ -1,0 +1,71 @@
+"""The owner's earnings rules: the upline commission reaches the direct upline only (depth 1,
+any other refused with the reason), switching it on needs the warning confirmed, and bad
+numbers are refused with nothing changed."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import AgentFactory, UserFactory
+from weishang.commissions.rules import commission_settings, update_commission_settings
+from weishang.core.errors import InvalidInput, PermissionDenied
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def test_defaults_are_lawful_and_off():
+    settings = commission_settings()
+    assert (settings.upline_enabled, settings.upline_depth, settings.freeze_days) == (False, 1, 7)
+
+
+@pytest.mark.parametrize("depth", [0, 2, 3, 12])
+def test_a_depth_other_than_one_is_refused_with_the_law(owner, depth):
+    with pytest.raises(InvalidInput, match="团队计酬") as refused:
+        update_commission_settings(owner, upline_depth=depth)
+    assert refused.value.field == "upline_depth"
+    assert commission_settings().upline_depth == 1
+
+
+def test_depth_one_is_accepted(owner):
+    assert update_commission_settings(owner, upline_depth=1, freeze_days=10).freeze_days == 10
+
+
+def test_switching_the_upline_commission_on_needs_the_warning_confirmed(owner):
+    with pytest.raises(InvalidInput, match="warning about 团队计酬") as refused:
+        update_commission_settings(owner, upline_enabled=True, upline_percent="5")
+    assert refused.value.field == "confirm_upline"
+    assert not commission_settings().upline_enabled
+    settings = update_commission_settings(owner, upline_enabled=True, upline_percent="5",
+                                          confirm_upline=True)
+    assert settings.upline_enabled and settings.upline_percent == Decimal("5.00")
+    # Once on, other changes need no new confirmation; switching off needs none either.
+    assert update_commission_settings(owner, freeze_days=3).upline_enabled
+    assert not update_commission_settings(owner, upline_enabled=False).upline_enabled
+
+
+def test_the_upline_commission_needs_a_percentage_when_on(owner):
+    with pytest.raises(InvalidInput, match="percentage") as refused:
+        update_commission_settings(owner, upline_enabled=True, confirm_upline=True)
+    assert refused.value.field == "upline_percent"
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("freeze_days", -1), ("freeze_days", 366), ("freeze_days", "7"),
+    ("withdrawal_minimum", "-1"), ("withdrawal_minimum", "abc"),
+    ("withdrawal_fee_percent", "100"), ("withdrawal_fee_percent", "1.234"),
+    ("upline_percent", "-0.5"),
+])
+def test_bad_numbers_are_refused_and_nothing_changes(owner, field, value):
+    before = commission_settings()
+    with pytest.raises(InvalidInput) as refused:
+        update_commission_settings(owner, **{field: value})
+    assert refused.value.field == field
+    assert getattr(commission_settings(), field) == getattr(before, field)
+
+
+def test_only_who_manages_agents_changes_the_rules():
+    for someone in (AgentFactory().user, UserFactory(role="staff", areas=["orders"])):
+        with pytest.raises(PermissionDenied):
+            update_commission_settings(someone, freeze_days=1)
+    manager = UserFactory(role="staff", areas=["agents"])
+    assert update_commission_settings(manager, freeze_days=1).freeze_days == 1

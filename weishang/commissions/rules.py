@@ -1,0 +1,120 @@
+"""The owner's earnings rules (CommissionSettings): the after-sales window, the withdrawal
+minimum and fee, and the upline commission.
+
+The upline commission reaches the direct upline only. Paying uplines on their downlines' sales
+across levels is 团队计酬, which 禁止传销条例 Art. 7 forbids: a depth other than one is refused
+here with a message, and the database refuses it too. Switching the commission on needs an
+explicit confirmation that the owner read the warning.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from weishang.core.errors import InvalidInput, PermissionDenied
+from weishang.core.money import to_money
+
+from .models import MAX_UPLINE_DEPTH, CommissionSettings
+
+MAX_FREEZE_DAYS = 365
+MAX_WITHDRAWAL_MINIMUM = Decimal("100000.00")
+#: Both percentages stay below 100 (the database says so), with at most two decimals.
+HIGHEST_PERCENT = Decimal("99.99")
+
+UPLINE_WARNING = gettext_lazy(
+    "Paying uplines a share of their team's sales is 团队计酬 (team-based pay), one of the "
+    "three marks of a pyramid scheme under Art. 7 of the 禁止传销条例. Weishang pays the direct "
+    "upline only (one level, never deeper), and only on what real customers paid. Switch it on "
+    "only if you are sure this suits your business.")
+
+
+def commission_settings() -> CommissionSettings:
+    """The one CommissionSettings row, created with the defaults the first time."""
+    settings, _created = CommissionSettings.objects.get_or_create(singleton=True)
+    return settings
+
+
+def _percent(value, *, field: str) -> Decimal:
+    try:
+        percent = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise InvalidInput(_("Enter a number."), field=field) from None
+    if not percent.is_finite() or percent != percent.quantize(Decimal("0.01")):
+        raise InvalidInput(_("Enter a number with at most two decimals."), field=field)
+    if not Decimal(0) <= percent <= HIGHEST_PERCENT:
+        raise InvalidInput(_("Enter a percentage from 0 to below 100."), field=field)
+    return percent
+
+
+def _money(value, *, field: str, maximum: Decimal) -> Decimal:
+    try:
+        amount = to_money(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter an amount in yuan, such as 12.50."), field=field) from None
+    if amount < 0:
+        raise InvalidInput(_("Enter an amount of at least 0."), field=field)
+    if amount > maximum:
+        raise InvalidInput(_("Enter an amount of at most %(maximum)s.") % {"maximum": maximum},
+                           field=field)
+    return amount
+
+
+def _freeze_days(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(_("Enter a whole number of days."), field="freeze_days")
+    if not 0 <= value <= MAX_FREEZE_DAYS:
+        raise InvalidInput(_("Enter from 0 to %(maximum)d days.") % {"maximum": MAX_FREEZE_DAYS},
+                           field="freeze_days")
+    return value
+
+
+def refuse_deeper_upline(depth) -> None:
+    """Any upline depth but one is 团队计酬: refused with the reason."""
+    if depth != MAX_UPLINE_DEPTH:
+        raise InvalidInput(
+            _("The upline commission reaches the direct upline only (depth 1). Paying across "
+              "more levels is 团队计酬, which Art. 7 of the 禁止传销条例 forbids."),
+            code="upline_depth", field="upline_depth")
+
+
+@transaction.atomic
+def update_commission_settings(actor, *, confirm_upline: bool = False,
+                               **changes) -> CommissionSettings:
+    """Change the given rules (others stay). ``changes`` may hold freeze_days,
+    withdrawal_minimum, withdrawal_fee_percent, upline_enabled, upline_percent and
+    upline_depth (only 1 is accepted). Switching the upline commission on needs
+    ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
+    if not (actor and actor.can("agents")):
+        raise PermissionDenied()
+    if "upline_depth" in changes:
+        refuse_deeper_upline(changes.pop("upline_depth"))
+    unknown = set(changes) - {"freeze_days", "withdrawal_minimum", "withdrawal_fee_percent",
+                              "upline_enabled", "upline_percent"}
+    if unknown:
+        raise InvalidInput(field=sorted(unknown)[0])
+    settings = CommissionSettings.objects.select_for_update().get(pk=commission_settings().pk)
+    if "freeze_days" in changes:
+        settings.freeze_days = _freeze_days(changes["freeze_days"])
+    if "withdrawal_minimum" in changes:
+        settings.withdrawal_minimum = _money(changes["withdrawal_minimum"],
+                                             field="withdrawal_minimum",
+                                             maximum=MAX_WITHDRAWAL_MINIMUM)
+    if "withdrawal_fee_percent" in changes:
+        settings.withdrawal_fee_percent = _percent(changes["withdrawal_fee_percent"],
+                                                   field="withdrawal_fee_percent")
+    if "upline_percent" in changes:
+        settings.upline_percent = _percent(changes["upline_percent"], field="upline_percent")
+    if "upline_enabled" in changes:
+        switching_on = bool(changes["upline_enabled"]) and not settings.upline_enabled
+        if switching_on and not confirm_upline:
+            raise InvalidInput(
+                _("Confirm that you read the warning about 团队计酬 to switch the upline "
+                  "commission on."), code="confirm_upline", field="confirm_upline")
+        settings.upline_enabled = bool(changes["upline_enabled"])
+    if settings.upline_enabled and settings.upline_percent <= 0:
+        raise InvalidInput(_("Enter the upline commission's percentage (above 0)."),
+                           field="upline_percent")
+    settings.save()
+    return settings

@@ -1,0 +1,224 @@
+"""Earnings pages (/console/earnings/).
+
+An agent sees their own balances, ledger and withdrawals and asks for a withdrawal. The owner
+(and staff with the agents area) works through the withdrawal queue — approve, pay with the
+transfer's reference and receipt, or reject —, sees each agent's earnings and sets the rules.
+Every change goes through ``withdrawals`` or ``rules``; a refused change says why and writes
+nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weishang.accounts.permissions import area_required
+from weishang.catalog.forms import add_domain_error
+from weishang.core.errors import DomainError
+from weishang.network.models import Agent
+from weishang.network.queries import agent_of
+
+from . import queries, rules, withdrawals
+from .forms import CommissionSettingsForm, PayForm, QueueFilterForm, RejectForm, WithdrawForm
+from .models import Bucket, Withdrawal, WithdrawalState
+
+LEDGER_PER_PAGE = 30
+WITHDRAWALS_PER_PAGE = 20
+RECENT_WITHDRAWALS = 5
+agents_area = area_required("agents")
+
+
+def _page(request, template, context, status=200):
+    return render(request, template, {"nav": "earnings", **context}, status=status)
+
+
+def _own_agent(request) -> Agent:
+    agent = agent_of(request.user)
+    if agent is None:
+        raise PermissionDenied
+    return agent
+
+
+def _buckets(balance) -> list[tuple[str, str, object]]:
+    return [(bucket.value, bucket.label, getattr(balance, bucket.value)) for bucket in Bucket]
+
+
+# -- The agent's pages ------------------------------------------------------------------------
+
+@login_required
+def home(request):
+    agent = agent_of(request.user)
+    if agent is None:
+        if request.user.can("agents"):
+            return redirect("earnings:withdrawals")
+        raise PermissionDenied
+    return _earnings_page(request, agent, template="commissions/home.html", extra={
+        "withdrawals": queries.withdrawals_for(agent)[:RECENT_WITHDRAWALS],
+    })
+
+
+def _earnings_page(request, agent: Agent, *, template: str, extra: dict):
+    balance = queries.balance_for(agent)
+    page = Paginator(queries.ledger_for(agent), LEDGER_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return _page(request, template, {"agent": agent, "balance": balance,
+                                     "buckets": _buckets(balance), "page": page, **extra})
+
+
+@login_required
+def my_withdrawals(request):
+    agent = _own_agent(request)
+    page = Paginator(queries.withdrawals_for(agent), WITHDRAWALS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return _page(request, "commissions/my_withdrawals.html", {"page": page})
+
+
+@login_required
+def withdraw(request):
+    agent = _own_agent(request)
+    status = 200
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                withdrawal = withdrawals.request_withdrawal(agent, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Withdrawal of ¥%(amount)s requested.")
+                                 % {"amount": withdrawal.amount})
+                return redirect("earnings:home")
+        status = 400
+    else:
+        form = WithdrawForm(initial={"request_key": WithdrawForm.new_key()})
+    settings = rules.commission_settings()
+    return _page(request, "commissions/withdraw.html", {
+        "form": form, "balance": queries.balance_for(agent),
+        "minimum": settings.withdrawal_minimum, "fee_percent": settings.withdrawal_fee_percent,
+    }, status=status)
+
+
+# -- The owner's pages ------------------------------------------------------------------------
+
+@agents_area
+def withdrawal_queue(request):
+    filter_form = QueueFilterForm(request.GET)
+    state = filter_form.cleaned_data["state"] if filter_form.is_valid() else ""
+    page = Paginator(queries.withdrawal_queue(state), WITHDRAWALS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return _page(request, "commissions/queue.html", {"filter_form": filter_form, "page": page})
+
+
+def _withdrawal_or_404(public_id: str) -> Withdrawal:
+    try:
+        return queries.withdrawal_by_public_id(public_id)
+    except Withdrawal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _withdrawal_page(request, withdrawal, *, pay_form=None, reject_form=None, status=200):
+    next_states = withdrawals.TRANSITIONS[withdrawal.state]
+    return _page(request, "commissions/withdrawal.html", {
+        "withdrawal": withdrawal,
+        "transferred": withdrawal.amount - withdrawal.fee,
+        "can_approve": WithdrawalState.APPROVED in next_states,
+        "can_pay": WithdrawalState.PAID in next_states,
+        "can_reject": WithdrawalState.REJECTED in next_states,
+        "pay_form": pay_form or PayForm(),
+        "reject_form": reject_form or RejectForm(),
+    }, status=status)
+
+
+@agents_area
+def withdrawal_detail(request, public_id):
+    return _withdrawal_page(request, _withdrawal_or_404(public_id))
+
+
+@agents_area
+@require_POST
+def approve(request, public_id):
+    withdrawal = _withdrawal_or_404(public_id)
+    try:
+        withdrawals.approve(withdrawal, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Approved: transfer the money, then record it as paid."))
+    return redirect("earnings:withdrawal", public_id=public_id)
+
+
+@agents_area
+@require_POST
+def pay(request, public_id):
+    withdrawal = _withdrawal_or_404(public_id)
+    form = PayForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            withdrawals.mark_paid(withdrawal, actor=request.user,
+                                  reference=form.cleaned_data["reference"],
+                                  receipt=form.cleaned_data["receipt"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Recorded as paid."))
+            return redirect("earnings:withdrawal", public_id=public_id)
+    return _withdrawal_page(request, withdrawal, pay_form=form, status=400)
+
+
+@agents_area
+@require_POST
+def reject(request, public_id):
+    withdrawal = _withdrawal_or_404(public_id)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            withdrawals.reject(withdrawal, actor=request.user, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Rejected: the amount is available to the agent again."))
+            return redirect("earnings:withdrawal", public_id=public_id)
+    return _withdrawal_page(request, withdrawal, reject_form=form, status=400)
+
+
+@agents_area
+def agent_list(request):
+    page = Paginator(queries.agents_with_balances(), WITHDRAWALS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return _page(request, "commissions/agents.html", {"page": page})
+
+
+@agents_area
+def agent_earnings(request, public_id):
+    try:
+        agent = Agent.objects.get(public_id=public_id)
+    except Agent.DoesNotExist as exc:
+        raise Http404 from exc
+    return _earnings_page(request, agent, template="commissions/agent.html", extra={})
+
+
+@agents_area
+def commission_settings(request):
+    if request.method != "POST":
+        form = CommissionSettingsForm(
+            initial=CommissionSettingsForm.initial_for(rules.commission_settings()))
+        return _page(request, "commissions/settings.html",
+                     {"form": form, "warning": rules.UPLINE_WARNING})
+    form = CommissionSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            rules.update_commission_settings(
+                request.user, confirm_upline=form.cleaned_data["confirm_upline"],
+                **form.changes())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("earnings:settings")
+    messages.error(request, _("Nothing was changed; see the messages below."))
+    return _page(request, "commissions/settings.html",
+                 {"form": form, "warning": rules.UPLINE_WARNING}, status=400)
