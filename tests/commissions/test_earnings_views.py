@@ -209,3 +209,13 @@ def test_settings_warn_about_team_pay_and_need_the_confirmation(owner_client):
 def test_pages_need_a_login(client):
     answer = client.get(reverse("earnings:home"))
     assert answer.status_code == 302 and "login" in answer["Location"]
+
+
+def test_the_admin_shows_earnings_read_only(client, agent):
+    withdrawal = ask(agent)
+    client.force_login(UserFactory(role="owner", is_staff=True, is_superuser=True))
+    for name in ("ledgerentry", "agentbalance", "withdrawal", "commissionsettings"):
+        assert client.get(reverse(f"admin:commissions_{name}_changelist")).status_code == 200
+    detail = client.get(reverse("admin:commissions_withdrawal_change", args=[withdrawal.pk]))
+    assert detail.status_code == 200 and f"withdraw:{withdrawal.pk}:" in detail.content.decode()
+    assert client.get(reverse("admin:commissions_withdrawal_add")).status_code == 403
