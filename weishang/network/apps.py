@@ -6,3 +6,6 @@ class NetworkConfig(AppConfig):
     name = "weishang.network"
     label = "network"
     verbose_name = _("Agents")
+
+    def ready(self):
+        from . import certificate_receivers  # noqa: F401  (connects the receivers)
