@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "ReminderKindEnum": "weishang.customers.models.ReminderKind",
         "PostKindEnum": "weishang.marketing.models.PostKind",
         "PlanStateEnum": "weishang.marketing.models.PlanState",
+        "AgentStateEnum": "weishang.network.models.AgentState",
     },
 }
 

@@ -29,6 +29,17 @@ def area_required(area: str):
     return _console_access(lambda user: user.can(area))
 
 
+def is_agent(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == "agent")
+
+
+def area_or_agent_required(area: str):
+    """Console view decorator for pages an agent also opens about their own business (orders,
+    customers): the area's managers pass, and so does an agent, whose view must then show only
+    what is theirs (``User.can`` stays False for agents)."""
+    return _console_access(lambda user: user.can(area) or is_agent(user))
+
+
 #: Console view decorator: log in first, then only the owner may pass (e.g. staff management).
 owner_required = _console_access(lambda user: user.is_active and user.is_owner)
 

@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
+from weishang.accounts.permissions import is_agent
 from weishang.marketing import plan
+from weishang.network.agent_views import url_if_built
 from weishang.orders.queries import waiting_counts
 
 
@@ -11,6 +13,9 @@ def console_permissions(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
+    if is_agent(user):
+        # An agent's own sections; Earnings once that part of the agents work is mounted.
+        return {"is_agent": True, "agent_earnings_url": url_if_built("earnings:home")}
     context = {"perms_catalog": user.can("catalog"), "perms_inventory": user.can("inventory"),
                "perms_orders": user.can("orders"), "perms_customers": user.can("customers"),
                "perms_marketing": user.can("marketing")}

@@ -3,9 +3,11 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 
 from weishang.accounts.models import Shop
+from weishang.accounts.permissions import is_agent
 from weishang.catalog.models import Product
 from weishang.customers import care
 from weishang.inventory.queries import StockFilter, stock_list
+from weishang.network import agent_views
 
 
 def _catalog_counts() -> dict:
@@ -22,7 +24,10 @@ def _stock_counts() -> dict:
 
 @login_required
 def home(request):
-    """The owner's (or staff member's) start page: what needs attention today."""
+    """The owner's (or staff member's) start page: what needs attention today; an agent's is
+    their own dashboard."""
+    if is_agent(request.user):
+        return agent_views.dashboard(request)
     owner_shop = Shop.objects.filter(seller__role="owner", is_open=True).first()
     context = {"nav": "home", "shop": owner_shop}
     if request.user.can("catalog"):

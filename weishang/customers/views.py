@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weishang.accounts.permissions import area_required, owner_required
+from weishang.accounts.permissions import area_or_agent_required, owner_required
 from weishang.catalog.forms import add_domain_error
 from weishang.core.errors import DomainError
 
@@ -20,7 +20,9 @@ from .models import AccessLog, Customer
 
 CUSTOMERS_PER_PAGE = 20
 ACCESS_LOG_PER_PAGE = 50
-customers_area = area_required("customers")
+#: An agent opens these pages too: every read goes through queries.customers_for, which gives
+#: an agent only their own customers.
+customers_area = area_or_agent_required("customers")
 
 
 def _page(request, template, context, status=200):

@@ -20,17 +20,17 @@ WAITING_STATES = (OrderState.PENDING_PAYMENT, OrderState.PAID)
 SOLD_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
 
 
-def shop_orders(agent: Agent, **filters) -> QuerySet:
-    """The orders of the agent's own shop, newest first, filtered like the owner's order list
-    (``orders.queries.console_orders``)."""
-    return order_queries.console_orders(**filters).filter(shop__seller_id=agent.user_id)
+def shop_orders(user, **filters) -> QuerySet:
+    """The orders of ``user``'s own shop (an agent's), newest first, filtered like the owner's
+    order list (``orders.queries.console_orders``)."""
+    return order_queries.console_orders(**filters).filter(shop__seller_id=user.pk)
 
 
-def shop_order(agent: Agent, number: str) -> Order:
-    """One order of the agent's shop with its lines and timeline; Order.DoesNotExist for any
+def shop_order(user, number: str) -> Order:
+    """One order of ``user``'s own shop with its lines and timeline; Order.DoesNotExist for any
     other order (another agent's looks exactly like one that does not exist)."""
     order = order_queries.order_detail(number)
-    if order.shop.seller_id != agent.user_id:
+    if order.shop.seller_id != user.pk:
         raise Order.DoesNotExist(number)
     return order
 
@@ -40,10 +40,10 @@ def _start_of_month(now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def dashboard_counts(agent: Agent, now: datetime | None = None) -> dict:
-    """Orders waiting and this month's sales of the agent's shop (one query)."""
+def dashboard_counts(user, now: datetime | None = None) -> dict:
+    """Orders waiting and this month's sales of ``user``'s own shop (one query)."""
     month = _start_of_month(now or timezone.now())
-    totals = Order.objects.filter(shop__seller_id=agent.user_id).aggregate(
+    totals = Order.objects.filter(shop__seller_id=user.pk).aggregate(
         waiting=Count("pk", filter=Q(state__in=WAITING_STATES)),
         month_orders=Count("pk", filter=Q(state__in=SOLD_STATES, created_at__gte=month)),
         month_sales=Sum("payable", filter=Q(state__in=SOLD_STATES, created_at__gte=month)),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from weishang.accounts.permissions import area_required, owner_required
+from weishang.accounts.permissions import area_or_agent_required, area_required, owner_required
 from weishang.accounts.services import owner_shop
 from weishang.catalog.forms import add_domain_error
 from weishang.catalog.models import Product, Variant
@@ -24,6 +24,7 @@ from weishang.catalog.queries import visible_in_shop
 from weishang.core.address import parse_address
 from weishang.core.errors import DomainError
 from weishang.inventory.queries import with_stock
+from weishang.network import agent_queries
 
 from . import queries, services
 from .carriers import carrier_name
@@ -44,6 +45,8 @@ from .sources import channel_name
 ORDERS_PER_PAGE = 20
 VARIANT_RESULTS = 20
 orders_area = area_required("orders")
+#: The list and an order's page: an agent reads their own shop's orders there, and moves none.
+orders_readable = area_or_agent_required("orders")
 
 
 def _page(request, template, context, status=200):
@@ -52,10 +55,17 @@ def _page(request, template, context, status=200):
 
 # -- List -------------------------------------------------------------------------------------
 
-def _state_tabs(filters: dict) -> list[dict]:
+def _orders_of(user, **filters):
+    """Every order for the orders area, only those of their own shop for an agent."""
+    if user.can("orders"):
+        return queries.console_orders(**filters)
+    return agent_queries.shop_orders(user, **filters)
+
+
+def _state_tabs(user, filters: dict) -> list[dict]:
     """Each state with the number of orders in it under the other filters (one query)."""
     others = {**filters, "state": ""}
-    counts = dict(queries.console_orders(**others).prefetch_related(None).order_by()
+    counts = dict(_orders_of(user, **others).prefetch_related(None).order_by()
                   .values_list("state").annotate(count=Count("pk")))
     tabs = [{"value": "", "label": _("All"), "count": sum(counts.values())}]
     tabs += [{"value": value, "label": label, "count": counts.get(value, 0)}
@@ -63,14 +73,15 @@ def _state_tabs(filters: dict) -> list[dict]:
     return tabs
 
 
-@orders_area
+@orders_readable
 def order_list(request):
     filter_form = OrderFilterForm(request.GET)
     filters = filter_form.filters()
-    page = Paginator(queries.console_orders(**filters), ORDERS_PER_PAGE).get_page(
+    page = Paginator(_orders_of(request.user, **filters), ORDERS_PER_PAGE).get_page(
         request.GET.get("page"))
     return _page(request, "orders/order_list.html", {
-        "filter_form": filter_form, "state": filters["state"], "tabs": _state_tabs(filters),
+        "filter_form": filter_form, "state": filters["state"],
+        "tabs": _state_tabs(request.user, filters),
         "page": page,
     })
 
@@ -135,16 +146,23 @@ def _allowed_actions(order: Order, refused: tuple[str, object] | None = None) ->
 
 
 def _detail_page(request, order: Order, refused=None, status=200):
+    may_move = request.user.can("orders")
     return _page(request, "orders/order_detail.html", {
-        "order": order, "actions": _allowed_actions(order, refused),
+        "order": order, "actions": _allowed_actions(order, refused) if may_move else [],
         "carrier": carrier_name(order.carrier),
         "source_channel": channel_name(order.source_channel),
     }, status=status)
 
 
-@orders_area
+@orders_readable
 def order_detail(request, number):
-    return _detail_page(request, _order_or_404(number))
+    if request.user.can("orders"):
+        return _detail_page(request, _order_or_404(number))
+    try:
+        order = agent_queries.shop_order(request.user, number)
+    except Order.DoesNotExist as exc:
+        raise Http404 from exc
+    return _detail_page(request, order)
 
 
 @orders_area
