@@ -1,0 +1,37 @@
+"""Reads of the owner's agent pages, shared by the console and the API."""
+
+from django.db.models import Count, Q, QuerySet
+
+from weishang.core.phone import normalize_mobile
+
+from .models import Agent, AgentLevel
+
+
+def agent_list(*, q: str = "", state: str = "") -> QuerySet:
+    """Agents newest first with their level, login, upline and team size (one query), found by
+    name or any part of the mobile number."""
+    agents = (Agent.objects.select_related("level", "user", "upline")
+              .annotate(team_size=Count("team")).order_by("-created_at", "-id"))
+    if state:
+        agents = agents.filter(state=state)
+    q = (q or "").strip()
+    if q:
+        agents = agents.filter(Q(name__icontains=q)
+                               | Q(user__phone__contains=normalize_mobile(q) or q)
+                               | Q(code=q))
+    return agents
+
+
+def agent_detail(public_id: str) -> Agent:
+    """One agent with what their page shows; Agent.DoesNotExist if there is none."""
+    return (Agent.objects.select_related("level", "user", "upline", "invited_by", "user__shop")
+            .annotate(team_size=Count("team"))
+            .prefetch_related("events__actor", "upline_changes__from_upline",
+                              "upline_changes__to_upline", "upline_changes__actor")
+            .get(public_id=public_id))
+
+
+def levels_overview() -> QuerySet:
+    """Levels by rank, with their conditions and how many agents hold each."""
+    return (AgentLevel.objects.prefetch_related("conditions")
+            .annotate(agent_count=Count("agents")).order_by("rank"))

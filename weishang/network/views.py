@@ -1,0 +1,315 @@
+"""The owner's agent pages (/console/agents/): agents and applications, an agent's page with its
+state, level and upline, the levels with their conditions and variant prices, the rules; and
+the public joining pages (/join/): the application form and the invitation poster.
+
+Every change goes through ``services``; a refused change shows why and writes nothing."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from weishang.accounts.permissions import area_required
+from weishang.accounts.services import owner_shop
+from weishang.catalog.forms import add_domain_error
+from weishang.core.errors import DomainError
+from weishang.orders.models import Order
+
+from . import owner_queries, services
+from .forms import (
+    AgentFilterForm,
+    ApplicationForm,
+    LevelChangeForm,
+    LevelForm,
+    MoveForm,
+    SettingsForm,
+    StateForm,
+    VariantRuleForm,
+)
+from .invite_poster import invite_poster_png
+from .models import Agent, AgentLevel, AgentState, LevelVariantRule
+
+AGENTS_PER_PAGE = 20
+LATEST_ORDERS = 10
+agents_area = area_required("agents")
+
+#: The buttons an agent's page offers in each state: (target state, label msgid).
+STATE_ACTIONS = {
+    AgentState.APPLIED: [(AgentState.ACTIVE, gettext_lazy("Approve")),
+                         (AgentState.EXITED, gettext_lazy("Reject"))],
+    AgentState.ACTIVE: [(AgentState.SUSPENDED, gettext_lazy("Suspend")),
+                        (AgentState.EXITED, gettext_lazy("End (exit)"))],
+    AgentState.SUSPENDED: [(AgentState.ACTIVE, gettext_lazy("Reactivate")),
+                           (AgentState.EXITED, gettext_lazy("End (exit)"))],
+    AgentState.EXITED: [],
+}
+
+
+def _page(request, template, context, status=200):
+    return render(request, template, {"nav": "agents", **context}, status=status)
+
+
+def _agent_or_404(public_id: str) -> Agent:
+    try:
+        return owner_queries.agent_detail(public_id)
+    except Agent.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# -- Agents -----------------------------------------------------------------------------------
+
+def _agent_list(request, *, applications: bool):
+    filter_form = AgentFilterForm(request.GET)
+    filters = filter_form.filters()
+    if applications:
+        filters["state"] = AgentState.APPLIED
+    page = Paginator(owner_queries.agent_list(**filters),
+                     AGENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return _page(request, "network/agent_list.html", {
+        "filter_form": filter_form, "page": page, "applications": applications,
+        "waiting": Agent.objects.filter(state=AgentState.APPLIED).count(),
+    })
+
+
+@agents_area
+def agent_list(request):
+    return _agent_list(request, applications=False)
+
+
+@agents_area
+def applications(request):
+    return _agent_list(request, applications=True)
+
+
+def _detail_page(request, agent: Agent, *, level_form=None, move_form=None, status=200):
+    orders = (Order.objects.filter(shop__seller_id=agent.user_id)
+              .order_by("-created_at", "-id")[:LATEST_ORDERS])
+    return _page(request, "network/agent_detail.html", {
+        "agent": agent,
+        "actions": STATE_ACTIONS[agent.state],
+        "level_form": level_form or LevelChangeForm(initial={"level": agent.level_id}),
+        "move_form": move_form or MoveForm(
+            initial={"upline_code": agent.upline.code if agent.upline else ""}),
+        "orders": orders,
+        "join_url": request.build_absolute_uri(reverse("join:apply", args=[agent.code])),
+    }, status=status)
+
+
+@agents_area
+def agent_detail(request, public_id):
+    return _detail_page(request, _agent_or_404(public_id))
+
+
+@agents_area
+@require_POST
+def change_state(request, public_id):
+    agent = _agent_or_404(public_id)
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do."))
+    else:
+        try:
+            services.change_state(request.user, agent, form.cleaned_data["state"],
+                                  form.cleaned_data["note"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(name)s is now %(state)s.") % {
+                "name": agent.name, "state": AgentState(form.cleaned_data["state"]).label})
+    return redirect("network:detail", public_id=public_id)
+
+
+@agents_area
+@require_POST
+def set_level(request, public_id):
+    agent = _agent_or_404(public_id)
+    form = LevelChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_level(request.user, agent, form.cleaned_data["level"],
+                               form.cleaned_data["note"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Level changed."))
+            return redirect("network:detail", public_id=public_id)
+    return _detail_page(request, agent, level_form=form, status=400)
+
+
+@agents_area
+@require_POST
+def move(request, public_id):
+    agent = _agent_or_404(public_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["upline_code"].strip()
+        upline = Agent.objects.filter(code=code).first() if code else None
+        if code and upline is None:
+            form.add_error("upline_code", _("No agent has this invitation code."))
+        else:
+            try:
+                services.move(request.user, agent, upline)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Upline changed."))
+                return redirect("network:detail", public_id=public_id)
+    return _detail_page(request, agent, move_form=form, status=400)
+
+
+# -- Levels -----------------------------------------------------------------------------------
+
+@agents_area
+def level_list(request):
+    return _page(request, "network/level_list.html",
+                 {"levels": owner_queries.levels_overview()})
+
+
+def _level_page(request, level, form, rule_form=None, status=200):
+    rules = (LevelVariantRule.objects.filter(level=level).select_related("variant__product")
+             .order_by("variant__product__title", "variant_id") if level else [])
+    return _page(request, "network/level_form.html", {
+        "level": level, "form": form, "rules": rules,
+        "rule_form": rule_form or VariantRuleForm(),
+    }, status=status)
+
+
+def _edit_level(request, level: AgentLevel | None):
+    if request.method != "POST":
+        return _level_page(request, level, LevelForm(initial=LevelForm.initial_for(level)))
+    form = LevelForm(request.POST)
+    if form.is_valid():
+        try:
+            level = services.save_level(request.user, form.data_for_service(), level)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": level.name})
+            return redirect("network:level_edit", pk=level.pk)
+    return _level_page(request, level, form, status=400)
+
+
+@agents_area
+def level_create(request):
+    return _edit_level(request, None)
+
+
+@agents_area
+def level_edit(request, pk):
+    return _edit_level(request, get_object_or_404(AgentLevel, pk=pk))
+
+
+@agents_area
+@require_POST
+def level_delete(request, pk):
+    level = get_object_or_404(AgentLevel, pk=pk)
+    try:
+        services.delete_level(request.user, level)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("network:level_edit", pk=pk)
+    messages.success(request, _("Level deleted."))
+    return redirect("network:levels")
+
+
+@agents_area
+@require_POST
+def level_rule(request, pk):
+    level = get_object_or_404(AgentLevel, pk=pk)
+    form = VariantRuleForm(request.POST)
+    if form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            services.set_variant_rule(request.user, level, values.pop("variant"), **values)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("network:level_edit", pk=pk)
+    return _level_page(request, level, LevelForm(initial=LevelForm.initial_for(level)),
+                       rule_form=form, status=400)
+
+
+@agents_area
+@require_POST
+def level_rule_remove(request, pk, rule_id):
+    rule = get_object_or_404(LevelVariantRule, pk=rule_id, level_id=pk)
+    services.set_variant_rule(request.user, rule.level, rule.variant)
+    messages.success(request, _("Removed."))
+    return redirect("network:level_edit", pk=pk)
+
+
+# -- Rules ------------------------------------------------------------------------------------
+
+@agents_area
+def network_settings(request):
+    current = services.network_settings()
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_settings(request.user, **form.cleaned_data)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("network:settings")
+        status = 400
+    else:
+        form = SettingsForm(initial={
+            "binding_mode": current.binding_mode, "binding_days": current.binding_days,
+            "auto_approve": current.auto_approve, "buyback_percent": current.buyback_percent})
+        status = 200
+    return _page(request, "network/settings.html", {
+        "form": form, "owner_join_url": request.build_absolute_uri(reverse("join:owner"))},
+        status=status)
+
+
+# -- Joining (public) -------------------------------------------------------------------------
+
+def join(request, code=None):
+    """The application form of an invitation (or of the owner's own link, without ``code``)."""
+    try:
+        inviter = services.inviter_for(code)
+    except DomainError as error:
+        return render(request, "network/join_closed.html", {"message": error.message},
+                      status=error.status)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agent = services.apply(form.application(), code=code)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            request.session["join_applied"] = agent.public_id
+            return redirect("join:done")
+    return render(request, "network/join.html", {
+        "form": form, "inviter": inviter, "brand": owner_shop().name,
+    }, status=400 if form.is_bound else 200)
+
+
+def join_done(request):
+    public_id = request.session.get("join_applied")
+    agent = Agent.objects.filter(public_id=public_id).first() if public_id else None
+    if agent is None:
+        return redirect("join:owner")
+    return render(request, "network/join_done.html", {"agent": agent})
+
+
+def join_poster(request, code=None):
+    """The invitation poster of ``code``'s link (or the owner's own, without ``code``)."""
+    try:
+        inviter = services.inviter_for(code)
+    except DomainError as error:
+        raise Http404 from error
+    shop = owner_shop()
+    link = reverse("join:apply", args=[code]) if code else reverse("join:owner")
+    png = invite_poster_png(inviter_name=inviter.name if inviter else shop.name,
+                            brand_name=shop.name, link_url=request.build_absolute_uri(link))
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
