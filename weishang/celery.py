@@ -1,6 +1,7 @@
 """Celery app. Without REDIS_URL tasks run eagerly in-process (the embedded default).
 
-With Redis, ``celery -A weishang worker -B`` also runs the periodic order jobs below.
+With Redis, ``celery -A weishang worker -B`` also runs the periodic order jobs and the
+settlement of earnings below.
 """
 
 import os
@@ -19,6 +20,10 @@ app.conf.beat_schedule = {
     },
     "complete-shipped-orders": {
         "task": "weishang.orders.tasks.complete_shipped_orders",
+        "schedule": 3600.0,
+    },
+    "settle-earnings": {
+        "task": "weishang.commissions.tasks.settle_earnings",
         "schedule": 3600.0,
     },
 }

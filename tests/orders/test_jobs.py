@@ -29,7 +29,7 @@ def test_a_failing_job_is_logged_and_the_others_still_run(monkeypatch, caplog):
         raise RuntimeError("database away")
 
     monkeypatch.setitem(jobs.JOBS, "expire_unpaid_orders", broken)
-    assert jobs.run_all() == {"complete_shipped_orders": 0}
+    assert jobs.run_all() == {"complete_shipped_orders": 0, "settle_earnings": 0}
     assert "expire_unpaid_orders failed" in caplog.text
 
 
@@ -66,10 +66,11 @@ def test_the_scheduler_thread_runs_the_jobs_and_survives_errors(monkeypatch):
     assert len(runs) >= 3
 
 
-def test_celery_beat_schedules_both_jobs_and_the_tasks_call_them(place, stocked):
+def test_celery_beat_schedules_every_job_and_the_tasks_call_them(place, stocked):
     schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
     assert schedule == {"weishang.orders.tasks.expire_unpaid_orders": 60.0,
-                        "weishang.orders.tasks.complete_shipped_orders": 3600.0}
+                        "weishang.orders.tasks.complete_shipped_orders": 3600.0,
+                        "weishang.commissions.tasks.settle_earnings": 3600.0}
     order = place(stocked(5))
     Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert tasks.expire_unpaid_orders.delay().get() == 1

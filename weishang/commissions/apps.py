@@ -6,3 +6,11 @@ class CommissionsConfig(AppConfig):
     name = "weishang.commissions"
     label = "commissions"
     verbose_name = _("Earnings")
+
+    def ready(self):
+        from weishang.orders import jobs
+
+        from . import receivers  # noqa: F401  (connects to the orders signals)
+        from .settlement import settle
+
+        jobs.register("settle_earnings", lambda: settle().earnings)

@@ -18,11 +18,17 @@ logger = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 60
 
-#: name -> function(now=None) -> number of orders changed
+#: name -> function() -> number of things it changed (orders, settled earnings, …)
 JOBS = {
     "expire_unpaid_orders": services.expire_unpaid_orders,
     "complete_shipped_orders": services.complete_shipped_orders,
 }
+
+
+def register(name: str, job) -> None:
+    """Run ``job`` with the order jobs: for the apps after orders, which orders may not import
+    (commissions' settlement registers itself in its AppConfig.ready)."""
+    JOBS[name] = job
 
 
 def run_all() -> dict[str, int]:
@@ -35,7 +41,7 @@ def run_all() -> dict[str, int]:
             logger.exception("order job %s failed", name)
             continue
         if results[name]:
-            logger.info("order job %s changed %d orders", name, results[name])
+            logger.info("job %s changed %d", name, results[name])
     return results
 
 

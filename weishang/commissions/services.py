@@ -1,0 +1,273 @@
+"""What agents earn from their shops' sales, and what a refund takes back (not withdrawals: see
+withdrawals.py).
+
+Each earning E (key ``sale:<line id>`` for the seller, ``upline:<line id>`` for the direct
+upline) moves through the buckets as pairs of entries keyed by where it goes: ``E|pending-``
+and ``E|frozen+`` when the order completes, ``E|frozen-`` and ``E|available+`` when settled
+(settlement.py). A refund takes the money out of whichever bucket it is in: ``E|pending-`` or
+``E|frozen-`` as a CANCEL before settlement, ``E|available-`` as a REVERSAL after it. An
+earning enters and leaves each bucket at most once, so the unique keys make every step happen
+once, whoever repeats it.
+
+The amounts are worked out in SQL, one set-based statement for any set of lines (one order's
+through the receivers, or every completed line in bulk), in integer fen so SQLite's floating
+point never rounds differently from PostgreSQL or from ``money.to_money`` (half up):
+
+- the seller earns what the customer paid for the line less the level price × quantity when
+  the goods come from the owner's stock, and all of it when they come from the seller's own
+  cloud stock (they paid the level price already); never below zero;
+- the direct upline (active, binding not expired) earns ``upline_percent`` of the line's paid
+  amount when the owner switched that on, capped so the two never exceed what was paid.
+
+What the customer paid for a line is its ``line_total``: the shipping fee is the owner's and
+checkout has no order discounts. Should discounts come, a line's paid amount is its total less
+the discount shared out in proportion to the line totals, and only ``PAID_CENTS`` changes.
+
+Every writer here (and settlement) first locks the one CommissionSettings row, so they run one
+at a time: the entries a step inserted are those of our kinds above the highest id seen under
+the lock, and the balances are updated from their sums in one statement.
+"""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from weishang.accounts.models import Shop
+from weishang.catalog.models import Variant
+from weishang.network.models import Agent, AgentLevel, AgentState, LevelVariantRule
+from weishang.orders.models import Order, OrderKind, OrderLine, OrderState, StockSource
+
+from .models import AgentBalance, Bucket, CommissionSettings, EntryKind, LedgerEntry
+from .rules import commission_settings
+
+#: Entries this module and settlement write; withdrawals write the others.
+EARNING_KINDS = (EntryKind.SALE, EntryKind.CLOUD_SALE, EntryKind.UPLINE)
+LEDGER_KINDS = (*EARNING_KINDS, EntryKind.SETTLE, EntryKind.CANCEL, EntryKind.REVERSAL)
+
+ENTRIES = LedgerEntry._meta.db_table
+BALANCES = AgentBalance._meta.db_table
+
+#: What the customer paid for a line, in fen (see the module's note on discounts).
+PAID_CENTS = "CAST(ROUND(ol.line_total * 100) AS BIGINT)"
+
+
+def _cents(column: str) -> str:
+    return f"CAST(ROUND({column} * 100) AS BIGINT)"
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _db_time(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def lock_ledger() -> None:
+    """Wait for any other earnings writer or settlement run to finish (the CommissionSettings
+    row, locked until this transaction ends; SQLite's writers take turns anyway)."""
+    pk = commission_settings().pk
+    list(CommissionSettings.objects.select_for_update().filter(pk=pk).values_list("pk"))
+
+
+def last_entry_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {ENTRIES}")
+        return cursor.fetchone()[0]
+
+
+def post_to_balances(since_id: int) -> int:
+    """Add the entries of our kinds inserted after ``since_id`` (under the ledger lock: this
+    transaction's) to their agents' balances, creating the missing ones. Returns how many
+    agents changed."""
+    mine = f"e.id > %s AND e.kind IN ({_in(LEDGER_KINDS)})"
+    sums = ", ".join(
+        f"SUM(CASE WHEN e.bucket = '{bucket}' THEN e.amount ELSE 0 END) AS d_{bucket}"
+        for bucket in (Bucket.PENDING, Bucket.FROZEN, Bucket.AVAILABLE))
+    changes = ", ".join(f"{bucket} = ROUND({BALANCES}.{bucket} + d.d_{bucket}, 2)"
+                        for bucket in (Bucket.PENDING, Bucket.FROZEN, Bucket.AVAILABLE))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {BALANCES} (agent_id, pending, frozen, available, withdrawing, "
+            f"withdrawn) SELECT DISTINCT e.agent_id, 0, 0, 0, 0, 0 FROM {ENTRIES} e "
+            f"WHERE {mine} AND NOT EXISTS "
+            f"(SELECT 1 FROM {BALANCES} b WHERE b.agent_id = e.agent_id) "
+            f"ON CONFLICT (agent_id) DO NOTHING", [since_id])
+        cursor.execute(
+            f"UPDATE {BALANCES} SET {changes} FROM (SELECT e.agent_id, {sums} FROM {ENTRIES} e "
+            f"WHERE {mine} GROUP BY e.agent_id) AS d WHERE {BALANCES}.agent_id = d.agent_id",
+            [since_id])
+        return cursor.rowcount
+
+
+# ---------------------------------------------------------------------------------------------
+# Earning: a retail order of an agent's shop is paid
+
+
+def _lines_earning(order_filter: str) -> str:
+    """One row per retail line of an agent's shop among the orders ``order_filter`` (SQL on
+    ``o``) selects: who sells, who is their direct upline now, and the amounts in fen."""
+    level_price = (
+        f"CASE WHEN ol.level_price IS NOT NULL THEN {_cents('ol.level_price')} "
+        f"WHEN r.price IS NOT NULL THEN {_cents('r.price')} "
+        f"ELSE ({_cents('v.retail_price')} * (10000 - {_cents('lv.discount_percent')}) + 5000)"
+        f" / 10000 END")
+    lines = (
+        f"SELECT ol.id AS line_id, ol.order_id AS order_id, a.id AS seller_id, "
+        f"CASE WHEN up.state = '{AgentState.ACTIVE}' AND (a.upline_until IS NULL "
+        f"OR a.upline_until > %(now)s) THEN up.id END AS upline_id, "
+        f"ol.stock_source AS source, {PAID_CENTS} AS paid, {level_price} AS unit_cost, "
+        f"ol.quantity AS quantity "
+        f"FROM {OrderLine._meta.db_table} ol "
+        f"JOIN {Order._meta.db_table} o ON o.id = ol.order_id "
+        f"JOIN {Shop._meta.db_table} s ON s.id = o.shop_id "
+        f"JOIN {Agent._meta.db_table} a ON a.user_id = s.seller_id "
+        f"JOIN {AgentLevel._meta.db_table} lv ON lv.id = a.level_id "
+        f"JOIN {Variant._meta.db_table} v ON v.id = ol.variant_id "
+        f"LEFT JOIN {Agent._meta.db_table} up ON up.id = a.upline_id "
+        f"LEFT JOIN {LevelVariantRule._meta.db_table} r "
+        f"ON r.level_id = a.level_id AND r.variant_id = ol.variant_id "
+        f"WHERE o.kind = '{OrderKind.RETAIL}' AND {order_filter}")
+    seller = (
+        f"SELECT l.*, CASE WHEN l.source = '{StockSource.CLOUD}' THEN l.paid "
+        f"WHEN l.paid > l.unit_cost * l.quantity THEN l.paid - l.unit_cost * l.quantity "
+        f"ELSE 0 END AS seller_cents FROM ({lines}) AS l")
+    share = "(x.paid * %(upline_basis_points)s + 5000) / 10000"
+    return (
+        f"SELECT x.*, CASE WHEN x.upline_id IS NULL THEN 0 WHEN {share} < x.paid - x.seller_cents "
+        f"THEN {share} ELSE x.paid - x.seller_cents END AS upline_cents FROM ({seller}) AS x")
+
+
+_INSERT = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order_id, order_line_id, '
+           f'available_at, "key", created_at) ')
+
+
+def _earn(order_filter: str, params: dict, now) -> None:
+    settings = commission_settings()
+    basis_points = int(settings.upline_percent * 100) if settings.upline_enabled else 0
+    params = {**params, "now": _db_time(now), "upline_basis_points": basis_points}
+    earning = _lines_earning(order_filter)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT + f"SELECT e.seller_id, CASE WHEN e.source = '{StockSource.CLOUD}' "
+            f"THEN '{EntryKind.CLOUD_SALE}' ELSE '{EntryKind.SALE}' END, '{Bucket.PENDING}', "
+            f"e.seller_cents / 100.0, e.order_id, e.line_id, NULL, 'sale:' || e.line_id, "
+            f"%(now)s FROM ({earning}) AS e WHERE e.seller_cents > 0 "
+            f'ON CONFLICT ("key") DO NOTHING', params)
+        if basis_points:
+            cursor.execute(
+                _INSERT + f"SELECT e.upline_id, '{EntryKind.UPLINE}', '{Bucket.PENDING}', "
+                f"e.upline_cents / 100.0, e.order_id, e.line_id, NULL, 'upline:' || e.line_id, "
+                f"%(now)s FROM ({earning}) AS e WHERE e.upline_cents > 0 "
+                f'ON CONFLICT ("key") DO NOTHING', params)
+
+
+def _available_at(freeze_days: int) -> str:
+    """SQL for ``o.completed_at`` plus the after-sales window, in each database's terms."""
+    if connection.vendor == "sqlite":
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', o.completed_at, '+{freeze_days} days')"
+    return f"o.completed_at + INTERVAL '{freeze_days} days'"
+
+
+def _freeze(order_filter: str, params: dict, now) -> None:
+    """Move each pending earning of the completed orders ``order_filter`` selects to frozen,
+    due after the after-sales window."""
+    params = {**params, "now": _db_time(now)}
+    due = _available_at(commission_settings().freeze_days)
+    earnings = (f"FROM {ENTRIES} e JOIN {Order._meta.db_table} o ON o.id = e.order_id "
+                f"WHERE e.kind IN ({_in(EARNING_KINDS)}) AND o.completed_at IS NOT NULL "
+                f"AND {order_filter}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT + f"SELECT e.agent_id, '{EntryKind.SETTLE}', '{Bucket.PENDING}', -e.amount, "
+            f"e.order_id, e.order_line_id, NULL, e.\"key\" || '|pending-', %(now)s {earnings} "
+            f"AND NOT EXISTS (SELECT 1 FROM {ENTRIES} x WHERE x.\"key\" = e.\"key\" || "
+            f"'|pending-') ON CONFLICT (\"key\") DO NOTHING", params)
+        cursor.execute(
+            _INSERT + f"SELECT e.agent_id, '{EntryKind.SETTLE}', '{Bucket.FROZEN}', e.amount, "
+            f"e.order_id, e.order_line_id, {due}, e.\"key\" || '|frozen+', %(now)s {earnings} "
+            f"AND EXISTS (SELECT 1 FROM {ENTRIES} x WHERE x.\"key\" = e.\"key\" || '|pending-' "
+            f"AND x.kind = '{EntryKind.SETTLE}') AND NOT EXISTS (SELECT 1 FROM {ENTRIES} x "
+            f"WHERE x.\"key\" = e.\"key\" || '|frozen+') ON CONFLICT (\"key\") DO NOTHING", params)
+
+
+def _is_agents_retail(order: Order) -> bool:
+    """Only retail orders of an agent's shop earn anything: others skip the ledger lock."""
+    return order.kind == OrderKind.RETAIL and Agent.objects.filter(
+        user__shop__pk=order.shop_id).exists()
+
+
+@transaction.atomic
+def earn_for_order(order: Order, now=None) -> None:
+    """The order was paid: its seller (and the direct upline, if on) earn, pending."""
+    if not _is_agents_retail(order):
+        return
+    lock_ledger()
+    since = last_entry_id()
+    _earn("o.id = %(order)s", {"order": order.pk}, now or timezone.now())
+    post_to_balances(since)
+
+
+@transaction.atomic
+def freeze_for_order(order: Order, now=None) -> None:
+    """The order was completed: its pending earnings freeze for the after-sales window."""
+    if not _is_agents_retail(order):
+        return
+    lock_ledger()
+    since = last_entry_id()
+    _freeze("o.id = %(order)s", {"order": order.pk}, now or timezone.now())
+    post_to_balances(since)
+
+
+def _taking_back(entries) -> list[LedgerEntry]:
+    """For each earning among ``entries`` (one order's), the entry that takes it out of the
+    bucket it is in now; nothing for one already taken back."""
+    keys = {entry.key for entry in entries}
+    taken = []
+    for earning in (entry for entry in entries if entry.kind in EARNING_KINDS):
+        if f"{earning.key}|available+" in keys:
+            kind, bucket, key = EntryKind.REVERSAL, Bucket.AVAILABLE, "|available-"
+        elif f"{earning.key}|frozen+" in keys:
+            kind, bucket, key = EntryKind.CANCEL, Bucket.FROZEN, "|frozen-"
+        else:
+            kind, bucket, key = EntryKind.CANCEL, Bucket.PENDING, "|pending-"
+        if earning.key + key not in keys:
+            taken.append(LedgerEntry(agent_id=earning.agent_id, kind=kind, bucket=bucket,
+                                     amount=-earning.amount, order_id=earning.order_id,
+                                     order_line_id=earning.order_line_id,
+                                     key=earning.key + key))
+    return taken
+
+
+@transaction.atomic
+def take_back_for_order(order: Order) -> int:
+    """The order was refunded (or cancelled after payment): every earning on it is taken back
+    from where it is — cancelled while pending or frozen, reversed once available (which may
+    leave ``available`` negative: carried, and later earnings offset it). Returns how many
+    earnings were taken back."""
+    if not _is_agents_retail(order):
+        return 0
+    lock_ledger()
+    since = last_entry_id()
+    entries = list(LedgerEntry.objects.filter(order=order, kind__in=LEDGER_KINDS)
+                   .only("agent_id", "kind", "amount", "order_id", "order_line_id", "key"))
+    taken = LedgerEntry.objects.bulk_create(_taking_back(entries))
+    post_to_balances(since)
+    return len(taken)
+
+
+@transaction.atomic
+def earn_completed_lines_in_bulk(now=None) -> int:
+    """Every retail line of an agent's shop on a completed order earns and freezes, as the
+    receivers would have done at payment and completion (with the settings and uplines of
+    now), in a few statements whatever the number of lines: for importing a history and the
+    benchmark. Lines already earned are left as they are. Returns how many entries it wrote."""
+    now = now or timezone.now()
+    lock_ledger()
+    since = last_entry_id()
+    completed = "o.state = %(completed)s"
+    params = {"completed": OrderState.COMPLETED}
+    _earn(completed, params, now)
+    _freeze(completed, params, now)
+    post_to_balances(since)
+    return LedgerEntry.objects.filter(pk__gt=since, kind__in=LEDGER_KINDS).count()
+
