@@ -1,0 +1,66 @@
+"""``weishang check`` proves the earnings ledger: balances equal their entries, and no line pays
+out more than the customer paid for it."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from tests.commissions.earning import agent, sell, upline_commission
+from weishang.commissions.checks import BalanceProblem, LineProblem, verify_earnings
+from weishang.commissions.models import AgentBalance, EntryKind, LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def run_check():
+    out, err = StringIO(), StringIO()
+    with translation.override("en"):
+        call_command("check", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_consistent_ledger_passes_the_check():
+    upline_commission("10")
+    sell(agent(upline=agent()))
+    assert verify_earnings() == []
+    out, _err = run_check()
+    assert "Stock ledger:" in out
+    assert ("Earnings ledger: 2 balances, all equal to their entries; no line pays out more "
+            "than it took.") in out
+
+
+def test_a_balance_changed_behind_the_ledger_fails_the_check():
+    seller = agent()
+    sell(seller)
+    AgentBalance.objects.filter(agent=seller).update(pending=Decimal("31.00"), available=5)
+    assert set(verify_earnings()) == {
+        BalanceProblem(seller.pk, "pending", Decimal("31.00"), Decimal("30.00")),
+        BalanceProblem(seller.pk, "available", Decimal("5.00"), Decimal("0.00"))}
+    err = StringIO()
+    with translation.override("en"), pytest.raises(CommandError, match="2 problems"):
+        call_command("check", stdout=StringIO(), stderr=err)
+    assert "pending: balance 31.00, sum of entries 30.00" in err.getvalue().replace("Pending",
+                                                                                    "pending")
+
+
+def test_a_line_that_pays_out_more_than_it_took_fails_the_check():
+    seller, other = agent(), agent()
+    order = sell(seller, price="100.00")
+    line = order.lines.get()
+    LedgerEntry.objects.create(agent=other, kind=EntryKind.UPLINE, bucket="pending",
+                               amount=Decimal("70.01"), order=order, order_line=line,
+                               key=f"upline:{line.pk}")
+    AgentBalance.objects.create(agent=other, pending=Decimal("70.01"))
+    assert verify_earnings() == [LineProblem(line.pk, Decimal("100.00"), Decimal("100.01"))]
+
+
+def test_entries_without_a_balance_row_are_a_problem_too():
+    seller = agent()
+    sell(seller)
+    AgentBalance.objects.filter(agent=seller).delete()
+    assert verify_earnings() == [BalanceProblem(seller.pk, "pending", Decimal("0.00"),
+                                                Decimal("30.00"))]

@@ -1,0 +1,97 @@
+"""The earnings ledger, proven (``weishang check`` runs ``check_ledger``): every balance equals
+the sums of its agent's entries per bucket, and no order line paid out more than it took."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Round
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from weishang.core.money import to_money
+
+from .models import AgentBalance, Bucket, LedgerEntry
+from .services import EARNING_KINDS
+
+
+@dataclass(frozen=True)
+class BalanceProblem:
+    agent_id: int
+    bucket: str
+    balance: Decimal
+    ledger_sum: Decimal
+
+    def __str__(self):
+        return _("Agent %(agent)s, %(bucket)s: balance %(balance)s, sum of entries %(sum)s") % {
+            "agent": self.agent_id, "bucket": Bucket(self.bucket).label,
+            "balance": self.balance, "sum": self.ledger_sum}
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    order_line_id: int
+    paid: Decimal
+    earned: Decimal
+
+    def __str__(self):
+        return _("Order line %(line)s: paid %(paid)s, earned %(earned)s by agents") % {
+            "line": self.order_line_id, "paid": self.paid, "earned": self.earned}
+
+
+def _balance_problems() -> list[BalanceProblem]:
+    buckets = Bucket.values
+    sums = (LedgerEntry.objects.values("agent_id").order_by("agent_id")
+            .annotate(**{bucket: Sum("amount", filter=Q(bucket=bucket)) for bucket in buckets}))
+    ledgers = {row.pop("agent_id"): row for row in sums}
+    balances = {row.pop("agent_id"): row for row in AgentBalance.objects.values(
+        "agent_id", *buckets)}
+    problems = []
+    for agent_id in sorted(ledgers.keys() | balances.keys()):
+        for bucket in buckets:
+            balance = to_money(balances.get(agent_id, {}).get(bucket) or 0)
+            ledger_sum = to_money(ledgers.get(agent_id, {}).get(bucket) or 0)
+            if balance != ledger_sum:
+                problems.append(BalanceProblem(agent_id, bucket, balance, ledger_sum))
+    return problems
+
+
+def _line_problems() -> list[LineProblem]:
+    earned = (LedgerEntry.objects.filter(kind__in=EARNING_KINDS)
+              .values("order_line_id", "order_line__line_total").order_by("order_line_id")
+              .annotate(earned=Round(Sum("amount"), 2))
+              .filter(earned__gt=F("order_line__line_total")))
+    return [LineProblem(row["order_line_id"], to_money(row["order_line__line_total"]),
+                        to_money(row["earned"])) for row in earned]
+
+
+def verify_earnings() -> list[BalanceProblem | LineProblem]:
+    """Balances that differ from their ledger, and order lines whose earnings (all agents)
+    exceed what the customer paid for them."""
+    return [*_balance_problems(), *_line_problems()]
+
+
+def check_ledger(command) -> None:
+    """Part of ``weishang check``: prints the result, raises CommandError on a problem."""
+    tables = connection.introspection.table_names()
+    if not {AgentBalance._meta.db_table, LedgerEntry._meta.db_table} <= set(tables):
+        command.stdout.write(command.style.WARNING(
+            _("Earnings ledger: not verified, the database is not migrated yet.")))
+        return
+    problems = verify_earnings()
+    if problems:
+        for problem in problems:
+            command.stderr.write(str(problem))
+        raise CommandError(ngettext(
+            "Earnings ledger: %(count)d problem.",
+            "Earnings ledger: %(count)d problems.",
+            len(problems)) % {"count": len(problems)})
+    count = AgentBalance.objects.count()
+    command.stdout.write(command.style.SUCCESS(ngettext(
+        "Earnings ledger: %(count)d balance, equal to its entries; no line pays out more than "
+        "it took.",
+        "Earnings ledger: %(count)d balances, all equal to their entries; no line pays out "
+        "more than it took.",
+        count) % {"count": count}))
