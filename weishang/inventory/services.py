@@ -30,6 +30,8 @@ MAX_QUANTITY = 100_000_000
 NOTE_MAX_LENGTH = StockMovement._meta.get_field("note").max_length
 #: Same name as the warehouse created by migration 0002 (recreated if a test flush removed it).
 WAREHOUSE_NAME = "总仓"
+CLOUD_NAME = "云仓"
+NAME_MAX_LENGTH = StockLocation._meta.get_field("name").max_length
 
 #: Reasons a person may give in the console or the API; the others are written by orders.
 MANUAL_REASONS = (
@@ -116,6 +118,15 @@ def warehouse() -> StockLocation:
     """The owner's warehouse (there is exactly one)."""
     location, _created = StockLocation.objects.get_or_create(
         kind=LocationKind.WAREHOUSE, defaults={"name": WAREHOUSE_NAME}
+    )
+    return location
+
+
+def cloud_location(holder) -> StockLocation:
+    """The agent's cloud stock (云仓), held by the owner for them; created on first need."""
+    location, _created = StockLocation.objects.get_or_create(
+        kind=LocationKind.CLOUD, holder=holder,
+        defaults={"name": f"{CLOUD_NAME} · {holder}"[:NAME_MAX_LENGTH]},
     )
     return location
 
@@ -241,9 +252,46 @@ def take_stock(lines: Iterable[tuple[Variant, int]], *, reason: str = MovementRe
 def return_stock(lines: Iterable[tuple[Variant, int]], *, reason: str = MovementReason.RELEASE,
                  actor=None, related=None,
                  location: StockLocation | None = None) -> list[StockMovement]:
-    """Put several items back at once (a cancelled order, a return), all or nothing."""
+    """Put several items back at once (a cancelled order, a return), or in (units an agent
+    bought into their cloud stock), all or nothing."""
     return _move_lines(lines, sign=1, reason=reason, actor=actor, related=related,
                        location=location)
+
+
+@transaction.atomic
+def draw_cloud_stock(holder, lines: Iterable[tuple[Variant, int]], *, actor=None,
+                     related=None) -> set[int]:
+    """Take each line from ``holder``'s cloud stock when it holds enough for the whole line
+    (一件代发); returns the ids of the variants drawn. A line it cannot cover is left for the
+    caller to take from the warehouse, and no empty cloud level is created for it.
+
+    Each draw is the usual conditional UPDATE in a savepoint: when a concurrent order took the
+    units first, that line simply falls to the warehouse. Levels are drawn in their id order,
+    like every multi-line change, so two transactions never lock them in opposite orders.
+    """
+    lines = _merged_lines(lines)
+    levels = {
+        level.variant_id: level
+        for level in StockLevel.objects.filter(
+            location__kind=LocationKind.CLOUD, location__holder=holder,
+            variant__in=[variant for variant, _quantity in lines], quantity__gt=0)
+    }
+    candidates = []
+    for variant, quantity in lines:
+        level = levels.get(variant.pk)
+        if level is not None and level.quantity >= quantity:
+            level.variant = variant  # for messages, without another query
+            candidates.append((level, quantity))
+    drawn = set()
+    for level, quantity in sorted(candidates, key=lambda line: line[0].pk):
+        try:
+            with transaction.atomic():
+                _apply(level, -quantity, reason=MovementReason.CLOUD_SALE, actor=actor,
+                       note="", related=related)
+        except InsufficientStock:
+            continue
+        drawn.add(level.variant_id)
+    return drawn
 
 
 @transaction.atomic

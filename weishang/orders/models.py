@@ -257,3 +257,77 @@ class RegionShippingFee(models.Model):
 
     def __str__(self):
         return self.province
+
+
+class BuyBackState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    PAID = "paid", _("Paid")
+
+
+class BuyBack(TimeStamped):
+    """回购: an agent who exited returns unsold cloud stock bought within the last 12 months
+    for at least ``percent`` (≥ 90) of what they paid. The units go back to the warehouse when
+    it is requested; the owner then pays and records the transfer."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id,
+                                 editable=False)
+    agent = models.ForeignKey("network.Agent", on_delete=models.PROTECT,
+                              related_name="buybacks", verbose_name=_("agent"))
+    state = models.CharField(_("state"), max_length=10, choices=BuyBackState.choices,
+                             default=BuyBackState.REQUESTED, db_index=True)
+    percent = models.DecimalField(_("refund (%)"), max_digits=5, decimal_places=2)
+    paid_total = MoneyField(_("paid for these units"))
+    amount = MoneyField(_("refund"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("requested by"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("paid by"))
+    reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("buy-back")
+        verbose_name_plural = _("buy-backs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The law's floor (see network.models.MIN_BUYBACK_PERCENT), written out because a
+            # migration must not change if the constant did.
+            models.CheckConstraint(condition=Q(percent__gte=90, percent__lte=100),
+                                   name="orders_buyback_at_least_90_percent"),
+            models.CheckConstraint(condition=Q(paid_total__gt=0, amount__gt=0),
+                                   name="orders_buyback_amounts_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=F("paid_total")),
+                                   name="orders_buyback_not_above_paid"),
+            models.CheckConstraint(
+                condition=(Q(state="requested", paid_at__isnull=True)
+                           | Q(state="paid", paid_at__isnull=False)),
+                name="orders_buyback_paid_has_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} · {self.amount}"
+
+
+class BuyBackLine(models.Model):
+    """Units returned from one purchase line, at the unit price the agent paid for them."""
+
+    buyback = models.ForeignKey(BuyBack, on_delete=models.CASCADE, related_name="lines")
+    purchase_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT,
+                                      related_name="buyback_lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = MoneyField(_("unit price paid"))
+
+    class Meta:
+        verbose_name = _("buy-back line")
+        verbose_name_plural = _("buy-back lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0),
+                                   name="orders_buyback_line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.variant_id} × {self.quantity}"

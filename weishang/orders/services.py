@@ -27,6 +27,8 @@ from weishang.core.phone import normalize_mobile, validate_mobile
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.inventory.queries import with_stock
+from weishang.network.pricing import level_prices
+from weishang.network.queries import selling_agent
 
 from . import carriers, signals
 from .models import (
@@ -34,10 +36,13 @@ from .models import (
     Order,
     OrderChannel,
     OrderEvent,
+    OrderKind,
     OrderLine,
     OrderState,
+    PurchaseDelivery,
     RegionShippingFee,
     ShopSettings,
+    StockSource,
 )
 
 ZERO = Decimal("0.00")
@@ -381,7 +386,7 @@ def clean_recipient(recipient: Recipient) -> Recipient:
     return Recipient(name, phone, province, city, district, street, note)
 
 
-def _priced_lines(lines) -> list[OrderLine]:
+def priced_lines(lines) -> list[OrderLine]:
     """Unsaved OrderLines with prices from the database; InvalidInput (field "lines") for an
     empty or too long cart, a bad quantity or an item not for sale. Stock is checked later,
     under lock, by take_stock."""
@@ -418,7 +423,7 @@ def new_order_number(now: datetime | None = None) -> str:
     return f"{day}{random_part:0{ORDER_NUMBER_RANDOM_DIGITS}d}"
 
 
-class _IdempotencyKeyTaken(Exception):
+class IdempotencyKeyTaken(Exception):
     """Another request with the same key inserted its order first."""
 
 
@@ -434,20 +439,27 @@ def _insert_order(order: Order, idempotency_key: str | None) -> None:
             order.pk = None
             if idempotency_key and Order.objects.filter(
                     idempotency_key=idempotency_key).exists():
-                raise _IdempotencyKeyTaken from None
+                raise IdempotencyKeyTaken from None
             if attempt == ORDER_NUMBER_ATTEMPTS - 1:
                 raise
 
 
 @transaction.atomic
-def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, channel,
-                  attribution: Attribution | None) -> Order:
+def create_order(*, shop, order_lines, recipient, idempotency_key, actor, channel,
+                 attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
+                 purchaser=None, delivery: str = "") -> Order:
+    """Insert an order with its priced, unsaved ``order_lines`` and take its stock. Callers
+    clean their input first (place_order, purchases.place_purchase). Raises
+    IdempotencyKeyTaken when a concurrent request with the same key won."""
     settings = shop_settings()
     goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
-    shipping = shipping_fee_for(goods_total, recipient.province, settings)
+    # A purchase kept in cloud stock goes nowhere: nothing to ship, nothing to charge for it.
+    shipping = (ZERO if delivery == PurchaseDelivery.CLOUD
+                else shipping_fee_for(goods_total, recipient.province, settings))
     now = timezone.now()
     order = Order(
-        shop=shop, channel=channel, placed_by=actor, idempotency_key=idempotency_key,
+        shop=shop, channel=channel, kind=kind, purchaser=purchaser, delivery=delivery,
+        placed_by=actor, idempotency_key=idempotency_key,
         recipient_name=recipient.name, recipient_phone=recipient.phone,
         province=recipient.province, city=recipient.city, district=recipient.district,
         street=recipient.street, customer_note=recipient.note,
@@ -456,15 +468,36 @@ def _create_order(*, shop, order_lines, recipient, idempotency_key, actor, chann
         expires_at=now + timedelta(minutes=settings.unpaid_expiry_minutes),
     )
     _insert_order(order, idempotency_key)
+    _take_order_stock(order, order_lines, actor=actor)
     for line in order_lines:
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
-    inventory.take_stock([(line.variant, line.quantity) for line in order_lines],
-                         reason=MovementReason.SALE, actor=actor, related=order)
     OrderEvent.objects.create(order=order, from_state="", to_state=OrderState.PENDING_PAYMENT,
                               actor=actor, actor_kind=_actor_kind(actor, by_customer=actor is None))
     signals.order_placed.send(sender=Order, order=order)
     return order
+
+
+def _take_order_stock(order: Order, order_lines: list[OrderLine], *, actor) -> None:
+    """Take the units of a new order. A retail order in an active agent's shop takes each line
+    from that agent's cloud stock when it holds enough for the line (一件代发), else from the
+    warehouse; its lines keep the agent's level price, which their earnings are worked out
+    from. Everything else comes from the warehouse."""
+    agent = selling_agent(order.shop) if order.kind == OrderKind.RETAIL else None
+    from_warehouse = order_lines
+    if agent is not None:
+        prices = level_prices(agent.level, [line.variant for line in order_lines])
+        drawn = inventory.draw_cloud_stock(
+            agent.user, [(line.variant, line.quantity) for line in order_lines],
+            actor=actor, related=order)
+        for line in order_lines:
+            line.level_price = prices[line.variant.pk]
+            line.stock_source = (StockSource.CLOUD if line.variant.pk in drawn
+                                 else StockSource.WAREHOUSE)
+        from_warehouse = [line for line in order_lines if line.variant.pk not in drawn]
+    if from_warehouse:
+        inventory.take_stock([(line.variant, line.quantity) for line in from_warehouse],
+                             reason=MovementReason.SALE, actor=actor, related=order)
 
 
 def _attribution_fields(attribution: Attribution | None) -> dict:
@@ -497,12 +530,12 @@ def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | Non
     if channel not in OrderChannel.values:
         raise InvalidInput(_("Choose a valid channel."), field="channel")
     recipient = clean_recipient(recipient)
-    order_lines = _priced_lines(lines)
+    order_lines = priced_lines(lines)
     try:
-        return _create_order(shop=shop, order_lines=order_lines, recipient=recipient,
-                             idempotency_key=idempotency_key, actor=actor, channel=channel,
-                             attribution=attribution)
-    except _IdempotencyKeyTaken:
+        return create_order(shop=shop, order_lines=order_lines, recipient=recipient,
+                            idempotency_key=idempotency_key, actor=actor, channel=channel,
+                            attribution=attribution)
+    except IdempotencyKeyTaken:
         return Order.objects.get(idempotency_key=idempotency_key)
 
 
@@ -538,6 +571,34 @@ def _order_lines_for_stock(order: Order) -> list[tuple[Variant, int]]:
             for line in order.lines.select_related("variant__product")]
 
 
+def _return_order_stock(order: Order, *, reason, actor) -> None:
+    """Put an order's units back where they came from: the selling agent's cloud stock for
+    lines drawn from it, the warehouse for the others."""
+    lines = list(order.lines.select_related("variant__product"))
+    cloud = [(line.variant, line.quantity) for line in lines
+             if line.stock_source == StockSource.CLOUD]
+    warehouse = [(line.variant, line.quantity) for line in lines
+                 if line.stock_source == StockSource.WAREHOUSE]
+    # Cloud before warehouse, as when the order was placed: locks are always taken in one order.
+    if cloud:
+        inventory.return_stock(cloud, reason=reason, actor=actor, related=order,
+                               location=inventory.cloud_location(order.shop.seller))
+    if warehouse:
+        inventory.return_stock(warehouse, reason=reason, actor=actor, related=order)
+
+
+def is_cloud_purchase(order: Order) -> bool:
+    return order.kind == OrderKind.PURCHASE and order.delivery == PurchaseDelivery.CLOUD
+
+
+def allowed_moves(order: Order) -> frozenset[str]:
+    """TRANSITIONS, except that a cloud purchase is never shipped: once paid its units are in
+    the agent's cloud stock and it is complete (see confirm_payment)."""
+    if is_cloud_purchase(order) and order.state == OrderState.PAID:
+        return frozenset({OrderState.COMPLETED})
+    return TRANSITIONS[order.state]
+
+
 @transaction.atomic
 def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str = "",
                 changes: dict | None = None, now: datetime | None = None) -> Order:
@@ -545,15 +606,13 @@ def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str 
     the row first so that a concurrent move sees this one's result. Stock goes back when an
     unpaid order is cancelled, or a refund is made for an order that never shipped."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if target not in TRANSITIONS[locked.state]:
+    if target not in allowed_moves(locked):
         raise invalid_transition(locked.state, target)
     now = now or timezone.now()
     if target == OrderState.CANCELLED:
-        inventory.return_stock(_order_lines_for_stock(locked), reason=MovementReason.RELEASE,
-                               actor=actor, related=locked)
+        _return_order_stock(locked, reason=MovementReason.RELEASE, actor=actor)
     elif target == OrderState.REFUNDED and locked.shipped_at is None:
-        inventory.return_stock(_order_lines_for_stock(locked), reason=MovementReason.RETURN,
-                               actor=actor, related=locked)
+        _return_order_stock(locked, reason=MovementReason.RETURN, actor=actor)
     changes = {**(changes or {}), "state": target, "updated_at": now}
     if target in (OrderState.CANCELLED, OrderState.REFUNDED):
         changes["closed_at"] = now
@@ -569,18 +628,30 @@ def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str 
     return moved
 
 
+@transaction.atomic
 def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
-    """The owner saw the money arrive: the order is paid (``reference`` e.g. the transfer note)."""
+    """The owner saw the money arrive: the order is paid (``reference`` e.g. the transfer note).
+
+    A purchase kept in cloud stock is then complete: its units go into the agent's cloud
+    stock, while the warehouse count stays down (the owner holds the goods for the agent)."""
     limit = max_length_of(Order, "payment_reference")
     reference = " ".join(str(reference or "").split())
     if len(reference) > limit:
         raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
                            field="reference")
     now = timezone.now()
-    return _transition(order, OrderState.PAID, actor=actor,
+    paid = _transition(order, OrderState.PAID, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=False),
                        note=reference,
                        changes={"paid_at": now, "payment_reference": reference}, now=now)
+    if not is_cloud_purchase(paid):
+        return paid
+    inventory.return_stock(_order_lines_for_stock(paid), reason=MovementReason.PURCHASE,
+                           actor=actor, related=paid,
+                           location=inventory.cloud_location(paid.purchaser))
+    return _transition(paid, OrderState.COMPLETED, actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=False),
+                       note=_("Kept in cloud stock"), changes={"completed_at": now}, now=now)
 
 
 def ship_order(order: Order, *, actor, carrier: str, tracking_number: str) -> Order:
