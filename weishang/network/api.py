@@ -1,3 +1,343 @@
-"""REST endpoints of agents: levels, applications, agents, the tree, rules."""
+"""REST endpoints of agents for the owner (and staff managing agents): levels with their
+conditions and per-variant rules, agents with their state, level and upline; and the public
+application (POST, with an invitation code or without one for the owner's own link).
 
-urlpatterns = []
+Changes go through ``services``; a refused change answers ``{"code", "message", "fields"?}`` and
+writes nothing. An upgrade condition can only name a lawful measure (``UpgradeMetric``): any
+other, such as purchases, payments or recruits, is refused with a message.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
+
+from weishang.accounts.permissions import AreaPermission
+from weishang.api.errors import ErrorSerializer
+from weishang.catalog.models import Variant
+from weishang.core.models import max_length_of
+
+from . import owner_queries, services
+from .models import (
+    Agent,
+    AgentEvent,
+    AgentLevel,
+    AgentState,
+    Combination,
+    LevelVariantRule,
+    UpgradeMetric,
+    UplineChange,
+)
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+          409: ErrorSerializer}
+
+
+# --- levels ---------------------------------------------------------------------------------
+
+
+class NetworkLevelSerializer(serializers.ModelSerializer):
+    conditions = serializers.SerializerMethodField()
+    agents = serializers.IntegerField(source="agent_count", read_only=True)
+
+    class Meta:
+        model = AgentLevel
+        fields = ["id", "rank", "name", "discount_percent", "may_invite", "combination",
+                  "conditions", "agents"]
+        read_only_fields = fields
+
+    def get_conditions(self, level) -> dict[str, str]:
+        return {condition.metric: str(condition.threshold)
+                for condition in level.conditions.all()}
+
+
+class LevelInputSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=max_length_of(AgentLevel, "name"))
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    may_invite = serializers.BooleanField(default=True)
+    combination = serializers.ChoiceField(choices=Combination.choices, default=Combination.ALL)
+    conditions = serializers.DictField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0),
+        required=False, default=dict,
+        help_text="{measure: threshold}; the measures are " + ", ".join(UpgradeMetric.values)
+        + " and nothing else (purchases, payments or recruits are refused).")
+
+    def level_data(self) -> services.LevelData:
+        return services.LevelData(**self.validated_data)
+
+
+class VariantRuleSerializer(serializers.ModelSerializer):
+    variant = serializers.CharField(source="variant.public_id")
+    product = serializers.CharField(source="variant.product.title")
+
+    class Meta:
+        model = LevelVariantRule
+        fields = ["variant", "product", "price", "min_per_order", "max_per_order",
+                  "max_per_month"]
+        read_only_fields = fields
+
+
+class VariantRuleInputSerializer(serializers.Serializer):
+    variant = serializers.CharField(help_text="The variant's id; all other fields empty "
+                                              "removes its rule.")
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
+                                     allow_null=True, default=None)
+    min_per_order = serializers.IntegerField(required=False, allow_null=True, default=None)
+    max_per_order = serializers.IntegerField(required=False, allow_null=True, default=None)
+    max_per_month = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class LevelViewSet(viewsets.GenericViewSet):
+    permission_classes = [AreaPermission]
+    area = "agents"
+    serializer_class = NetworkLevelSerializer
+    queryset = AgentLevel.objects.none()
+
+    def _level(self, pk) -> AgentLevel:
+        return get_object_or_404(owner_queries.levels_overview(), pk=pk)
+
+    def _answer(self, level, status_code=status.HTTP_200_OK):
+        return Response(NetworkLevelSerializer(self._level(level.pk)).data, status=status_code)
+
+    @extend_schema(summary="Agent levels by rank",
+                   responses={200: NetworkLevelSerializer(many=True)})
+    def list(self, request):
+        return Response(NetworkLevelSerializer(owner_queries.levels_overview(), many=True).data)
+
+    @extend_schema(summary="Add a level", request=LevelInputSerializer,
+                   responses={201: NetworkLevelSerializer, **ERRORS})
+    def create(self, request):
+        given = LevelInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        level = services.save_level(request.user, given.level_data())
+        return self._answer(level, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="One level", responses={200: NetworkLevelSerializer, **ERRORS})
+    def retrieve(self, request, pk=None):
+        return Response(NetworkLevelSerializer(self._level(pk)).data)
+
+    @extend_schema(summary="Change a level (its conditions become those given)",
+                   request=LevelInputSerializer, responses={200: NetworkLevelSerializer, **ERRORS})
+    def update(self, request, pk=None):
+        level = self._level(pk)
+        given = LevelInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        return self._answer(services.save_level(request.user, given.level_data(), level))
+
+    @extend_schema(summary="Delete a level nobody holds", responses={204: None, **ERRORS})
+    def destroy(self, request, pk=None):
+        services.delete_level(request.user, self._level(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["get"], summary="The level's prices and limits per variant",
+                   responses={200: VariantRuleSerializer(many=True), **ERRORS})
+    @extend_schema(methods=["post"], summary="Set (or remove) a variant's price and limits",
+                   request=VariantRuleInputSerializer,
+                   responses={200: VariantRuleSerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get", "post"])
+    def rules(self, request, pk=None):
+        level = self._level(pk)
+        if request.method == "POST":
+            given = VariantRuleInputSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            values = dict(given.validated_data)
+            variant = Variant.objects.filter(public_id=values.pop("variant")).first()
+            if variant is None:
+                raise NotFound(_("No such variant."))
+            services.set_variant_rule(request.user, level, variant, **values)
+        rules = (LevelVariantRule.objects.filter(level=level)
+                 .select_related("variant__product").order_by("variant__product__title"))
+        return Response(VariantRuleSerializer(rules, many=True).data)
+
+
+# --- agents ---------------------------------------------------------------------------------
+
+
+class AgentSummarySerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id")
+    phone = serializers.CharField(source="user.phone", allow_null=True)
+    level = serializers.CharField(source="level.name")
+    level_id = serializers.IntegerField()
+    upline = serializers.CharField(source="upline.public_id", allow_null=True, default=None)
+    team_size = serializers.IntegerField()
+
+    class Meta:
+        model = Agent
+        fields = ["id", "name", "phone", "wechat_id", "region", "note", "code", "state",
+                  "level", "level_id", "upline", "upline_until", "team_size", "joined_at",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class AgentEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgentEvent
+        fields = ["kind", "from_value", "to_value", "note", "created_at"]
+        read_only_fields = fields
+
+
+class UplineChangeSerializer(serializers.ModelSerializer):
+    from_upline = serializers.CharField(source="from_upline.public_id", allow_null=True,
+                                        default=None)
+    to_upline = serializers.CharField(source="to_upline.public_id", allow_null=True,
+                                      default=None)
+
+    class Meta:
+        model = UplineChange
+        fields = ["from_upline", "to_upline", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class AgentFullSerializer(AgentSummarySerializer):
+    invited_by = serializers.CharField(source="invited_by.public_id", allow_null=True,
+                                       default=None)
+    events = AgentEventSerializer(many=True)
+    upline_changes = UplineChangeSerializer(many=True)
+
+    class Meta(AgentSummarySerializer.Meta):
+        fields = [*AgentSummarySerializer.Meta.fields, "invited_by", "events", "upline_changes"]
+        read_only_fields = fields
+
+
+class StateInputSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=AgentState.choices,
+                                    help_text="active approves or reactivates; exited rejects "
+                                              "or ends; suspended suspends.")
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class LevelChangeInputSerializer(serializers.Serializer):
+    level = serializers.PrimaryKeyRelatedField(queryset=AgentLevel.objects.all())
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class MoveInputSerializer(serializers.Serializer):
+    upline = serializers.CharField(allow_null=True, help_text="The new upline's id, or null.")
+
+
+class AgentViewSet(viewsets.GenericViewSet):
+    permission_classes = [AreaPermission]
+    area = "agents"
+    serializer_class = AgentSummarySerializer
+    lookup_field = "public_id"
+    lookup_value_regex = r"[0-9a-f]{32}"
+    queryset = Agent.objects.none()
+
+    def _agent(self, public_id) -> Agent:
+        try:
+            return owner_queries.agent_detail(public_id)
+        except Agent.DoesNotExist:
+            raise NotFound(_("No such agent.")) from None
+
+    def _answer(self, agent):
+        return Response(AgentFullSerializer(self._agent(agent.public_id)).data)
+
+    @extend_schema(summary="Agents, newest first", parameters=[
+        OpenApiParameter("state", enum=AgentState.values, required=False),
+        OpenApiParameter("q", str, description="Name, mobile number or invitation code.")],
+        responses={200: AgentSummarySerializer(many=True)})
+    def list(self, request):
+        state = request.query_params.get("state", "")
+        page = self.paginate_queryset(owner_queries.agent_list(
+            q=request.query_params.get("q", "")[:30],
+            state=state if state in AgentState.values else ""))
+        return self.get_paginated_response(AgentSummarySerializer(page, many=True).data)
+
+    @extend_schema(summary="One agent with its history", responses={200: AgentFullSerializer,
+                                                                   **ERRORS})
+    def retrieve(self, request, public_id=None):
+        return self._answer(self._agent(public_id))
+
+    @extend_schema(summary="Approve, reject, suspend, reactivate or end an agent",
+                   request=StateInputSerializer, responses={200: AgentFullSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def state(self, request, public_id=None):
+        given = StateInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        agent = services.change_state(request.user, self._agent(public_id),
+                                      given.validated_data["state"],
+                                      given.validated_data["note"])
+        return self._answer(agent)
+
+    @extend_schema(summary="Put the agent at a level (up or down)",
+                   request=LevelChangeInputSerializer,
+                   responses={200: AgentFullSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def level(self, request, public_id=None):
+        given = LevelChangeInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        agent = services.set_level(request.user, self._agent(public_id),
+                                   given.validated_data["level"], given.validated_data["note"])
+        return self._answer(agent)
+
+    @extend_schema(summary="Move the agent under another upline (or none)",
+                   request=MoveInputSerializer, responses={200: AgentFullSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def upline(self, request, public_id=None):
+        given = MoveInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        upline_id = given.validated_data["upline"]
+        upline = self._agent(upline_id) if upline_id else None
+        agent = services.move(request.user, self._agent(public_id), upline)
+        return self._answer(agent)
+
+
+# --- applications (public) ------------------------------------------------------------------
+
+
+class ApplicationInputSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False, allow_blank=True, default="",
+                                 max_length=max_length_of(Agent, "code"),
+                                 help_text="The inviter's invitation code; empty: the owner's "
+                                           "own link.")
+    name = serializers.CharField(max_length=max_length_of(Agent, "name"))
+    phone = serializers.CharField(max_length=20, help_text="Mainland mobile; the login.")
+    wechat_id = serializers.CharField(max_length=max_length_of(Agent, "wechat_id"),
+                                      required=False, default="", allow_blank=True)
+    region = serializers.CharField(max_length=max_length_of(Agent, "region"), required=False,
+                                   default="", allow_blank=True)
+    note = serializers.CharField(max_length=max_length_of(Agent, "note"), required=False,
+                                 default="", allow_blank=True)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+
+class ApplicationResultSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id")
+    state = serializers.ChoiceField(choices=AgentState.choices)
+
+
+class ApplicationView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="agent_application", summary="Apply to become an agent (free)",
+                   description="No fee, no purchase. The applicant logs in with the mobile "
+                               "number once approved (at once if the owner approves "
+                               "automatically).",
+                   request=ApplicationInputSerializer,
+                   responses={201: ApplicationResultSerializer, **ERRORS}, tags=["agents"])
+    def post(self, request):
+        given = ApplicationInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        values = dict(given.validated_data)
+        code = values.pop("code")
+        agent = services.apply(services.Application(**values), code=code or None)
+        return Response(ApplicationResultSerializer(agent).data,
+                        status=status.HTTP_201_CREATED)
+
+
+router = SimpleRouter()
+router.register("agent-levels", LevelViewSet, basename="agent-level")
+router.register("agents", AgentViewSet, basename="agent")
+
+urlpatterns = [
+    path("agent-applications/", ApplicationView.as_view(), name="agent-application"),
+    *router.urls,
+]
