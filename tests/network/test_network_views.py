@@ -198,3 +198,20 @@ def test_agents_and_other_staff_open_none_of_the_owners_pages(client, entry_leve
     assert Agent.objects.get(pk=agent_b.pk).state == AgentState.ACTIVE
     client.force_login(UserFactory(role="staff", areas=["agents"]))
     assert client.get(reverse("network:list")).status_code == 200
+
+
+@pytest.mark.parametrize("mode, rebinds", [("overwrite", True), ("first", False),
+                                           ("signup", False)])
+def test_an_agent_opening_a_later_invitation_rebinds_only_if_the_mode_allows(
+        mode, rebinds, client, owner_shop_ready, entry_level, english):
+    NetworkSettings.objects.create(binding_mode=mode)
+    first, later = AgentFactory.create_batch(2, level=entry_level)
+    member = AgentFactory(level=entry_level, upline=first)
+    client.force_login(member.user)
+    url = reverse("join:apply", args=[later.code])
+    page = client.get(url).content.decode()
+    assert 'id="join-form"' not in page
+    assert ("team: they become your upline" in page) is rebinds
+    client.post(url)
+    member.refresh_from_db()
+    assert member.upline == (later if rebinds else first)

@@ -386,6 +386,20 @@ def _rebind(agent: Agent, upline: Agent | None, *, reason: str, actor,
     agent.upline, agent.upline_until = upline, until
 
 
+def binding_allowed(agent: Agent, inviter: Agent, rules: NetworkSettings, *, now: datetime,
+                    at_signup: bool = False) -> bool:
+    """Whether ``inviter``'s invitation makes them ``agent``'s upline under the binding mode
+    (cycles aside)."""
+    current = _current_upline_id(agent, now)
+    if inviter.pk in (current, agent.pk):
+        return False
+    if rules.binding_mode == BindingMode.OVERWRITE:
+        return True
+    if rules.binding_mode == BindingMode.SIGNUP:
+        return at_signup and current is None
+    return current is None
+
+
 def bind(agent: Agent, inviter: Agent, *, actor=None, now: datetime | None = None,
          at_signup: bool = False) -> bool:
     """``inviter`` invited ``agent``: make them the upline if the binding mode says so
@@ -394,16 +408,7 @@ def bind(agent: Agent, inviter: Agent, *, actor=None, now: datetime | None = Non
     with transaction.atomic():
         rules = network_settings(lock=True)
         agent = _lock(agent)
-        current = _current_upline_id(agent, now)
-        if inviter.pk == current:
-            return False
-        if rules.binding_mode == BindingMode.OVERWRITE:
-            wanted = True
-        elif rules.binding_mode == BindingMode.SIGNUP:
-            wanted = at_signup and current is None
-        else:
-            wanted = current is None
-        if not wanted:
+        if not binding_allowed(agent, inviter, rules, now=now, at_signup=at_signup):
             return False
         _refuse_cycle(agent, inviter)
         until = now + timedelta(days=rules.binding_days) if rules.binding_days else None

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,6 +33,7 @@ from .forms import (
 )
 from .invite_poster import invite_poster_png
 from .models import Agent, AgentLevel, AgentState, LevelVariantRule
+from .queries import agent_of
 
 AGENTS_PER_PAGE = 20
 LATEST_ORDERS = 10
@@ -278,6 +280,9 @@ def join(request, code=None):
     except DomainError as error:
         return render(request, "network/join_closed.html", {"message": error.message},
                       status=error.status)
+    member = agent_of(request.user)
+    if member is not None:
+        return _join_as_member(request, member, inviter)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,6 +295,24 @@ def join(request, code=None):
     return render(request, "network/join.html", {
         "form": form, "inviter": inviter, "brand": owner_shop().name,
     }, status=400 if form.is_bound else 200)
+
+
+def _join_as_member(request, member: Agent, inviter: Agent | None):
+    """Someone who is an agent already opened an invitation: they do not apply again, but the
+    invitation may bind them to the inviter if the binding mode allows (OVERWRITE always, FIRST
+    when they have no upline now)."""
+    can_bind = bool(inviter and member.is_active and services.binding_allowed(
+        member, inviter, services.network_settings(), now=timezone.now()))
+    if request.method == "POST" and can_bind:
+        try:
+            services.bind(member, inviter, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(name)s is your upline now.") % {"name": inviter.name})
+        return redirect("join:apply", code=inviter.code)
+    return render(request, "network/join_member.html", {
+        "member": member, "inviter": inviter, "can_bind": can_bind, "brand": owner_shop().name})
 
 
 def join_done(request):
