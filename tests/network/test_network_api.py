@@ -126,3 +126,16 @@ def test_agent_list_query_count(api, entry_level, django_assert_max_num_queries)
     AgentFactory.create_batch(6, level=entry_level)
     with django_assert_max_num_queries(6):
         assert len(api.get("/api/v1/agents/").data["results"]) == 6
+
+
+def test_rules_refuse_a_buyback_below_90(api, entry_level):
+    assert api.get("/api/v1/network-settings/").data["buyback_percent"] == "90.00"
+    rules = {"binding_mode": "signup", "binding_days": None, "auto_approve": True}
+    refused = api.put("/api/v1/network-settings/", {**rules, "buyback_percent": "80"},
+                      format="json")
+    assert refused.status_code == 400 and refused.data["code"] == "buyback_too_low"
+    saved = api.put("/api/v1/network-settings/", {**rules, "buyback_percent": "92.5"},
+                    format="json")
+    assert saved.data == {**rules, "buyback_percent": "92.50"}
+    agent = AgentFactory(level=entry_level)
+    assert english_client(agent.user).get("/api/v1/network-settings/").status_code == 403

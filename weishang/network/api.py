@@ -26,10 +26,12 @@ from weishang.core.models import max_length_of
 
 from . import owner_queries, services
 from .models import (
+    MIN_BUYBACK_PERCENT,
     Agent,
     AgentEvent,
     AgentLevel,
     AgentState,
+    BindingMode,
     Combination,
     LevelVariantRule,
     UpgradeMetric,
@@ -290,6 +292,38 @@ class AgentViewSet(viewsets.GenericViewSet):
         return self._answer(agent)
 
 
+# --- rules ----------------------------------------------------------------------------------
+
+
+class NetworkSettingsSerializer(serializers.Serializer):
+    binding_mode = serializers.ChoiceField(choices=BindingMode.choices)
+    binding_days = serializers.IntegerField(min_value=1, allow_null=True,
+                                            help_text="null: the binding lasts for good.")
+    auto_approve = serializers.BooleanField()
+    buyback_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2,
+        help_text=f"At least {MIN_BUYBACK_PERCENT}; a lower value is refused.")
+
+
+class NetworkSettingsView(APIView):
+    permission_classes = [AreaPermission]
+    area = "agents"
+
+    @extend_schema(operation_id="network_settings_read", summary="The rules for agents",
+                   responses={200: NetworkSettingsSerializer}, tags=["agents"])
+    def get(self, request):
+        return Response(NetworkSettingsSerializer(services.network_settings()).data)
+
+    @extend_schema(operation_id="network_settings_update", summary="Change the rules for agents",
+                   request=NetworkSettingsSerializer,
+                   responses={200: NetworkSettingsSerializer, **ERRORS}, tags=["agents"])
+    def put(self, request):
+        given = NetworkSettingsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        rules = services.update_settings(request.user, **given.validated_data)
+        return Response(NetworkSettingsSerializer(rules).data)
+
+
 # --- applications (public) ------------------------------------------------------------------
 
 
@@ -339,5 +373,6 @@ router.register("agents", AgentViewSet, basename="agent")
 
 urlpatterns = [
     path("agent-applications/", ApplicationView.as_view(), name="agent-application"),
+    path("network-settings/", NetworkSettingsView.as_view(), name="network-settings"),
     *router.urls,
 ]
