@@ -113,10 +113,18 @@ def test_the_team_page_query_count_does_not_grow(agent, django_assert_max_num_qu
         assert client.get(reverse("agent:team")).status_code == 200
 
 
-def test_the_invitation_shows_the_link_and_code(agent):
+def test_the_invitation_shows_the_link_code_and_poster(agent):
     page = html(login(agent.user).get(reverse("agent:invite")))
-    assert f"/join/{agent.code}/" in page
+    assert reverse("join:apply", args=[agent.code]) in page
     assert f'data-invitation-code>{agent.code}<' in page
+    assert reverse("join:poster", args=[agent.code]) in page
+
+
+def test_the_dashboard_and_nav_link_earnings_and_cloud_stock(agent):
+    page = html(login(agent.user).get(reverse("console:home")))
+    assert reverse("purchases:cloud") in page
+    nav = page[page.index('data-nav="agent"'):]
+    assert reverse("earnings:home") in nav
 
 
 def test_a_level_that_may_not_invite_has_no_invitation(owner):

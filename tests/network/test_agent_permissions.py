@@ -16,8 +16,11 @@ from weishang.orders.services import CartLine
 
 pytestmark = pytest.mark.django_db
 #: Console sections an agent uses (their own data only); everything else is the owner's.
-AGENT_SECTIONS = {"console", "agent", "earnings", "purchases"}
-AGENT_PAGES = {"orders:list", "customers:list", "customers:create", "certificates:mine"}
+AGENT_SECTIONS = {"console", "agent"}
+AGENT_PAGES = {"orders:list", "customers:list", "customers:create", "certificates:mine",
+               "earnings:home", "earnings:withdraw", "earnings:my_withdrawals",
+               "purchases:list", "purchases:new", "purchases:cloud", "purchases:buybacks",
+               "purchases:buyback_new"}
 
 
 def login(user) -> Client:

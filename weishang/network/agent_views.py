@@ -63,7 +63,7 @@ def _shop_link(request) -> str:
 
 
 def _invitation_link(request) -> str:
-    return request.build_absolute_uri(f"/join/{request.agent.code}/")
+    return request.build_absolute_uri(reverse("join:apply", args=[request.agent.code]))
 
 
 def dashboard(request):
@@ -107,8 +107,7 @@ def invite(request):
     return _page(request, "network/agent/invite.html", {
         "invitation_link": link,
         "invitation_qr_svg": segno.make(link, error="m").svg_inline(scale=4, title=link),
-        "poster_url": (url_if_built("join:poster", request.agent.code)
-                       or url_if_built("join:poster")),
+        "poster_url": reverse("join:poster", args=[request.agent.code]),
         "may_invite": request.agent.level.may_invite and request.agent.is_active,
     })
 
