@@ -18,7 +18,7 @@ def console_permissions(request):
         return {"is_agent": True, "agent_earnings_url": url_if_built("earnings:home")}
     context = {"perms_catalog": user.can("catalog"), "perms_inventory": user.can("inventory"),
                "perms_orders": user.can("orders"), "perms_customers": user.can("customers"),
-               "perms_marketing": user.can("marketing")}
+               "perms_marketing": user.can("marketing"), "perms_agents": user.can("agents")}
     if context["perms_orders"]:
         context["orders_waiting"] = SimpleLazyObject(waiting_counts)
     if context["perms_marketing"]:
