@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests.orders.purchasing import buy_into_cloud, cloud, new_agent, set_state, warehouse
+from weishang.core.errors import Conflict
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason, StockMovement
 from weishang.orders import services
@@ -67,13 +68,14 @@ def test_the_owners_shop_never_touches_cloud_stock(owner, stocked, recipient, pl
     assert cloud(agent, variant) == 5
 
 
-def test_a_suspended_agents_shop_does_not_draw_their_stock(owner, stocked, recipient):
+def test_a_suspended_agents_shop_sells_nothing_and_keeps_their_stock(owner, stocked,
+                                                                      recipient):
     agent = new_agent()
     variant = stocked(20)
     buy_into_cloud(agent, variant, 5, owner)
     set_state(agent, "suspended")
-    line = sell(agent, recipient, (variant, 1)).lines.get()
-    assert (line.stock_source, line.level_price) == (StockSource.WAREHOUSE, None)
+    with pytest.raises(Conflict):
+        sell(agent, recipient, (variant, 1))
     assert cloud(agent, variant) == 5
 
 

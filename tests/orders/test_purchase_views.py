@@ -33,7 +33,7 @@ def test_a_refused_purchase_says_why_and_writes_nothing(client, owner, stocked):
     variant = stocked(20)
     rule(agent.level, variant, max_per_order=2)
     answer = logged_in(client, agent.user).post(reverse("purchases:new"), {
-        f"qty-{variant.public_id}": "3", "delivery": "cloud"})
+        f"qty-{variant.public_id}": "3", "delivery": "cloud"}, HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 400 and "at most 2 per order" in answer.content.decode()
     assert not Order.objects.exists()
 

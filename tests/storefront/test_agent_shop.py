@@ -162,3 +162,24 @@ def test_the_agent_shop_page_costs_no_more_queries_than_the_owners(
     page(client, url("shop"))
     with django_assert_max_num_queries(3):
         assert page(client, url("shop"))[0] == 200
+
+
+def test_the_api_checkout_also_refuses_a_closed_shop_and_hidden_products(agent, tea, soap):
+    """The pages refuse both; so does the service every way in goes through."""
+    from weishang.core.errors import Conflict, InvalidInput
+    from weishang.orders import services as orders
+
+    def place(variant):
+        return orders.place_order(shop=agent.user.shop,
+                                  lines=[orders.CartLine(variant.public_id, 1)],
+                                  recipient=orders.Recipient(**ADDRESS))
+
+    agent_services.hide_product(agent, tea.product.public_id)
+    with pytest.raises(InvalidInput, match="乌龙茶"):
+        place(tea)
+    assert place(soap).shop == agent.user.shop
+    agent.state = "suspended"
+    agent.save()
+    with pytest.raises(Conflict):
+        place(soap)
+    assert Order.objects.count() == 1

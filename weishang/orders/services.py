@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from weishang.accounts.models import Role
 from weishang.catalog.models import Product, Variant
 from weishang.catalog.queries import visible_in_shop
 from weishang.core.errors import Conflict, InvalidInput
@@ -27,6 +28,7 @@ from weishang.core.phone import normalize_mobile, validate_mobile
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.inventory.queries import with_stock
+from weishang.network.models import HiddenProduct
 from weishang.network.pricing import level_prices
 from weishang.network.queries import selling_agent
 
@@ -509,6 +511,23 @@ def _attribution_fields(attribution: Attribution | None) -> dict:
             "source_seller": attribution.seller}
 
 
+def _ensure_the_shop_sells(shop, order_lines: list[OrderLine]) -> None:
+    """An agent's shop sells only while the agent is active, and never what the agent hid.
+    The shop pages say so; this holds for every way in (the API too)."""
+    if shop.seller.role != Role.AGENT:
+        return
+    agent = selling_agent(shop)
+    if agent is None:
+        raise Conflict(_("This shop is closed."), code="shop_closed")
+    hidden = set(HiddenProduct.objects.filter(
+        agent=agent, product_id__in={line.variant.product_id for line in order_lines},
+    ).values_list("product_id", flat=True))
+    for line in order_lines:
+        if line.variant.product_id in hidden:
+            raise InvalidInput(_("%(item)s is not sold in this shop.")
+                               % {"item": line.product_title}, field="lines")
+
+
 def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
                 actor=None, channel=OrderChannel.SHOP,
                 attribution: Attribution | None = None) -> Order:
@@ -531,6 +550,7 @@ def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | Non
         raise InvalidInput(_("Choose a valid channel."), field="channel")
     recipient = clean_recipient(recipient)
     order_lines = priced_lines(lines)
+    _ensure_the_shop_sells(shop, order_lines)
     try:
         return create_order(shop=shop, order_lines=order_lines, recipient=recipient,
                             idempotency_key=idempotency_key, actor=actor, channel=channel,
