@@ -26,11 +26,10 @@ from importlib import resources
 
 import regex
 import segno
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from weishang.core.convert import to_traditional
+from weishang.core.files import drawn_once
 from weishang.core.money import format_cny
 
 WIDTH, HEIGHT = 750, 1334
@@ -298,24 +297,5 @@ def poster_file(content: PosterContent, *, kit_key: str) -> str:
 
     Each kit has its own folder, so finding its older posters reads a folder of one or two
     files however many kits there are."""
-    folder = f"{POSTER_DIR}/{kit_key}"
-    name = f"{folder}/{content.fingerprint()}.png"
-    if default_storage.exists(name):
-        return name
-    saved = default_storage.save(name, ContentFile(poster_png(content)))
-    if saved != name:
-        # Another request drew the same poster meanwhile: keep one of the two identical files.
-        default_storage.delete(saved)
-    _remove_older(folder, keep=name)
-    return name
-
-
-def _remove_older(folder: str, *, keep: str) -> None:
-    try:
-        _folders, files = default_storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    for file in files:
-        stored = f"{folder}/{file}"
-        if stored != keep:
-            default_storage.delete(stored)
+    return drawn_once(f"{POSTER_DIR}/{kit_key}", f"{content.fingerprint()}.png",
+                      lambda: poster_png(content))

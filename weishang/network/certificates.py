@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -37,7 +36,7 @@ from PIL import Image, ImageDraw
 from weishang.accounts.models import Role, Shop
 from weishang.catalog.images import check_image
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from weishang.core.files import delete_files_after_commit
+from weishang.core.files import delete_files_after_commit, drawn_once
 from weishang.core.models import max_length_of
 
 from .models import Agent, AgentState, Certificate, NetworkSettings
@@ -330,33 +329,18 @@ def draw_certificate(content: Drawn) -> Image.Image:
 
 def _stored(content: Drawn, kind: str) -> str:
     """The storage name of the rendered ``kind`` ("png" or "pdf"), drawn only if not stored."""
-    folder = f"{CERTIFICATE_DIR}/{content.number}"
-    fingerprint = content.fingerprint()
-    name = f"{folder}/{fingerprint}.{kind}"
-    if default_storage.exists(name):
-        return name
-    output = io.BytesIO()
-    picture = draw_certificate(content)
-    if kind == "pdf":
-        picture.save(output, "PDF", resolution=RESOLUTION)
-    else:
-        picture.save(output, "PNG")
-    saved = default_storage.save(name, ContentFile(output.getvalue()))
-    if saved != name:
-        # Another request drew the same file meanwhile: keep one of the two identical files.
-        default_storage.delete(saved)
-    _remove_older(folder, keep=fingerprint)
-    return name
 
+    def draw() -> bytes:
+        output = io.BytesIO()
+        picture = draw_certificate(content)
+        if kind == "pdf":
+            picture.save(output, "PDF", resolution=RESOLUTION)
+        else:
+            picture.save(output, "PNG")
+        return output.getvalue()
 
-def _remove_older(folder: str, *, keep: str) -> None:
-    try:
-        _folders, files = default_storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    for file in files:
-        if not file.startswith(keep):
-            default_storage.delete(f"{folder}/{file}")
+    return drawn_once(f"{CERTIFICATE_DIR}/{content.number}", f"{content.fingerprint()}.{kind}",
+                      draw)
 
 
 KINDS = {"png": "image/png", "pdf": "application/pdf"}
