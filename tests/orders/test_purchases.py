@@ -166,3 +166,10 @@ def test_terms_list_price_limits_and_what_is_left_this_month(owner, stocked):
     terms = purchases.purchase_terms(agent, [variant])[variant.pk]
     assert (terms.level_price, terms.min_per_order, terms.left_this_month) == (
         Decimal("70.00"), 2, 5)
+
+
+def test_a_purchase_shipped_to_the_agent_makes_them_no_customer(owner, stocked, recipient):
+    from weishang.customers.models import Customer
+
+    buy(new_agent(), stocked(20), 1, delivery="ship", recipient=recipient)
+    assert not Customer.objects.exists()

@@ -23,7 +23,7 @@ from weishang.core.money import to_money
 from weishang.core.phone import mask_mobile, normalize_mobile, validate_mobile
 from weishang.core.pinyin import search_keys
 from weishang.orders import services as orders
-from weishang.orders.models import Order, OrderChannel, OrderState
+from weishang.orders.models import Order, OrderChannel, OrderKind, OrderState
 
 from . import queries
 from .models import (
@@ -438,8 +438,9 @@ def _fill_blanks(customer: Customer, order: Order) -> None:
 
 def upsert_from_order(order: Order) -> Customer | None:
     """The customer of a new order, found by its mobile number or created; the order is linked,
-    its address kept and the statistics updated. Runs inside the order's transaction."""
-    if not order.recipient_phone:
+    its address kept and the statistics updated. Runs inside the order's transaction. An
+    agent's stock purchase is no customer's order."""
+    if not order.recipient_phone or order.kind == OrderKind.PURCHASE:
         return None
     customer = Customer.objects.select_for_update().with_phones(order.recipient_phone).first()
     if customer is None:
