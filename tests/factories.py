@@ -103,6 +103,7 @@ class AgentFactory(DjangoModelFactory):
 
     class Meta:
         model = "network.Agent"
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, role="agent")
     level = factory.SubFactory(AgentLevelFactory)
