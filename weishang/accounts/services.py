@@ -33,13 +33,13 @@ def create_owner(*, username: str, phone: str, password: str, display_name: str 
         raise _owner_exists()
     user = User(
         username=_clean_username(username),
-        phone=_clean_phone(phone),
+        phone=clean_account_phone(phone),
         display_name=_clean_display_name(display_name),
         role=Role.OWNER,
         is_staff=True,
         is_superuser=True,
     )
-    _set_checked_password(user, password)
+    set_checked_password(user, password)
     try:
         with transaction.atomic():
             user.save()
@@ -72,13 +72,13 @@ def create_staff(
     _ensure_owner(actor)
     user = User(
         username=_clean_username(username),
-        phone=_clean_phone(phone),
+        phone=clean_account_phone(phone),
         display_name=_clean_display_name(display_name),
         role=Role.STAFF,
     )
     areas = _clean_areas(areas)
-    _set_checked_password(user, password)
-    with _unique_fields(), transaction.atomic():
+    set_checked_password(user, password)
+    with unique_account_fields(), transaction.atomic():
         user.save()
         _replace_areas(user, areas)
     return user
@@ -98,12 +98,12 @@ def update_staff(
     _ensure_owner(actor)
     _ensure_staff(staff)
     display_name = _clean_display_name(display_name)
-    phone = _clean_phone(phone, of=staff)
+    phone = clean_account_phone(phone, of=staff)
     areas = _clean_areas(areas)
     if new_password:
-        _set_checked_password(staff, new_password)
+        set_checked_password(staff, new_password)
     staff.display_name, staff.phone, staff.is_active = display_name, phone, bool(is_active)
-    with _unique_fields(), transaction.atomic():
+    with unique_account_fields(), transaction.atomic():
         staff.save(update_fields=["display_name", "phone", "is_active", "password"])
         _replace_areas(staff, areas)
         if new_password:
@@ -122,7 +122,7 @@ def set_areas(actor: User, staff: User, areas: Iterable[str]) -> None:
 
 def set_password(user: User, password: str) -> None:
     """A new password (checked by the password validators); it also ends any login lockout."""
-    _set_checked_password(user, password)
+    set_checked_password(user, password)
     with transaction.atomic():
         user.save(update_fields=["password"])
         _end_lockout(user)
@@ -207,7 +207,8 @@ def _clean_username(username: str) -> str:
     return username
 
 
-def _clean_phone(phone: str, *, of: User | None = None) -> str:
+def clean_account_phone(phone: str, *, of: User | None = None) -> str:
+    """The normalized mobile number, valid and not used by another account than ``of``."""
     phone = normalize_mobile((phone or "").strip())
     if not phone:
         raise InvalidInput(_("Enter a mobile number."), field="phone")
@@ -244,7 +245,7 @@ def _clean_areas(areas: Iterable[str]) -> set[str]:
     return areas
 
 
-def _set_checked_password(user: User, password: str) -> None:
+def set_checked_password(user: User, password: str) -> None:
     """Validate with the configured password validators, then hash (before any transaction)."""
     if not password:
         raise InvalidInput(_("Enter a password."), field="password")
@@ -280,8 +281,9 @@ def _taken() -> Conflict:
 
 
 @contextmanager
-def _unique_fields():
-    """Two requests may pass the checks at once; the database's unique indexes decide."""
+def unique_account_fields():
+    """Wrap the save of a new or changed account: two requests may pass the checks at once,
+    and the database's unique indexes decide, refused with a clear conflict."""
     try:
         yield
     except IntegrityError as error:

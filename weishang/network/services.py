@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, Shop, User
-from weishang.accounts.services import _clean_phone, _set_checked_password, _taken
+from weishang.accounts.services import (
+    clean_account_phone,
+    set_checked_password,
+    unique_account_fields,
+)
 from weishang.catalog.models import Variant
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from weishang.core.models import max_length_of
@@ -228,25 +232,22 @@ def apply(application: Application, *, code: str | None = None) -> Agent:
     inviter = inviter_for(code)
     level = entry_level()
     name = _text(application.name, "name", required=True, label=_("your name"))
-    phone = _clean_phone(application.phone)
+    phone = clean_account_phone(application.phone)
     user = User(username=phone, phone=phone, role=Role.AGENT, display_name=name,
                 is_active=False)
-    _set_checked_password(user, application.password)
+    set_checked_password(user, application.password)
     agent = Agent(level=level, name=name, invited_by=inviter,
                   wechat_id=_text(application.wechat_id, "wechat_id"),
                   region=_text(application.region, "region"),
                   note=_text(application.note, "note"))
-    try:
-        with transaction.atomic():
-            user.save()
-            agent.user = user
-            agent.save()
-            AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.STATE,
-                                      to_value=AgentState.APPLIED)
-            if network_settings().auto_approve:
-                agent = approve(None, agent, note=_("Approved automatically"))
-    except IntegrityError as error:
-        raise _taken() from error
+    with unique_account_fields(), transaction.atomic():
+        user.save()
+        agent.user = user
+        agent.save()
+        AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.STATE,
+                                  to_value=AgentState.APPLIED)
+        if network_settings().auto_approve:
+            agent = approve(None, agent, note=_("Approved automatically"))
     return agent
 
 
