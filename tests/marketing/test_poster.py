@@ -1,9 +1,8 @@
-"""Share posters: every glyph of a Chinese title drawn by the shipped font (no tofu boxes), the
-QR code leading to the seller's tracked link, CJK line breaking, and the cache that draws a
-poster again only when what it shows changes."""
+"""Share posters: a Chinese title drawn whole (no tofu boxes), the QR code leading to the
+seller's tracked link, and the cache that draws a poster again only when what it shows changes.
+The font, line breaking and QR code themselves are tested in tests/core/test_drawing.py."""
 
 import io
-import re
 from decimal import Decimal
 
 import pytest
@@ -11,13 +10,12 @@ import zxingcpp
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import RequestFactory
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from tests.factories import PostFactory, VariantFactory
 from tests.marketing.conftest import picture
 from weishang.catalog import services as catalog
+from weishang.core import drawing
 from weishang.marketing import kits, poster
 
 # Common, rare (龘 靐 鱻 饕餮 魑魅魍魉) and Traditional (臺灣 這裏 軟體 滑鼠) characters, full-width
@@ -27,17 +25,6 @@ TITLE = "【龘靐鱻】饕餮盛宴·魑魅魍魉 臺灣高山茶 這裏有軟�
 
 def request():
     return RequestFactory().get("/")
-
-
-def notdef_mask(font):
-    """The mask FreeType draws for a character the font lacks (the tofu box)."""
-    mask = font.getmask("\U0010fffd")
-    return mask.size, bytes(mask)
-
-
-def drawn_by_the_font(font, char) -> bool:
-    mask = font.getmask(char)
-    return mask.getbbox() is not None and (mask.size, bytes(mask)) != notdef_mask(font)
 
 
 def png(data: bytes) -> Image.Image:
@@ -58,36 +45,23 @@ def ink(picture: Image.Image, box) -> int:
     return sum(picture.crop(box).convert("L").histogram()[:200])
 
 
-def test_the_font_comes_from_the_pypi_package_and_draws_every_glyph_of_a_chinese_title():
-    assert poster.font_file().endswith("pylopdf_fonts_zh_cn/NotoSansSC-Regular.otf")
-    font = ImageFont.truetype(poster.font_file(), poster.TITLE_SIZE)
-    missing = [char for char in TITLE if not char.isspace() and not drawn_by_the_font(font, char)]
-    assert missing == []
-    assert all(poster.font_covers(char) for char in TITLE)
-
-
 def test_the_title_is_drawn_whole_in_the_title_area_and_not_as_boxes():
     picture = png(poster.poster_png(content()))
     assert picture.format == "PNG" and picture.size == (750, 1334)
 
-    lines = poster.wrap(poster.drawable(TITLE), poster.TITLE_SIZE, poster.TEXT_WIDTH,
-                        poster.TITLE_MAX_LINES)
+    lines = drawing.wrap(drawing.drawable(TITLE), poster.TITLE_SIZE, drawing.POSTER_TEXT_WIDTH,
+                         poster.TITLE_MAX_LINES)
     assert "".join(lines).replace(" ", "") == TITLE.replace(" ", "")
-    font = poster.font(poster.TITLE_SIZE)
+    font = drawing.font(poster.TITLE_SIZE)
     for index, line in enumerate(lines):
         top = poster.TITLE_TOP + index * poster.TITLE_LINE_HEIGHT
-        box = (poster.MARGIN, top, poster.WIDTH, top + poster.TITLE_LINE_HEIGHT)
+        box = (drawing.POSTER_MARGIN, top, drawing.POSTER_WIDTH, top + poster.TITLE_LINE_HEIGHT)
         assert ink(picture, box) > 500, f"line {index + 1} of the title is empty"
         # The same line drawn as tofu boxes would look different from what is on the poster.
         boxes = Image.new("L", picture.size, 255)
-        ImageDraw.Draw(boxes).text((poster.MARGIN, top), "\U0010fffd" * len(line), font=font,
-                                   fill=0)
+        ImageDraw.Draw(boxes).text((drawing.POSTER_MARGIN, top), "\U0010fffd" * len(line),
+                                   font=font, fill=0)
         assert ink(boxes, box) != ink(picture, box)
-
-
-def test_characters_the_font_lacks_are_left_out_rather_than_drawn_as_boxes():
-    assert not poster.font_covers("🍵")
-    assert poster.drawable("好物🍵推荐  👍🏻 Lily") == "好物推荐 Lily"
 
 
 def test_the_qr_code_decodes_to_the_link():
@@ -99,62 +73,7 @@ def test_the_qr_code_decodes_to_the_link():
 @pytest.mark.parametrize("region, caption", [("", "长按识别二维码"), ("tw", "長按識別二維碼"),
                                              ("hk", "長按識別二維碼")], ids=["zh", "tw", "hk"])
 def test_the_fixed_words_follow_the_kits_script(region, caption):
-    assert poster._fixed_words(poster.QR_CAPTION, region) == caption
-
-
-# -- Line breaking ----------------------------------------------------------------------------
-
-def test_a_closing_mark_never_starts_a_line_and_an_opening_one_never_ends_one():
-    width = poster.font(40).getlength("一" * 10)
-    lines = poster.wrap("一二三四五六七八九十，一二三四五六七八九（十）", 40, width, 5)
-    assert lines == ["一二三四五六七八九十，", "一二三四五六七八九", "（十）"]
-
-
-def test_a_run_of_closing_marks_takes_the_character_before_it_down():
-    width = poster.font(40).getlength("一" * 10)
-    lines = poster.wrap("一二三四五六七八九十。。。", 40, width, 5)
-    assert lines == ["一二三四五六七八九", "十。。。"]
-
-
-def test_a_latin_word_is_not_broken():
-    width = poster.font(40).getlength("一" * 8)
-    lines = poster.wrap("新品上市啦 Limited 限量", 40, width, 5)
-    assert lines == ["新品上市啦", "Limited 限量"]
-
-
-def test_a_title_longer_than_the_lines_ends_with_an_ellipsis():
-    width = poster.font(40).getlength("一" * 10)
-    lines = poster.wrap("好" * 45, 40, width, 3)
-    assert len(lines) == 3 and lines[-1].endswith("…")
-    assert all(poster.font(40).getlength(line) <= width for line in lines)
-
-
-# A space before a closing mark would be a place to break before it: real copy has none.
-TEXT = st.text(alphabet=st.sampled_from(list("好物推荐茶叶龘臺灣abcXYZ019 ，。！（）【】…")),
-               max_size=120).map(lambda text: re.sub(r"\s+(?=[，。！）】…])", "", text))
-
-
-def one_word(line: str) -> bool:
-    return len(poster.TEXT_UNITS.findall(line)) == 1
-
-
-@settings(max_examples=300, deadline=None)
-@given(TEXT)
-def test_lines_fit_and_keep_every_character(text):
-    text = poster.drawable(text)
-    width = 400
-    lines = poster.wrap(text, 40, width, 100)
-    font = poster.font(40)
-    widest_mark = max(font.getlength(mark) for mark in poster.NO_LINE_START)
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    for index, line in enumerate(lines):
-        assert line and line == line.strip()
-        assert font.getlength(line) <= width + widest_mark
-        if index:
-            # Only after a line of one word, which cannot give it a word to go down with.
-            assert line[0] not in poster.NO_LINE_START or one_word(lines[index - 1])
-        if index < len(lines) - 1:
-            assert line[-1] not in poster.NO_LINE_END or one_word(line)
+    assert poster._fixed_words(drawing.LONG_PRESS_CAPTION, region) == caption
 
 
 # -- The kit's poster and its cache -----------------------------------------------------------

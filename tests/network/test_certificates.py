@@ -15,8 +15,8 @@ from PIL import Image, ImageFont
 
 from tests.factories import AgentFactory, AgentLevelFactory, UserFactory
 from weishang.accounts.models import Shop
+from weishang.core import drawing
 from weishang.core.errors import Conflict, InvalidInput, PermissionDenied
-from weishang.marketing import poster
 from weishang.network import certificates
 from weishang.network.models import Certificate, NetworkSettings
 from weishang.network.signals import agent_level_changed, agent_state_changed
@@ -176,9 +176,9 @@ def test_the_png_shows_a_qr_code_of_the_verify_url_and_is_a4_portrait(agent, bra
 def test_every_glyph_of_a_chinese_name_is_covered_by_the_font(brand_shop):
     agent = AgentFactory(name=RARE_NAME)
     content = certificates.drawn(certificates.issue(agent), "http://testserver/verify/x")
-    font = ImageFont.truetype(poster.font_file(), 38)
+    font = ImageFont.truetype(drawing.font_file(), 38)
     for char in content.agent_name + content.level_name + content.shop_name + "授权书扫码验证真伪":
-        assert poster.font_covers(char, 38), char
+        assert drawing.font_covers(char, 38), char
         assert font.getmask(char).getbbox() is not None, char
 
 

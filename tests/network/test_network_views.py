@@ -1,8 +1,12 @@
 """The owner's agent pages and the public joining pages, as a person uses them; an agent
 opens none of the owner's pages."""
 
+from io import BytesIO
+
 import pytest
+import zxingcpp
 from django.urls import reverse
+from PIL import Image
 
 from tests.factories import AgentFactory, UserFactory
 from weishang.network import services
@@ -78,15 +82,17 @@ def test_auto_approve_welcomes_at_once(client, owner_shop_ready, inviter, englis
     assert "You are an agent now" in response.content.decode()
 
 
-def test_the_invitation_poster_is_a_png_of_the_right_size(client, owner_shop_ready, inviter):
-    from io import BytesIO
-
-    from PIL import Image
-
-    for url in (reverse("join:poster", args=[inviter.code]), reverse("join:owner_poster")):
+def test_the_invitation_poster_is_a_png_whose_qr_code_opens_the_link(client, owner_shop_ready,
+                                                                      inviter):
+    for url, link in ((reverse("join:poster", args=[inviter.code]),
+                       reverse("join:apply", args=[inviter.code])),
+                      (reverse("join:owner_poster"), reverse("join:owner"))):
         response = client.get(url)
         assert response["Content-Type"] == "image/png"
-        assert Image.open(BytesIO(response.content)).size == (750, 1334)
+        poster = Image.open(BytesIO(response.content))
+        assert poster.size == (750, 1334)
+        assert [found.text for found in zxingcpp.read_barcodes(poster)] == [
+            f"http://testserver{link}"]
 
 
 def test_agent_list_filters_and_searches(owner_client, entry_level,

@@ -2,10 +2,8 @@
 
 A poster shows the product image, the post's title, the product's price, the seller's name and
 a QR code of the seller's tracked link, so a customer who long-presses it in WeChat lands in the
-seller's shop and the click is counted. Text is drawn with Noto Sans SC from the
-``pylopdf_fonts_zh_cn`` package (it also covers Traditional characters), so no system font is
-needed and no tofu boxes appear; characters the font lacks (emoji) are left out rather than
-drawn as boxes.
+seller's shop and the click is counted. The font, the Chinese line breaking and the QR code are
+core.drawing's (no system font needed, no tofu boxes).
 
 The poster is written for the seller's customers, not for the console user: its few fixed words
 are Chinese (Traditional for a "tw" or "hk" poster), whatever language the console speaks.
@@ -21,28 +19,31 @@ import io
 import json
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-import regex
-import segno
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from weishang.core.convert import to_traditional
+from weishang.core.drawing import (
+    BRAND,
+    BRAND_LIGHT,
+    INK,
+    LONG_PRESS_CAPTION,
+    MUTED,
+    POSTER_BACKGROUND,
+    POSTER_HEIGHT,
+    POSTER_MARGIN,
+    POSTER_TEXT_WIDTH,
+    POSTER_WIDTH,
+    drawable,
+    font,
+    qr_code,
+    wrap,
+)
 from weishang.core.files import drawn_once
 from weishang.core.money import format_cny
 
-WIDTH, HEIGHT = 750, 1334
-MARGIN = 40
-TEXT_WIDTH = WIDTH - 2 * MARGIN
 IMAGE_HEIGHT = 680
-
-BACKGROUND = "#ffffff"
 IMAGE_BACKDROP = "#f4f4f4"
-INK = "#222222"
-MUTED = "#888888"
-BRAND = "#e4393c"
-BRAND_LIGHT = "#fdeeee"
 LINE = "#eeeeee"
 
 TITLE_SIZE, TITLE_LINE_HEIGHT, TITLE_MAX_LINES = 40, 56, 3
@@ -53,22 +54,11 @@ FOOTER_TOP = PRICE_BASELINE + 54
 QR_SIZE = 230
 NAME_SIZE, SHOP_SIZE, CAPTION_SIZE, AVATAR_SIZE = 34, 26, 24, 84
 
-QR_CAPTION = "长按识别二维码"
 PRICE_FROM = "起"  # after the lowest price when variants cost more ("¥99.00起")
-ELLIPSIS = "…"
 
 #: Bumped when the layout changes, so cached posters are drawn again.
 LAYOUT_VERSION = 1
 POSTER_DIR = "posters"
-
-# Line breaking (禁则): these do not start a line (one hangs past the margin, or the word
-# before them goes down with them) ...
-NO_LINE_START = frozenset("，。、！？；：）」』】》〉”’…—～·%,.!?;:)]}")
-# ... and these never end one (they move down with the character they open).
-NO_LINE_END = frozenset("（「『【《〈“‘([{¥$")
-# A Latin word (with its trailing spaces) stays whole; anything else breaks per character.
-TEXT_UNITS = regex.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-%&+]*\s*|\s+|\X")
-GRAPHEMES = regex.compile(r"\X")
 
 
 @dataclass(frozen=True)
@@ -94,87 +84,6 @@ class PosterContent:
         return hashlib.sha256(encoded).hexdigest()[:32]
 
 
-# -- Font ---------------------------------------------------------------------------------------
-
-def font_file() -> str:
-    return str(resources.files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf")
-
-
-@cache
-def font(size: int) -> ImageFont.FreeTypeFont:
-    # The basic layout needs no libraqm and is all that Chinese text needs (no shaping).
-    return ImageFont.truetype(font_file(), size, layout_engine=ImageFont.Layout.BASIC)
-
-
-@cache
-def _missing_glyph_mask(size: int) -> tuple:
-    # A private-use code point no font maps: FreeType draws the .notdef glyph (the tofu box).
-    mask = font(size).getmask("\U0010fffd")
-    return mask.size, bytes(mask)
-
-
-@cache
-def font_covers(char: str, size: int = TITLE_SIZE) -> bool:
-    """Whether the poster font has a glyph of its own for ``char`` (not the tofu box)."""
-    if char.isspace():
-        return True
-    mask = font(size).getmask(char)
-    return (mask.size, bytes(mask)) != _missing_glyph_mask(size)
-
-
-def drawable(text: str) -> str:
-    """``text`` without the characters the font cannot draw (emoji, rare supplementary
-    ideographs), and with its runs of whitespace made single spaces."""
-    kept = "".join(char for char in text if font_covers(char))
-    return " ".join(kept.split())
-
-
-# -- Line breaking ------------------------------------------------------------------------------
-
-def wrap(text: str, size: int, width: int, max_lines: int) -> list[str]:
-    """``text`` in lines at most ``width`` px wide in the poster font, broken between Chinese
-    characters or Latin words, never before a closing mark or after an opening one; a text
-    that needs more than ``max_lines`` lines ends its last one with "…"."""
-    measure = font(size).getlength
-    units = []
-    for unit in TEXT_UNITS.findall(text):
-        # A Latin "word" wider than a line (a long link) breaks anywhere.
-        units.extend(GRAPHEMES.findall(unit) if measure(unit.rstrip()) > width else [unit])
-
-    lines: list[str] = []
-    current: list[str] = []  # the units of the line being filled
-    for unit in units:
-        if not current and unit.isspace():
-            continue
-        line = "".join(current)
-        # One closing mark may hang past the margin.
-        hangs = unit[0] in NO_LINE_START and measure(line) <= width
-        if not current or measure((line + unit).rstrip()) <= width or hangs:
-            current.append(unit)
-            continue
-        carried: list[str] = []
-        if unit[0] in NO_LINE_START:
-            # More closing marks than can hang: the word they close goes down with them.
-            while len(current) > 1 and current[-1][0] in NO_LINE_START:
-                carried.insert(0, current.pop())
-            if len(current) > 1:
-                carried.insert(0, current.pop())
-        while len(current) > 1 and (current[-1].isspace()
-                                    or current[-1].rstrip()[-1] in NO_LINE_END):
-            carried.insert(0, current.pop())
-        lines.append("".join(current).strip())
-        current = [*carried, unit]
-    if "".join(current).strip():
-        lines.append("".join(current).strip())
-
-    if len(lines) <= max_lines:
-        return lines
-    last = GRAPHEMES.findall(lines[max_lines - 1])
-    while last and measure("".join(last).rstrip() + ELLIPSIS) > width:
-        last.pop()
-    return [*lines[: max_lines - 1], "".join(last).rstrip() + ELLIPSIS]
-
-
 # -- Drawing ------------------------------------------------------------------------------------
 
 def _open_image(stored) -> Image.Image | None:
@@ -182,7 +91,7 @@ def _open_image(stored) -> Image.Image | None:
     file leaves the image area to the shop's name instead of failing the poster)."""
     try:
         with stored.open("rb") as file, Image.open(file) as picture:
-            picture.draft("RGB", (WIDTH, IMAGE_HEIGHT))  # JPEG: decode at a reduced scale
+            picture.draft("RGB", (POSTER_WIDTH, IMAGE_HEIGHT))  # JPEG: decode at a reduced scale
             upright = ImageOps.exif_transpose(picture)
             if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
                 rgba = upright.convert("RGBA")
@@ -198,26 +107,26 @@ def _draw_image_area(poster: Image.Image, draw: ImageDraw.ImageDraw,
                      content: PosterContent) -> None:
     picture = _open_image(content.image) if content.image else None
     if picture is None:
-        draw.rectangle((0, 0, WIDTH, IMAGE_HEIGHT), fill=BRAND_LIGHT)
+        draw.rectangle((0, 0, POSTER_WIDTH, IMAGE_HEIGHT), fill=BRAND_LIGHT)
         name = drawable(content.shop_name or content.seller_name)
-        lines = wrap(name, 64, TEXT_WIDTH, 2)
+        lines = wrap(name, 64, POSTER_TEXT_WIDTH, 2)
         top = IMAGE_HEIGHT // 2 - len(lines) * 44
         for index, line in enumerate(lines):
-            draw.text((WIDTH // 2, top + index * 88), line, font=font(64), fill=BRAND,
+            draw.text((POSTER_WIDTH // 2, top + index * 88), line, font=font(64), fill=BRAND,
                       anchor="ma")
         return
     # Fitted whole (never cropped: the product may fill the photo) on a soft backdrop.
-    draw.rectangle((0, 0, WIDTH, IMAGE_HEIGHT), fill=IMAGE_BACKDROP)
-    fitted = ImageOps.contain(picture, (WIDTH, IMAGE_HEIGHT), Image.Resampling.LANCZOS)
-    poster.paste(fitted, ((WIDTH - fitted.width) // 2, (IMAGE_HEIGHT - fitted.height) // 2))
+    draw.rectangle((0, 0, POSTER_WIDTH, IMAGE_HEIGHT), fill=IMAGE_BACKDROP)
+    fitted = ImageOps.contain(picture, (POSTER_WIDTH, IMAGE_HEIGHT), Image.Resampling.LANCZOS)
+    poster.paste(fitted, ((POSTER_WIDTH - fitted.width) // 2, (IMAGE_HEIGHT - fitted.height) // 2))
 
 
 def _draw_title(draw: ImageDraw.ImageDraw, title: str) -> None:
-    for index, line in enumerate(wrap(drawable(title), TITLE_SIZE, TEXT_WIDTH,
+    for index, line in enumerate(wrap(drawable(title), TITLE_SIZE, POSTER_TEXT_WIDTH,
                                       TITLE_MAX_LINES)):
         # A one-pixel stroke of the same colour stands in for a bold face.
-        draw.text((MARGIN, TITLE_TOP + index * TITLE_LINE_HEIGHT), line, font=font(TITLE_SIZE),
-                  fill=INK, stroke_width=1, stroke_fill=INK)
+        draw.text((POSTER_MARGIN, TITLE_TOP + index * TITLE_LINE_HEIGHT), line,
+                  font=font(TITLE_SIZE), fill=INK, stroke_width=1, stroke_fill=INK)
 
 
 def _draw_price(draw: ImageDraw.ImageDraw, content: PosterContent) -> None:
@@ -225,48 +134,40 @@ def _draw_price(draw: ImageDraw.ImageDraw, content: PosterContent) -> None:
         return
     amount = format_cny(content.price)
     baseline = PRICE_BASELINE
-    draw.text((MARGIN, baseline), amount, font=font(PRICE_SIZE), fill=BRAND, anchor="ls",
+    draw.text((POSTER_MARGIN, baseline), amount, font=font(PRICE_SIZE), fill=BRAND, anchor="ls",
               stroke_width=1, stroke_fill=BRAND)
     if content.several_prices:
-        after = MARGIN + font(PRICE_SIZE).getlength(amount) + 6
+        after = POSTER_MARGIN + font(PRICE_SIZE).getlength(amount) + 6
         draw.text((after, baseline), _fixed_words(PRICE_FROM, content.region),
                   font=font(PRICE_SUFFIX_SIZE), fill=BRAND, anchor="ls")
 
 
-def _qr_code(url: str) -> Image.Image:
-    code = segno.make(url, error="m", micro=False)
-    modules = code.symbol_size(scale=1, border=2)[0]
-    output = io.BytesIO()
-    code.save(output, kind="png", scale=max(QR_SIZE // modules, 1), border=2)
-    output.seek(0)
-    return Image.open(output).convert("RGB")
-
-
 def _draw_footer(poster: Image.Image, draw: ImageDraw.ImageDraw,
                  content: PosterContent) -> None:
-    draw.line((MARGIN, FOOTER_TOP - 24, WIDTH - MARGIN, FOOTER_TOP - 24), fill=LINE, width=2)
-    qr = _qr_code(content.link_url)
-    qr_left = WIDTH - MARGIN - QR_SIZE
+    draw.line((POSTER_MARGIN, FOOTER_TOP - 24, POSTER_WIDTH - POSTER_MARGIN, FOOTER_TOP - 24),
+              fill=LINE, width=2)
+    qr = qr_code(content.link_url, QR_SIZE)
+    qr_left = POSTER_WIDTH - POSTER_MARGIN - QR_SIZE
     poster.paste(qr, (qr_left + (QR_SIZE - qr.width) // 2, FOOTER_TOP + (QR_SIZE - qr.height) // 2))
     draw.text((qr_left + QR_SIZE // 2, FOOTER_TOP + QR_SIZE + 10),
-              _fixed_words(QR_CAPTION, content.region), font=font(CAPTION_SIZE), fill=MUTED,
+              _fixed_words(LONG_PRESS_CAPTION, content.region), font=font(CAPTION_SIZE), fill=MUTED,
               anchor="ma")
 
     name = drawable(content.seller_name)
     avatar_top = FOOTER_TOP + 20
-    draw.ellipse((MARGIN, avatar_top, MARGIN + AVATAR_SIZE, avatar_top + AVATAR_SIZE),
+    draw.ellipse((POSTER_MARGIN, avatar_top, POSTER_MARGIN + AVATAR_SIZE, avatar_top + AVATAR_SIZE),
                  fill=BRAND)
     if name:
-        draw.text((MARGIN + AVATAR_SIZE // 2, avatar_top + AVATAR_SIZE // 2), name[0],
+        draw.text((POSTER_MARGIN + AVATAR_SIZE // 2, avatar_top + AVATAR_SIZE // 2), name[0],
                   font=font(40), fill="white", anchor="mm")
-    text_width = qr_left - MARGIN - 24
+    text_width = qr_left - POSTER_MARGIN - 24
     under_avatar = avatar_top + AVATAR_SIZE + 24
     for index, line in enumerate(wrap(name, NAME_SIZE, text_width, 1)):
-        draw.text((MARGIN, under_avatar + index * 46), line, font=font(NAME_SIZE), fill=INK,
+        draw.text((POSTER_MARGIN, under_avatar + index * 46), line, font=font(NAME_SIZE), fill=INK,
                   stroke_width=1, stroke_fill=INK)
     for line in wrap(drawable(content.shop_name), SHOP_SIZE, text_width, 2)[:2]:
         under_avatar += 40
-        draw.text((MARGIN, under_avatar + 12), line, font=font(SHOP_SIZE), fill=MUTED)
+        draw.text((POSTER_MARGIN, under_avatar + 12), line, font=font(SHOP_SIZE), fill=MUTED)
 
 
 def _fixed_words(words: str, region: str) -> str:
@@ -274,7 +175,7 @@ def _fixed_words(words: str, region: str) -> str:
 
 
 def draw_poster(content: PosterContent) -> Image.Image:
-    poster = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    poster = Image.new("RGB", (POSTER_WIDTH, POSTER_HEIGHT), POSTER_BACKGROUND)
     draw = ImageDraw.Draw(poster)
     _draw_image_area(poster, draw, content)
     _draw_title(draw, content.title)

@@ -9,7 +9,7 @@ The number (WS + issue date + six random letters) is printed on the image and ch
 at /verify/<number>, so it is not guessable in sequence: a forged certificate cannot borrow the
 neighbouring number of a real one.
 
-The image reuses the share poster's font, text fitting and QR code (marketing.poster). Its few
+The image is drawn with the share posters' font, text fitting and QR code (core.drawing). Its few
 fixed words are Chinese whatever language the console speaks: it is written for the agent's
 customers. Rendered files are cached under ``MEDIA_ROOT/certificates/<number>/``, named by a
 hash of everything drawn (fields, verify URL, seal file, layout version).
@@ -35,6 +35,7 @@ from PIL import Image, ImageDraw
 
 from weishang.accounts.models import Role, Shop
 from weishang.catalog.images import check_image
+from weishang.core.drawing import drawable, font, qr_code, wrap
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from weishang.core.files import delete_files_after_commit, drawn_once
 from weishang.core.models import max_length_of
@@ -224,6 +225,7 @@ STATEMENT = "兹授权 {name} 为{shop}{level}，可在授权期内销售本品�
 FIELD_LABELS = ("姓名", "级别", "微信号", "证书编号", "有效期")
 DATE_FORMAT = "{0.year}年{0.month}月{0.day}日"
 QR_CAPTION = "扫码验证真伪"
+QR_SIZE = 230
 
 #: Bumped when the layout changes, so cached certificates are drawn again.
 LAYOUT_VERSION = 1
@@ -273,8 +275,6 @@ def _seal_image(name: str) -> Image.Image | None:
 
 
 def draw_certificate(content: Drawn) -> Image.Image:
-    from weishang.marketing.poster import _qr_code, drawable, font, wrap
-
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((40, 40, WIDTH - 40, HEIGHT - 40), outline=BORDER, width=8)
@@ -308,7 +308,7 @@ def draw_certificate(content: Drawn) -> Image.Image:
         top += 34
 
     bottom = HEIGHT - 170
-    qr = _qr_code(content.verify_url)
+    qr = qr_code(content.verify_url, QR_SIZE)
     image.paste(qr, (MARGIN, bottom - qr.height))
     draw.text((MARGIN + qr.width // 2, bottom + 14), QR_CAPTION, font=font(28), fill=MUTED,
               anchor="ma")
