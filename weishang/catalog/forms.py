@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from weishang.catalog import queries, services
 from weishang.catalog.models import Category
 from weishang.core.errors import DomainError, InvalidInput
+from weishang.core.forms import add_domain_error
 
 # Values of a spec option are typed in one box: "红 蓝 白", "S,M,L", "红、蓝".
 SPEC_VALUE_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -21,11 +22,6 @@ PREFILLED_FIELDS = ("retail_price", "market_price", "cost_price", "weight_grams"
 
 def split_values(text: str) -> list[str]:
     return [value for value in SPEC_VALUE_SEPARATORS.split(text or "") if value]
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's error next to its field when the form has it, else above the form."""
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
 class ConsoleForm(forms.Form):

@@ -8,25 +8,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from weishang.core.errors import DomainError
+from weishang.core.forms import submit_form
 
-from .forms import ImageUploadForm, add_domain_error
+from .forms import ImageUploadForm
 
 
 def upload(request, *, add_images, page_url: str, page_with_errors):
     """Adds the uploaded pictures through ``add_images(files)``; a refusal shows the page again
     with the form's errors (``page_with_errors(form)``)."""
-    form = ImageUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            added = add_images(form.cleaned_data["images"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, ngettext("%(count)d picture added.",
+    return submit_form(
+        request, ImageUploadForm(request.POST, request.FILES),
+        lambda data: add_images(data["images"]),
+        success_message=lambda added: ngettext("%(count)d picture added.",
                                                "%(count)d pictures added.", len(added))
-                             % {"count": len(added)})
-            return redirect(page_url + "#images")
-    return page_with_errors(form)
+        % {"count": len(added)},
+        success_url=page_url + "#images", page_with_errors=page_with_errors)
 
 
 def remove(request, *, remove_image, page_url: str):

@@ -86,16 +86,14 @@ def variant_grid(request):
     return render(request, "catalog/_variant_grid.html", {"editor": editor})
 
 
-def _product_page(request, public_id, upload_form=None, status=200):
+def _product_page(request, public_id, upload_form=None):
     try:
         product = queries.product_for_console(public_id)
     except Product.DoesNotExist as exc:
         raise Http404 from exc
     context = {"product": product, "upload_form": upload_form or ImageUploadForm(),
                "max_images": services.MAX_IMAGES}
-    response = _page(request, "catalog/product_detail.html", context)
-    response.status_code = status
-    return response
+    return _page(request, "catalog/product_detail.html", context)
 
 
 @catalog_area
@@ -145,8 +143,7 @@ def image_upload(request, public_id):
     return gallery.upload(
         request, add_images=lambda files: services.add_images(product, files),
         page_url=product_url(product),
-        page_with_errors=lambda form: _product_page(request, public_id, upload_form=form,
-                                                    status=400))
+        page_with_errors=lambda form: _product_page(request, public_id, upload_form=form))
 
 
 def _image_or_404(public_id, image_id) -> ProductImage:

@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.catalog.forms import add_domain_error
 from weishang.core.errors import DomainError
+from weishang.core.forms import submit_form
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of
 
@@ -80,26 +81,23 @@ def my_withdrawals(request):
 @login_required
 def withdraw(request):
     agent = _own_agent(request)
-    status = 200
-    if request.method == "POST":
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                withdrawal = withdrawals.request_withdrawal(agent, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Withdrawal of ¥%(amount)s requested.")
-                                 % {"amount": withdrawal.amount})
-                return redirect("earnings:home")
-        status = 400
-    else:
-        form = WithdrawForm(initial={"request_key": WithdrawForm.new_key()})
-    settings = rules.commission_settings()
-    return _page(request, "commissions/withdraw.html", {
-        "form": form, "balance": queries.balance_for(agent),
-        "minimum": settings.withdrawal_minimum, "fee_percent": settings.withdrawal_fee_percent,
-    }, status=status)
+
+    def page(form):
+        settings = rules.commission_settings()
+        return _page(request, "commissions/withdraw.html", {
+            "form": form, "balance": queries.balance_for(agent),
+            "minimum": settings.withdrawal_minimum,
+            "fee_percent": settings.withdrawal_fee_percent,
+        })
+
+    if request.method != "POST":
+        return page(WithdrawForm(initial={"request_key": WithdrawForm.new_key()}))
+    return submit_form(
+        request, WithdrawForm(request.POST),
+        lambda data: withdrawals.request_withdrawal(agent, **data),
+        success_message=lambda withdrawal: _("Withdrawal of ¥%(amount)s requested.")
+        % {"amount": withdrawal.amount},
+        success_url="earnings:home", page_with_errors=page)
 
 
 # -- The owner's pages ------------------------------------------------------------------------
@@ -120,7 +118,7 @@ def _withdrawal_or_404(public_id: str) -> Withdrawal:
         raise Http404 from exc
 
 
-def _withdrawal_page(request, withdrawal, *, pay_form=None, reject_form=None, status=200):
+def _withdrawal_page(request, withdrawal, *, pay_form=None, reject_form=None):
     next_states = withdrawals.TRANSITIONS[withdrawal.state]
     return _page(request, "commissions/withdrawal.html", {
         "withdrawal": withdrawal,
@@ -130,7 +128,7 @@ def _withdrawal_page(request, withdrawal, *, pay_form=None, reject_form=None, st
         "can_reject": WithdrawalState.REJECTED in next_states,
         "pay_form": pay_form or PayForm(),
         "reject_form": reject_form or RejectForm(),
-    }, status=status)
+    })
 
 
 @agents_area
@@ -155,34 +153,25 @@ def approve(request, public_id):
 @require_POST
 def pay(request, public_id):
     withdrawal = _withdrawal_or_404(public_id)
-    form = PayForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            withdrawals.mark_paid(withdrawal, actor=request.user,
-                                  reference=form.cleaned_data["reference"],
-                                  receipt=form.cleaned_data["receipt"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Recorded as paid."))
-            return redirect("earnings:withdrawal", public_id=public_id)
-    return _withdrawal_page(request, withdrawal, pay_form=form, status=400)
+    return submit_form(
+        request, PayForm(request.POST, request.FILES),
+        lambda data: withdrawals.mark_paid(withdrawal, actor=request.user,
+                                           reference=data["reference"], receipt=data["receipt"]),
+        success_message=_("Recorded as paid."),
+        success_url=reverse("earnings:withdrawal", args=[public_id]),
+        page_with_errors=lambda form: _withdrawal_page(request, withdrawal, pay_form=form))
 
 
 @agents_area
 @require_POST
 def reject(request, public_id):
     withdrawal = _withdrawal_or_404(public_id)
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            withdrawals.reject(withdrawal, actor=request.user, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Rejected: the amount is available to the agent again."))
-            return redirect("earnings:withdrawal", public_id=public_id)
-    return _withdrawal_page(request, withdrawal, reject_form=form, status=400)
+    return submit_form(
+        request, RejectForm(request.POST),
+        lambda data: withdrawals.reject(withdrawal, actor=request.user, note=data["note"]),
+        success_message=_("Rejected: the amount is available to the agent again."),
+        success_url=reverse("earnings:withdrawal", args=[public_id]),
+        page_with_errors=lambda form: _withdrawal_page(request, withdrawal, reject_form=form))
 
 
 @agents_area
@@ -203,22 +192,21 @@ def agent_earnings(request, public_id):
 
 @agents_area
 def commission_settings(request):
-    if request.method != "POST":
-        form = CommissionSettingsForm(
-            initial=CommissionSettingsForm.initial_for(rules.commission_settings()))
+    def page(form):
         return _page(request, "commissions/settings.html",
                      {"form": form, "warning": rules.UPLINE_WARNING})
+
+    def page_with_errors(form):
+        messages.error(request, _("Nothing was changed; see the messages below."))
+        return page(form)
+
+    if request.method != "POST":
+        return page(CommissionSettingsForm(
+            initial=CommissionSettingsForm.initial_for(rules.commission_settings())))
     form = CommissionSettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            rules.update_commission_settings(
-                request.user, confirm_upline=form.cleaned_data["confirm_upline"],
-                **form.changes())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Settings saved."))
-            return redirect("earnings:settings")
-    messages.error(request, _("Nothing was changed; see the messages below."))
-    return _page(request, "commissions/settings.html",
-                 {"form": form, "warning": rules.UPLINE_WARNING}, status=400)
+    return submit_form(
+        request, form,
+        lambda data: rules.update_commission_settings(
+            request.user, confirm_upline=data["confirm_upline"], **form.changes()),
+        success_message=_("Settings saved."), success_url="earnings:settings",
+        page_with_errors=page_with_errors)

@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required, owner_required
-from weishang.catalog.forms import add_domain_error
 from weishang.core.errors import DomainError
+from weishang.core.forms import submit_form
 
 from . import care, queries, segments, services
 from .care_forms import CustomerSettingsForm, FollowUpForm, ReminderForm, SnoozeForm
@@ -36,13 +37,17 @@ def _page(request, template, context, status=200):
     return render(request, template, {"nav": "customers", **context}, status=status)
 
 
-def _back(request, default: str, **kwargs):
-    """Back to the page the button was on (``next``), if it is one of ours."""
+def _back_url(request, default: str, **kwargs) -> str:
+    """The page the button was on (``next``), if it is one of ours."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default, **kwargs)
+        return target
+    return reverse(default, kwargs=kwargs)
+
+
+def _back(request, default: str, **kwargs):
+    return redirect(_back_url(request, default, **kwargs))
 
 
 def _customer_or_404(request, public_id: str) -> Customer:
@@ -123,9 +128,9 @@ def reminder_snooze(request):
 
 # -- Follow-ups -------------------------------------------------------------------------------
 
-def _follow_up_form_page(request, form, *, customer, follow_up=None, status=200):
+def _follow_up_form_page(request, form, *, customer, follow_up=None):
     return _page(request, "customers/followup_form.html",
-                 {"form": form, "customer": customer, "follow_up": follow_up}, status=status)
+                 {"form": form, "customer": customer, "follow_up": follow_up})
 
 
 @care_area
@@ -134,17 +139,13 @@ def followup_add(request, public_id):
     if request.method != "POST":
         form = FollowUpForm(initial={"due_on": timezone.localdate() + timedelta(days=1)})
         return _follow_up_form_page(request, form, customer=customer)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            care.create_follow_up(request.user, customer, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Follow-up planned for %(day)s.") % {
-                "day": form.cleaned_data["due_on"].strftime("%m-%d")})
-            return _back(request, "customers:detail", public_id=public_id)
-    return _follow_up_form_page(request, form, customer=customer, status=400)
+    return submit_form(
+        request, FollowUpForm(request.POST),
+        lambda data: care.create_follow_up(request.user, customer, **data),
+        success_message=lambda follow_up: _("Follow-up planned for %(day)s.") % {
+            "day": follow_up.due_on.strftime("%m-%d")},
+        success_url=_back_url(request, "customers:detail", public_id=public_id),
+        page_with_errors=lambda form: _follow_up_form_page(request, form, customer=customer))
 
 
 @care_area
@@ -155,17 +156,14 @@ def followup_edit(request, pk):
                                      "note": follow_up.note})
         return _follow_up_form_page(request, form, customer=follow_up.customer,
                                     follow_up=follow_up)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            care.reschedule_follow_up(request.user, follow_up, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Follow-up saved."))
-            return _back(request, "customers:detail", public_id=follow_up.customer.public_id)
-    return _follow_up_form_page(request, form, customer=follow_up.customer,
-                                follow_up=follow_up, status=400)
+    return submit_form(
+        request, FollowUpForm(request.POST),
+        lambda data: care.reschedule_follow_up(request.user, follow_up, **data),
+        success_message=_("Follow-up saved."),
+        success_url=_back_url(request, "customers:detail",
+                              public_id=follow_up.customer.public_id),
+        page_with_errors=lambda form: _follow_up_form_page(
+            request, form, customer=follow_up.customer, follow_up=follow_up))
 
 
 @care_area
@@ -241,18 +239,18 @@ def segment_detail(request, code):
 
 @owner_required
 def care_settings(request):
-    if request.method != "POST":
-        form = CustomerSettingsForm(
-            initial=CustomerSettingsForm.initial_for(services.customer_settings()))
+    def page(form):
         return _page(request, "customers/settings.html", {"form": form})
-    form = CustomerSettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            care.update_customer_settings(request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Settings saved."))
-            return redirect("customers:settings")
-    messages.error(request, _("Nothing was changed; see the messages below."))
-    return _page(request, "customers/settings.html", {"form": form}, status=400)
+
+    def page_with_errors(form):
+        messages.error(request, _("Nothing was changed; see the messages below."))
+        return page(form)
+
+    if request.method != "POST":
+        return page(CustomerSettingsForm(
+            initial=CustomerSettingsForm.initial_for(services.customer_settings())))
+    return submit_form(
+        request, CustomerSettingsForm(request.POST),
+        lambda data: care.update_customer_settings(request.user, **data),
+        success_message=_("Settings saved."), success_url="customers:settings",
+        page_with_errors=page_with_errors)

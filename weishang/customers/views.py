@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_or_agent_required, owner_required
-from weishang.catalog.forms import add_domain_error
 from weishang.core.errors import DomainError
+from weishang.core.forms import submit_form
 
 from . import data_files, queries, services
 from .forms import AddressForm, CustomerFilterForm, CustomerForm, NoteForm
@@ -59,26 +60,24 @@ def customer_list(request):
 
 def _edit(request, customer: Customer | None):
     channels = queries.source_channel_choices()
-    if request.method == "POST":
-        form = CustomerForm(request.POST, channel_choices=channels)
-        if form.is_valid():
-            try:
-                if customer is None:
-                    customer = services.create_customer(request.user, **form.cleaned_data)
-                else:
-                    services.update_customer(request.user, customer, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Saved %(name)s.") % {"name": customer.name})
-                return redirect("customers:detail", public_id=customer.public_id)
-        status = 400
-    else:
-        form = CustomerForm(initial=CustomerForm.initial_for(customer) if customer else None,
-                            channel_choices=channels)
-        status = 200
-    return _page(request, "customers/customer_form.html",
-                 {"form": form, "customer": customer}, status=status)
+
+    def page(form):
+        return _page(request, "customers/customer_form.html",
+                     {"form": form, "customer": customer})
+
+    def save(data):
+        if customer is None:
+            return services.create_customer(request.user, **data)
+        return services.update_customer(request.user, customer, **data)
+
+    if request.method != "POST":
+        return page(CustomerForm(initial=CustomerForm.initial_for(customer) if customer else None,
+                                 channel_choices=channels))
+    return submit_form(
+        request, CustomerForm(request.POST, channel_choices=channels), save,
+        success_message=lambda saved: _("Saved %(name)s.") % {"name": saved.name},
+        success_url=lambda saved: reverse("customers:detail", args=[saved.public_id]),
+        page_with_errors=page)
 
 
 @customers_area
@@ -98,7 +97,7 @@ def customer_edit(request, public_id):
 # -- Detail -----------------------------------------------------------------------------------
 
 def _detail_page(request, customer: Customer, *, note_form=None, address_form=None,
-                 revealed_phone: str = "", status=200):
+                 revealed_phone: str = ""):
     return _page(request, "customers/customer_detail.html", {
         "customer": customer,
         "phone": revealed_phone or services.shown_phone(request.user, customer),
@@ -108,7 +107,7 @@ def _detail_page(request, customer: Customer, *, note_form=None, address_form=No
         "note_form": note_form or NoteForm(),
         "address_form": address_form or AddressForm(),
         "open_address_form": address_form is not None,
-    }, status=status)
+    })
 
 
 @customers_area
@@ -120,16 +119,12 @@ def customer_detail(request, public_id):
 @require_POST
 def add_note(request, public_id):
     customer = _customer_or_404(request, public_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_note(request.user, customer, form.cleaned_data["text"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect("customers:detail", public_id=public_id)
-    return _detail_page(request, customer, note_form=form, status=400)
+    return submit_form(
+        request, NoteForm(request.POST),
+        lambda data: services.add_note(request.user, customer, data["text"]),
+        success_message=_("Note added."),
+        success_url=reverse("customers:detail", args=[public_id]),
+        page_with_errors=lambda form: _detail_page(request, customer, note_form=form))
 
 
 @customers_area
@@ -137,15 +132,11 @@ def add_note(request, public_id):
 def add_address(request, public_id):
     customer = _customer_or_404(request, public_id)
     form = AddressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_address(request.user, customer, form.recipient())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Address added."))
-            return redirect("customers:detail", public_id=public_id)
-    return _detail_page(request, customer, address_form=form, status=400)
+    return submit_form(
+        request, form, lambda data: services.add_address(request.user, customer, form.recipient()),
+        success_message=_("Address added."),
+        success_url=reverse("customers:detail", args=[public_id]),
+        page_with_errors=lambda form: _detail_page(request, customer, address_form=form))
 
 
 @customers_area

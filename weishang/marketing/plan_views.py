@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.catalog.forms import add_domain_error
 from weishang.catalog.views import _redirect_back
 from weishang.core.errors import DomainError, NotFound
+from weishang.core.forms import add_domain_error
 
 from . import plan, queries
 from .models import PlanState, PostKind, RuleMode

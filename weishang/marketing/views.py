@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required, owner_required
 from weishang.catalog import gallery
-from weishang.catalog.forms import ImageUploadForm, add_domain_error
+from weishang.catalog.forms import ImageUploadForm
 from weishang.core.errors import DomainError
+from weishang.core.forms import submit_form
 
 from . import queries, rendering, services
 from .forms import (
@@ -58,24 +59,24 @@ def post_list(request):
 
 def _edit_post(request, post=None):
     form_class = PostForm if post else NewPostForm
+
+    def page(form):
+        return _page(request, "marketing/post_form.html", {
+            "form": form, "post": post, "placeholders": PLACEHOLDER_BUTTONS})
+
     if request.method != "POST":
-        form = form_class(post=post)
-    else:
-        form = form_class(request.POST, request.FILES, post=post)
-        if form.is_valid():
-            try:
-                if post is None:
-                    post = services.create_post(author=request.user, **form.post_fields())
-                else:
-                    post = services.update_post(post, **form.post_fields())
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("Saved “%(title)s”.") % {"title": post.title})
-                return redirect(post_url(post))
-    return _page(request, "marketing/post_form.html", {
-        "form": form, "post": post, "placeholders": PLACEHOLDER_BUTTONS,
-    }, status=400 if form.errors else 200)
+        return page(form_class(post=post))
+    form = form_class(request.POST, request.FILES, post=post)
+
+    def save(data):
+        if post is None:
+            return services.create_post(author=request.user, **form.post_fields())
+        return services.update_post(post, **form.post_fields())
+
+    return submit_form(
+        request, form, save,
+        success_message=lambda saved: _("Saved “%(title)s”.") % {"title": saved.title},
+        success_url=post_url, page_with_errors=page)
 
 
 @marketing_area
@@ -88,7 +89,7 @@ def post_edit(request, public_id):
     return _edit_post(request, get_object_or_404(Post, public_id=public_id))
 
 
-def _post_page(request, public_id, upload_form=None, status=200):
+def _post_page(request, public_id, upload_form=None):
     try:
         post = queries.post_detail(public_id)
     except Post.DoesNotExist as exc:
@@ -105,7 +106,7 @@ def _post_page(request, public_id, upload_form=None, status=200):
         "variant": variant, "rendered": rendered,
         "upload_form": upload_form or ImageUploadForm(),
         "max_images": services.MAX_POST_IMAGES,
-    }, status=status)
+    })
 
 
 @marketing_area
@@ -151,8 +152,7 @@ def image_upload(request, public_id):
     return gallery.upload(
         request, add_images=lambda files: services.add_post_images(post, files),
         page_url=post_url(post),
-        page_with_errors=lambda form: _post_page(request, public_id, upload_form=form,
-                                                 status=400))
+        page_with_errors=lambda form: _post_page(request, public_id, upload_form=form))
 
 
 def _image_or_404(public_id, image_id) -> PostImage:
@@ -186,31 +186,29 @@ def channel_list(request):
 @owner_required
 def channel_edit(request, code):
     channel = get_object_or_404(Channel, code=code)
+
+    def page(form):
+        return _page(request, "marketing/channel_form.html", {"form": form, "channel": channel})
+
     form = ChannelForm(request.POST or None, channel=channel)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_channel(request.user, channel, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved the settings of %(channel)s.")
-                             % {"channel": form.cleaned_data["name"]})
-            return redirect("marketing:channel_list")
-    return _page(request, "marketing/channel_form.html", {"form": form, "channel": channel},
-                 status=400 if form.errors else 200)
+    if not form.is_bound:
+        return page(form)
+    return submit_form(
+        request, form, lambda data: services.update_channel(request.user, channel, **data),
+        success_message=lambda saved: _("Saved the settings of %(channel)s.")
+        % {"channel": saved.name},
+        success_url="marketing:channel_list", page_with_errors=page)
 
 
 @owner_required
 def marketing_settings(request):
-    current = services.marketing_settings()
-    form = MarketingSettingsForm(request.POST or None, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_marketing_settings(request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Marketing rules saved."))
-            return redirect("marketing:settings")
-    return _page(request, "marketing/settings.html", {"form": form},
-                 status=400 if form.errors else 200)
+    def page(form):
+        return _page(request, "marketing/settings.html", {"form": form})
+
+    form = MarketingSettingsForm(request.POST or None, current=services.marketing_settings())
+    if not form.is_bound:
+        return page(form)
+    return submit_form(
+        request, form, lambda data: services.update_marketing_settings(request.user, **data),
+        success_message=_("Marketing rules saved."), success_url="marketing:settings",
+        page_with_errors=page)

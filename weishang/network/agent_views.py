@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import is_agent
-from weishang.catalog.forms import add_domain_error
 from weishang.core.errors import DomainError
+from weishang.core.forms import add_domain_error
 
 from . import agent_queries, agent_services
 from .agent_forms import ProfileForm

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
 from weishang.accounts.services import owner_shop
-from weishang.catalog.forms import add_domain_error
-from weishang.core.errors import DomainError
+from weishang.core.errors import DomainError, InvalidInput
+from weishang.core.forms import add_domain_error, submit_form
 from weishang.orders.models import Order
 
 from . import owner_queries, services
@@ -87,7 +87,7 @@ def applications(request):
     return _agent_list(request, applications=True)
 
 
-def _detail_page(request, agent: Agent, *, level_form=None, move_form=None, status=200):
+def _detail_page(request, agent: Agent, *, level_form=None, move_form=None):
     orders = (Order.objects.filter(shop__seller_id=agent.user_id)
               .order_by("-created_at", "-id")[:LATEST_ORDERS])
     return _page(request, "network/agent_detail.html", {
@@ -98,7 +98,7 @@ def _detail_page(request, agent: Agent, *, level_form=None, move_form=None, stat
             initial={"upline_code": agent.upline.code if agent.upline else ""}),
         "orders": orders,
         "join_url": request.build_absolute_uri(reverse("join:apply", args=[agent.code])),
-    }, status=status)
+    })
 
 
 @agents_area
@@ -129,38 +129,31 @@ def change_state(request, public_id):
 @require_POST
 def set_level(request, public_id):
     agent = _agent_or_404(public_id)
-    form = LevelChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_level(request.user, agent, form.cleaned_data["level"],
-                               form.cleaned_data["note"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Level changed."))
-            return redirect("network:detail", public_id=public_id)
-    return _detail_page(request, agent, level_form=form, status=400)
+    return submit_form(
+        request, LevelChangeForm(request.POST),
+        lambda data: services.set_level(request.user, agent, data["level"], data["note"]),
+        success_message=_("Level changed."),
+        success_url=reverse("network:detail", args=[public_id]),
+        page_with_errors=lambda form: _detail_page(request, agent, level_form=form))
 
 
 @agents_area
 @require_POST
 def move(request, public_id):
     agent = _agent_or_404(public_id)
-    form = MoveForm(request.POST)
-    if form.is_valid():
-        code = form.cleaned_data["upline_code"].strip()
+
+    def move_under_typed_code(data):
+        code = data["upline_code"].strip()
         upline = Agent.objects.filter(code=code).first() if code else None
         if code and upline is None:
-            form.add_error("upline_code", _("No agent has this invitation code."))
-        else:
-            try:
-                services.move(request.user, agent, upline)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("Upline changed."))
-                return redirect("network:detail", public_id=public_id)
-    return _detail_page(request, agent, move_form=form, status=400)
+            raise InvalidInput(_("No agent has this invitation code."), field="upline_code")
+        services.move(request.user, agent, upline)
+
+    return submit_form(
+        request, MoveForm(request.POST), move_under_typed_code,
+        success_message=_("Upline changed."),
+        success_url=reverse("network:detail", args=[public_id]),
+        page_with_errors=lambda form: _detail_page(request, agent, move_form=form))
 
 
 # -- Levels -----------------------------------------------------------------------------------
@@ -171,28 +164,25 @@ def level_list(request):
                  {"levels": owner_queries.levels_overview()})
 
 
-def _level_page(request, level, form, rule_form=None, status=200):
+def _level_page(request, level, form, rule_form=None):
     rules = (LevelVariantRule.objects.filter(level=level).select_related("variant__product")
              .order_by("variant__product__title", "variant_id") if level else [])
     return _page(request, "network/level_form.html", {
         "level": level, "form": form, "rules": rules,
         "rule_form": rule_form or VariantRuleForm(),
-    }, status=status)
+    })
 
 
 def _edit_level(request, level: AgentLevel | None):
     if request.method != "POST":
         return _level_page(request, level, LevelForm(initial=LevelForm.initial_for(level)))
     form = LevelForm(request.POST)
-    if form.is_valid():
-        try:
-            level = services.save_level(request.user, form.data_for_service(), level)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved %(name)s.") % {"name": level.name})
-            return redirect("network:level_edit", pk=level.pk)
-    return _level_page(request, level, form, status=400)
+    return submit_form(
+        request, form, lambda data: services.save_level(request.user, form.data_for_service(),
+                                                        level),
+        success_message=lambda saved: _("Saved %(name)s.") % {"name": saved.name},
+        success_url=lambda saved: reverse("network:level_edit", args=[saved.pk]),
+        page_with_errors=lambda form: _level_page(request, level, form))
 
 
 @agents_area
@@ -222,18 +212,16 @@ def level_delete(request, pk):
 @require_POST
 def level_rule(request, pk):
     level = get_object_or_404(AgentLevel, pk=pk)
-    form = VariantRuleForm(request.POST)
-    if form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            services.set_variant_rule(request.user, level, values.pop("variant"), **values)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("network:level_edit", pk=pk)
-    return _level_page(request, level, LevelForm(initial=LevelForm.initial_for(level)),
-                       rule_form=form, status=400)
+
+    def set_rule(data):
+        values = dict(data)
+        services.set_variant_rule(request.user, level, values.pop("variant"), **values)
+
+    return submit_form(
+        request, VariantRuleForm(request.POST), set_rule,
+        success_message=_("Saved."), success_url=reverse("network:level_edit", args=[pk]),
+        page_with_errors=lambda form: _level_page(
+            request, level, LevelForm(initial=LevelForm.initial_for(level)), rule_form=form))
 
 
 @agents_area
@@ -249,26 +237,19 @@ def level_rule_remove(request, pk, rule_id):
 
 @agents_area
 def network_settings(request):
-    current = services.network_settings()
-    if request.method == "POST":
-        form = SettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_settings(request.user, **form.cleaned_data)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("network:settings")
-        status = 400
-    else:
-        form = SettingsForm(initial={
+    def page(form):
+        return _page(request, "network/settings.html", {
+            "form": form, "owner_join_url": request.build_absolute_uri(reverse("join:owner"))})
+
+    if request.method != "POST":
+        current = services.network_settings()
+        return page(SettingsForm(initial={
             "binding_mode": current.binding_mode, "binding_days": current.binding_days,
-            "auto_approve": current.auto_approve, "buyback_percent": current.buyback_percent})
-        status = 200
-    return _page(request, "network/settings.html", {
-        "form": form, "owner_join_url": request.build_absolute_uri(reverse("join:owner"))},
-        status=status)
+            "auto_approve": current.auto_approve, "buyback_percent": current.buyback_percent}))
+    return submit_form(
+        request, SettingsForm(request.POST),
+        lambda data: services.update_settings(request.user, **data),
+        success_message=_("Saved."), success_url="network:settings", page_with_errors=page)
 
 
 # -- Joining (public) -------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_or_agent_required, area_required
-from weishang.catalog.forms import add_domain_error
 from weishang.catalog.models import Variant
 from weishang.core.errors import DomainError
+from weishang.core.forms import add_domain_error
 from weishang.network.queries import agent_of
 
 from . import purchases, services

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_or_agent_required, area_required, owner_required
 from weishang.accounts.services import owner_shop
-from weishang.catalog.forms import add_domain_error
 from weishang.catalog.models import Product, Variant
 from weishang.catalog.queries import visible_in_shop
 from weishang.core.address import parse_address
 from weishang.core.errors import DomainError
+from weishang.core.forms import add_domain_error
 from weishang.inventory.queries import with_stock
 from weishang.network import agent_queries
 

@@ -1,0 +1,45 @@
+"""How a console page handles a submitted form: the form checks what was typed, a service makes
+the change, and a refusal of either is shown next to the field it concerns."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from .errors import DomainError
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's error next to its field when the form has it, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def submit_form(request, form: forms.Form, change: Callable[[dict], Any], *,
+                success_message, success_url, page_with_errors: Callable[[forms.Form], HttpResponse]
+                ) -> HttpResponse:
+    """Form → service → message → redirect.
+
+    When ``form`` is valid, ``change(form.cleaned_data)`` makes the change through a service.
+    Then ``success_message`` is shown and the browser goes to ``success_url`` (anything
+    ``redirect`` takes); either may instead be a function of what ``change`` returned, for a
+    message or address naming the saved object. Invalid input or a service's ``DomainError``
+    shows ``page_with_errors(form)`` again, answered with 400, with the error on its field.
+    """
+    if form.is_valid():
+        try:
+            changed = change(form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _of(success_message, changed))
+            return redirect(_of(success_url, changed))
+    response = page_with_errors(form)
+    response.status_code = 400
+    return response
+
+
+def _of(value_or_function, changed):
+    return value_or_function(changed) if callable(value_or_function) else value_or_function
