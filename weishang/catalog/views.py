@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from weishang.catalog.forms import (
 )
 from weishang.catalog.models import Category, Product, ProductImage
 from weishang.core.errors import DomainError
+from weishang.core.views import back_url
 
 PRODUCTS_PER_PAGE = 20
 catalog_area = area_required("catalog")
@@ -26,15 +26,6 @@ catalog_area = area_required("catalog")
 
 def _page(request, template, context):
     return render(request, template, {"nav": "catalog", **context})
-
-
-def _redirect_back(request, fallback):
-    """Back to the page the form came from (``next``), when it is on this site."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
 
 
 def product_url(product) -> str:
@@ -123,7 +114,7 @@ def product_shelf(request, public_id):
         messages.success(request, _("“%(title)s” is on shelf.") % {"title": product.title})
     else:
         messages.success(request, _("“%(title)s” is off shelf.") % {"title": product.title})
-    return _redirect_back(request, product_url(product))
+    return redirect(back_url(request, product_url(product)))
 
 
 @catalog_area

@@ -1,6 +1,17 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+
+
+def back_url(request, fallback: str) -> str:
+    """The page a form was posted from (its ``next`` field) when that page is on this site, so
+    a button takes the user back where they were; ``fallback`` otherwise."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return fallback
 
 
 @never_cache

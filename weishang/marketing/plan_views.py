@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.catalog.views import _redirect_back
 from weishang.core.errors import DomainError, NotFound
 from weishang.core.forms import add_domain_error
+from weishang.core.views import back_url
 
 from . import plan, queries
 from .models import PlanState, PostKind, RuleMode
@@ -163,7 +163,7 @@ def _change(request, entry_id, change, done):
     else:
         messages.success(request, done % {"post": entry.post.title,
                                           "channel": entry.channel.name})
-    return _redirect_back(request, week_url(plan.local_day(entry.planned_at)))
+    return redirect(back_url(request, week_url(plan.local_day(entry.planned_at))))
 
 
 @marketing_area
