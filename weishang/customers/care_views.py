@@ -10,13 +10,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required, owner_required
 from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
+from weishang.core.views import back_url
 
 from . import care, queries, segments, services
 from .care_forms import CustomerSettingsForm, FollowUpForm, ReminderForm, SnoozeForm
@@ -39,11 +39,7 @@ def _page(request, template, context, status=200):
 
 def _back_url(request, default: str, **kwargs) -> str:
     """The page the button was on (``next``), if it is one of ours."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return reverse(default, kwargs=kwargs)
+    return back_url(request, reverse(default, kwargs=kwargs))
 
 
 def _back(request, default: str, **kwargs):
