@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone, translation
 
 from tests.commissions.earning import (
@@ -20,7 +21,7 @@ from tests.commissions.earning import (
 from tests.factories import ProductFactory, VariantFactory
 from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
-from weishang.commissions.models import LedgerEntry
+from weishang.commissions.models import LedgerEntry, SettlementRun
 from weishang.commissions.settlement import settle
 from weishang.orders import jobs
 from weishang.orders.models import Order, OrderLine
@@ -79,8 +80,9 @@ def test_the_periodic_jobs_settle():
     assert balance(seller) == {"available": money(30)}
 
 
-def completed_order(seller, *, price, quantity, source="warehouse", level_price=None):
-    """An order completed eight days ago, written directly (as an import or the benchmark
+def completed_order(seller, *, price, quantity, source="warehouse", level_price=None,
+                    days_ago=8):
+    """An order completed ``days_ago``, written directly (as an import or the benchmark
     would), without the receivers."""
     variant = VariantFactory(product=ProductFactory(), retail_price=price)
     total = money(Decimal(price) * quantity)
@@ -88,11 +90,22 @@ def completed_order(seller, *, price, quantity, source="warehouse", level_price=
         shop=seller.user.shop, number=f"T{Order.objects.count():020d}", state="completed",
         recipient_name="张三", recipient_phone="13812345678", province="广东省", city="深圳市",
         street="科技园", goods_total=total, shipping_fee=0, payable=total,
-        completed_at=timezone.now() - timedelta(days=8))
+        completed_at=timezone.now() - timedelta(days=days_ago))
     OrderLine.objects.create(order=order, variant=variant, product_title="T", unit_price=price,
                              quantity=quantity, line_total=total, stock_source=source,
                              level_price=level_price)
     return order
+
+
+def _earned_and_frozen():
+    """Each earning (kind, amount) with when it falls due, and what each agent holds per
+    bucket: the same whether the money arrived in one entry or as an earning and its moves."""
+    entries = LedgerEntry.objects.all()
+    earnings = {(e.kind, e.amount) for e in entries if e.kind != "settle"}
+    due = sorted(e.available_at for e in entries if e.available_at)
+    held = {(row["agent_id"], row["bucket"], row["total"]) for row in entries.values(
+        "agent_id", "bucket").annotate(total=Sum("amount")).order_by() if row["total"]}
+    return earnings, due, held
 
 
 def test_earning_in_bulk_writes_what_the_receivers_would_have():
@@ -101,14 +114,34 @@ def test_earning_in_bulk_writes_what_the_receivers_would_have():
     seller = agent(upline=upline)
     live = [complete(sell(seller, price="19.90", quantity=3)),
             complete(sell(seller, price="88.00", source="cloud"))]
-    expected = {(e.kind, e.bucket, e.amount) for e in LedgerEntry.objects.all()}
+    expected = _earned_and_frozen()
     LedgerEntry.objects.all().delete()
     services.AgentBalance.objects.all().delete()
     Order.objects.filter(pk__in=[o.pk for o in live]).update(state="completed")
-    assert services.earn_completed_lines_in_bulk() == len(expected)
-    assert {(e.kind, e.bucket, e.amount) for e in LedgerEntry.objects.all()} == expected
+    assert services.earn_completed_lines_in_bulk() == 3, "one entry an earning, straight frozen"
+    assert _earned_and_frozen() == expected
     assert services.earn_completed_lines_in_bulk() == 0, "lines already earned stay as they are"
     completed_order(seller, price="10.00", quantity=1, level_price=Decimal("4.00"))
-    assert services.earn_completed_lines_in_bulk() == 3 * 2
+    assert services.earn_completed_lines_in_bulk() == 2
     assert settle(now=timezone.now() + timedelta(days=8)).earnings == 5
+    assert verify_earnings() == []
+
+
+def test_a_run_settles_what_fell_due_since_the_last_and_what_was_written_since():
+    seller = agent()
+    fresh = completed_order(seller, price="30.00", quantity=1, level_price=Decimal("20.00"),
+                            days_ago=0)
+    services.earn_completed_lines_in_bulk()
+    assert settle().earnings == 0, "not due for a week"
+    old = completed_order(seller, price="50.00", quantity=1, level_price=Decimal("40.00"),
+                          days_ago=30)
+    services.earn_completed_lines_in_bulk()
+    assert settle().amount == Decimal("10.00"), "written after the last run, due long ago"
+    assert SettlementRun.objects.get().through_entry < LedgerEntry.objects.get(
+        order=old, kind="settle", bucket="available").pk
+    assert settle(now=timezone.now() + timedelta(days=8)).amount == Decimal("10.00"), (
+        "frozen before the last run, due since")
+    assert LedgerEntry.objects.filter(order=fresh, bucket="available").exists()
+    assert settle(now=timezone.now() + timedelta(days=9)).earnings == 0
+    assert SettlementRun.objects.count() == 2, "a run that moved nothing leaves no record"
     assert verify_earnings() == []

@@ -58,7 +58,7 @@ def _in(values) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _db_time(value):
+def db_time(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
@@ -116,7 +116,7 @@ def _lines_earning(order_filter: str) -> str:
         f"CASE WHEN up.state = '{AgentState.ACTIVE}' AND (a.upline_until IS NULL "
         f"OR a.upline_until > %(now)s) THEN up.id END AS upline_id, "
         f"ol.stock_source AS source, {PAID_CENTS} AS paid, {level_price} AS unit_cost, "
-        f"ol.quantity AS quantity "
+        f"ol.quantity AS quantity, o.completed_at AS completed_at "
         f"FROM {OrderLine._meta.db_table} ol "
         f"JOIN {Order._meta.db_table} o ON o.id = ol.order_id "
         f"JOIN {Shop._meta.db_table} s ON s.id = o.shop_id "
@@ -137,57 +137,65 @@ def _lines_earning(order_filter: str) -> str:
         f"THEN {share} ELSE x.paid - x.seller_cents END AS upline_cents FROM ({seller}) AS x")
 
 
-_INSERT = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order_id, order_line_id, '
-           f'available_at, "key", created_at) ')
+INSERT_ENTRIES = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order_id, '
+                  f'order_line_id, available_at, "key", created_at) ')
 
 
-def _earn(order_filter: str, params: dict, now) -> None:
+def _available_at(freeze_days: int, completed_at: str = "o.completed_at") -> str:
+    """SQL for the ``completed_at`` column plus the after-sales window, in each database's
+    terms."""
+    if connection.vendor == "sqlite":
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {completed_at}, '+{freeze_days} days')"
+    return f"{completed_at} + INTERVAL '{freeze_days} days'"
+
+
+def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None:
+    """Write the earnings of the lines ``order_filter`` selects, pending — or, for orders
+    already completed (``frozen``), straight into frozen, due after the after-sales window:
+    the same money in one entry instead of an earning and its move."""
     settings = commission_settings()
     basis_points = int(settings.upline_percent * 100) if settings.upline_enabled else 0
-    params = {**params, "now": _db_time(now), "upline_basis_points": basis_points}
+    params = {**params, "now": db_time(now), "upline_basis_points": basis_points}
+    bucket = Bucket.FROZEN if frozen else Bucket.PENDING
+    # A typed NULL: PostgreSQL would take a bare one in a UNION for text.
+    no_due = f"CAST(NULL AS {LedgerEntry._meta.get_field('available_at').db_type(connection)})"
+    due = _available_at(settings.freeze_days, "e.completed_at") if frozen else no_due
+
+    def entries(agent: str, kind: str, cents: str, key: str) -> str:
+        return (f"SELECT {agent}, {kind}, '{bucket}', {cents} / 100.0, e.order_id, e.line_id, "
+                f"{due}, '{key}:' || e.line_id, %(now)s FROM earning e WHERE {cents} > 0")
+
+    seller = entries("e.seller_id", f"CASE WHEN e.source = '{StockSource.CLOUD}' THEN "
+                     f"'{EntryKind.CLOUD_SALE}' ELSE '{EntryKind.SALE}' END", "e.seller_cents",
+                     "sale")
+    upline = entries("e.upline_id", f"'{EntryKind.UPLINE}'", "e.upline_cents", "upline")
     earning = _lines_earning(order_filter)
+    # One pass over the lines for both earnings (the CTE is read twice, computed once).
+    select = seller + (f" UNION ALL {upline}" if basis_points else "")
     with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT + f"SELECT e.seller_id, CASE WHEN e.source = '{StockSource.CLOUD}' "
-            f"THEN '{EntryKind.CLOUD_SALE}' ELSE '{EntryKind.SALE}' END, '{Bucket.PENDING}', "
-            f"e.seller_cents / 100.0, e.order_id, e.line_id, NULL, 'sale:' || e.line_id, "
-            f"%(now)s FROM ({earning}) AS e WHERE e.seller_cents > 0 "
-            f'ON CONFLICT ("key") DO NOTHING', params)
-        if basis_points:
-            cursor.execute(
-                _INSERT + f"SELECT e.upline_id, '{EntryKind.UPLINE}', '{Bucket.PENDING}', "
-                f"e.upline_cents / 100.0, e.order_id, e.line_id, NULL, 'upline:' || e.line_id, "
-                f"%(now)s FROM ({earning}) AS e WHERE e.upline_cents > 0 "
-                f'ON CONFLICT ("key") DO NOTHING', params)
-
-
-def _available_at(freeze_days: int) -> str:
-    """SQL for ``o.completed_at`` plus the after-sales window, in each database's terms."""
-    if connection.vendor == "sqlite":
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', o.completed_at, '+{freeze_days} days')"
-    return f"o.completed_at + INTERVAL '{freeze_days} days'"
+        cursor.execute(f"{INSERT_ENTRIES}WITH earning AS MATERIALIZED ({earning}) {select} "
+                       f'ON CONFLICT ("key") DO NOTHING', params)
 
 
 def _freeze(order_filter: str, params: dict, now) -> None:
     """Move each pending earning of the completed orders ``order_filter`` selects to frozen,
     due after the after-sales window."""
-    params = {**params, "now": _db_time(now)}
+    params = {**params, "now": db_time(now)}
     due = _available_at(commission_settings().freeze_days)
     earnings = (f"FROM {ENTRIES} e JOIN {Order._meta.db_table} o ON o.id = e.order_id "
-                f"WHERE e.kind IN ({_in(EARNING_KINDS)}) AND o.completed_at IS NOT NULL "
-                f"AND {order_filter}")
+                f"WHERE e.kind IN ({_in(EARNING_KINDS)}) AND e.bucket = '{Bucket.PENDING}' "
+                f"AND o.completed_at IS NOT NULL AND {order_filter}")
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT + f"SELECT e.agent_id, '{EntryKind.SETTLE}', '{Bucket.PENDING}', -e.amount, "
-            f"e.order_id, e.order_line_id, NULL, e.\"key\" || '|pending-', %(now)s {earnings} "
-            f"AND NOT EXISTS (SELECT 1 FROM {ENTRIES} x WHERE x.\"key\" = e.\"key\" || "
-            f"'|pending-') ON CONFLICT (\"key\") DO NOTHING", params)
+            INSERT_ENTRIES + f"SELECT e.agent_id, '{EntryKind.SETTLE}', '{Bucket.PENDING}', "
+            f"-e.amount, e.order_id, e.order_line_id, NULL, e.\"key\" || '|pending-', %(now)s "
+            f'{earnings} ON CONFLICT ("key") DO NOTHING', params)
         cursor.execute(
-            _INSERT + f"SELECT e.agent_id, '{EntryKind.SETTLE}', '{Bucket.FROZEN}', e.amount, "
-            f"e.order_id, e.order_line_id, {due}, e.\"key\" || '|frozen+', %(now)s {earnings} "
-            f"AND EXISTS (SELECT 1 FROM {ENTRIES} x WHERE x.\"key\" = e.\"key\" || '|pending-' "
-            f"AND x.kind = '{EntryKind.SETTLE}') AND NOT EXISTS (SELECT 1 FROM {ENTRIES} x "
-            f"WHERE x.\"key\" = e.\"key\" || '|frozen+') ON CONFLICT (\"key\") DO NOTHING", params)
+            INSERT_ENTRIES + f"SELECT e.agent_id, '{EntryKind.SETTLE}', '{Bucket.FROZEN}', "
+            f"e.amount, e.order_id, e.order_line_id, {due}, e.\"key\" || '|frozen+', %(now)s "
+            f"{earnings} AND EXISTS (SELECT 1 FROM {ENTRIES} x WHERE x.\"key\" = e.\"key\" || "
+            f"'|pending-' AND x.kind = '{EntryKind.SETTLE}') "
+            f'ON CONFLICT ("key") DO NOTHING', params)
 
 
 def _is_agents_retail(order: Order) -> bool:
@@ -226,7 +234,7 @@ def _taking_back(entries) -> list[LedgerEntry]:
     for earning in (entry for entry in entries if entry.kind in EARNING_KINDS):
         if f"{earning.key}|available+" in keys:
             kind, bucket, key = EntryKind.REVERSAL, Bucket.AVAILABLE, "|available-"
-        elif f"{earning.key}|frozen+" in keys:
+        elif f"{earning.key}|frozen+" in keys or earning.bucket == Bucket.FROZEN:
             kind, bucket, key = EntryKind.CANCEL, Bucket.FROZEN, "|frozen-"
         else:
             kind, bucket, key = EntryKind.CANCEL, Bucket.PENDING, "|pending-"
@@ -249,7 +257,8 @@ def take_back_for_order(order: Order) -> int:
     lock_ledger()
     since = last_entry_id()
     entries = list(LedgerEntry.objects.filter(order=order, kind__in=LEDGER_KINDS)
-                   .only("agent_id", "kind", "amount", "order_id", "order_line_id", "key"))
+                   .only("agent_id", "kind", "bucket", "amount", "order_id", "order_line_id",
+                         "key"))
     taken = LedgerEntry.objects.bulk_create(_taking_back(entries))
     post_to_balances(since)
     return len(taken)
@@ -257,16 +266,17 @@ def take_back_for_order(order: Order) -> int:
 
 @transaction.atomic
 def earn_completed_lines_in_bulk(now=None) -> int:
-    """Every retail line of an agent's shop on a completed order earns and freezes, as the
-    receivers would have done at payment and completion (with the settings and uplines of
-    now), in a few statements whatever the number of lines: for importing a history and the
-    benchmark. Lines already earned are left as they are. Returns how many entries it wrote."""
+    """Every retail line of an agent's shop on a completed order earns, frozen until the end
+    of its after-sales window, as the receivers would have done at payment and completion
+    (with the settings and uplines of now), in a few statements whatever the number of lines:
+    for importing a history and the benchmark. Lines already earned are left as they are
+    (pending ones freeze). Returns how many entries it wrote."""
     now = now or timezone.now()
     lock_ledger()
     since = last_entry_id()
     completed = "o.state = %(completed)s"
     params = {"completed": OrderState.COMPLETED}
-    _earn(completed, params, now)
+    _earn(completed, params, now, frozen=True)
     _freeze(completed, params, now)
     post_to_balances(since)
     return LedgerEntry.objects.filter(pk__gt=since, kind__in=LEDGER_KINDS).count()
