@@ -1,18 +1,44 @@
 import time
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db.models import Sum
 from django.urls import reverse
 
-from weishang import demo
+from weishang import demo, demo_agents
 from weishang.accounts.models import Role, User
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Category, Product, ProductImage, Variant
+from weishang.commissions.models import AgentBalance, LedgerEntry, Withdrawal, WithdrawalState
+from weishang.commissions.rules import commission_settings
 from weishang.inventory import services as inventory
-from weishang.inventory.models import StockLevel, StockMovement
+from weishang.inventory.models import LocationKind, StockLevel, StockMovement
+from weishang.marketing.models import Post
+from weishang.network import certificates
+from weishang.network.models import (
+    Agent,
+    AgentLevel,
+    AgentState,
+    BindingMode,
+    Certificate,
+    HiddenProduct,
+    LevelVariantRule,
+    UpgradeMetric,
+)
+from weishang.network.services import network_settings
 from weishang.orders import services as orders
-from weishang.orders.models import Order, OrderChannel, OrderEvent, OrderState, RegionShippingFee
+from weishang.orders.models import (
+    Order,
+    OrderChannel,
+    OrderEvent,
+    OrderKind,
+    OrderState,
+    PurchaseDelivery,
+    RegionShippingFee,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -69,22 +95,26 @@ def test_login_is_saved_in_the_data_folder(login, settings):
     assert saved.stat().st_mode & 0o077 == 0, "only the owner of the files may read it"
 
 
-DEMO_MODELS = (User, Category, Product, Variant, StockMovement, Order, OrderEvent)
+DEMO_MODELS = (User, Category, Product, Variant, StockMovement, Order, OrderEvent, Agent,
+               AgentLevel, Certificate, LedgerEntry, Withdrawal, Post)
 
 
-def test_a_second_run_changes_nothing_and_returns_the_same_login(login):
+def test_a_second_run_changes_nothing_and_returns_the_same_logins(login):
     counts = [model.objects.count() for model in DEMO_MODELS]
+    agent_login = demo.agent_login()
 
     again = demo.ensure_demo_shop()
 
     assert again == login
+    assert demo.agent_login() == agent_login
     assert counts == [model.objects.count() for model in DEMO_MODELS]
 
 
-def test_without_the_saved_file_the_password_is_unknown(login, settings):
+def test_without_the_saved_file_the_passwords_are_unknown(login, settings):
     (settings.DATA_DIR / "demo-login.txt").unlink()
     again = demo.ensure_demo_shop()
     assert (again.username, again.password) == ("owner", None)
+    assert demo.agent_login().password is None
 
 
 def test_an_existing_shop_is_left_alone(owner):
@@ -92,6 +122,7 @@ def test_an_existing_shop_is_left_alone(owner):
                                                  password=None)
     assert not Product.objects.exists()
     assert User.objects.filter(role=Role.OWNER).get() == owner
+    assert demo.agent_login() is None
 
 
 def test_every_demo_page_renders(login, client):
@@ -114,7 +145,8 @@ def test_demo_shop_has_selling_rules(login):
 
 
 def test_demo_orders_fill_the_order_desk(login, client):
-    placed = list(Order.objects.prefetch_related("lines", "events"))
+    placed = list(Order.objects.filter(shop=owner_shop(), kind=OrderKind.RETAIL)
+                  .prefetch_related("lines", "events"))
     assert len(placed) == len(demo.ORDERS) + 1  # and the one through a tracked link
     assert {order.state for order in placed} == {
         OrderState.PENDING_PAYMENT, OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED,
@@ -160,3 +192,90 @@ def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client)
         assert client.get(reverse(name)).status_code == 200, name
     results = client.get(reverse("marketing:results")).content.decode()
     assert posts.get(kind=PostKind.PRODUCT).title in results
+
+
+# -- Agents ------------------------------------------------------------------------------------
+
+def _log_in(client, login):
+    response = client.post(reverse("accounts:login"),
+                           {"username": login.phone, "password": login.password})
+    assert response.status_code == 302
+
+
+def test_demo_agents_form_a_small_tree_in_every_state(login):
+    agents = list(Agent.objects.select_related("level", "upline__upline__upline"))
+    assert len(agents) == len(demo_agents.AGENTS)
+    states = [agent.state for agent in agents]
+    assert states.count(AgentState.ACTIVE) >= 3
+    assert (states.count(AgentState.APPLIED), states.count(AgentState.SUSPENDED)) == (1, 1)
+    assert all(agent.upline is None or agent.upline.upline is None
+               or agent.upline.upline.upline is None for agent in agents), "depth at most 3"
+    assert any(agent.upline and agent.upline.upline for agent in agents)
+    applicant = Agent.objects.get(state=AgentState.APPLIED)
+    assert applicant.invited_by is not None and not applicant.user.is_active
+
+
+def test_demo_levels_prices_limits_and_rules(login):
+    assert list(AgentLevel.objects.values_list("name", flat=True)) == ["特约", "一级", "总代"]
+    discounts = list(AgentLevel.objects.values_list("discount_percent", flat=True))
+    assert discounts == sorted(discounts) and discounts[0] > 0
+    assert LevelVariantRule.objects.filter(price__isnull=False).count() == 1
+    assert LevelVariantRule.objects.filter(max_per_month__isnull=False).exists()
+    conditions = {level.name: ({c.metric for c in level.conditions.all()}, level.combination)
+                  for level in AgentLevel.objects.prefetch_related("conditions")}
+    assert conditions["一级"] == ({UpgradeMetric.RETAIL_SALES, UpgradeMetric.RETAIL_CUSTOMERS},
+                                 "all")
+    assert conditions["总代"][1] == "any"
+    assert UpgradeMetric.MONTHS_ACTIVE in conditions["总代"][0]
+
+    rules = network_settings()
+    assert (rules.binding_mode, rules.auto_approve) == (BindingMode.FIRST, False)
+    earnings = commission_settings()
+    assert (earnings.freeze_days, earnings.upline_enabled) == (7, False)
+
+
+def test_demo_agents_buy_sell_earn_and_withdraw(login):
+    purchase = Order.objects.get(kind=OrderKind.PURCHASE)
+    assert purchase.delivery == PurchaseDelivery.CLOUD and purchase.paid_at is not None
+    assert StockLevel.objects.filter(location__kind=LocationKind.CLOUD, quantity__gt=0).exists()
+    sold = Order.objects.filter(kind=OrderKind.RETAIL).exclude(shop=owner_shop())
+    assert {OrderState.PAID, OrderState.COMPLETED} <= set(sold.values_list("state", flat=True))
+
+    totals = AgentBalance.objects.aggregate(*(Sum(bucket) for bucket in (
+        "pending", "frozen", "available", "withdrawing", "withdrawn")))
+    assert all(total > 0 for total in totals.values()), totals
+    paid = Withdrawal.objects.get(state=WithdrawalState.PAID)
+    assert paid.reference and paid.paid_at
+    assert Withdrawal.objects.filter(state=WithdrawalState.REQUESTED).exists()
+    assert inventory.verify_ledger() == []
+
+
+def test_weishang_check_finds_no_problem_after_the_demo(login):
+    out, err = StringIO(), StringIO()
+    call_command("check", stdout=out, stderr=err)
+    assert err.getvalue() == ""
+
+
+def test_demo_certificates_verify_and_the_suspended_agents_is_revoked(login, client):
+    suspended = Agent.objects.get(state=AgentState.SUSPENDED)
+    assert all(certificates.state_of(c) == certificates.State.REVOKED
+               for c in suspended.certificates.all())
+    for agent in Agent.objects.filter(state=AgentState.ACTIVE):
+        valid = agent.certificates.get(certificates.valid())
+        response = client.get(reverse("verify:certificate", args=[valid.number]))
+        assert response.status_code == 200
+        assert response.context["state"] == certificates.State.VALID
+
+
+def test_demo_agent_logs_in_and_sees_their_shop_earnings_and_senior_post(login, client):
+    agent_login = demo.agent_login()
+    agent = Agent.objects.get(user__username=agent_login.username)
+    assert agent.is_active and agent.team.exists()
+    assert HiddenProduct.objects.filter(agent=agent).exists()
+    senior_post = Post.objects.get(min_level__isnull=False, is_published=True)
+    assert senior_post.min_level.rank <= agent.level.rank
+
+    _log_in(client, agent_login)
+    for name in ("console:home", "earnings:home", "earnings:my_withdrawals", "agent:team",
+                 "agent:products", "purchases:list", "purchases:cloud"):
+        assert client.get(reverse(name)).status_code == 200, name

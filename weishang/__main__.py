@@ -55,23 +55,27 @@ def demo(argv: list[str]):
     from weishang import demo as demo_data
 
     login = demo_data.ensure_demo_shop()
-    unknown = f"(not saved; set a new one with: weishang resetpassword {login.username})"
-    print(
-        "\n".join(
-            [
-                "",
-                "微商 Weishang demo",
-                f"  shop:     http://{args.host}:{args.port}/",
-                f"  console:  http://{args.host}:{args.port}/console/",
-                f"  login:    {login.username}  (or mobile {login.phone})",
-                f"  password: {login.password or unknown}",
-                "",
-            ]
-        ),
-        flush=True,
-    )
+    agent = demo_data.agent_login()
+    lines = [
+        "",
+        "微商 Weishang demo",
+        f"  shop:     http://{args.host}:{args.port}/",
+        f"  console:  http://{args.host}:{args.port}/console/",
+        f"  login:    {login.username}  (or mobile {login.phone})",
+        f"  password: {login.password or _unknown_password(login)}",
+    ]
+    if agent is not None:
+        lines += [
+            f"  agent:    {agent.phone}  (an agent's login to the same console)",
+            f"  password: {agent.password or _unknown_password(agent)}",
+        ]
+    print("\n".join([*lines, ""]), flush=True)
     _start_order_jobs()
     _run_server(args.host, args.port, args.threads)
+
+
+def _unknown_password(login) -> str:
+    return f"(not saved; set a new one with: weishang resetpassword {login.username})"
 
 
 def serve(argv: list[str]):

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageOps
 
-from weishang import demo_growth
+from weishang import demo_agents, demo_growth
 from weishang.accounts import services as accounts
 from weishang.accounts.models import Role, User
 from weishang.catalog import services as catalog
@@ -256,12 +256,13 @@ def login_file():
 def ensure_demo_shop() -> Login:
     """Load the demo shop into a database without an owner; otherwise change nothing.
 
-    Returns the owner's login: the saved one when the demo created the owner earlier.
+    Returns the owner's login: the saved one when the demo created the owner earlier. The
+    demo agent's is ``agent_login()``.
     """
     owner = User.objects.filter(role=Role.OWNER).first()
     if owner is not None:
         return _saved_login(owner)
-    password = _new_password()
+    password, agent_password = _new_password(), _new_password()
     with transaction.atomic():
         owner = accounts.create_owner(
             username=OWNER_USERNAME, phone=OWNER_PHONE, password=password, display_name="演示店主"
@@ -270,9 +271,19 @@ def ensure_demo_shop() -> Login:
         _set_selling_rules(owner)
         _place_orders(owner)
         demo_growth.load(owner)
+        demo_agents.load(owner, login_password=agent_password)
     login = Login(username=owner.username, phone=owner.phone, password=password)
-    _save_login(login)
+    _save_login(login, agent_password)
     return login
+
+
+def agent_login() -> Login | None:
+    """The login of the demo's agent (``demo_agents.LOGIN_AGENT``), the password as saved when
+    the demo created them; None when the demo made no agent."""
+    phone = demo_agents.LOGIN_AGENT.phone
+    if not User.objects.filter(username=phone, agent__isnull=False).exists():
+        return None
+    return Login(username=phone, phone=phone, password=_saved().get("agent password"))
 
 
 def _new_password() -> str:
@@ -283,26 +294,29 @@ def _new_password() -> str:
             return password
 
 
-def _save_login(login: Login) -> None:
+def _save_login(login: Login, agent_password: str) -> None:
     path = login_file()
     path.write_text(
-        f"username: {login.username}\nphone: {login.phone}\npassword: {login.password}\n",
+        f"username: {login.username}\nphone: {login.phone}\npassword: {login.password}\n"
+        f"agent phone: {demo_agents.LOGIN_AGENT.phone}\nagent password: {agent_password}\n",
         encoding="utf-8",
     )
     path.chmod(0o600)
 
 
-def _saved_login(owner: User) -> Login:
+def _saved() -> dict[str, str]:
+    """What the login file says, by label ({} without the file)."""
     path = login_file()
-    if path.exists():
-        saved = dict(
-            line.split(": ", 1) for line in path.read_text(encoding="utf-8").splitlines()
-            if ": " in line
-        )
-        if saved.get("username") == owner.username:
-            return Login(username=owner.username, phone=owner.phone or "",
-                         password=saved.get("password"))
-    return Login(username=owner.username, phone=owner.phone or "", password=None)
+    if not path.exists():
+        return {}
+    return dict(line.split(": ", 1) for line in path.read_text(encoding="utf-8").splitlines()
+                if ": " in line)
+
+
+def _saved_login(owner: User) -> Login:
+    saved = _saved()
+    password = saved.get("password") if saved.get("username") == owner.username else None
+    return Login(username=owner.username, phone=owner.phone or "", password=password)
 
 
 def _load_catalog(owner: User) -> None:

@@ -9,6 +9,7 @@ demo it goes through the services; only the history is moved back in time (an or
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 
 from weishang.accounts.services import owner_shop
@@ -94,14 +95,17 @@ def _bought_a_month_ago(owner) -> None:
     order = Order.objects.filter(state="completed").order_by("pk").first()
     if order is None:
         return
-    shift = timedelta(days=BOUGHT_DAYS_AGO)
-    Order.objects.filter(pk=order.pk).update(
-        created_at=order.created_at - shift, paid_at=order.paid_at - shift,
-        shipped_at=order.shipped_at - shift, completed_at=order.completed_at - shift)
+    move_back(order, timedelta(days=BOUGHT_DAYS_AGO))
     customer = Customer.objects.get(order_links__order=order)
     customers.refresh_order_stats(customer)
     customers.update_customer(owner, customer, tags="老客户 吃货")
     customers.add_note(owner, customer, "喜欢麻辣口味，坚果每周都回购")
+
+
+def move_back(order, shift: timedelta) -> None:
+    """Move the steps the order has taken so far ``shift`` into the past."""
+    Order.objects.filter(pk=order.pk).update(**{
+        step: F(step) - shift for step in ("created_at", "paid_at", "shipped_at", "completed_at")})
 
 
 # -- Marketing --------------------------------------------------------------------------------
