@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from weishang.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import AgentBalance, CommissionSettings, LedgerEntry, Withdrawal
+from .models import AgentBalance, CommissionSettings, LedgerEntry, SettlementRun, Withdrawal
 
 
 class WithdrawalEntryInline(ReadOnlyInline):
@@ -45,3 +45,9 @@ class WithdrawalAdmin(ReadOnlyAdmin):
 class CommissionSettingsAdmin(ReadOnlyAdmin):
     list_display = ["freeze_days", "withdrawal_minimum", "withdrawal_fee_percent",
                     "upline_enabled", "upline_percent", "upline_depth"]
+
+
+@admin.register(SettlementRun)
+class SettlementRunAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "settled_through", "earnings", "agents", "amount"]
+    ordering = ["-id"]

@@ -137,6 +137,7 @@ class CommissionSettings(models.Model):
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     freeze_days = models.PositiveSmallIntegerField(_("after-sales window (days)"), default=7)
     upline_enabled = models.BooleanField(_("pay the direct upline a commission"), default=False)
+    # xgettext:no-python-format
     upline_percent = models.DecimalField(_("upline commission (% of what was paid)"),
                                          max_digits=5, decimal_places=2, default=0)
     upline_depth = models.PositiveSmallIntegerField(default=MAX_UPLINE_DEPTH, editable=False)
