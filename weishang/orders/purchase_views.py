@@ -24,7 +24,7 @@ from weishang.network.queries import agent_of
 from . import purchases, services
 from .models import BuyBack, PurchaseDelivery
 from .purchase_forms import QUANTITY_PREFIX, BuyBackPaymentForm, PurchaseForm, read_quantities
-from .views import _variants_for_sale
+from .views import variants_for_sale
 
 PER_PAGE = 20
 MOVEMENTS_SHOWN = 50
@@ -56,7 +56,7 @@ def purchase_new(request):
     agent = _agent(request)
     if not agent.is_active:
         raise PermissionDenied
-    variants = list(_variants_for_sale(request.GET.get("q", "").strip()))
+    variants = list(variants_for_sale(request.GET.get("q", "").strip()))
     terms = purchases.purchase_terms(agent, variants)
     form = PurchaseForm(request.POST or None,
                         initial={"idempotency_key": uuid.uuid4().hex})

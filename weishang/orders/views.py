@@ -191,7 +191,7 @@ def order_action(request, number, action):
 
 # -- 代客下单: an order taken in chat ---------------------------------------------------------
 
-def _variants_for_sale(search: str):
+def variants_for_sale(search: str):
     """Variants on sale in the shop whose product title or SKU code matches, with stock."""
     variants = Variant.objects.filter(is_active=True,
                                       product__in=visible_in_shop(Product.objects.all()))
@@ -266,7 +266,7 @@ def order_create(request):
     quote = services.quote(cart, province=recipient.get("province", "")) if cart else None
     return _page(request, "orders/order_create.html", {
         "form": form, "quote": quote, "notices": notices,
-        "results": _variants_for_sale(recipient["find"]) if recipient.get("find") else None,
+        "results": variants_for_sale(recipient["find"]) if recipient.get("find") else None,
     })
 
 
