@@ -331,11 +331,11 @@ def set_level(actor, agent: Agent, level: AgentLevel, note: str = "", *,
                            code="state_not_allowed")
         if agent.level_id == level.pk:
             raise Conflict(_("The agent is at this level already."), code="same_level")
-        _change_level(agent, level, actor=actor, note=note, now=now or timezone.now())
+        change_level(agent, level, actor=actor, note=note, now=now or timezone.now())
     return agent
 
 
-def _change_level(agent: Agent, level: AgentLevel, *, actor, note: str, now: datetime) -> bool:
+def change_level(agent: Agent, level: AgentLevel, *, actor, note: str, now: datetime) -> bool:
     """Move ``agent`` from the level it was read at to ``level``; False when someone changed it
     meanwhile (then nothing is written)."""
     from_level = agent.level

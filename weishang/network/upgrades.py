@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from weishang.orders.models import Order, OrderKind, OrderState
 
 from .models import Agent, AgentLevel, AgentState, Combination, UpgradeMetric
-from .services import _change_level
+from .services import change_level
 
 #: Orders whose goods count as sold to a customer.
 COUNTED_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
@@ -80,6 +80,6 @@ def run_upgrades(now: datetime | None = None) -> int:
             continue
         with transaction.atomic():
             # Conditional on the level read: an owner's change meanwhile wins.
-            moved += _change_level(agent, target, actor=None,
-                                   note=_("Upgraded automatically"), now=now)
+            moved += change_level(agent, target, actor=None,
+                                  note=_("Upgraded automatically"), now=now)
     return moved
