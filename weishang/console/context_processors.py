@@ -2,7 +2,6 @@ from django.utils.functional import SimpleLazyObject
 
 from weishang.accounts.permissions import is_agent
 from weishang.marketing import plan
-from weishang.network.agent_views import url_if_built
 from weishang.orders.queries import waiting_counts
 
 
@@ -14,8 +13,7 @@ def console_permissions(request):
     if not user or not user.is_authenticated:
         return {}
     if is_agent(user):
-        # An agent's own sections; Earnings once that part of the agents work is mounted.
-        return {"is_agent": True, "agent_earnings_url": url_if_built("earnings:home")}
+        return {"is_agent": True}
     context = {"perms_catalog": user.can("catalog"), "perms_inventory": user.can("inventory"),
                "perms_orders": user.can("orders"), "perms_customers": user.can("customers"),
                "perms_marketing": user.can("marketing"), "perms_agents": user.can("agents")}

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,14 +45,6 @@ def agent_page(view):
     return wrapper
 
 
-def url_if_built(name: str, *args) -> str | None:
-    """The URL of a page another part of the agents work provides, or None until it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _page(request, template: str, context: dict, status: int = 200):
     return render(request, template, {"nav": "agent", "agent": request.agent, **context},
                   status=status)
@@ -77,8 +69,6 @@ def dashboard(request):
         "shop_link": link,
         "shop_qr_svg": segno.make(link, error="m").svg_inline(scale=4, title=link),
         "counts": agent_queries.dashboard_counts(request.user),
-        "earnings_url": url_if_built("earnings:home"),
-        "stock_url": url_if_built("purchases:cloud"),
     })
 
 
@@ -131,7 +121,6 @@ def profile(request):
         form = ProfileForm.for_agent(agent)
     return _page(request, "network/agent/profile.html", {
         "nav": "me", "form": form, "shop_link": _shop_link(request),
-        "certificates_url": url_if_built("certificates:mine"),
     }, status=status)
 
 
