@@ -41,7 +41,8 @@ def test_shop_settings_are_changed_through_the_service(owner_client):
     settings_row = services.shop_settings()
     url = reverse("admin:orders_shopsettings_change", args=[settings_row.pk])
     form = {"payment_instructions": "备注订单号", "unpaid_expiry_minutes": "3",
-            "auto_complete_days": "10", "shipping_fee": "8", "free_shipping_above": ""}
+            "auto_complete_days": "10", "after_sales_days": "7", "shipping_fee": "8",
+            "free_shipping_above": ""}
     assert owner_client.post(url, form).status_code == 200  # 3 minutes: refused by the form
     assert services.shop_settings().unpaid_expiry_minutes == 30
     form["unpaid_expiry_minutes"] = "60"

@@ -235,6 +235,8 @@ def test_detail_shows_lines_totals_recipient_and_timeline(desk, order):
     (lambda order, owner: order, ["confirm_payment", "cancel"]),
     (paid, ["ship", "request_refund"]),
     (shipped, ["complete", "request_refund"]),
+    (lambda order, owner: services.complete_order(shipped(order, owner), actor=owner),
+     ["request_refund"]),
     (lambda order, owner: services.request_refund(paid(order, owner), actor=owner), ["refund"]),
     (lambda order, owner: services.cancel_order(order, actor=owner), []),
 ])

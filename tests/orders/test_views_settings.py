@@ -13,7 +13,8 @@ from weishang.orders.models import RegionShippingFee, ShopSettings
 
 URL = reverse("orders:settings")
 VALID = {"payment_instructions": "转账请备注订单号", "unpaid_expiry_minutes": "45",
-         "auto_complete_days": "7", "shipping_fee": "8.00", "free_shipping_above": "99",
+         "auto_complete_days": "7", "after_sales_days": "15", "shipping_fee": "8.00",
+         "free_shipping_above": "99",
          "region-TOTAL_FORMS": "1", "region-INITIAL_FORMS": "0"}
 
 
@@ -49,7 +50,8 @@ def test_save_settings_and_payment_codes(owner_client):
     assert response.status_code == 302
     settings = saved()
     assert settings.payment_instructions == "转账请备注订单号"
-    assert (settings.unpaid_expiry_minutes, settings.auto_complete_days) == (45, 7)
+    assert (settings.unpaid_expiry_minutes, settings.auto_complete_days,
+            settings.after_sales_days) == (45, 7, 15)
     assert (settings.shipping_fee, settings.free_shipping_above) == (Decimal("8.00"),
                                                                      Decimal("99.00"))
     assert settings.wechat_pay_code and settings.alipay_code
@@ -86,6 +88,8 @@ def test_region_fees_are_added_and_removed(owner_client):
     {"unpaid_expiry_minutes": "4"},
     {"unpaid_expiry_minutes": ""},
     {"auto_complete_days": "0"},
+    {"after_sales_days": "-1"},
+    {"after_sales_days": "91"},
     {"wechat_pay_code": SimpleUploadedFile("code.png", b"not a picture", "image/png")},
     {"alipay_code": SimpleUploadedFile("code.png", b"", "image/png")},
     regions(("新疆维吾尔自治区", "-3", "")),

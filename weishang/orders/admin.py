@@ -92,19 +92,22 @@ class ShopSettingsForm(forms.ModelForm):
     auto_complete_days = forms.IntegerField(
         label=_("complete shipped orders after (days)"), min_value=1,
         max_value=services.MAX_AUTO_COMPLETE_DAYS)
+    after_sales_days = forms.IntegerField(
+        label=_("after-sales window (days)"), min_value=0,
+        max_value=services.MAX_AFTER_SALES_DAYS)
 
     class Meta:
         model = ShopSettings
         fields = ["payment_instructions", "wechat_pay_code", "alipay_code",
-                  "unpaid_expiry_minutes", "auto_complete_days", "shipping_fee",
-                  "free_shipping_above"]
+                  "unpaid_expiry_minutes", "auto_complete_days", "after_sales_days",
+                  "shipping_fee", "free_shipping_above"]
 
 
 @admin.register(ShopSettings)
 class ShopSettingsAdmin(admin.ModelAdmin):
     form = ShopSettingsForm
-    list_display = ["__str__", "unpaid_expiry_minutes", "auto_complete_days", "shipping_fee",
-                    "free_shipping_above"]
+    list_display = ["__str__", "unpaid_expiry_minutes", "auto_complete_days",
+                    "after_sales_days", "shipping_fee", "free_shipping_above"]
 
     def has_add_permission(self, request):
         return False

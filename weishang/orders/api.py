@@ -1,8 +1,9 @@
 """REST API of orders.
 
-Public: checkout (a cart becomes an order awaiting payment) and the customer's order lookup
-(mobile number + order number, rate limited). For users who manage orders: the list, one order
-with its lines and timeline, its state transitions, and bulk shipping from an Excel file.
+Public: checkout (a cart becomes an order awaiting payment), the customer's order lookup and
+refund request (mobile number + order number, rate limited). For users who manage orders: the
+list, one order with its lines and timeline, its state transitions, and bulk shipping from an
+Excel file; for the owner, the selling rules.
 Changes go through ``services``; a refused change answers ``{"code", "message", "fields"?}``
 (409 ``invalid_transition`` for a move the order's state does not allow) and writes nothing.
 """
@@ -16,7 +17,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import ScopedRateThrottle
@@ -30,7 +31,7 @@ from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
 
 from . import bulk, carriers, queries, services
-from .models import Order, OrderEvent, OrderLine, OrderState
+from .models import Order, OrderEvent, OrderLine, OrderState, ShopSettings
 
 # --- output ---------------------------------------------------------------------------------
 
@@ -83,9 +84,17 @@ class OrderEventSerializer(TimelineEntrySerializer):
 class ShippingInfoMixin(serializers.Serializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     carrier_name = serializers.SerializerMethodField()
+    after_sales_until = serializers.SerializerMethodField(
+        help_text="Until when the customer may ask for a refund of the completed order; "
+                  "null before completion.")
 
     def get_carrier_name(self, order) -> str:
         return carriers.carrier_name(order.carrier)
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_after_sales_until(self, order):
+        until = services.after_sales_until(order)
+        return serializers.DateTimeField().to_representation(until) if until else None
 
 
 class OrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
@@ -100,7 +109,7 @@ class OrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
                   "recipient_phone", "province", "city", "district", "street", "customer_note",
                   "goods_total", "shipping_fee", "payable", "created_at", "expires_at",
                   "paid_at", "payment_reference", "shipped_at", "carrier", "carrier_name",
-                  "tracking_number", "completed_at", "closed_at", "lines"]
+                  "tracking_number", "completed_at", "after_sales_until", "closed_at", "lines"]
         read_only_fields = fields
 
 
@@ -130,7 +139,8 @@ class CustomerOrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
         fields = ["number", "state", "state_label", "url", "recipient_name", "recipient_phone",
                   "province", "city", "district", "street", "goods_total", "shipping_fee",
                   "payable", "created_at", "expires_at", "paid_at", "shipped_at", "carrier",
-                  "carrier_name", "tracking_number", "lines", "timeline"]
+                  "carrier_name", "tracking_number", "completed_at", "after_sales_until",
+                  "lines", "timeline"]
         read_only_fields = fields
 
     def get_recipient_phone(self, order) -> str:
@@ -195,6 +205,20 @@ class CheckoutSerializer(serializers.Serializer):
 class LookupSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
     number = serializers.CharField(max_length=40)
+
+
+class CustomerRefundRequestSerializer(LookupSerializer):
+    note = serializers.CharField(max_length=max_length_of(OrderEvent, "note"), allow_blank=True,
+                                 required=False, default="", help_text="Why, for the seller.")
+
+
+class ShopSettingsSerializer(serializers.ModelSerializer):
+    """The selling rules (the receipt codes are pictures: uploaded on the settings page)."""
+
+    class Meta:
+        model = ShopSettings
+        fields = ["payment_instructions", "unpaid_expiry_minutes", "auto_complete_days",
+                  "after_sales_days", "shipping_fee", "free_shipping_above"]
 
 
 class NoteSerializer(serializers.Serializer):
@@ -274,10 +298,21 @@ class CheckoutView(APIView):
                         else status.HTTP_201_CREATED)
 
 
-class OrderLookupView(APIView):
+class CustomerOrderView(APIView):
+    """A customer's own order, found by mobile number and order number (both must match)."""
+
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "order_lookup"
+
+    def _order(self, data) -> Order:
+        order = queries.find_for_customer(data["phone"], data["number"])
+        if order is None:
+            raise NotFound(_("No order matches this mobile number and order number."))
+        return order
+
+
+class OrderLookupView(CustomerOrderView):
 
     @extend_schema(
         summary="Find an order by mobile number and order number",
@@ -289,11 +324,30 @@ class OrderLookupView(APIView):
     def post(self, request):
         given = LookupSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        order = queries.find_for_customer(given.validated_data["phone"],
-                                          given.validated_data["number"])
-        if order is None:
-            raise NotFound(_("No order matches this mobile number and order number."))
+        order = self._order(given.validated_data)
         return Response(CustomerOrderSerializer(order, context={"request": request}).data)
+
+
+class CustomerRefundRequestView(CustomerOrderView):
+    @extend_schema(
+        summary="Ask for a refund (the customer)",
+        description=(
+            "Of a paid or shipped order, or of a completed one within the shop's after-sales "
+            "window (`after_sales_until`; afterwards 409 `after_sales_closed`: the seller may "
+            "still refund). The seller then refunds. Found by mobile number and order number "
+            "like the lookup, and rate limited with it."
+        ),
+        request=CustomerRefundRequestSerializer,
+        responses={200: CustomerOrderSerializer, 400: ErrorSerializer, 404: ErrorSerializer,
+                   409: ErrorSerializer, 429: ErrorSerializer},
+    )
+    def post(self, request):
+        given = CustomerRefundRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        order = self._order(given.validated_data)
+        services.request_refund(order, by_customer=True, note=given.validated_data["note"])
+        return Response(CustomerOrderSerializer(_customer_view(order),
+                                                context={"request": request}).data)
 
 
 # --- console views --------------------------------------------------------------------------
@@ -381,7 +435,8 @@ class OrderViewSet(viewsets.GenericViewSet):
                           lambda order, **data: services.cancel_order(
                               order, actor=request.user, **data))
 
-    @_transition_schema("Record a refund request", NoteSerializer)
+    @_transition_schema("Record a refund request (a completed order too, at any time)",
+                        NoteSerializer)
     @action(detail=True, methods=["post"], url_path="request-refund")
     def request_refund(self, request, number=None):
         return self._move(request, number, NoteSerializer,
@@ -394,6 +449,32 @@ class OrderViewSet(viewsets.GenericViewSet):
         return self._move(request, number, NoteSerializer,
                           lambda order, **data: services.refund_order(
                               order, actor=request.user, **data))
+
+
+class IsOwner(BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_owner)
+
+
+class ShopSettingsView(APIView):
+    """The owner's selling rules, as on the settings page."""
+
+    permission_classes = [IsOwner]
+
+    @extend_schema(summary="The selling rules", responses={200: ShopSettingsSerializer,
+                                                           403: ErrorSerializer})
+    def get(self, request):
+        return Response(ShopSettingsSerializer(services.shop_settings()).data)
+
+    @extend_schema(summary="Change the selling rules (fields left out stay)",
+                   request=ShopSettingsSerializer,
+                   responses={200: ShopSettingsSerializer, 400: ErrorSerializer,
+                              403: ErrorSerializer})
+    def patch(self, request):
+        given = ShopSettingsSerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        settings = services.update_shop_settings(request.user, **given.validated_data)
+        return Response(ShopSettingsSerializer(settings).data)
 
 
 class ShippingImportView(APIView):
@@ -434,6 +515,9 @@ router.register("orders", OrderViewSet, basename="order")
 urlpatterns = [
     path("checkout/", CheckoutView.as_view(), name="checkout"),
     path("orders/lookup/", OrderLookupView.as_view(), name="order_lookup"),
+    path("orders/refund-request/", CustomerRefundRequestView.as_view(),
+         name="customer_refund_request"),
+    path("orders/settings/", ShopSettingsView.as_view(), name="shop_settings"),
     path("orders/shipping-import/", ShippingImportView.as_view(), name="shipping_import"),
     *router.urls,
 ]

@@ -15,6 +15,7 @@ from weishang.core.errors import InvalidInput
 from .carriers import CARRIERS
 from .models import Order, OrderEvent, OrderState, ShopSettings
 from .services import (
+    MAX_AFTER_SALES_DAYS,
     MAX_AUTO_COMPLETE_DAYS,
     MAX_EXPIRY_MINUTES,
     MAX_LINE_QUANTITY,
@@ -195,6 +196,11 @@ class ShopSettingsForm(ConsoleForm):
     auto_complete_days = forms.IntegerField(
         label=_("Complete shipped orders after (days)"), min_value=1,
         max_value=MAX_AUTO_COMPLETE_DAYS, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    after_sales_days = forms.IntegerField(
+        label=_("After-sales window (days)"), min_value=0, max_value=MAX_AFTER_SALES_DAYS,
+        help_text=ShopSettings._meta.get_field("after_sales_days").help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     shipping_fee = _money_field(_("Shipping fee"))
     free_shipping_above = _money_field(_("Free shipping from"), required=False,

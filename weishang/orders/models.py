@@ -27,7 +27,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # After-sales on a shipped parcel: refunded in full, the stock stays out (it was shipped).
     OrderState.SHIPPED: frozenset({OrderState.COMPLETED, OrderState.REFUND_REQUESTED}),
     OrderState.REFUND_REQUESTED: frozenset({OrderState.REFUNDED}),
-    OrderState.COMPLETED: frozenset(),
+    # After-sales on a completed order, the stock staying out as for a shipped parcel: the
+    # customer asks within the shop's after-sales window, the owner at any time (a complaint
+    # weeks later); services.allowed_moves narrows it.
+    OrderState.COMPLETED: frozenset({OrderState.REFUND_REQUESTED}),
     OrderState.CANCELLED: frozenset(),
     OrderState.REFUNDED: frozenset(),
 }
@@ -221,6 +224,10 @@ class ShopSettings(models.Model):
                                                         default=30)
     auto_complete_days = models.PositiveIntegerField(
         _("complete shipped orders after (days)"), default=10)
+    after_sales_days = models.PositiveIntegerField(
+        _("after-sales window (days)"), default=7,
+        help_text=_("How long after an order is completed its customer may still ask for a "
+                    "refund (0: not after completion). You may refund at any time."))
     shipping_fee = MoneyField(_("shipping fee"), default=0)
     free_shipping_above = MoneyField(_("free shipping from"), null=True, blank=True)
 

@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role
@@ -57,6 +58,7 @@ ORDER_NUMBER_ATTEMPTS = 5
 MIN_EXPIRY_MINUTES = 5
 MAX_EXPIRY_MINUTES = 7 * 24 * 60
 MAX_AUTO_COMPLETE_DAYS = 90
+MAX_AFTER_SALES_DAYS = 90
 
 
 class ActorKind:
@@ -120,6 +122,8 @@ _SETTINGS_CLEANERS = {
         maximum=MAX_EXPIRY_MINUTES),
     "auto_complete_days": lambda value: _clean_whole_number(
         value, field="auto_complete_days", minimum=1, maximum=MAX_AUTO_COMPLETE_DAYS),
+    "after_sales_days": lambda value: _clean_whole_number(
+        value, field="after_sales_days", minimum=0, maximum=MAX_AFTER_SALES_DAYS),
     "shipping_fee": lambda value: _clean_money(value, field="shipping_fee"),
     "free_shipping_above": lambda value: _clean_money(value, field="free_shipping_above",
                                                       allow_none=True),
@@ -611,12 +615,49 @@ def is_cloud_purchase(order: Order) -> bool:
     return order.kind == OrderKind.PURCHASE and order.delivery == PurchaseDelivery.CLOUD
 
 
-def allowed_moves(order: Order) -> frozenset[str]:
-    """TRANSITIONS, except that a cloud purchase is never shipped: once paid its units are in
-    the agent's cloud stock and it is complete (see confirm_payment)."""
+def after_sales_until(order: Order) -> datetime | None:
+    """When the customer's after-sales window of a completed order ends (None: the order was
+    never completed, or is a cloud purchase, which has no after-sales)."""
+    if order.completed_at is None or is_cloud_purchase(order):
+        return None
+    return order.completed_at + timedelta(days=shop_settings().after_sales_days)
+
+
+def allowed_moves(order: Order, *, by_customer: bool = False,
+                  now: datetime | None = None) -> frozenset[str]:
+    """TRANSITIONS, narrowed: a cloud purchase is never shipped (once paid its units are in
+    the agent's cloud stock and it is complete, see confirm_payment) nor refunded once
+    complete (its way back is the buy-back); a customer (``by_customer``) asks for a refund of
+    a completed order only within the after-sales window."""
     if is_cloud_purchase(order) and order.state == OrderState.PAID:
         return frozenset({OrderState.COMPLETED})
+    if order.state == OrderState.COMPLETED:
+        until = after_sales_until(order)
+        if until is None or (by_customer and (now or timezone.now()) >= until):
+            return frozenset()
     return TRANSITIONS[order.state]
+
+
+def after_sales_closed(order: Order, now: datetime | None = None) -> str:
+    """Why the customer may no longer ask for a refund of this completed order ("" while they
+    may, or when it is not a completed order with after-sales)."""
+    until = after_sales_until(order)
+    if order.state != OrderState.COMPLETED or until is None or (now or timezone.now()) < until:
+        return ""
+    if until <= order.completed_at:
+        return _("This shop takes no refund requests once an order is completed. Please "
+                 "contact the seller.")
+    return _("The after-sales period of this order ended on %(date)s. Please contact the "
+             "seller.") % {"date": date_format(timezone.localtime(until), "SHORT_DATETIME_FORMAT")}
+
+
+def _refused(order: Order, target: str, now: datetime) -> Conflict:
+    """Why ``target`` is not among the order's allowed moves, in the customer's terms when
+    the after-sales window is what closed it."""
+    reason = after_sales_closed(order, now) if target == OrderState.REFUND_REQUESTED else ""
+    if reason:
+        return Conflict(reason, code="after_sales_closed")
+    return invalid_transition(order.state, target)
 
 
 @transaction.atomic
@@ -626,9 +667,10 @@ def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str 
     the row first so that a concurrent move sees this one's result. Stock goes back when an
     unpaid order is cancelled, or a refund is made for an order that never shipped."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if target not in allowed_moves(locked):
-        raise invalid_transition(locked.state, target)
     now = now or timezone.now()
+    if target not in allowed_moves(locked, by_customer=actor_kind == ActorKind.CUSTOMER,
+                                   now=now):
+        raise _refused(locked, target, now)
     if target == OrderState.CANCELLED:
         _return_order_stock(locked, reason=MovementReason.RELEASE, actor=actor)
     elif target == OrderState.REFUNDED and locked.shipped_at is None:
@@ -704,11 +746,14 @@ def cancel_order(order: Order, *, actor=None, by_customer: bool = False, note: s
                        note=_clean_note(note), now=now)
 
 
-def request_refund(order: Order, *, actor=None, by_customer: bool = False,
-                   note: str = "") -> Order:
+def request_refund(order: Order, *, actor=None, by_customer: bool = False, note: str = "",
+                   now: datetime | None = None) -> Order:
+    """Ask for a refund (``note``: why). A customer asks about a completed order only within
+    the shop's after-sales window (Conflict ``after_sales_closed`` after it); the owner's
+    people at any time."""
     return _transition(order, OrderState.REFUND_REQUESTED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=by_customer),
-                       note=_clean_note(note))
+                       note=_clean_note(note), now=now)
 
 
 def refund_order(order: Order, *, actor, note: str = "") -> Order:

@@ -39,7 +39,7 @@ from .forms import (
     ShopSettingsForm,
     read_lines,
 )
-from .models import TRANSITIONS, Order, OrderChannel, OrderState, RegionShippingFee
+from .models import Order, OrderChannel, OrderState, RegionShippingFee
 from .sources import channel_name
 
 ORDERS_PER_PAGE = 20
@@ -136,7 +136,7 @@ def _order_or_404(number: str) -> Order:
 def _allowed_actions(order: Order, refused: tuple[str, object] | None = None) -> list[dict]:
     """The moves allowed in the order's state, each with its form (``refused``: the action
     whose bound form came back with errors)."""
-    allowed = TRANSITIONS[order.state]
+    allowed = services.allowed_moves(order)
     return [
         {"action": action,
          "form": refused[1] if refused and refused[0] == action.name
@@ -149,6 +149,7 @@ def _detail_page(request, order: Order, refused=None, status=200):
     may_move = request.user.can("orders")
     return _page(request, "orders/order_detail.html", {
         "order": order, "actions": _allowed_actions(order, refused) if may_move else [],
+        "after_sales_until": services.after_sales_until(order),
         "carrier": carrier_name(order.carrier),
         "source_channel": channel_name(order.source_channel),
     }, status=status)
@@ -298,7 +299,7 @@ def shop_settings(request):
         form = ShopSettingsForm(initial={
             field: getattr(current, field)
             for field in ("payment_instructions", "unpaid_expiry_minutes", "auto_complete_days",
-                          "shipping_fee", "free_shipping_above")
+                          "after_sales_days", "shipping_fee", "free_shipping_above")
         })
         regions = RegionFeeFormSet(initial=_region_initial(), prefix="region")
     return _page(request, "orders/settings.html",

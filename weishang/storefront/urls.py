@@ -16,4 +16,5 @@ urlpatterns = [
     path("orders/lookup/", views.lookup, name="lookup"),
     path("orders/<str:access_token>/", views.order, name="order"),
     path("orders/<str:access_token>/cancel/", views.cancel_order, name="cancel_order"),
+    path("orders/<str:access_token>/refund/", views.request_refund, name="request_refund"),
 ]

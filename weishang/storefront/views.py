@@ -411,6 +411,10 @@ def order(request, access_token: str):
         "payment": orders.shop_settings() if pending else None,
         "minutes_left": _minutes_left(found),
         "carrier": carriers.carrier_name(found.carrier) if found.carrier else "",
+        "refund_requestable": OrderState.REFUND_REQUESTED in orders.allowed_moves(
+            found, by_customer=True),
+        "after_sales_until": orders.after_sales_until(found),
+        "after_sales_closed": orders.after_sales_closed(found),
     })
 
 
@@ -425,6 +429,20 @@ def cancel_order(request, access_token: str):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The order is cancelled."))
+    return redirect("storefront:order", access_token)
+
+
+@require_POST
+def request_refund(request, access_token: str):
+    found = queries.order_for_customer(access_token)
+    if found is None:
+        return _missing(request, _("There is no order behind this link."))
+    try:
+        orders.request_refund(found, by_customer=True, note=request.POST.get("note", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your refund request was sent to the seller."))
     return redirect("storefront:order", access_token)
 
 
