@@ -20,9 +20,8 @@ from weishang.commissions.rules import commission_settings
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.orders import services as orders
-from weishang.orders.models import Order, OrderLine, OrderState
+from weishang.orders.models import OrderLine
 from weishang.orders.services import CartLine, Recipient
-from weishang.orders.signals import order_state_changed
 
 BUCKETS = ("pending", "frozen", "available", "withdrawing", "withdrawn")
 
@@ -92,18 +91,10 @@ def complete(order, at=None):
 
 
 def refund(order):
+    """Refunded by the owner: asked for and refunded, in any state that allows it (a completed
+    order at any time, after-sales)."""
     owner = the_owner()
     return orders.refund_order(orders.request_refund(order, actor=owner), actor=owner)
-
-
-def refunded_after_completion(order):
-    """Orders cannot be refunded once completed yet; the receiver is ready for after-sales that
-    can, and is driven here the way orders.services would drive it."""
-    Order.objects.filter(pk=order.pk).update(state=OrderState.REFUNDED)
-    order.refresh_from_db()
-    order_state_changed.send(sender=Order, order=order, from_state=OrderState.COMPLETED,
-                             to_state=OrderState.REFUNDED)
-    return order
 
 
 def after_window(order, days=7) -> timezone.datetime:

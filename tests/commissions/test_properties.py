@@ -22,7 +22,6 @@ from tests.commissions.earning import (
     agent,
     complete,
     refund,
-    refunded_after_completion,
     sell,
     upline_commission,
 )
@@ -75,7 +74,7 @@ def play(tree, sale_list, percent):
             if fate == "refunded_settled":
                 settle(now=timezone.now() + LATER)
             if fate.startswith("refunded"):
-                refunded.append(refunded_after_completion(order))
+                refunded.append(refund(order))
         if sale["settle_after"]:
             settle(now=timezone.now() + LATER)
     return agents, refunded
