@@ -3,7 +3,7 @@
     weishang demo  [--host 127.0.0.1] [--port 8000]   migrate, load a demo shop if empty, serve
     weishang serve [--host 127.0.0.1] [--port 8000] [--threads 8]   migrate and serve (real use)
     weishang <django command> ...                    e.g. migrate, createowner, resetpassword, check
-    weishang runjobs                                 run the periodic order jobs once (cron)
+    weishang runjobs [job ...]                       run the periodic jobs once (cron)
 """
 
 import argparse
@@ -32,9 +32,9 @@ def _migrate():
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def _start_order_jobs():
-    """Unpaid orders expire and shipped ones complete without Celery (see orders/jobs.py)."""
-    from weishang.orders import jobs
+def _start_jobs():
+    """The periodic jobs (orders expire and complete, earnings settle, …) without Celery."""
+    from weishang.core import jobs
 
     jobs.start_scheduler()
 
@@ -70,7 +70,7 @@ def demo(argv: list[str]):
             f"  password: {agent.password or _unknown_password(agent)}",
         ]
     print("\n".join([*lines, ""]), flush=True)
-    _start_order_jobs()
+    _start_jobs()
     _run_server(args.host, args.port, args.threads)
 
 
@@ -86,7 +86,7 @@ def serve(argv: list[str]):
 
     if not User.objects.filter(role=Role.OWNER).exists():
         print("No owner account yet: create one with `weishang createowner`.", flush=True)
-    _start_order_jobs()
+    _start_jobs()
     _run_server(args.host, args.port, args.threads)
 
 

@@ -23,7 +23,7 @@ from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
 from weishang.commissions.models import LedgerEntry, SettlementRun
 from weishang.commissions.settlement import settle
-from weishang.orders import jobs
+from weishang.core import jobs
 from weishang.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db

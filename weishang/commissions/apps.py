@@ -8,9 +8,9 @@ class CommissionsConfig(AppConfig):
     verbose_name = _("Earnings")
 
     def ready(self):
-        from weishang.orders import jobs
+        from weishang.core import jobs
 
         from . import receivers  # noqa: F401  (connects to the orders signals)
         from .settlement import settle
 
-        jobs.register("settle_earnings", lambda: settle().earnings)
+        jobs.register("settle_earnings", lambda: settle().earnings, every=jobs.HOUR)

@@ -6,3 +6,13 @@ class OrdersConfig(AppConfig):
     name = "weishang.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        from weishang.core import jobs
+
+        from . import services
+
+        # Celery beat runs them on the same cadence (weishang/celery.py).
+        jobs.register("expire_unpaid_orders", services.expire_unpaid_orders, every=jobs.MINUTE)
+        jobs.register("complete_shipped_orders", services.complete_shipped_orders,
+                      every=jobs.HOUR)
