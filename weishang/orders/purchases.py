@@ -247,7 +247,8 @@ def purchases(*, purchaser=None, state: str = "") -> QuerySet:
     if state in OrderState.values:
         orders = orders.filter(state=state)
     return (orders.select_related("purchaser__agent")
-            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related(
+                "variant").order_by("id")))
             .order_by("-created_at", "-id"))
 
 

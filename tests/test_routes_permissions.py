@@ -1,0 +1,308 @@
+"""Agent A against every page and endpoint that takes the id of something (issue 4): each route
+with an argument is either in ROUTES — with what agent A gets for agent B's object (404: "does
+not exist for you", or 403 where only the owner and staff may come) — or in EXEMPT with why.
+
+A new route with an argument fails test_every_route_with_an_argument_has_a_case until it is
+given a case here, so nobody adds an agent's page without saying who may open it."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.api_clients import english_client
+from tests.commissions.withdrawing import credit
+from tests.factories import (
+    AgentFactory,
+    CategoryFactory,
+    CustomerFactory,
+    PostFactory,
+    UserFactory,
+)
+from tests.marketing.conftest import picture
+from tests.marketing.planning import entry
+from tests.orders.purchasing import buy, buy_into_cloud, set_state
+from weishang.commissions import withdrawals
+from weishang.customers import care
+from weishang.customers import services as customers
+from weishang.marketing import links
+from weishang.marketing import services as marketing
+from weishang.marketing.models import Channel
+from weishang.network import certificates
+from weishang.network.models import LevelVariantRule
+from weishang.orders import purchases
+from weishang.orders import services as orders
+from weishang.orders.services import CartLine
+
+pytestmark = pytest.mark.django_db
+
+#: Routes whose arguments are not an agent's object, or that are not for agents at all.
+EXEMPT_NAMESPACES = {
+    "admin": "Django admin: staff accounts only (is_staff), agents never get one",
+    "storefront": "the public shop: anyone with the link, by design",
+    "join": "public invitation pages: an agent's code is meant to be shared",
+    "verify": "the public certificate check: anyone with the number, by design",
+    "tracked": "/t/<code>: public short links that redirect to a shop",
+}
+EXEMPT_ROUTES = {
+    "None:None": "/media/… in DEBUG only",
+    # The id is a catalog product's; the change is to the agent's own hidden list
+    # (tests/network/test_agent_permissions.py: hiding never touches another agent's list).
+    "agent:hide_product": "acts on the agent's own list",
+    "agent:show_product": "acts on the agent's own list",
+    "api:agent-hidden-product": "acts on the agent's own list",
+    "api:certificates_verify": "the public certificate check",
+}
+
+FORBIDDEN = {403}  # the owner's and staff's pages: refused before any lookup
+NOT_FOUND = {404}  # pages agents open for their own things: another agent's do not exist
+#: customers/api.py is being opened to agents (their own customers): 403 until then, 404 after.
+NOT_FOUND_OR_FORBIDDEN = {403, 404}
+
+
+def _ids(*names):
+    """Arguments read off the world of agent B: ``_ids("order.number", "=cancel")``."""
+
+    def read(world):
+        values = []
+        for name in names:
+            if name.startswith("="):
+                values.append(name[1:])
+                continue
+            value = world
+            for part in name.split("."):
+                value = getattr(value, part)
+            values.append(value)
+        return values
+
+    return read
+
+
+#: name → (method, arguments from the world, the statuses agent A may get)
+ROUTES = {
+    # Orders and purchases
+    "orders:detail": ("get", _ids("order.number"), NOT_FOUND),
+    "orders:action": ("post", _ids("order.number", "=cancel"), FORBIDDEN),
+    "purchases:detail": ("get", _ids("purchase.number"), NOT_FOUND),
+    "purchases:buyback_pay": ("post", _ids("buyback.public_id"), FORBIDDEN),
+    "api:order-detail": ("get", _ids("order.number"), FORBIDDEN),
+    "api:order-cancel": ("post", _ids("order.number"), FORBIDDEN),
+    "api:order-complete": ("post", _ids("order.number"), FORBIDDEN),
+    "api:order-confirm-payment": ("post", _ids("order.number"), FORBIDDEN),
+    "api:order-refund": ("post", _ids("order.number"), FORBIDDEN),
+    "api:order-request-refund": ("post", _ids("order.number"), FORBIDDEN),
+    "api:order-ship": ("post", _ids("order.number"), FORBIDDEN),
+    "api:agent-order": ("get", _ids("order.number"), NOT_FOUND),
+    "api:buyback-pay": ("post", _ids("buyback.public_id"), FORBIDDEN),
+    # Customers
+    "customers:detail": ("get", _ids("customer.public_id"), NOT_FOUND),
+    "customers:edit": ("get", _ids("customer.public_id"), NOT_FOUND),
+    "customers:add_note": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "customers:add_address": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "customers:remove_address": ("post", _ids("customer.public_id", "address.pk"), NOT_FOUND),
+    "customers:reveal_phone": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "customers:export": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "customers:erase": ("post", _ids("customer.public_id"), FORBIDDEN),
+    "customers:followup_add": ("post", _ids("customer.public_id"), FORBIDDEN),
+    "customers:followup_edit": ("post", _ids("follow_up.pk"), FORBIDDEN),
+    "customers:followup_done": ("post", _ids("follow_up.pk"), FORBIDDEN),
+    "customers:followup_snooze": ("post", _ids("follow_up.pk"), FORBIDDEN),
+    "customers:followup_delete": ("post", _ids("follow_up.pk"), FORBIDDEN),
+    "customers:segment_detail": ("get", _ids("=general_value"), FORBIDDEN),
+    "api:customer-detail": ("get", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
+    "api:customer-erase": ("post", _ids("customer.public_id"), FORBIDDEN),
+    "api:customer-export": ("post", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
+    "api:customer-notes": ("post", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
+    "api:customer-reveal-phone": ("post", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
+    "api:follow-up-detail": ("get", _ids("follow_up.pk"), FORBIDDEN),
+    "api:follow-up-done": ("post", _ids("follow_up.pk"), FORBIDDEN),
+    "api:follow-up-snooze": ("post", _ids("follow_up.pk"), FORBIDDEN),
+    "api:segment-detail": ("get", _ids("=general_value"), FORBIDDEN),
+    # Agents, levels, certificates
+    "network:detail": ("get", _ids("agent.public_id"), FORBIDDEN),
+    "network:change_state": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "network:set_level": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "network:move": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "network:level_edit": ("get", _ids("agent.level_id"), FORBIDDEN),
+    "network:level_delete": ("post", _ids("agent.level_id"), FORBIDDEN),
+    "network:level_rule": ("post", _ids("agent.level_id"), FORBIDDEN),
+    "network:level_rule_remove": ("post", _ids("agent.level_id", "level_rule.pk"), FORBIDDEN),
+    "api:agent-detail": ("get", _ids("agent.public_id"), FORBIDDEN),
+    "api:agent-level": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "api:agent-state": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "api:agent-upline": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "api:agent-level-detail": ("get", _ids("agent.level_id"), FORBIDDEN),
+    "api:agent-level-rules": ("get", _ids("agent.level_id"), FORBIDDEN),
+    "certificates:agent": ("get", _ids("agent.public_id"), FORBIDDEN),
+    "certificates:issue": ("post", _ids("agent.public_id"), FORBIDDEN),
+    "certificates:renew": ("post", _ids("certificate.number"), FORBIDDEN),
+    "certificates:revoke": ("post", _ids("certificate.number"), FORBIDDEN),
+    "certificates:download": ("get", _ids("certificate.number", "=png"), NOT_FOUND),
+    "api:certificates_renew": ("post", _ids("certificate.number"), FORBIDDEN),
+    "api:certificates_revoke": ("post", _ids("certificate.number"), FORBIDDEN),
+    # Earnings and withdrawals
+    "earnings:withdrawal": ("get", _ids("withdrawal.public_id"), FORBIDDEN),
+    "earnings:approve": ("post", _ids("withdrawal.public_id"), FORBIDDEN),
+    "earnings:pay": ("post", _ids("withdrawal.public_id"), FORBIDDEN),
+    "earnings:reject": ("post", _ids("withdrawal.public_id"), FORBIDDEN),
+    "earnings:agent": ("get", _ids("agent.public_id"), FORBIDDEN),
+    "api:earnings-agent-balance": ("get", _ids("agent.public_id"), FORBIDDEN),
+    "api:withdrawal-detail": ("get", _ids("withdrawal.public_id"), NOT_FOUND),
+    "api:withdrawal-approve": ("post", _ids("withdrawal.public_id"), FORBIDDEN),
+    "api:withdrawal-pay": ("post", _ids("withdrawal.public_id"), FORBIDDEN),
+    "api:withdrawal-reject": ("post", _ids("withdrawal.public_id"), FORBIDDEN),
+    # The owner's catalog, stock, content and staff: not an agent's to change
+    "catalog:category_edit": ("get", _ids("category.public_id"), FORBIDDEN),
+    "catalog:category_delete": ("post", _ids("category.public_id"), FORBIDDEN),
+    "catalog:product_detail": ("get", _ids("product.public_id"), FORBIDDEN),
+    "catalog:product_edit": ("get", _ids("product.public_id"), FORBIDDEN),
+    "catalog:product_shelf": ("post", _ids("product.public_id"), FORBIDDEN),
+    "catalog:product_duplicate": ("post", _ids("product.public_id"), FORBIDDEN),
+    "catalog:image_upload": ("post", _ids("product.public_id"), FORBIDDEN),
+    "catalog:image_delete": ("post", _ids("product.public_id", "=" + "0" * 32), FORBIDDEN),
+    "catalog:image_move": ("post", _ids("product.public_id", "=" + "0" * 32), FORBIDDEN),
+    "api:category-detail": ("delete", _ids("category.public_id"), FORBIDDEN),
+    "api:product-detail": ("delete", _ids("product.public_id"), FORBIDDEN),
+    "api:product-duplicate": ("post", _ids("product.public_id"), FORBIDDEN),
+    "api:product-images": ("post", _ids("product.public_id"), FORBIDDEN),
+    "api:product-remove-image": ("delete", _ids("product.public_id", "=" + "0" * 32), FORBIDDEN),
+    "api:product-shelf": ("post", _ids("product.public_id"), FORBIDDEN),
+    "api:variant-detail": ("delete", _ids("variant.public_id"), FORBIDDEN),
+    "inventory:product_stock": ("get", _ids("product.public_id"), FORBIDDEN),
+    "inventory:movements": ("get", _ids("variant.public_id"), FORBIDDEN),
+    "inventory:change_stock": ("post", _ids("variant.public_id"), FORBIDDEN),
+    "inventory:change_threshold": ("post", _ids("variant.public_id"), FORBIDDEN),
+    "marketing:post_detail": ("get", _ids("post.public_id"), FORBIDDEN),
+    "marketing:post_edit": ("get", _ids("post.public_id"), FORBIDDEN),
+    "marketing:post_publish": ("post", _ids("post.public_id"), FORBIDDEN),
+    "marketing:post_delete": ("post", _ids("post.public_id"), FORBIDDEN),
+    "marketing:image_upload": ("post", _ids("post.public_id"), FORBIDDEN),
+    "marketing:image_delete": ("post", _ids("post.public_id", "=" + "0" * 32), FORBIDDEN),
+    "marketing:image_move": ("post", _ids("post.public_id", "=" + "0" * 32), FORBIDDEN),
+    "marketing:channel_edit": ("get", _ids("channel.code"), FORBIDDEN),
+    "marketing:kit_channels": ("get", _ids("post.public_id"), FORBIDDEN),
+    "marketing:kit": ("get", _ids("post.public_id", "channel.code"), FORBIDDEN),
+    "marketing:kit_poster": ("get", _ids("post.public_id", "channel.code"), FORBIDDEN),
+    "marketing:kit_image": ("get", _ids("post.public_id", "channel.code", "image.public_id"),
+                            FORBIDDEN),
+    "marketing:plan_edit": ("get", _ids("plan_entry.pk"), FORBIDDEN),
+    "marketing:plan_posted": ("post", _ids("plan_entry.pk"), FORBIDDEN),
+    "marketing:plan_skip": ("post", _ids("plan_entry.pk"), FORBIDDEN),
+    "marketing:plan_delete": ("post", _ids("plan_entry.pk"), FORBIDDEN),
+    "api:channel-detail": ("get", _ids("channel.code"), FORBIDDEN),
+    "api:post-detail": ("get", _ids("post.public_id"), FORBIDDEN),
+    "api:post-images": ("post", _ids("post.public_id"), FORBIDDEN),
+    "api:post-order-images": ("post", _ids("post.public_id"), FORBIDDEN),
+    "api:post-publish": ("post", _ids("post.public_id"), FORBIDDEN),
+    "api:post-remove-image": ("delete", _ids("post.public_id", "=" + "0" * 32), FORBIDDEN),
+    "api:post-render": ("get", _ids("post.public_id"), FORBIDDEN),
+    "api:kit": ("get", _ids("post.public_id", "channel.code"), FORBIDDEN),
+    "api:kit_poster": ("get", _ids("post.public_id", "channel.code"), FORBIDDEN),
+    "api:tracked_link": ("get", _ids("link.code"), FORBIDDEN),
+    "api:plan-detail": ("get", _ids("plan_entry.pk"), FORBIDDEN),
+    "api:plan-mark-posted": ("post", _ids("plan_entry.pk"), FORBIDDEN),
+    "api:plan-skip": ("post", _ids("plan_entry.pk"), FORBIDDEN),
+    "accounts:staff_edit": ("get", _ids("staff.username"), FORBIDDEN),
+}
+
+
+def _routes_with_arguments():
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern),
+                                pattern.namespace or namespace)
+            else:
+                yield f"{namespace}:{pattern.name}", prefix + str(pattern.pattern)
+
+    for name, path in walk(get_resolver().url_patterns):
+        if "<" in path or "(?P" in path:
+            yield name, path
+
+
+def test_every_route_with_an_argument_has_a_case():
+    missing = sorted(
+        f"{name}  ({path})" for name, path in _routes_with_arguments()
+        if name not in ROUTES and name not in EXEMPT_ROUTES
+        and name.split(":")[0] not in EXEMPT_NAMESPACES)
+    assert not missing, ("Say in ROUTES what agent A gets for agent B's object on these routes "
+                         "(or exempt them, with why):\n" + "\n".join(missing))
+
+
+def test_no_case_is_left_over_from_a_removed_route():
+    assert set(ROUTES) <= {name for name, _path in _routes_with_arguments()}
+
+
+@pytest.fixture
+def world(owner, stocked, recipient):
+    """Agent B's things (and the owner's), made through the services."""
+    agent_b, leaver = AgentFactory(name="乙"), AgentFactory(name="丙")
+    variant = stocked(20, price="40.00")
+    customer = CustomerFactory(seller=agent_b.user, name="乙的客户")
+    credit(agent_b, "100.00")
+    buy_into_cloud(leaver, variant, 2, owner)
+    set_state(leaver, "exited")
+    post = PostFactory()
+    channel = Channel.objects.get(code="wechat_moments")
+    return SimpleNamespace(
+        channel=channel, image=marketing.add_post_images(post, [picture()])[0],
+        link=links.link_for(post=post, channel=channel, seller=owner), staff=UserFactory(),
+        agent=agent_b, customer=customer, variant=variant, product=variant.product, post=post,
+        order=orders.place_order(shop=agent_b.user.shop, lines=[CartLine(variant.public_id, 1)],
+                                 recipient=recipient),
+        withdrawal=withdrawals.request_withdrawal(
+            agent_b, amount="50.00", method="wechat", account="wx", account_name="乙",
+            request_key="b-1"),
+        certificate=certificates.issue(agent_b, actor=owner),
+        purchase=buy(agent_b, variant, 1),
+        buyback=purchases.request_buyback(agent=leaver, lines=[(variant, 2)],
+                                          actor=leaver.user),
+        address=customers.add_address(owner, customer, recipient),
+        follow_up=care.create_follow_up(owner, customer,
+                                        due_on=timezone.localdate() + timedelta(days=1)),
+        level_rule=LevelVariantRule.objects.create(level=agent_b.level, variant=variant),
+        category=CategoryFactory(), plan_entry=entry(owner, post),
+    )
+
+
+def _client(user, name):
+    if name.startswith("api:"):
+        return english_client(user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def _url(world, name):
+    _method, arguments, _allowed = ROUTES[name]
+    return reverse(name, args=[str(value) for value in arguments(world)])
+
+
+def test_agent_a_reaches_none_of_agent_bs_things(world):
+    """One world for all routes (building it per route would take minutes); every route is
+    tried and all refusals that are missing are listed together."""
+    agent_a = AgentFactory(name="甲")
+    wrong = []
+    for name, (method, _arguments, allowed) in sorted(ROUTES.items()):
+        url = _url(world, name)
+        status = getattr(_client(agent_a.user, name), method)(url).status_code
+        if status not in allowed:
+            wrong.append(f"{name}: {method.upper()} {url} → {status}, not {sorted(allowed)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_ids_are_real_so_a_404_means_refused(world, owner):
+    """Agent B opens their own pages and the owner opens theirs: the 404s and 403s above come
+    from the permission, not from an id that points at nothing."""
+    not_opened = []
+    for name, (method, _arguments, allowed) in sorted(ROUTES.items()):
+        if method != "get":
+            continue
+        user = world.agent.user if allowed == NOT_FOUND else owner
+        status = _client(user, name).get(_url(world, name)).status_code
+        if status in (403, 404):
+            not_opened.append(f"{name} → {status}")
+    assert not not_opened, "\n".join(not_opened)
