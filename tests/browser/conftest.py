@@ -63,3 +63,14 @@ def assert_fits_the_phone(page):
     width = page.evaluate("document.documentElement.scrollWidth")
     screen = page.viewport_size["width"]
     assert width <= screen, f"{page.url} is {width} px wide on a {screen} px screen"
+
+
+def log_in(page, phone, password):
+    """Log in on the console's login page; the console's home opens."""
+    page.goto("/accounts/login/")
+    assert_fits_the_phone(page)
+    page.locator("input[name=username]").fill(phone)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/console/")
+    assert_fits_the_phone(page)

@@ -5,19 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_fits_the_phone
+from tests.browser.conftest import assert_fits_the_phone, log_in
 
 TITLE = "真丝睡衣套装 长袖 春秋款"
-
-
-def log_in(page, phone, password):
-    page.goto("/accounts/login/")
-    assert_fits_the_phone(page)
-    page.locator("input[name=username]").fill(phone)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/console/")
-    assert_fits_the_phone(page)
 
 
 def add_product_with_two_specs(page) -> str:

@@ -8,8 +8,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_fits_the_phone
-from tests.browser.test_owner_journey import log_in
+from tests.browser.conftest import assert_fits_the_phone, log_in
 from tests.factories import TEST_PASSWORD, PostFactory
 from weishang.marketing.models import TrackedLink
 

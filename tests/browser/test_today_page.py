@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_fits_the_phone
-from tests.browser.test_owner_journey import log_in
+from tests.browser.conftest import assert_fits_the_phone, log_in
 from tests.customers.care import buy
 from tests.factories import TEST_PASSWORD
 from weishang.customers import services
