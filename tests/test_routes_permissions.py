@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.api_clients import english_client
@@ -25,6 +25,7 @@ from tests.factories import (
 from tests.marketing.conftest import picture
 from tests.marketing.planning import entry
 from tests.orders.purchasing import buy, buy_into_cloud, set_state
+from tests.routes import named_routes
 from weishang.commissions import withdrawals
 from weishang.customers import care
 from weishang.customers import services as customers
@@ -210,17 +211,7 @@ ROUTES = {
 
 
 def _routes_with_arguments():
-    def walk(patterns, prefix="", namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern),
-                                pattern.namespace or namespace)
-            else:
-                yield f"{namespace}:{pattern.name}", prefix + str(pattern.pattern)
-
-    for name, path in walk(get_resolver().url_patterns):
-        if "<" in path or "(?P" in path:
-            yield name, path
+    return [(name, path) for name, path in named_routes() if "<" in path or "(?P" in path]
 
 
 def test_every_route_with_an_argument_has_a_case():

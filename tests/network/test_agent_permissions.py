@@ -1,12 +1,14 @@
 """Agent A against agent B, and agents against the owner's pages: an agent reads and changes
-only their own shop, orders, customers, team and profile, on every page and endpoint."""
+only their own shop, orders, customers, team and profile, on every page and endpoint. Every
+route that takes an id is swept in tests/test_routes_permissions.py."""
 
 import pytest
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.api_clients import english_client
 from tests.factories import AgentFactory, CustomerFactory, UserFactory
+from tests.routes import named_routes
 from weishang.accounts.models import Area
 from weishang.customers.models import Customer, CustomerNote
 from weishang.network import agent_services
@@ -51,16 +53,7 @@ def order_of(stocked, recipient):
 
 def _console_pages():
     """(name, path) of every console page without arguments (an owner page unless an agent's)."""
-
-    def walk(patterns, prefix="", namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern),
-                                pattern.namespace or namespace)
-            elif pattern.name:
-                yield f"{namespace}:{pattern.name}", prefix + str(pattern.pattern)
-
-    for name, path in walk(get_resolver().url_patterns):
+    for name, path in named_routes():
         if path.startswith("console/") and "<" not in path:
             yield name, "/" + path
 
