@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,6 +207,15 @@ def test_after_the_window_the_page_says_so_and_a_request_is_refused(client, late
     assert late.state == OrderState.COMPLETED
 
 
+def test_the_customer_asks_about_a_paid_order_too_and_its_stock_comes_back(
+        client, place, stocked, owner):
+    order = services.confirm_payment(place(stocked(5), quantity=2), actor=owner)
+    assert "data-after-sales-until" not in customer_page(client, order)
+    assert ask_on_the_page(client, order).status_code == 302
+    services.refund_order(order, actor=owner)
+    assert stock_of(order) == 5
+
+
 def test_an_unknown_link_asks_nothing(client):
     response = client.post(reverse("storefront:request_refund", args=["nope"]))
     assert response.status_code == 404
@@ -251,6 +262,19 @@ def test_the_owner_refunds_through_the_api_after_the_window(late):
     assert asked.status_code == 200 and asked.json()["state"] == "refund_requested"
     refunded = desk.post(f"/api/v1/orders/{late.number}/refund/", {}, format="json")
     assert refunded.status_code == 200 and refunded.json()["state"] == "refunded"
+
+
+def test_the_window_in_the_order_list_costs_no_query_per_order(place, stocked, owner,
+                                                                django_assert_max_num_queries):
+    desk = english_client(UserFactory(role="staff", areas=["orders"]))
+    completed(place(stocked(5)), owner)
+    with CaptureQueriesContext(connection) as few:
+        assert desk.get("/api/v1/orders/").status_code == 200
+    for _ in range(5):
+        completed(place(stocked(5)), owner)
+    with django_assert_max_num_queries(len(few)):
+        listed = desk.get("/api/v1/orders/").json()["results"]
+    assert len(listed) == 6 and all(row["after_sales_until"] for row in listed)
 
 
 def test_the_owner_reads_and_changes_the_window_through_the_api(owner):

@@ -93,7 +93,11 @@ class ShippingInfoMixin(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_after_sales_until(self, order):
-        until = services.after_sales_until(order)
+        # The settings are read once for a whole list: the root serializer keeps them.
+        root = self.root
+        if not hasattr(root, "shop_settings"):
+            root.shop_settings = services.shop_settings()
+        until = services.after_sales_until(order, root.shop_settings)
         return serializers.DateTimeField().to_representation(until) if until else None
 
 

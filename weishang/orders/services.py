@@ -615,12 +615,12 @@ def is_cloud_purchase(order: Order) -> bool:
     return order.kind == OrderKind.PURCHASE and order.delivery == PurchaseDelivery.CLOUD
 
 
-def after_sales_until(order: Order) -> datetime | None:
+def after_sales_until(order: Order, settings: ShopSettings | None = None) -> datetime | None:
     """When the customer's after-sales window of a completed order ends (None: the order was
     never completed, or is a cloud purchase, which has no after-sales)."""
     if order.completed_at is None or is_cloud_purchase(order):
         return None
-    return order.completed_at + timedelta(days=shop_settings().after_sales_days)
+    return order.completed_at + timedelta(days=(settings or shop_settings()).after_sales_days)
 
 
 def allowed_moves(order: Order, *, by_customer: bool = False,
