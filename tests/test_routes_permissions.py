@@ -60,8 +60,6 @@ EXEMPT_ROUTES = {
 
 FORBIDDEN = {403}  # the owner's and staff's pages: refused before any lookup
 NOT_FOUND = {404}  # pages agents open for their own things: another agent's do not exist
-#: customers/api.py is being opened to agents (their own customers): 403 until then, 404 after.
-NOT_FOUND_OR_FORBIDDEN = {403, 404}
 
 
 def _ids(*names):
@@ -113,11 +111,12 @@ ROUTES = {
     "customers:followup_snooze": ("post", _ids("follow_up.pk"), FORBIDDEN),
     "customers:followup_delete": ("post", _ids("follow_up.pk"), FORBIDDEN),
     "customers:segment_detail": ("get", _ids("=general_value"), FORBIDDEN),
-    "api:customer-detail": ("get", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
-    "api:customer-erase": ("post", _ids("customer.public_id"), FORBIDDEN),
-    "api:customer-export": ("post", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
-    "api:customer-notes": ("post", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
-    "api:customer-reveal-phone": ("post", _ids("customer.public_id"), NOT_FOUND_OR_FORBIDDEN),
+    "api:customer-detail": ("get", _ids("customer.public_id"), NOT_FOUND),
+    # Looked up before the owner-only check: agent B's customer is not there for agent A.
+    "api:customer-erase": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "api:customer-export": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "api:customer-notes": ("post", _ids("customer.public_id"), NOT_FOUND),
+    "api:customer-reveal-phone": ("post", _ids("customer.public_id"), NOT_FOUND),
     "api:follow-up-detail": ("get", _ids("follow_up.pk"), FORBIDDEN),
     "api:follow-up-done": ("post", _ids("follow_up.pk"), FORBIDDEN),
     "api:follow-up-snooze": ("post", _ids("follow_up.pk"), FORBIDDEN),

@@ -1,11 +1,14 @@
-"""REST API of customers, tags and notes: masked numbers, the same search as the console, and
-refused input that changes nothing."""
+"""REST API of customers, tags and notes: masked numbers, the same search as the console,
+refused input that changes nothing, and agents with their own customers only (agent A against
+agent B's on every endpoint)."""
+
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
 from tests.api_clients import english_client
-from tests.factories import UserFactory
+from tests.factories import AgentFactory, UserFactory
 from weishang.customers.models import AccessLog, Customer, CustomerNote
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,86 @@ def test_others_are_kept_out(add_customer):
     assert response.json()["message"] == "Only the owner can erase a customer's data."
     assert english_client(UserFactory(role="staff", areas=["customers"])).get(
         reverse("api:customer-detail", args=["0" * 32])).status_code == 404
+
+
+# -- Agents: their own customers only, like the console pages ---------------------------------
+
+@pytest.fixture
+def agents_customers(add_customer):
+    """Agent A and their customer, agent B's customer (with a note), and the owner's."""
+    agent_a, agent_b = AgentFactory(), AgentFactory()
+    mine = add_customer(name="甲的客户", phone="13812345678", tags="VIP", actor=agent_a.user)
+    theirs = add_customer(name="乙的客户", phone="13900001111", tags="宝妈",
+                          actor=agent_b.user)
+    theirs.notes.create(text="乙的备注", author=agent_b.user)
+    add_customer(name="店主的客户", phone="13700002222", tags="老客")
+    return SimpleNamespace(client=english_client(agent_a.user), agent=agent_a, mine=mine,
+                           theirs=theirs)
+
+
+def test_an_agent_lists_and_counts_only_their_own_customers(agents_customers):
+    client = agents_customers.client
+    body = _list(client)
+    assert [row["name"] for row in body["results"]] == ["甲的客户"]
+    assert body["results"][0]["phone"] == "138****5678"  # lists mask, as the console's does
+    assert _list(client, search="乙")["count"] == 0
+    assert _list(client, tag="宝妈")["count"] == 0
+    assert client.get(reverse("api:tag-list")).json()["results"] == [
+        {"name": "VIP", "customers": 1}]
+
+
+def test_an_agent_reads_changes_and_notes_their_own_customer(agents_customers):
+    client, mine = agents_customers.client, agents_customers.mine
+    url = reverse("api:customer-detail", args=[mine.public_id])
+    body = client.get(url).json()
+    assert body["phone"] == "13812345678" and body["phone_masked"] is False  # their own
+    response = client.patch(url, {"wechat_id": "jia_kehu"}, format="json")
+    assert response.status_code == 200 and response.json()["wechat_id"] == "jia_kehu"
+    notes = reverse("api:customer-notes", args=[mine.public_id])
+    assert client.post(notes, {"text": "喜欢普洱"}).status_code == 201
+    assert [note["text"] for note in client.get(notes).json()["results"]] == ["喜欢普洱"]
+    assert client.post(reverse("api:customer-reveal-phone", args=[mine.public_id])).json() == {
+        "phone": "13812345678"}
+    export = client.post(reverse("api:customer-export", args=[mine.public_id]))
+    assert export.status_code == 200 and export.json()["customer"]["name"] == "甲的客户"
+
+
+def test_a_customer_an_agent_adds_by_api_is_their_own(agents_customers):
+    response = agents_customers.client.post(reverse("api:customer-list"),
+                                            {"name": "新客户", "phone": "13600001111"})
+    assert response.status_code == 201 and response.json()["phone"] == "13600001111"
+    assert Customer.objects.get(name="新客户").seller == agents_customers.agent.user
+
+
+def test_only_the_owner_erases_even_an_agents_own_customer(agents_customers):
+    response = agents_customers.client.post(
+        reverse("api:customer-erase", args=[agents_customers.mine.public_id]))
+    assert response.status_code == 403
+    assert not Customer.objects.get(pk=agents_customers.mine.pk).is_erased
+
+
+@pytest.mark.parametrize("method, route, data", [
+    ("get", "api:customer-detail", None),
+    ("patch", "api:customer-detail", {"name": "改名"}),
+    ("get", "api:customer-notes", None),
+    ("post", "api:customer-notes", {"text": "偷看"}),
+    ("post", "api:customer-reveal-phone", None),
+    ("post", "api:customer-export", {"file_format": "json"}),
+    ("post", "api:customer-erase", None),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_agent_bs_customer_does_not_exist_for_agent_a(agents_customers, method, route, data):
+    theirs = agents_customers.theirs
+    response = getattr(agents_customers.client, method)(
+        reverse(route, args=[theirs.public_id]), data, format="json")
+    assert response.status_code == 404
+    assert "乙" not in response.content.decode() and "13900001111" not in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.name == "乙的客户" and not theirs.is_erased
+    assert list(theirs.notes.values_list("text", flat=True)) == ["乙的备注"]
+    assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize("route", ["api:follow-up-list", "api:customers-today",
+                                   "api:customer_import", "api:customer_export"])
+def test_the_owners_care_import_and_bulk_export_stay_closed_to_agents(agents_customers, route):
+    assert agents_customers.client.get(reverse(route)).status_code == 403

@@ -67,9 +67,7 @@ API = [
     ("/api/v1/withdrawals/", "withdrawals"),
     ("/api/v1/purchases/", "purchases"),
     ("/api/v1/cloud-stock/", "cloud"),
-    pytest.param("/api/v1/customers/", "customers", marks=pytest.mark.xfail(
-        strict=False, reason="the customers API lets agents in with their own customers only "
-                             "once customers/api.py is agent-aware")),
+    ("/api/v1/customers/", "customers"),
 ]
 
 

@@ -55,3 +55,12 @@ class AreaPermission(permissions.BasePermission):
             return True
         user = request.user
         return bool(user and user.is_authenticated and user.can(view.area))
+
+
+class AreaOrAgentPermission(AreaPermission):
+    """API twin of ``area_or_agent_required``: the ``area``'s managers pass, and so does an
+    agent, whose endpoints must then answer with only what is theirs (404 for anything else, as
+    if it did not exist)."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) or is_agent(request.user)

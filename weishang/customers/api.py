@@ -2,9 +2,10 @@
 
 Customers (list with the same search and filters as the console, create, retrieve, update),
 their notes, the tags, and the personal-data actions: reveal a number (logged), export
-(logged) and erase (owner only). Mobile numbers are masked in lists, and in a single customer
-for anyone but its seller. Follow-ups and segments (care_api) and the import (import_api) add
-their own endpoints. Changes go through ``services``; a refused change answers
+(logged) and erase (owner only). Like the console pages, they are open to an agent with their
+own customers only. Mobile numbers are masked in lists, and in a single customer for anyone
+but its seller. Follow-ups and segments (care_api) and the import (import_api) add their own
+endpoints, for the owner and staff. Changes go through ``services``; a refused change answers
 ``{"code", "message", "fields"?}`` and writes nothing.
 """
 
@@ -18,7 +19,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from weishang.accounts.permissions import AreaPermission
+from weishang.accounts.permissions import AreaOrAgentPermission
 from weishang.api.errors import ErrorSerializer
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
@@ -162,9 +163,10 @@ class ExportInputSerializer(serializers.Serializer):
 
 class CustomerViewSet(viewsets.GenericViewSet):
     """Customers of the user's reach (queries.customers_for): owner and customer staff see all,
-    an agent only their own."""
+    an agent only their own (another agent's answer 404). Erasing stays the owner's; an agent
+    reveals and exports only their own customers, like the console pages."""
 
-    permission_classes = [AreaPermission]
+    permission_classes = [AreaOrAgentPermission]
     area = "customers"
     serializer_class = CustomerSerializer
     lookup_field = "public_id"
@@ -279,7 +281,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
 class TagViewSet(viewsets.GenericViewSet):
     """The tags in use, with how many of the user's customers carry each."""
 
-    permission_classes = [AreaPermission]
+    permission_classes = [AreaOrAgentPermission]
     area = "customers"
     serializer_class = TagSerializer
     queryset = Tag.objects.none()
