@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from weishang.celery import app
 from weishang.core import jobs
@@ -43,7 +43,8 @@ def test_runjobs_runs_only_the_jobs_named():
     out = io.StringIO()
     call_command("runjobs", "expire_unpaid_orders", stdout=out)
     assert out.getvalue() == "expire_unpaid_orders: 0\n"
-    with pytest.raises(CommandError, match="No such job: expire_everything"):
+    with translation.override("en"), pytest.raises(CommandError,
+                                                   match="No such job: expire_everything"):
         call_command("runjobs", "expire_everything")
 
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from weishang.core import jobs
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, names, **options):
         unknown = sorted(set(names) - set(jobs.JOBS))
         if unknown:
-            raise CommandError(f"No such job: {', '.join(unknown)}. "
-                               f"The jobs are: {', '.join(jobs.JOBS)}.")
+            raise CommandError(_("No such job: %(unknown)s. The jobs are: %(jobs)s.") % {
+                "unknown": ", ".join(unknown), "jobs": ", ".join(jobs.JOBS)})
         for name, changed in jobs.run_all(names or None).items():
             self.stdout.write(f"{name}: {changed}")
