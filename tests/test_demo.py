@@ -17,6 +17,7 @@ from weishang.commissions.rules import commission_settings
 from weishang.inventory import services as inventory
 from weishang.inventory.models import LocationKind, StockLevel, StockMovement
 from weishang.marketing.models import Post
+from weishang.marketing.queries import library_for
 from weishang.network import certificates
 from weishang.network.models import (
     Agent,
@@ -271,11 +272,31 @@ def test_demo_agent_logs_in_and_sees_their_shop_earnings_and_senior_post(login, 
     agent_login = demo.agent_login()
     agent = Agent.objects.get(user__username=agent_login.username)
     assert agent.is_active and agent.team.exists()
-    assert HiddenProduct.objects.filter(agent=agent).exists()
+    hidden = HiddenProduct.objects.select_related("product").get(agent=agent).product
+    shop = client.get(reverse("storefront:shop", args=[agent.user.shop.code])).content.decode()
+    assert agent.name in shop and hidden.title not in shop
     senior_post = Post.objects.get(min_level__isnull=False, is_published=True)
     assert senior_post.min_level.rank <= agent.level.rank
 
     _log_in(client, agent_login)
     for name in ("console:home", "earnings:home", "earnings:my_withdrawals", "agent:team",
-                 "agent:products", "purchases:list", "purchases:cloud"):
+                 "agent:products", "purchases:list", "purchases:cloud", "certificates:mine"):
         assert client.get(reverse(name)).status_code == 200, name
+    assert senior_post in library_for(agent.user)
+    entry_agent = Agent.objects.get(state=AgentState.ACTIVE, level__rank=1)
+    assert senior_post not in library_for(entry_agent.user), "below the post's level"
+
+
+def test_the_owners_agent_pages_show_the_demo_agents(login, client):
+    _log_in(client, login)
+    applicant = Agent.objects.get(state=AgentState.APPLIED)
+    assert applicant.name in client.get(reverse("network:applications")).content.decode()
+    agents = client.get(reverse("network:list")).content.decode()
+    assert all(agent.name in agents for agent in Agent.objects.exclude(pk=applicant.pk))
+    pages = [reverse(name) for name in (
+        "network:levels", "network:settings", "earnings:withdrawals", "earnings:agents",
+        "earnings:settings", "purchases:list", "purchases:cloud_overview", "certificates:list")]
+    pages += [reverse("network:detail", args=[agent.public_id]) for agent in Agent.objects.all()]
+    pages += [reverse("network:level_edit", args=[level.pk]) for level in AgentLevel.objects.all()]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
