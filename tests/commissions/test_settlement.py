@@ -25,6 +25,7 @@ from weishang.commissions.models import LedgerEntry, SettlementRun
 from weishang.commissions.settlement import settle
 from weishang.core import jobs
 from weishang.orders.models import Order, OrderLine
+from weishang.orders.services import update_shop_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +54,8 @@ def test_due_earnings_become_available_once_however_often_it_runs():
     assert pending.state == "paid"
 
 
-def test_the_window_is_the_owners_setting():
-    settings = services.commission_settings()
-    settings.freeze_days = 0
-    settings.save()
+def test_the_window_is_the_shops_after_sales_window():
+    update_shop_settings(None, after_sales_days=0)
     seller = agent()
     order = complete(sell(seller))
     assert settle(now=order.completed_at + timedelta(seconds=1)).earnings == 1

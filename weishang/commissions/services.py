@@ -35,6 +35,7 @@ from weishang.accounts.models import Shop
 from weishang.catalog.models import Variant
 from weishang.network.models import Agent, AgentLevel, AgentState, LevelVariantRule
 from weishang.orders.models import Order, OrderKind, OrderLine, OrderState, StockSource
+from weishang.orders.services import shop_settings
 
 from .models import AgentBalance, Bucket, CommissionSettings, EntryKind, LedgerEntry
 from .rules import commission_settings
@@ -159,7 +160,7 @@ def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None
     bucket = Bucket.FROZEN if frozen else Bucket.PENDING
     # A typed NULL: PostgreSQL would take a bare one in a UNION for text.
     no_due = f"CAST(NULL AS {LedgerEntry._meta.get_field('available_at').db_type(connection)})"
-    due = _available_at(settings.freeze_days, "e.completed_at") if frozen else no_due
+    due = _available_at(shop_settings().after_sales_days, "e.completed_at") if frozen else no_due
 
     def entries(agent: str, kind: str, cents: str, key: str) -> str:
         return (f"SELECT {agent}, {kind}, '{bucket}', {cents} / 100.0, e.order_id, e.line_id, "
@@ -181,7 +182,7 @@ def _freeze(order_filter: str, params: dict, now) -> None:
     """Move each pending earning of the completed orders ``order_filter`` selects to frozen,
     due after the after-sales window."""
     params = {**params, "now": db_time(now)}
-    due = _available_at(commission_settings().freeze_days)
+    due = _available_at(shop_settings().after_sales_days)
     earnings = (f"FROM {ENTRIES} e JOIN {Order._meta.db_table} o ON o.id = e.order_id "
                 f"WHERE e.kind IN ({_in(EARNING_KINDS)}) AND e.bucket = '{Bucket.PENDING}' "
                 f"AND o.completed_at IS NOT NULL AND {order_filter}")
