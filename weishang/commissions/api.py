@@ -35,6 +35,7 @@ from .models import (
     Withdrawal,
     WithdrawalState,
 )
+from .queries import EarningState
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}
@@ -66,10 +67,17 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     withdrawal = serializers.CharField(source="withdrawal.public_id", read_only=True,
                                        allow_null=True, default=None)
 
+    state = serializers.ChoiceField(
+        choices=EarningState.choices, read_only=True, default=None, allow_null=True,
+        help_text="Where an earning's money is now (null for other entries).")
+    due = serializers.DateTimeField(
+        read_only=True, default=None, allow_null=True,
+        help_text="When a frozen earning becomes available.")
+
     class Meta:
         model = LedgerEntry
         fields = ["id", "kind", "kind_label", "bucket", "amount", "order", "withdrawal",
-                  "available_at", "created_at"]
+                  "state", "due", "created_at"]
         read_only_fields = fields
 
 
@@ -155,10 +163,12 @@ class MyLedgerViewSet(viewsets.GenericViewSet):
     serializer_class = LedgerEntrySerializer
     queryset = LedgerEntry.objects.none()
 
-    @extend_schema(summary="My ledger, newest first",
+    @extend_schema(summary="My statement, newest first: earnings (with where their money is "
+                           "now), what refunds took back, withdrawals",
                    responses={200: LedgerEntrySerializer(many=True), 403: ErrorSerializer})
     def list(self, request):
-        page = self.paginate_queryset(queries.ledger_for(_own_agent(request)))
+        page = queries.with_states(self.paginate_queryset(
+            queries.statement_for(_own_agent(request))))
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
 
 

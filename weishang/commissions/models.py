@@ -44,15 +44,20 @@ class EntryKind(models.TextChoices):
     WITHDRAWAL_RETURN = "withdrawal_return", _("Withdrawal rejected")
 
 
+#: Moves between buckets: the statement shows each earning once, with where its money is now.
+STATEMENT_HIDES = EntryKind.SETTLE
+
+
 class LedgerEntry(AppendOnlyModel):
     """One movement of an agent's money in one bucket. ``key`` makes each movement happen once
     (a callback or a settlement run repeated writes nothing new)."""
 
     # Every index here is paid for on each of the millions of rows a busy network writes, so
-    # there are only those a read needs: the agent's statement (agent, created_at), an order's
-    # entries (a refund), a withdrawal's (partial: few rows have one) and the frozen money due
-    # (partial: only the entries that freeze money carry ``available_at``). The order line is
-    # never looked up alone.
+    # there are only those a read needs, partial where a read wants few rows: the agent's
+    # statement (agent, created_at; without the moves between buckets, which it does not
+    # list), an order's entries (a refund), a withdrawal's and the frozen money due (only the
+    # entries that freeze money carry ``available_at``). The order line is never looked up
+    # alone.
     agent = models.ForeignKey("network.Agent", on_delete=models.PROTECT, db_index=False,
                               related_name="ledger_entries")
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
@@ -74,7 +79,8 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name_plural = _("ledger entries")
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["agent", "created_at"], name="commissions_entry_statement"),
+            models.Index(fields=["agent", "created_at"], condition=~Q(kind=STATEMENT_HIDES),
+                         name="commissions_entry_statement"),
             models.Index(fields=["withdrawal"], condition=Q(withdrawal__isnull=False),
                          name="commissions_entry_withdrawal"),
             models.Index(fields=["available_at"], condition=Q(available_at__isnull=False),

@@ -1,10 +1,21 @@
 """Reads of earnings and withdrawals for the console pages and the API."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db import models
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from weishang.network.models import Agent
 
-from .models import AgentBalance, LedgerEntry, Withdrawal, WithdrawalState
+from .models import (
+    STATEMENT_HIDES,
+    AgentBalance,
+    Bucket,
+    EntryKind,
+    LedgerEntry,
+    Withdrawal,
+    WithdrawalState,
+)
+from .services import EARNING_KINDS
 
 #: Shown first in the owner's queue: what still waits for a decision or a transfer.
 OPEN_STATES = (WithdrawalState.REQUESTED, WithdrawalState.APPROVED)
@@ -15,11 +26,46 @@ def balance_for(agent: Agent) -> AgentBalance:
     return AgentBalance.objects.filter(agent=agent).first() or AgentBalance(agent=agent)
 
 
-def ledger_for(agent: Agent) -> QuerySet[LedgerEntry]:
-    """The agent's ledger, newest first, with each entry's order and withdrawal."""
-    return (LedgerEntry.objects.filter(agent=agent)
+def statement_for(agent: Agent) -> QuerySet[LedgerEntry]:
+    """The agent's statement, newest first, with each entry's order and withdrawal: their
+    earnings, what took them back and their withdrawals — not the moves of money between
+    buckets (``with_states`` tells where each earning's money is now)."""
+    return (LedgerEntry.objects.filter(~Q(kind=STATEMENT_HIDES), agent=agent)
             .select_related("order", "withdrawal")
             .order_by("-created_at", "-id"))
+
+
+class EarningState(models.TextChoices):
+    PENDING = "pending", _("Pending: the order is not completed yet")
+    FROZEN = "frozen", _("Frozen for the after-sales window")
+    AVAILABLE = "available", _("Available")
+    TAKEN_BACK = "taken_back", _("Taken back by a refund")
+
+
+def with_states(entries) -> list[LedgerEntry]:
+    """Each earning among ``entries`` (a page of a statement) with ``state`` (an EarningState)
+    and, while frozen, ``due`` (when it becomes available), read from its moves in one query."""
+    entries = list(entries)
+    earnings = [entry for entry in entries if entry.kind in EARNING_KINDS]
+    moves = set(LedgerEntry.objects.filter(key__in=[
+        earning.key + suffix for earning in earnings
+        for suffix in ("|pending-", "|frozen+", "|frozen-", "|available+", "|available-")
+    ]).values_list(
+        "key", "kind", "available_at"))
+    by_key = {key: (kind, available_at) for key, kind, available_at in moves}
+    for earning in earnings:
+        if f"{earning.key}|available-" in by_key or any(
+                by_key.get(f"{earning.key}{suffix}", ("",))[0] == EntryKind.CANCEL
+                for suffix in ("|pending-", "|frozen-")):
+            earning.state = EarningState.TAKEN_BACK
+        elif f"{earning.key}|available+" in by_key:
+            earning.state = EarningState.AVAILABLE
+        elif earning.bucket == Bucket.FROZEN or f"{earning.key}|frozen+" in by_key:
+            earning.state = EarningState.FROZEN
+            earning.due = earning.available_at or by_key[f"{earning.key}|frozen+"][1]
+        else:
+            earning.state = EarningState.PENDING
+    return entries
 
 
 def withdrawals_for(agent: Agent) -> QuerySet[Withdrawal]:

@@ -64,8 +64,9 @@ def home(request):
 
 def _earnings_page(request, agent: Agent, *, template: str, extra: dict):
     balance = queries.balance_for(agent)
-    page = Paginator(queries.ledger_for(agent), LEDGER_PER_PAGE).get_page(
+    page = Paginator(queries.statement_for(agent), LEDGER_PER_PAGE).get_page(
         request.GET.get("page"))
+    page.object_list = queries.with_states(page.object_list)
     return _page(request, template, {"agent": agent, "balance": balance,
                                      "buckets": _buckets(balance), "page": page, **extra})
 
