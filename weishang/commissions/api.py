@@ -23,8 +23,10 @@ from rest_framework.views import APIView
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
 from weishang.core.models import max_length_of
+from weishang.network.agent_api import IsAgent
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of
+from weishang.orders.services import shop_settings
 
 from . import queries, rules, withdrawals
 from .models import (
@@ -39,13 +41,6 @@ from .queries import EarningState
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}
-
-
-class IsAgent(permissions.BasePermission):
-    """Only a logged-in agent (any state: what they earned stays theirs)."""
-
-    def has_permission(self, request, view):
-        return agent_of(request.user) is not None
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -105,12 +100,18 @@ class SettingsSerializer(serializers.ModelSerializer):
         write_only=True, required=False, default=False,
         help_text="Needed to switch upline_enabled on: the owner read upline_warning.")
     upline_warning = serializers.SerializerMethodField()
+    after_sales_days = serializers.SerializerMethodField(
+        help_text="How many days the earnings of a completed order stay frozen: the shop's "
+                  "after-sales window, changed in /api/v1/orders/settings/.")
 
     class Meta:
         model = CommissionSettings
-        fields = ["freeze_days", "withdrawal_minimum", "withdrawal_fee_percent",
+        fields = ["after_sales_days", "withdrawal_minimum", "withdrawal_fee_percent",
                   "upline_enabled", "upline_percent", "upline_depth", "confirm_upline",
                   "upline_warning"]
+
+    def get_after_sales_days(self, settings) -> int:
+        return shop_settings().after_sales_days
 
     def get_upline_warning(self, settings) -> str:
         return str(rules.UPLINE_WARNING)
