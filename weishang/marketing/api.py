@@ -2,7 +2,9 @@
 pictures) and the per-channel preview of a post; share kits, tracked links and plans have their
 own modules, included at the end.
 
-Everything needs the "marketing" area; changing a channel needs the owner. Posts are addressed
+Everything needs the "marketing" area, except that an agent reads the library: the list of
+posts and one post, only those they may share (``queries.library_for``; any other answers 404).
+Changing a channel needs the owner. Posts are addressed
 by their public id, channels by their code. Changes go through ``services``; a refused change
 answers 400/403/409 with ``{"code", "message", "fields"}`` and writes nothing.
 """
@@ -22,7 +24,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from weishang.accounts.permissions import AreaPermission
+from weishang.accounts.permissions import AreaPermission, is_agent
 from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
@@ -169,6 +171,17 @@ class MarketingViewSet(viewsets.GenericViewSet):
     area = "marketing"
 
 
+class LibraryPermission(AreaPermission):
+    """The marketing managers pass; an agent only to read the library (the list and one post),
+    which ``PostViewSet`` scopes to the posts they may share."""
+
+    AGENT_ACTIONS = ("list", "retrieve")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) or (
+            is_agent(request.user) and view.action in self.AGENT_ACTIONS)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Channels, in their order"),
     partial_update=extend_schema(request=ChannelWriteSerializer,
@@ -212,7 +225,9 @@ RENDER_PARAMETERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=POST_FILTERS, summary="The content library, newest first"),
+    list=extend_schema(parameters=POST_FILTERS, summary="The content library, newest first",
+                       description="For an agent: the published posts of their level "
+                                   "(`published` is ignored)."),
     create=extend_schema(request=PostWriteSerializer, responses={201: PostSerializer, **ERRORS},
                          summary="Write a post (not published yet)"),
     update=extend_schema(request=PostWriteSerializer, responses={200: PostSerializer, **ERRORS}),
@@ -222,23 +237,28 @@ RENDER_PARAMETERS = [
                           summary="Delete a post nobody shared or planned"),
 )
 class PostViewSet(MarketingViewSet):
+    permission_classes = [LibraryPermission]
     serializer_class = PostSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     fields = ("title", "body", "kind", "hashtags", "min_level")
 
     def get_queryset(self):
+        if is_agent(self.request.user):
+            return queries.library_for(self.request.user)
         return queries.console_posts()
 
     def _filtered(self):
         params = self.request.query_params
         filters = {"kind": params.get("kind", ""), "tag": params.get("tag", "")}
-        if params.get("published", "") in ("true", "1", "false", "0"):
-            filters["published"] = params["published"] in ("true", "1")
         if params.get("product"):
             filters["product"] = Product.objects.filter(public_id=params["product"]).first()
             if filters["product"] is None:
                 return Post.objects.none()
+        if is_agent(self.request.user):
+            return queries.library_for(self.request.user, **filters)
+        if params.get("published", "") in ("true", "1", "false", "0"):
+            filters["published"] = params["published"] in ("true", "1")
         return queries.console_posts(**filters)
 
     def _output(self, post, status_code=status.HTTP_200_OK):

@@ -87,7 +87,9 @@ class NewPostForm(PostForm):
 
 
 class PostFilterForm(ConsoleForm):
-    """The library's filters (GET); a filter that does not parse is ignored."""
+    """The library's filters (GET); a filter that does not parse is ignored. For an agent
+    (``seller``), the topics are those of the posts they may share, and every post they see is
+    published."""
 
     PUBLISHED_CHOICES = [("", _("Published or not")), ("yes", _("Published")),
                          ("no", _("Not published"))]
@@ -101,21 +103,21 @@ class PostFilterForm(ConsoleForm):
     published = forms.ChoiceField(label=_("Published"), required=False,
                                   choices=PUBLISHED_CHOICES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, seller=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", _("All topics"))] + [
-            (topic, f"#{topic}") for topic in queries.all_topics()]
+            (topic, f"#{topic}") for topic in queries.all_topics(seller)]
+        if seller is not None:
+            del self.fields["published"]
 
     def filters(self) -> dict:
         self.is_valid()
         values = getattr(self, "cleaned_data", {})
-        published = values.get("published", "")
-        return {
-            "kind": values.get("kind", ""),
-            "product": values.get("product"),
-            "tag": values.get("tag", ""),
-            "published": {"yes": True, "no": False}.get(published),
-        }
+        filters = {"kind": values.get("kind", ""), "product": values.get("product"),
+                   "tag": values.get("tag", "")}
+        if "published" in self.fields:
+            filters["published"] = {"yes": True, "no": False}.get(values.get("published", ""))
+        return filters
 
 
 class PreviewForm(ConsoleForm):

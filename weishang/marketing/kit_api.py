@@ -1,5 +1,6 @@
 """REST endpoints of share kits: a library post ready to share on a channel, as the current
-user's seller (staff share as the owner), and its poster.
+user's seller (staff share as the owner, an active agent as themself: the posts of their level,
+with links to their own shop), and its poster.
 
 ``GET kits/<post>/<channel>/?variant=tw`` answers the text to copy with its counts and
 problems, the pictures the channel takes, the tracked link and the poster's URL;
@@ -14,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from weishang.accounts.permissions import AreaPermission
+from weishang.accounts.permissions import AreaOrAgentPermission
 from weishang.api.errors import ErrorSerializer
 
 from . import kits
@@ -77,7 +78,7 @@ VARIANT_PARAMETER = OpenApiParameter(
 
 
 class KitViewBase(APIView):
-    permission_classes = [AreaPermission]
+    permission_classes = [AreaOrAgentPermission]
     area = "marketing"
 
     def kit(self, request, post, channel) -> kits.Kit:

@@ -1,7 +1,8 @@
 """Share kit pages (一键分享): a post ready to paste on one channel, on the seller's phone.
 
 The seller copies the text, saves the pictures and the poster, copies the tracked link, and
-marks the post as posted (the plan's part of the page). Staff share on the owner's behalf.
+marks the post as posted (the plan's part of the page). Staff share on the owner's behalf; an
+active agent shares the posts of their level as themself, with links to their own shop.
 """
 
 from django.contrib import messages
@@ -9,12 +10,10 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
-from weishang.accounts.permissions import area_required
 from weishang.core.errors import InvalidInput, NotFound
 
 from . import kits, queries
-
-marketing_area = area_required("marketing")
+from .views import library_area
 
 
 def _kit_or_404(request, post, channel, variant="") -> kits.Kit:
@@ -30,7 +29,7 @@ def poster_response(kit: kits.Kit) -> FileResponse:
                         filename=kits.poster_filename(kit), content_type="image/png")
 
 
-@marketing_area
+@library_area
 def kit_channels(request, post):
     found = queries.library_for(queries.sharing_seller(request.user)).filter(
         public_id=post).first()
@@ -41,7 +40,7 @@ def kit_channels(request, post):
     })
 
 
-@marketing_area
+@library_area
 def kit_page(request, post, channel):
     variant = request.GET.get("variant", "")
     try:
@@ -61,7 +60,7 @@ def kit_page(request, post, channel):
     })
 
 
-@marketing_area
+@library_area
 def kit_poster(request, post, channel):
     try:
         kit = _kit_or_404(request, post, channel, request.GET.get("variant", ""))
@@ -70,7 +69,7 @@ def kit_poster(request, post, channel):
     return poster_response(kit)
 
 
-@marketing_area
+@library_area
 def kit_image(request, post, channel, image):
     try:
         kit = _kit_or_404(request, post, channel)

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from weishang.accounts.models import Role
 from weishang.core.convert import REGIONS
 from weishang.core.errors import InvalidInput, NotFound
+from weishang.network.models import Agent, AgentState
 
 from . import links, poster, queries, rendering
 from .models import Channel, Post, PostImage, TrackedLink
@@ -81,8 +83,13 @@ def share_kit(post: Post, channel: Channel, seller, *, request, variant: str = "
 
 def kit_for(user, post_public_id: str, channel_code: str, *, request, variant: str = "") -> Kit:
     """The kit ``user`` shares: as themself if a seller, as the owner if staff. NotFound for a
-    post the seller may not share (unpublished, unknown) or a channel not in use."""
+    post the seller may not share (unpublished, unknown, above an agent's level) or a channel
+    not in use; InvalidInput for an agent who is not active (their shop sells nothing)."""
     seller = queries.sharing_seller(user)
+    if seller.role == Role.AGENT and not Agent.objects.filter(
+            user=seller, state=AgentState.ACTIVE).exists():
+        raise InvalidInput(_("Your shop is closed while you are not an active agent: there is "
+                             "nothing to share yet."), code="agent_not_active")
     post = queries.library_for(seller).filter(public_id=post_public_id).first()
     if post is None:
         raise NotFound(_("This post is not in the library (it may have been unpublished)."),

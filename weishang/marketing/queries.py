@@ -32,19 +32,24 @@ def sharing_seller(user):
     return owner_shop().seller
 
 
-def library_for(seller) -> QuerySet:
-    """The published posts ``seller`` may share, newest first.
+def library_for(seller, *, kind: str = "", product: Product | None = None,
+                tag: str = "") -> QuerySet:
+    """The published posts ``seller`` may share, newest first, filtered as asked.
 
     The one place that decides what a seller sees: the owner (and staff sharing as the owner)
     sees the whole published library; an agent sees the posts open to everyone and those whose
     ``min_level`` ranks at most as high as their own level.
     """
+    return with_content(_filtered(_library(seller), kind=kind, product=product, tag=tag))
+
+
+def _library(seller) -> QuerySet:
     posts = Post.objects.filter(is_published=True)
     if seller.role == Role.AGENT:
         # A subquery rather than a lookup first: the rank is read in the same query.
         own_rank = Subquery(Agent.objects.filter(user=seller).values("level__rank")[:1])
         posts = posts.filter(Q(min_level__isnull=True) | Q(min_level__rank__lte=own_rank))
-    return with_content(posts)
+    return posts
 
 
 def post_for_share(public_id: str) -> Post:
@@ -57,19 +62,23 @@ def console_posts(*, kind: str = "", product: Product | None = None, tag: str = 
                   published: bool | None = None) -> QuerySet:
     """Every post for the library managers, newest first, filtered as asked."""
     posts = Post.objects.all()
+    if published is not None:
+        posts = posts.filter(is_published=published)
+    return with_content(_filtered(posts, kind=kind, product=product, tag=tag))
+
+
+def _filtered(posts: QuerySet, *, kind: str, product: Product | None, tag: str) -> QuerySet:
     if kind:
         posts = posts.filter(kind=kind)
     if product is not None:
         posts = posts.filter(products=product)
-    if published is not None:
-        posts = posts.filter(is_published=published)
     tag = tag.strip().strip("#")
     if tag:
         # JSON array membership has no lookup on SQLite; topics are few and short, so the
         # matching ids are found in one narrow read.
         tagged = [pk for pk, topics in posts.values_list("pk", "hashtags") if tag in topics]
         posts = posts.filter(pk__in=tagged)
-    return with_content(posts)
+    return posts
 
 
 def post_detail(public_id: str) -> Post:
@@ -90,10 +99,12 @@ def channels(*, active_only: bool = False) -> QuerySet:
     return found.filter(is_active=True) if active_only else found
 
 
-def all_topics() -> list[str]:
-    """Every topic used in the library, most used first (for the filter and suggestions)."""
+def all_topics(seller=None) -> list[str]:
+    """Every topic used in the library, most used first (for the filter and suggestions);
+    with ``seller``, only the topics of the posts that seller may share."""
+    posts = Post.objects.all() if seller is None else _library(seller)
     counts: dict[str, int] = {}
-    for topics in Post.objects.values_list("hashtags", flat=True):
+    for topics in posts.values_list("hashtags", flat=True):
         for topic in topics:
             counts[topic] = counts.get(topic, 0) + 1
     return sorted(counts, key=lambda topic: (-counts[topic], topic))

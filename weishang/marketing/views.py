@@ -1,6 +1,9 @@
 """Console pages of the content library (/console/marketing/): the library, a post with its
 preview on each channel, the channels and the marketing rules. Every change goes through
-``services``; a refused change shows why and writes nothing."""
+``services``; a refused change shows why and writes nothing.
+
+Agents read the library too (the posts of their level, ``queries.library_for``) and share them
+from the same pages, which then leave out everything that manages the library."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,7 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weishang.accounts.permissions import area_required, owner_required
+from weishang.accounts.permissions import (
+    area_or_agent_required,
+    area_required,
+    is_agent,
+    owner_required,
+)
 from weishang.catalog import gallery
 from weishang.catalog.forms import ImageUploadForm
 from weishang.core.errors import DomainError
@@ -33,6 +41,9 @@ POSTS_PER_PAGE = 20
 #: made when a seller opens the share kit.
 PREVIEW_LINK_PATH = "/t/xxxxxxxx"
 marketing_area = area_required("marketing")
+#: The library, a post's page and its share kits: the marketing managers, and agents for the
+#: posts they may share.
+library_area = area_or_agent_required("marketing")
 
 
 def _page(request, template, context, status=200):
@@ -45,16 +56,21 @@ def post_url(post) -> str:
 
 # -- Library ----------------------------------------------------------------------------------
 
-@marketing_area
+@library_area
 def post_list(request):
-    filters = PostFilterForm(request.GET)
-    page = Paginator(queries.console_posts(**filters.filters()), POSTS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    return _page(request, "marketing/post_list.html", {
-        "filters": filters, "page": page,
-        "product_share": queries.product_share(Post.objects.filter(is_published=True)),
-        "settings": services.marketing_settings(),
-    })
+    if is_agent(request.user):
+        filters = PostFilterForm(request.GET, seller=request.user)
+        posts, managing = queries.library_for(request.user, **filters.filters()), {}
+    else:
+        filters = PostFilterForm(request.GET)
+        posts = queries.console_posts(**filters.filters())
+        managing = {
+            "product_share": queries.product_share(Post.objects.filter(is_published=True)),
+            "settings": services.marketing_settings(),
+        }
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    return _page(request, "marketing/post_list.html",
+                 {"filters": filters, "page": page, **managing})
 
 
 def _edit_post(request, post=None):
@@ -89,11 +105,22 @@ def post_edit(request, public_id):
     return _edit_post(request, get_object_or_404(Post, public_id=public_id))
 
 
-def _post_page(request, public_id, upload_form=None):
+def _readable_post(user, public_id) -> Post:
+    """The post as its page shows it: any post for the managers, for an agent only one they may
+    share (any other is not there for them)."""
+    if is_agent(user):
+        post = queries.library_for(user).filter(public_id=public_id).first()
+        if post is None:
+            raise Http404
+        return post
     try:
-        post = queries.post_detail(public_id)
+        return queries.post_detail(public_id)
     except Post.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _post_page(request, public_id, upload_form=None):
+    post = _readable_post(request.user, public_id)
     preview = PreviewForm(request.GET)
     channel, variant = preview.choice()
     rendered = None
@@ -106,10 +133,12 @@ def _post_page(request, public_id, upload_form=None):
         "variant": variant, "rendered": rendered,
         "upload_form": upload_form or ImageUploadForm(),
         "max_images": services.MAX_POST_IMAGES,
+        # An agent's product links open the product in their own shop.
+        "shop": getattr(request.user, "shop", None) if is_agent(request.user) else None,
     })
 
 
-@marketing_area
+@library_area
 def post_detail(request, public_id):
     return _post_page(request, public_id)
 
