@@ -237,7 +237,10 @@ def test_detail_shows_lines_totals_recipient_and_timeline(desk, order):
     (shipped, ["complete", "request_refund"]),
     (lambda order, owner: services.complete_order(shipped(order, owner), actor=owner),
      ["request_refund"]),
-    (lambda order, owner: services.request_refund(paid(order, owner), actor=owner), ["refund"]),
+    (lambda order, owner: services.request_refund(paid(order, owner), actor=owner),
+     ["refund", "decline_refund"]),
+    (lambda order, owner: services.request_refund(shipped(order, owner), actor=owner),
+     ["refund", "decline_refund"]),
     (lambda order, owner: services.cancel_order(order, actor=owner), []),
 ])
 def test_detail_offers_only_the_moves_allowed_in_its_state(desk, order, owner, advance, actions):
@@ -245,7 +248,8 @@ def test_detail_offers_only_the_moves_allowed_in_its_state(desk, order, owner, a
     response = desk.get(reverse("orders:detail", args=[order.number]))
     assert shown_actions(response) == actions
     page = response.content.decode()
-    for name in ["confirm_payment", "ship", "complete", "cancel", "request_refund", "refund"]:
+    for name in ["confirm_payment", "ship", "complete", "cancel", "request_refund", "refund",
+                 "decline_refund"]:
         url = reverse("orders:action", args=[order.number, name])
         assert (f'action="{url}"' in page) == (name in actions)
 

@@ -135,6 +135,9 @@ class CustomerOrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
 
     recipient_phone = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The order's private page.")
+    refund_declined_reason = serializers.SerializerMethodField(
+        help_text="Why the seller declined the latest refund request; null when it was not "
+                  "declined (the customer may ask again while the state allows it).")
     lines = OrderLineSerializer(many=True, read_only=True)
     timeline = TimelineEntrySerializer(source="events", many=True, read_only=True)
 
@@ -144,11 +147,15 @@ class CustomerOrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
                   "province", "city", "district", "street", "goods_total", "shipping_fee",
                   "payable", "created_at", "expires_at", "paid_at", "shipped_at", "carrier",
                   "carrier_name", "tracking_number", "completed_at", "after_sales_until",
-                  "lines", "timeline"]
+                  "refund_declined_reason", "lines", "timeline"]
         read_only_fields = fields
 
     def get_recipient_phone(self, order) -> str:
         return mask_mobile(order.recipient_phone)
+
+    def get_refund_declined_reason(self, order) -> str | None:
+        declined = services.declined_refund(order)
+        return declined.note if declined else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, order):
@@ -228,6 +235,11 @@ class ShopSettingsSerializer(serializers.ModelSerializer):
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=max_length_of(OrderEvent, "note"), allow_blank=True,
                                  required=False, default="")
+
+
+class DeclineRefundSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=max_length_of(OrderEvent, "note"),
+                                   help_text="Why, shown to the customer.")
 
 
 class PaymentSerializer(serializers.Serializer):
@@ -338,8 +350,10 @@ class CustomerRefundRequestView(CustomerOrderView):
         description=(
             "Of a paid or shipped order, or of a completed one within the shop's after-sales "
             "window (`after_sales_until`; afterwards 409 `after_sales_closed`: the seller may "
-            "still refund). The seller then refunds. Found by mobile number and order number "
-            "like the lookup, and rate limited with it."
+            "still refund). The seller then refunds, or declines with a reason "
+            "(`refund_declined_reason`) and the order is back where it was: the customer may "
+            "ask again. Found by mobile number and order number like the lookup, and rate "
+            "limited with it."
         ),
         request=CustomerRefundRequestSerializer,
         responses={200: CustomerOrderSerializer, 400: ErrorSerializer, 404: ErrorSerializer,
@@ -452,6 +466,14 @@ class OrderViewSet(viewsets.GenericViewSet):
     def refund(self, request, number=None):
         return self._move(request, number, NoteSerializer,
                           lambda order, **data: services.refund_order(
+                              order, actor=request.user, **data))
+
+    @_transition_schema("Decline a refund request (驳回): back to the state it was asked from",
+                        DeclineRefundSerializer)
+    @action(detail=True, methods=["post"], url_path="decline-refund")
+    def decline_refund(self, request, number=None):
+        return self._move(request, number, DeclineRefundSerializer,
+                          lambda order, **data: services.decline_refund(
                               order, actor=request.user, **data))
 
 

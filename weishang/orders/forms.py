@@ -65,6 +65,11 @@ class NoteForm(ConsoleForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH)
 
 
+class DeclineRefundForm(ConsoleForm):
+    reason = forms.CharField(label=_("Reason"), max_length=NOTE_MAX_LENGTH,
+                             help_text=_("The customer sees it on their order page."))
+
+
 class ConfirmPaymentForm(ConsoleForm):
     reference = forms.CharField(
         label=_("Payment reference"), required=False,

@@ -20,13 +20,25 @@ class OrderState(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+#: Where declining a refund request (驳回) takes an order back to: the state it was asked from
+#: (services.state_before_refund_request). Only services.decline_refund makes these moves:
+#: paying, shipping or completing an order again from REFUND_REQUESTED is refused.
+REFUND_DECLINE_TARGETS = frozenset({OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED})
+
+
+def is_refund_decline(from_state: str, to_state: str) -> bool:
+    """Whether this move is a refund request declined (every other way out is the refund)."""
+    return from_state == OrderState.REFUND_REQUESTED and to_state in REFUND_DECLINE_TARGETS
+
+
 #: The only moves an order can make. services.py enforces them; nothing else changes ``state``.
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderState.PENDING_PAYMENT: frozenset({OrderState.PAID, OrderState.CANCELLED}),
     OrderState.PAID: frozenset({OrderState.SHIPPED, OrderState.REFUND_REQUESTED}),
     # After-sales on a shipped parcel: refunded in full, the stock stays out (it was shipped).
     OrderState.SHIPPED: frozenset({OrderState.COMPLETED, OrderState.REFUND_REQUESTED}),
-    OrderState.REFUND_REQUESTED: frozenset({OrderState.REFUNDED}),
+    # Refunded, or declined: back to the one state it was asked from (services.allowed_moves).
+    OrderState.REFUND_REQUESTED: frozenset({OrderState.REFUNDED}) | REFUND_DECLINE_TARGETS,
     # After-sales on a completed order, the stock staying out as for a shipped parcel: the
     # customer asks within the shop's after-sales window, the owner at any time (a complaint
     # weeks later); services.allowed_moves narrows it.
@@ -199,6 +211,11 @@ class OrderEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.order} → {self.to_state}"
+
+    @property
+    def declines_refund(self) -> bool:
+        """The seller declined the refund request (``note``: why, shown to the customer)."""
+        return is_refund_decline(self.from_state, self.to_state)
 
 
 def payment_code_path(instance, filename):

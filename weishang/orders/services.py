@@ -46,6 +46,7 @@ from .models import (
     RegionShippingFee,
     ShopSettings,
     StockSource,
+    is_refund_decline,
 )
 
 ZERO = Decimal("0.00")
@@ -623,14 +624,27 @@ def after_sales_until(order: Order, settings: ShopSettings | None = None) -> dat
     return order.completed_at + timedelta(days=(settings or shop_settings()).after_sales_days)
 
 
+def state_before_refund_request(order: Order) -> str:
+    """The state a refund request was made from, read from what happened to the order: a
+    declined request takes it back there."""
+    if order.completed_at is not None:
+        return OrderState.COMPLETED
+    if order.shipped_at is not None:
+        return OrderState.SHIPPED
+    return OrderState.PAID
+
+
 def allowed_moves(order: Order, *, by_customer: bool = False,
                   now: datetime | None = None) -> frozenset[str]:
     """TRANSITIONS, narrowed: a cloud purchase is never shipped (once paid its units are in
     the agent's cloud stock and it is complete, see confirm_payment) nor refunded once
     complete (its way back is the buy-back); a customer (``by_customer``) asks for a refund of
-    a completed order only within the after-sales window."""
+    a completed order only within the after-sales window; a refund request is refunded or
+    declined back to the state it was asked from."""
     if is_cloud_purchase(order) and order.state == OrderState.PAID:
         return frozenset({OrderState.COMPLETED})
+    if order.state == OrderState.REFUND_REQUESTED:
+        return frozenset({OrderState.REFUNDED, state_before_refund_request(order)})
     if order.state == OrderState.COMPLETED:
         until = after_sales_until(order)
         if until is None or (by_customer and (now or timezone.now()) >= until):
@@ -651,9 +665,12 @@ def after_sales_closed(order: Order, now: datetime | None = None) -> str:
              "seller.") % {"date": date_format(timezone.localtime(until), "SHORT_DATETIME_FORMAT")}
 
 
-def _refused(order: Order, target: str, now: datetime) -> Conflict:
-    """Why ``target`` is not among the order's allowed moves, in the customer's terms when
-    the after-sales window is what closed it."""
+def _refused(order: Order, target: str, now: datetime, *, declining_refund: bool) -> Conflict:
+    """Why the order cannot move to ``target``, in the customer's terms when the after-sales
+    window is what closed it."""
+    if declining_refund and order.state != OrderState.REFUND_REQUESTED:
+        return Conflict(_("This order has no refund request to decline."),
+                        code="invalid_transition")
     reason = after_sales_closed(order, now) if target == OrderState.REFUND_REQUESTED else ""
     if reason:
         return Conflict(reason, code="after_sales_closed")
@@ -662,15 +679,20 @@ def _refused(order: Order, target: str, now: datetime) -> Conflict:
 
 @transaction.atomic
 def _transition(order: Order, target: str, *, actor, actor_kind: str, note: str = "",
-                changes: dict | None = None, now: datetime | None = None) -> Order:
+                changes: dict | None = None, now: datetime | None = None,
+                declining_refund: bool = False) -> Order:
     """Move the order to ``target`` if TRANSITIONS allow it from its current state, locking
     the row first so that a concurrent move sees this one's result. Stock goes back when an
-    unpaid order is cancelled, or a refund is made for an order that never shipped."""
+    unpaid order is cancelled, or a refund is made for an order that never shipped.
+
+    Leaving a refund request other than by the refund is declining it, and only
+    ``declining_refund`` does that: paying, shipping or completing it again is refused."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
     now = now or timezone.now()
-    if target not in allowed_moves(locked, by_customer=actor_kind == ActorKind.CUSTOMER,
-                                   now=now):
-        raise _refused(locked, target, now)
+    if (target not in allowed_moves(locked, by_customer=actor_kind == ActorKind.CUSTOMER,
+                                    now=now)
+            or is_refund_decline(locked.state, target) != declining_refund):
+        raise _refused(locked, target, now, declining_refund=declining_refund)
     if target == OrderState.CANCELLED:
         _return_order_stock(locked, reason=MovementReason.RELEASE, actor=actor)
     elif target == OrderState.REFUNDED and locked.shipped_at is None:
@@ -760,6 +782,28 @@ def refund_order(order: Order, *, actor, note: str = "") -> Order:
     """The money went back in full; the stock too when the order never shipped."""
     return _transition(order, OrderState.REFUNDED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=False), note=_clean_note(note))
+
+
+@transaction.atomic
+def decline_refund(order: Order, *, actor, reason: str) -> Order:
+    """驳回: the seller declines the refund request, saying why (``reason``, shown to the
+    customer). The order goes back to the state it was asked from, where it left off; the
+    customer may ask again while that state allows it."""
+    reason = _text(reason, field="reason", limit=max_length_of(OrderEvent, "note"),
+                   missing=_("Say why you decline the refund request."))
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    return _transition(locked, state_before_refund_request(locked), actor=actor,
+                       actor_kind=_actor_kind(actor, by_customer=False), note=reason,
+                       declining_refund=True)
+
+
+def declined_refund(order: Order) -> OrderEvent | None:
+    """The decline that answered the order's latest refund request (its ``note`` says why), or
+    None: never declined, refunded, or asked again since. Reads the prefetched events if any."""
+    for event in reversed(list(order.events.all())):
+        if OrderState.REFUND_REQUESTED in (event.from_state, event.to_state):
+            return event if event.declines_refund else None
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from . import queries, services
 from .carriers import carrier_name
 from .forms import (
     ConfirmPaymentForm,
+    DeclineRefundForm,
     EmptyForm,
     NoteForm,
     OrderFilterForm,
@@ -39,7 +40,7 @@ from .forms import (
     ShopSettingsForm,
     read_lines,
 )
-from .models import Order, OrderChannel, OrderState, RegionShippingFee
+from .models import Order, OrderChannel, OrderState, RegionShippingFee, is_refund_decline
 from .sources import channel_name
 
 ORDERS_PER_PAGE = 20
@@ -90,7 +91,10 @@ def order_list(request):
 
 @dataclass(frozen=True)
 class Action:
-    """A move an order can make from the console: its form, its service call, its message."""
+    """A move an order can make from the console: its form, its service call, its message.
+
+    Declining a refund request (``declines_refund``) has no fixed ``to_state``: it goes back to
+    the state the request was made from."""
 
     name: str
     to_state: str
@@ -99,6 +103,13 @@ class Action:
     perform: Callable
     done: str
     danger: bool = False
+    declines_refund: bool = False
+
+    def offered(self, order: Order, allowed: frozenset[str]) -> bool:
+        """Whether this is a move the order may make now, as services._transition decides."""
+        target = (services.state_before_refund_request(order) if self.declines_refund
+                  else self.to_state)
+        return target in allowed and is_refund_decline(order.state, target) == self.declines_refund
 
 
 ACTIONS = [
@@ -119,6 +130,10 @@ ACTIONS = [
     Action("refund", OrderState.REFUNDED, gettext_lazy("Refund"), NoteForm,
            lambda order, user, data: services.refund_order(order, actor=user, **data),
            gettext_lazy("Order %(number)s refunded."), danger=True),
+    Action("decline_refund", "", gettext_lazy("Decline"), DeclineRefundForm,
+           lambda order, user, data: services.decline_refund(order, actor=user, **data),
+           gettext_lazy("The refund request of order %(number)s was declined."),
+           declines_refund=True),
     Action("cancel", OrderState.CANCELLED, gettext_lazy("Cancel the order"), NoteForm,
            lambda order, user, data: services.cancel_order(order, actor=user, **data),
            gettext_lazy("Order %(number)s cancelled."), danger=True),
@@ -141,7 +156,7 @@ def _allowed_actions(order: Order, refused: tuple[str, object] | None = None) ->
         {"action": action,
          "form": refused[1] if refused and refused[0] == action.name
          else action.form(auto_id=f"id_{action.name}_%s")}
-        for action in ACTIONS if action.to_state in allowed
+        for action in ACTIONS if action.offered(order, allowed)
     ]
 
 

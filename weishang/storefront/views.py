@@ -415,6 +415,7 @@ def order(request, access_token: str):
             found, by_customer=True),
         "after_sales_until": orders.after_sales_until(found),
         "after_sales_closed": orders.after_sales_closed(found),
+        "refund_declined": orders.declined_refund(found),
     })
 
 
