@@ -115,6 +115,7 @@ def test_an_agent_reads_a_post_without_managing_it(agent, posts):
                  "marketing:image_upload"):
         assert reverse(name, args=[post.public_id]) not in page, name
     assert 'id="post-results"' not in page and reverse("marketing:results") not in page
+    assert "Published" not in page  # every post an agent sees is
     # The product opens in the agent's own shop, not on the owner's console.
     product = post.products.get()
     assert reverse("storefront:product", args=[agent.user.shop.code, product.public_id]) in page
