@@ -228,7 +228,7 @@ def test_demo_levels_prices_limits_and_rules(login):
     rules = network_settings()
     assert (rules.binding_mode, rules.auto_approve) == (BindingMode.FIRST, False)
     earnings = commission_settings()
-    assert (earnings.freeze_days, earnings.upline_enabled) == (7, False)
+    assert (orders.shop_settings().after_sales_days, earnings.upline_enabled) == (7, False)
 
 
 def test_demo_agents_buy_sell_earn_and_withdraw(login):

@@ -166,7 +166,7 @@ def _set_rules(owner) -> None:
                             auto_approve=False, buyback_percent=Decimal(90))
     # Paying uplines on their team's sales is 团队计酬 (禁止传销条例 Art. 7): the upline
     # commission is off by default, and the demo leaves it off.
-    earnings_rules.update_commission_settings(owner, freeze_days=7, upline_enabled=False)
+    earnings_rules.update_commission_settings(owner, upline_enabled=False)
     certificates.set_seal(owner, _seal())
 
 

@@ -27,7 +27,6 @@ from tests.factories import (
 )
 from weishang.commissions.checks import verify_earnings
 from weishang.commissions.models import LedgerEntry, PayoutMethod, Withdrawal, WithdrawalState
-from weishang.commissions.rules import commission_settings
 from weishang.commissions.settlement import settle
 from weishang.inventory import services as inventory
 from weishang.network.models import Agent, AgentState
@@ -281,7 +280,7 @@ def test_an_invited_agent_sells_earns_withdraws_and_is_verified(new_page, owner,
     expect(bucket(agent_page, "available")).to_have_text("¥0.00")
 
     order.refresh_from_db()
-    freeze = timedelta(days=commission_settings().freeze_days)
+    freeze = timedelta(days=orders.shop_settings().after_sales_days)
     assert settle(now=order.completed_at + freeze - timedelta(minutes=1)).earnings == 0
     assert settle(now=order.completed_at + freeze + timedelta(minutes=1)).earnings == 1
 

@@ -12,6 +12,7 @@ from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
 from weishang.commissions import withdrawals
 from weishang.commissions.models import Bucket, EntryKind, LedgerEntry, Withdrawal
+from weishang.orders.services import update_shop_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_agent_a_never_sees_or_touches_agent_b(agent, other):
         assert answer.status_code == 403
     assert api.get(f"/api/v1/earnings/agents/{other.public_id}/").status_code == 403
     assert api.get("/api/v1/earnings/settings/").status_code == 403
-    assert api.patch("/api/v1/earnings/settings/", {"freeze_days": 0},
+    assert api.patch("/api/v1/earnings/settings/", {"withdrawal_minimum": "0"},
                      format="json").status_code == 403
     # Another agent's request key neither returns nor reveals their withdrawal.
     answer = api.post("/api/v1/withdrawals/", {**REQUEST, "request_key": "k"}, format="json")
@@ -146,6 +147,15 @@ def test_settings_refuse_any_depth_but_one(owner):
     assert answer.json()["code"] == "upline_depth" and "团队计酬" in answer.json()["message"]
     assert api.patch("/api/v1/earnings/settings/", {"upline_depth": 1},
                      format="json").status_code == 200
+
+
+def test_settings_tell_the_freeze_which_is_the_shops_after_sales_window(owner):
+    update_shop_settings(owner, after_sales_days=12)
+    api = english_client(owner)
+    assert api.get("/api/v1/earnings/settings/").json()["after_sales_days"] == 12
+    # Changed with the shop's settings only: here it is read-only.
+    answer = api.patch("/api/v1/earnings/settings/", {"after_sales_days": 3}, format="json")
+    assert answer.status_code == 200 and answer.json()["after_sales_days"] == 12
 
 
 def test_settings_switch_the_upline_commission_on_only_when_confirmed(owner):

@@ -5,6 +5,7 @@ every page renders for the 375 px console (the shared mobile layout)."""
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.catalog.conftest import picture_bytes, upload
@@ -18,6 +19,7 @@ from weishang.commissions.models import (
     Withdrawal,
     WithdrawalState,
 )
+from weishang.orders.services import update_shop_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -195,7 +197,7 @@ def test_the_owner_sees_each_agents_earnings(owner_client, agent,
 def test_settings_warn_about_team_pay_and_need_the_confirmation(owner_client):
     page = owner_client.get(reverse("earnings:settings")).content.decode()
     assert "团队计酬" in page and "data-upline-warning" in page
-    data = {"freeze_days": "7", "withdrawal_minimum": "10", "withdrawal_fee_percent": "0",
+    data = {"withdrawal_minimum": "10", "withdrawal_fee_percent": "0",
             "upline_enabled": "on", "upline_percent": "3"}
     answer = owner_client.post(reverse("earnings:settings"), data)
     assert answer.status_code == 400
@@ -204,6 +206,19 @@ def test_settings_warn_about_team_pay_and_need_the_confirmation(owner_client):
     answer = owner_client.post(reverse("earnings:settings"), {**data, "confirm_upline": "on"})
     assert answer.status_code == 302
     assert rules.commission_settings().upline_percent == Decimal("3.00")
+
+
+def test_settings_tell_the_freeze_and_the_owner_where_to_change_it(owner_client):
+    update_shop_settings(None, after_sales_days=1)
+    page = owner_client.get(reverse("earnings:settings")).content.decode()
+    assert "Earnings stay frozen for the after-sales window: 1 day." in page
+    assert f'href="{reverse("orders:settings")}#id_after_sales_days"' in page
+    assert 'name="freeze_days"' not in page
+    # Staff who manage agents see the window; only the owner changes the shop's settings.
+    staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(UserFactory(role="staff", areas=["agents"]))
+    page = staff.get(reverse("earnings:settings")).content.decode()
+    assert 'data-after-sales-days="1"' in page and reverse("orders:settings") not in page
 
 
 def test_pages_need_a_login(client):

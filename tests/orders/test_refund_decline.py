@@ -2,17 +2,21 @@
 it was asked from, the customer reads the reason and may ask again; through the service, the
 console, the customer's page and the API. Earnings stay as they were."""
 
+import threading
+
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from tests.api_clients import english_client
 from tests.commissions.earning import agent, complete, sell, the_owner, upline_commission
+from tests.conftest import is_postgres
 from tests.factories import AgentFactory, UserFactory
 from weishang.commissions.models import AgentBalance, LedgerEntry
 from weishang.core.errors import Conflict, InvalidInput
-from weishang.inventory.models import StockMovement
+from weishang.inventory.models import StockLevel, StockMovement
 from weishang.orders import services
 from weishang.orders.models import Order, OrderEvent, OrderState
 
@@ -137,6 +141,37 @@ def test_the_owner_ships_a_paid_order_after_declining_its_request(asked, owner):
     order = services.ship_order(order, actor=owner, carrier="SF", tracking_number=SF_NUMBER)
     assert order.state == OrderState.SHIPPED
     assert services.declined_refund(order).note == "已安排发货", "still the latest answer"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="concurrent writers need PostgreSQL")
+def test_a_refund_and_a_decline_at_once_one_wins(place, stocked, owner):
+    variant = stocked(5)
+    order = services.request_refund(paid(place(variant, quantity=2), owner), actor=owner)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def work(move):
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(move().state)
+        except Conflict as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(move,)) for move in (
+        lambda: services.refund_order(order, actor=owner),
+        lambda: services.decline_refund(order, actor=owner, reason=REASON))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    final = fresh(order).state
+    assert sorted(outcomes) == sorted([final, "invalid_transition"])
+    assert StockLevel.objects.get(variant=variant).quantity == (
+        5 if final == OrderState.REFUNDED else 3)
+    assert order.events.filter(from_state=OrderState.REFUND_REQUESTED).count() == 1
 
 
 # --- earnings -------------------------------------------------------------------------------

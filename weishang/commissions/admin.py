@@ -43,8 +43,8 @@ class WithdrawalAdmin(ReadOnlyAdmin):
 
 @admin.register(CommissionSettings)
 class CommissionSettingsAdmin(ReadOnlyAdmin):
-    list_display = ["freeze_days", "withdrawal_minimum", "withdrawal_fee_percent",
-                    "upline_enabled", "upline_percent", "upline_depth"]
+    list_display = ["withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",
+                    "upline_percent", "upline_depth"]
 
 
 @admin.register(SettlementRun)

@@ -56,11 +56,6 @@ class QueueFilterForm(forms.Form):
 
 
 class CommissionSettingsForm(ConsoleForm):
-    freeze_days = forms.IntegerField(
-        label=_label(CommissionSettings, "freeze_days"), min_value=0,
-        max_value=rules.MAX_FREEZE_DAYS, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Earnings of a completed order stay frozen this long (returns and "
-                    "refunds), then become available."))
     withdrawal_minimum = forms.DecimalField(
         label=_label(CommissionSettings, "withdrawal_minimum"), min_value=0,
         max_value=rules.MAX_WITHDRAWAL_MINIMUM, max_digits=14, decimal_places=2,
@@ -76,8 +71,7 @@ class CommissionSettingsForm(ConsoleForm):
     confirm_upline = forms.BooleanField(
         label=_("I read the warning: the direct upline only, never deeper"), required=False)
 
-    FIELDS = ("freeze_days", "withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",
-              "upline_percent")
+    FIELDS = ("withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled", "upline_percent")
 
     @classmethod
     def initial_for(cls, settings: CommissionSettings) -> dict:

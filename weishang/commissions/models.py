@@ -138,10 +138,11 @@ class AgentBalance(models.Model):
 
 
 class CommissionSettings(models.Model):
-    """The owner's rules for earnings and withdrawals (one row)."""
+    """The owner's rules for earnings and withdrawals (one row). How long earnings stay
+    frozen is the shop's after-sales window (orders' ShopSettings.after_sales_days): the time
+    a customer may still ask for a refund, so no refund comes after they were settled."""
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
-    freeze_days = models.PositiveSmallIntegerField(_("after-sales window (days)"), default=7)
     upline_enabled = models.BooleanField(_("pay the direct upline a commission"), default=False)
     # xgettext:no-python-format
     upline_percent = models.DecimalField(_("upline commission (% of what was paid)"),

@@ -1,5 +1,7 @@
-"""The owner's earnings rules (CommissionSettings): the after-sales window, the withdrawal
-minimum and fee, and the upline commission.
+"""The owner's earnings rules (CommissionSettings): the withdrawal minimum and fee, and the
+upline commission. How long earnings stay frozen is not one of them: it is the shop's
+after-sales window (orders' ShopSettings.after_sales_days), so a refund never comes after the
+earnings it takes back were settled.
 
 The upline commission reaches the direct upline only. Paying uplines on their downlines' sales
 across levels is 团队计酬, which 禁止传销条例 Art. 7 forbids: a depth other than one is refused
@@ -18,7 +20,6 @@ from weishang.core.money import to_money
 
 from .models import MAX_UPLINE_DEPTH, CommissionSettings
 
-MAX_FREEZE_DAYS = 365
 MAX_WITHDRAWAL_MINIMUM = Decimal("100000.00")
 #: Both percentages stay below 100 (the database says so), with at most two decimals.
 HIGHEST_PERCENT = Decimal("99.99")
@@ -61,15 +62,6 @@ def _money(value, *, field: str, maximum: Decimal) -> Decimal:
     return amount
 
 
-def _freeze_days(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(_("Enter a whole number of days."), field="freeze_days")
-    if not 0 <= value <= MAX_FREEZE_DAYS:
-        raise InvalidInput(_("Enter from 0 to %(maximum)d days.") % {"maximum": MAX_FREEZE_DAYS},
-                           field="freeze_days")
-    return value
-
-
 def refuse_deeper_upline(depth) -> None:
     """Any upline depth but one is 团队计酬: refused with the reason."""
     if depth != MAX_UPLINE_DEPTH:
@@ -82,21 +74,19 @@ def refuse_deeper_upline(depth) -> None:
 @transaction.atomic
 def update_commission_settings(actor, *, confirm_upline: bool = False,
                                **changes) -> CommissionSettings:
-    """Change the given rules (others stay). ``changes`` may hold freeze_days,
-    withdrawal_minimum, withdrawal_fee_percent, upline_enabled, upline_percent and
-    upline_depth (only 1 is accepted). Switching the upline commission on needs
+    """Change the given rules (others stay). ``changes`` may hold withdrawal_minimum,
+    withdrawal_fee_percent, upline_enabled, upline_percent and upline_depth (only 1 is
+    accepted). Switching the upline commission on needs
     ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
     if not (actor and actor.can("agents")):
         raise PermissionDenied()
     if "upline_depth" in changes:
         refuse_deeper_upline(changes.pop("upline_depth"))
-    unknown = set(changes) - {"freeze_days", "withdrawal_minimum", "withdrawal_fee_percent",
-                              "upline_enabled", "upline_percent"}
+    unknown = set(changes) - {"withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",
+                              "upline_percent"}
     if unknown:
         raise InvalidInput(field=sorted(unknown)[0])
     settings = CommissionSettings.objects.select_for_update().get(pk=commission_settings().pk)
-    if "freeze_days" in changes:
-        settings.freeze_days = _freeze_days(changes["freeze_days"])
     if "withdrawal_minimum" in changes:
         settings.withdrawal_minimum = _money(changes["withdrawal_minimum"],
                                              field="withdrawal_minimum",

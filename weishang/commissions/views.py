@@ -22,6 +22,7 @@ from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of
+from weishang.orders.services import shop_settings
 
 from . import queries, rules, withdrawals
 from .forms import CommissionSettingsForm, PayForm, QueueFilterForm, RejectForm, WithdrawForm
@@ -195,7 +196,8 @@ def agent_earnings(request, public_id):
 def commission_settings(request):
     def page(form):
         return _page(request, "commissions/settings.html",
-                     {"form": form, "warning": rules.UPLINE_WARNING})
+                     {"form": form, "warning": rules.UPLINE_WARNING,
+                      "after_sales_days": shop_settings().after_sales_days})
 
     def page_with_errors(form):
         messages.error(request, _("Nothing was changed; see the messages below."))

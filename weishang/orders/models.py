@@ -244,7 +244,8 @@ class ShopSettings(models.Model):
     after_sales_days = models.PositiveIntegerField(
         _("after-sales window (days)"), default=7,
         help_text=_("How long after an order is completed its customer may still ask for a "
-                    "refund (0: not after completion). You may refund at any time."))
+                    "refund (0: not after completion), and so how long agents' earnings from "
+                    "it stay frozen. You may refund at any time."))
     shipping_fee = MoneyField(_("shipping fee"), default=0)
     free_shipping_above = MoneyField(_("free shipping from"), null=True, blank=True)
 
