@@ -57,8 +57,9 @@ def main(app: str, tables: list[str]) -> int:
         if (_is_empty(entry) or "fuzzy" in entry.flags) and entry.msgid in table:
             _fill(entry, table[entry.msgid])
     simplified.save()
+    # A fuzzy entry still holds the translation of the msgid it was before: never carried over.
     chinese = {entry.msgid: (entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr)
-               for entry in simplified}
+               for entry in simplified if "fuzzy" not in entry.flags}
     traditional = polib.pofile(str(app_dir / "locale/zh_Hant/LC_MESSAGES/django.po"))
     for entry in traditional:
         if (_is_empty(entry) or "fuzzy" in entry.flags) and chinese.get(entry.msgid):
