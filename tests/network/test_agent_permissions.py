@@ -22,7 +22,7 @@ AGENT_SECTIONS = {"console", "agent"}
 AGENT_PAGES = {"orders:list", "customers:list", "customers:create", "certificates:mine",
                "earnings:home", "earnings:withdraw", "earnings:my_withdrawals",
                "purchases:list", "purchases:new", "purchases:cloud", "purchases:buybacks",
-               "purchases:buyback_new"}
+               "purchases:buyback_new", "marketing:post_list"}
 
 
 def login(user) -> Client:
