@@ -96,7 +96,6 @@ ROUTES = {
     "api:order-confirm-payment": ("post", _ids("order.number"), FORBIDDEN),
     "api:order-decline-refund": ("post", _ids("order.number"), FORBIDDEN),
     "api:order-refund": ("post", _ids("order.number"), FORBIDDEN),
-    "api:order-decline-refund": ("post", _ids("order.number"), FORBIDDEN),
     "api:order-request-refund": ("post", _ids("order.number"), FORBIDDEN),
     "api:order-ship": ("post", _ids("order.number"), FORBIDDEN),
     "api:agent-order": ("get", _ids("order.number"), NOT_FOUND),
