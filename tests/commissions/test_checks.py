@@ -11,7 +11,7 @@ from django.utils import translation
 
 from tests.commissions.earning import agent, sell, upline_commission
 from weishang.commissions.checks import BalanceProblem, LineProblem, verify_earnings
-from weishang.commissions.models import AgentBalance, EntryKind, LedgerEntry
+from weishang.commissions.models import AgentBalance, EntryKind, FrozenRelease, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,11 @@ def test_entries_without_a_balance_row_are_a_problem_too():
     AgentBalance.objects.filter(agent=seller).delete()
     assert verify_earnings() == [BalanceProblem(seller.pk, "pending", Decimal("0.00"),
                                                 Decimal("30.00"))]
+
+
+def test_a_release_naming_no_frozen_money_is_reported():
+    FrozenRelease.objects.create(entry_id=987654)
+    with translation.override("en"):
+        problems = [str(problem) for problem in verify_earnings()]
+    assert problems == [
+        "Release of frozen money 987654: no ledger entry froze that money"]

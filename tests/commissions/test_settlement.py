@@ -21,7 +21,7 @@ from tests.commissions.earning import (
 from tests.factories import ProductFactory, VariantFactory
 from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
-from weishang.commissions.models import LedgerEntry, SettlementRun
+from weishang.commissions.models import FrozenRelease, LedgerEntry, SettlementRun
 from weishang.commissions.settlement import settle
 from weishang.core import jobs
 from weishang.orders.models import Order, OrderLine
@@ -126,6 +126,13 @@ def test_earning_in_bulk_writes_what_the_receivers_would_have():
     assert verify_earnings() == []
 
 
+def released_by(order) -> int | None:
+    """The settlement run that released the order's earning (None: not released)."""
+    earning = LedgerEntry.objects.get(order=order, kind="sale")
+    return FrozenRelease.objects.filter(entry_id=earning.pk).values_list(
+        "run_id", flat=True).first()
+
+
 def test_a_run_settles_what_fell_due_since_the_last_and_what_was_written_since():
     seller = agent()
     fresh = completed_order(seller, price="30.00", quantity=1, level_price=Decimal("20.00"),
@@ -136,11 +143,13 @@ def test_a_run_settles_what_fell_due_since_the_last_and_what_was_written_since()
                           days_ago=30)
     services.earn_completed_lines_in_bulk()
     assert settle().amount == Decimal("10.00"), "written after the last run, due long ago"
-    assert SettlementRun.objects.get().through_entry < LedgerEntry.objects.get(
-        order=old, kind="settle", bucket="available").pk
+    first = SettlementRun.objects.get()
+    assert (released_by(old), released_by(fresh)) == (first.pk, None)
     assert settle(now=timezone.now() + timedelta(days=8)).amount == Decimal("10.00"), (
         "frozen before the last run, due since")
-    assert LedgerEntry.objects.filter(order=fresh, bucket="available").exists()
+    assert released_by(fresh) == SettlementRun.objects.first().pk
     assert settle(now=timezone.now() + timedelta(days=9)).earnings == 0
     assert SettlementRun.objects.count() == 2, "a run that moved nothing leaves no record"
+    assert list(LedgerEntry.objects.filter(kind="settle", bucket="available").values_list(
+        "agent_id", "amount")) == [(seller.pk, Decimal("10.00"))] * 2, "one move per agent"
     assert verify_earnings() == []

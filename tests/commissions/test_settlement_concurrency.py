@@ -10,7 +10,7 @@ from tests.conftest import is_postgres
 from tests.inventory.test_concurrency import run_together
 from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
-from weishang.commissions.models import Bucket, EntryKind, LedgerEntry
+from weishang.commissions.models import Bucket, EntryKind, FrozenRelease, LedgerEntry
 from weishang.commissions.settlement import settle
 
 pytestmark = [pytest.mark.django_db(transaction=True),
@@ -30,8 +30,9 @@ def test_concurrent_settlement_runs_pay_each_earning_once():
     assert errors == [] and done == RUNS
     assert sum(result.earnings for result in results) == len(orders) * 2
     assert sorted(result.earnings for result in results)[:-1] == [0] * (RUNS - 1)
+    assert FrozenRelease.objects.filter(run_id__isnull=False).count() == len(orders) * 2
     settled = LedgerEntry.objects.filter(kind=EntryKind.SETTLE, bucket=Bucket.AVAILABLE)
-    assert settled.count() == len(orders) * 2
+    assert settled.count() == len(sellers) + 1, "one move to available per agent and run"
     assert services.AgentBalance.objects.get(agent=upline).available == 60
     assert verify_earnings() == []
 

@@ -200,10 +200,6 @@ def test_request_and_decline_leave_an_agents_earnings_as_they_were(owner, finish
     assert ledger() == rows and balances() == sums
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "commissions.receivers.follow_order earns again on any move into PAID, a declined refund "
-    "request included: an upline share switched on since the payment is written then. For "
-    "commissions to fix (earn only when from_state is pending_payment)."))
 def test_a_decline_earns_nothing_that_the_payment_did_not(owner):
     seller = agent(upline=agent())
     order = sell(seller)

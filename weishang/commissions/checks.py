@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from weishang.core.money import to_money
 
-from .models import AgentBalance, Bucket, LedgerEntry
+from .models import AgentBalance, Bucket, FrozenRelease, LedgerEntry, SettlementRun
 from .services import EARNING_KINDS
 
 
@@ -67,10 +67,30 @@ def _line_problems() -> list[LineProblem]:
                         to_money(row["earned"])) for row in earned]
 
 
-def verify_earnings() -> list[BalanceProblem | LineProblem]:
-    """Balances that differ from their ledger, and order lines whose earnings (all agents)
-    exceed what the customer paid for them."""
-    return [*_balance_problems(), *_line_problems()]
+@dataclass(frozen=True)
+class ReleaseProblem:
+    entry_id: int
+
+    def __str__(self):
+        return _("Release of frozen money %(entry)s: no ledger entry froze that money") % {
+            "entry": self.entry_id}
+
+
+def _release_problems() -> list[ReleaseProblem]:
+    """Releases hold plain ids (no foreign key, for speed): each must name an entry that froze
+    money, and a settlement run that exists."""
+    freezing = LedgerEntry.objects.filter(bucket=Bucket.FROZEN, amount__gt=0,
+                                          available_at__isnull=False)
+    runs = SettlementRun.objects.values("pk")
+    stray = (FrozenRelease.objects.exclude(entry_id__in=freezing.values("pk"))
+             | FrozenRelease.objects.filter(run_id__isnull=False).exclude(run_id__in=runs))
+    return [ReleaseProblem(entry_id) for entry_id in stray.values_list("entry_id", flat=True)]
+
+
+def verify_earnings() -> list[BalanceProblem | LineProblem | ReleaseProblem]:
+    """Balances that differ from their ledger, order lines whose earnings (all agents) exceed
+    what the customer paid for them, and releases of frozen money that name nothing."""
+    return [*_balance_problems(), *_line_problems(), *_release_problems()]
 
 
 def check_ledger(command) -> None:

@@ -71,13 +71,16 @@ class LedgerEntry(AppendOnlyModel):
                                    db_index=False, related_name="entries")
     # When frozen money becomes available (set on the entries that freeze it).
     available_at = models.DateTimeField(null=True, blank=True)
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(max_length=80)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["created_at", "id"]
+        # A constraint rather than ``unique=True``: on PostgreSQL the field option adds a
+        # second index on the key for LIKE searches, which nothing here does.
+        constraints = [models.UniqueConstraint(fields=["key"], name="commissions_entry_key_once")]
         indexes = [
             models.Index(fields=["agent", "created_at"], condition=~Q(kind=STATEMENT_HIDES),
                          name="commissions_entry_statement"),
@@ -91,17 +94,18 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.agent_id} {self.kind} {self.bucket} {self.amount}"
 
 
-class SettlementRun(AppendOnlyModel):
-    """One settlement that moved money (settlement.py). The last run bounds what the next one
-    reads: every frozen entry written up to ``through_entry`` and due by ``settled_through``
-    has left frozen, so a run looks only at entries written since or falling due since, not at
-    the whole history."""
+class SettlementRun(models.Model):
+    """One settlement (settlement.py), written in its own transaction: created when it starts,
+    its totals filled in when it ends; a run that moved nothing is not kept. The last run
+    bounds what the next one reads: every frozen entry written up to ``through_entry`` and due
+    by ``settled_through`` has left frozen, so a run looks only at entries written since or
+    falling due since, not at the whole history."""
 
     settled_through = models.DateTimeField()
     through_entry = models.BigIntegerField()
-    earnings = models.PositiveIntegerField()
-    agents = models.PositiveIntegerField()
-    amount = MoneyField()
+    earnings = models.PositiveIntegerField(default=0)
+    agents = models.PositiveIntegerField(default=0)
+    amount = MoneyField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -111,6 +115,27 @@ class SettlementRun(AppendOnlyModel):
 
     def __str__(self):
         return f"settled through {self.settled_through}: {self.earnings} earnings"
+
+
+class FrozenRelease(AppendOnlyModel):
+    """The frozen money of one ledger entry (the entry that froze it, ``entry_id``) has left
+    frozen: to available in settlement run ``run_id``, or, with no run, back by a refund. At
+    most once (the primary key), so no earning is settled twice or settled after a refund.
+
+    Settlement writes one of these per earning and one pair of ledger entries per agent, not a
+    pair per earning: a narrow row with one index and no reference checks is what lets a
+    million earnings settle in one run. Hence plain ids rather than foreign keys;
+    ``weishang check`` proves each names an entry that froze money."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+    run_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("release of frozen money")
+        verbose_name_plural = _("releases of frozen money")
+
+    def __str__(self):
+        return f"entry {self.entry_id} released by run {self.run_id}"
 
 
 class AgentBalance(models.Model):

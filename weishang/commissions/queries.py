@@ -9,13 +9,13 @@ from weishang.network.models import Agent
 from .models import (
     STATEMENT_HIDES,
     AgentBalance,
-    Bucket,
     EntryKind,
+    FrozenRelease,
     LedgerEntry,
     Withdrawal,
     WithdrawalState,
 )
-from .services import EARNING_KINDS
+from .services import EARNING_KINDS, freezing_entries
 
 #: Shown first in the owner's queue: what still waits for a decision or a transfer.
 OPEN_STATES = (WithdrawalState.REQUESTED, WithdrawalState.APPROVED)
@@ -44,25 +44,28 @@ class EarningState(models.TextChoices):
 
 def with_states(entries) -> list[LedgerEntry]:
     """Each earning among ``entries`` (a page of a statement) with ``state`` (an EarningState)
-    and, while frozen, ``due`` (when it becomes available), read from its moves in one query."""
+    and, while frozen, ``due`` (when it becomes available), read from its moves and the release
+    of its frozen money in two queries."""
     entries = list(entries)
     earnings = [entry for entry in entries if entry.kind in EARNING_KINDS]
-    moves = set(LedgerEntry.objects.filter(key__in=[
+    moves = {move.key: move for move in LedgerEntry.objects.filter(key__in=[
         earning.key + suffix for earning in earnings
-        for suffix in ("|pending-", "|frozen+", "|frozen-", "|available+", "|available-")
-    ]).values_list(
-        "key", "kind", "available_at"))
-    by_key = {key: (kind, available_at) for key, kind, available_at in moves}
+        for suffix in ("|pending-", "|frozen+", "|frozen-", "|available-")
+    ]).only("key", "kind", "available_at")}
+    frozen = freezing_entries(earnings, moves)
+    settled = set(FrozenRelease.objects.filter(
+        entry_id__in=[entry.pk for entry in frozen.values()], run_id__isnull=False,
+    ).values_list("entry_id", flat=True))
     for earning in earnings:
-        if f"{earning.key}|available-" in by_key or any(
-                by_key.get(f"{earning.key}{suffix}", ("",))[0] == EntryKind.CANCEL
-                for suffix in ("|pending-", "|frozen-")):
+        cancelled = any(getattr(moves.get(earning.key + suffix), "kind", "") == EntryKind.CANCEL
+                        for suffix in ("|pending-", "|frozen-"))
+        holding = frozen.get(earning.key)
+        if cancelled or f"{earning.key}|available-" in moves:
             earning.state = EarningState.TAKEN_BACK
-        elif f"{earning.key}|available+" in by_key:
+        elif holding is not None and holding.pk in settled:
             earning.state = EarningState.AVAILABLE
-        elif earning.bucket == Bucket.FROZEN or f"{earning.key}|frozen+" in by_key:
-            earning.state = EarningState.FROZEN
-            earning.due = earning.available_at or by_key[f"{earning.key}|frozen+"][1]
+        elif holding is not None:
+            earning.state, earning.due = EarningState.FROZEN, holding.available_at
         else:
             earning.state = EarningState.PENDING
     return entries

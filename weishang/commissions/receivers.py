@@ -15,7 +15,9 @@ from . import services
 
 @receiver(order_state_changed, dispatch_uid="commissions.order_state_changed")
 def follow_order(sender, order, from_state, to_state, **kwargs):
-    if to_state == OrderState.PAID:
+    # Earned at payment only: an order back in PAID after a declined refund request earns
+    # nothing the payment did not (settings or uplines may have changed since).
+    if to_state == OrderState.PAID and from_state == OrderState.PENDING_PAYMENT:
         services.earn_for_order(order)
     elif to_state == OrderState.COMPLETED:
         services.freeze_for_order(order, now=order.completed_at)

@@ -2,12 +2,14 @@
 withdrawals.py).
 
 Each earning E (key ``sale:<line id>`` for the seller, ``upline:<line id>`` for the direct
-upline) moves through the buckets as pairs of entries keyed by where it goes: ``E|pending-``
-and ``E|frozen+`` when the order completes, ``E|frozen-`` and ``E|available+`` when settled
-(settlement.py). A refund takes the money out of whichever bucket it is in: ``E|pending-`` or
-``E|frozen-`` as a CANCEL before settlement, ``E|available-`` as a REVERSAL after it. An
-earning enters and leaves each bucket at most once, so the unique keys make every step happen
-once, whoever repeats it.
+upline) is written pending when the order is paid, then moved as a pair of entries keyed by
+where it goes, ``E|pending-`` and ``E|frozen+``, when the order completes (an earning written
+for an order already completed — an imported history — is written frozen at once). Settlement
+(settlement.py) releases the frozen entry (FrozenRelease) and moves each agent's released sum
+to available. A refund takes the money out of whichever bucket it is in: ``E|pending-`` or
+``E|frozen-`` as a CANCEL before settlement (releasing the frozen entry, so no settlement moves
+it later), ``E|available-`` as a REVERSAL after it. An earning enters and leaves each bucket at
+most once, so the unique keys make every step happen once, whoever repeats it.
 
 The amounts are worked out in SQL, one set-based statement for any set of lines (one order's
 through the receivers, or every completed line in bulk), in integer fen so SQLite's floating
@@ -37,7 +39,14 @@ from weishang.network.models import Agent, AgentLevel, AgentState, LevelVariantR
 from weishang.orders.models import Order, OrderKind, OrderLine, OrderState, StockSource
 from weishang.orders.services import shop_settings
 
-from .models import AgentBalance, Bucket, CommissionSettings, EntryKind, LedgerEntry
+from .models import (
+    AgentBalance,
+    Bucket,
+    CommissionSettings,
+    EntryKind,
+    FrozenRelease,
+    LedgerEntry,
+)
 from .rules import commission_settings
 
 #: Entries this module and settlement write; withdrawals write the others.
@@ -227,24 +236,43 @@ def freeze_for_order(order: Order, now=None) -> None:
     post_to_balances(since)
 
 
-def _taking_back(entries) -> list[LedgerEntry]:
+def freezing_entries(earnings, keyed: dict[str, LedgerEntry]) -> dict[str, LedgerEntry]:
+    """For each earning that froze, the entry holding its frozen money: the earning itself
+    when it was written frozen, else its ``E|frozen+`` move (among ``keyed``, entries by key)."""
+    frozen = {}
+    for earning in earnings:
+        entry = earning if earning.bucket == Bucket.FROZEN else keyed.get(f"{earning.key}|frozen+")
+        if entry is not None:
+            frozen[earning.key] = entry
+    return frozen
+
+
+def _taking_back(entries) -> tuple[list[LedgerEntry], list[FrozenRelease]]:
     """For each earning among ``entries`` (one order's), the entry that takes it out of the
-    bucket it is in now; nothing for one already taken back."""
-    keys = {entry.key for entry in entries}
-    taken = []
-    for earning in (entry for entry in entries if entry.kind in EARNING_KINDS):
-        if f"{earning.key}|available+" in keys:
-            kind, bucket, key = EntryKind.REVERSAL, Bucket.AVAILABLE, "|available-"
-        elif f"{earning.key}|frozen+" in keys or earning.bucket == Bucket.FROZEN:
-            kind, bucket, key = EntryKind.CANCEL, Bucket.FROZEN, "|frozen-"
-        else:
+    bucket it is in now (nothing for one already taken back), and the releases of the frozen
+    money a cancellation takes, so that no settlement moves it afterwards."""
+    keyed = {entry.key: entry for entry in entries}
+    earnings = [entry for entry in entries if entry.kind in EARNING_KINDS]
+    frozen = freezing_entries(earnings, keyed)
+    released = dict(FrozenRelease.objects.filter(
+        entry_id__in=[entry.pk for entry in frozen.values()]).values_list("entry_id", "run_id"))
+    taken, releases = [], []
+    for earning in earnings:
+        holding = frozen.get(earning.key)
+        if holding is None:
             kind, bucket, key = EntryKind.CANCEL, Bucket.PENDING, "|pending-"
-        if earning.key + key not in keys:
+        elif released.get(holding.pk) is not None:
+            kind, bucket, key = EntryKind.REVERSAL, Bucket.AVAILABLE, "|available-"
+        else:
+            kind, bucket, key = EntryKind.CANCEL, Bucket.FROZEN, "|frozen-"
+            if holding.pk not in released:
+                releases.append(FrozenRelease(entry_id=holding.pk))
+        if earning.key + key not in keyed:
             taken.append(LedgerEntry(agent_id=earning.agent_id, kind=kind, bucket=bucket,
                                      amount=-earning.amount, order_id=earning.order_id,
                                      order_line_id=earning.order_line_id,
                                      key=earning.key + key))
-    return taken
+    return taken, releases
 
 
 @transaction.atomic
@@ -260,7 +288,9 @@ def take_back_for_order(order: Order) -> int:
     entries = list(LedgerEntry.objects.filter(order=order, kind__in=LEDGER_KINDS)
                    .only("agent_id", "kind", "bucket", "amount", "order_id", "order_line_id",
                          "key"))
-    taken = LedgerEntry.objects.bulk_create(_taking_back(entries))
+    taken, releases = _taking_back(entries)
+    FrozenRelease.objects.bulk_create(releases)
+    LedgerEntry.objects.bulk_create(taken)
     post_to_balances(since)
     return len(taken)
 
@@ -280,5 +310,10 @@ def earn_completed_lines_in_bulk(now=None) -> int:
     _earn(completed, params, now, frozen=True)
     _freeze(completed, params, now)
     post_to_balances(since)
+    if connection.vendor == "postgresql":
+        # Millions of new rows: refresh the planner's statistics now (a sample, a second or
+        # so) rather than let the next settlement plan for the ledger as it was before.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ENTRIES}")
     return LedgerEntry.objects.filter(pk__gt=since, kind__in=LEDGER_KINDS).count()
 

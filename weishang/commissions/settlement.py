@@ -1,14 +1,17 @@
 """Settlement (结算): frozen earnings whose after-sales window has passed become available.
 
-Set-based: one INSERT … SELECT writes the ``E|frozen-`` entry of every due earning, a second
-its ``E|available+`` twin, and one UPDATE adds their sums to the balances — no loop over rows.
-Idempotent: an earning leaves frozen once (its unique key), so a second run, or one waiting
-behind a first for the ledger lock, finds nothing left to move; and a refund that cancelled a
-frozen earning wrote that same key first.
+Set-based, whatever the number of earnings: one INSERT … SELECT records the release of every
+due frozen entry (FrozenRelease, one narrow row each), one writes each agent's move — the sum
+of their released entries out of frozen and into available, a pair of ledger entries per agent
+and run — and one UPDATE adds those to the balances. No loop over rows.
 
-Each run that moved money is recorded (SettlementRun), and the last one bounds what the next
-reads: what was frozen by then and due by then has left frozen, so a run reads the entries
-written since and those falling due since — the hour's work, not the ledger's whole history.
+Idempotent: an entry is released once (the release's primary key), and a refund that took
+frozen money back released it first, so a second run, or one waiting behind a first for the
+ledger lock, finds nothing left to move.
+
+The last run bounds what the next reads: what was frozen by then and due by then has left
+frozen, so a run reads the entries written since and those falling due since — the hour's
+work, not the ledger's whole history.
 """
 
 from dataclasses import dataclass
@@ -20,8 +23,10 @@ from django.utils import timezone
 
 from weishang.core.money import to_money
 
-from .models import Bucket, EntryKind, LedgerEntry, SettlementRun
+from .models import Bucket, EntryKind, FrozenRelease, LedgerEntry, SettlementRun
 from .services import ENTRIES, INSERT_ENTRIES, db_time, last_entry_id, lock_ledger, post_to_balances
+
+RELEASES = FrozenRelease._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -39,15 +44,40 @@ def _as_stored(param: str) -> str:
     return param
 
 
-def _due_entries() -> tuple[str, dict]:
-    """SQL (on ``f``) selecting the entries that froze money and are due by ``%(now)s`` and not
-    already settled by the last run, with its parameters."""
+def _due_entries(last: SettlementRun | None) -> tuple[str, dict]:
+    """SQL (on ``f``) selecting the entries that froze money, due by ``%(now)s`` and not among
+    those the last run already saw, with its parameters."""
     due = f"f.available_at <= {_as_stored('%(now)s')}"
-    last = SettlementRun.objects.order_by("-id").first()
     if last is None:
         return due, {}
     return (f"{due} AND (f.id > %(through)s OR f.available_at > {_as_stored('%(last)s')})",
             {"through": last.through_entry, "last": db_time(last.settled_through)})
+
+
+def _release_due(run: SettlementRun, params: dict, due: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RELEASES} (entry_id, run_id) SELECT f.id, %(run)s FROM {ENTRIES} f "
+            f"WHERE f.available_at IS NOT NULL AND {due} AND f.bucket = '{Bucket.FROZEN}' "
+            f"AND f.amount > 0 AND NOT EXISTS "
+            f"(SELECT 1 FROM {RELEASES} r WHERE r.entry_id = f.id) "
+            f"ON CONFLICT (entry_id) DO NOTHING", {**params, "run": run.pk})
+        return cursor.rowcount
+
+
+def _move_released(run: SettlementRun, now) -> None:
+    """Each agent's released money, out of frozen and into available: two entries per agent,
+    keyed by the run."""
+    released = (f"FROM {RELEASES} r JOIN {ENTRIES} f ON f.id = r.entry_id "
+                f"WHERE r.run_id = %(run)s GROUP BY f.agent_id")
+    params = {"run": run.pk, "now": db_time(now)}
+    with connection.cursor() as cursor:
+        for bucket, sign, suffix in ((Bucket.FROZEN, "-", "|frozen-"),
+                                     (Bucket.AVAILABLE, "", "|available+")):
+            cursor.execute(
+                INSERT_ENTRIES + f"SELECT f.agent_id, '{EntryKind.SETTLE}', '{bucket}', "
+                f"{sign}SUM(f.amount), NULL, NULL, NULL, "
+                f"'settle:{run.pk}:' || f.agent_id || '{suffix}', %(now)s {released}", params)
 
 
 @transaction.atomic
@@ -56,32 +86,18 @@ def settle(now=None) -> Settled:
     now = now or timezone.now()
     lock_ledger()
     since = last_entry_id()
-    due, params = _due_entries()
-    params = {**params, "now": db_time(now), "since": since}
-    # The entry that froze an earning is keyed ``E|frozen+`` (frozen at completion) or ``E``
-    # itself (an earning written frozen); either way it leaves frozen as ``E|frozen-``.
-    leaving = "REPLACE(f.\"key\", '|frozen+', '') || '|frozen-'"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT_ENTRIES + f"SELECT f.agent_id, '{EntryKind.SETTLE}', '{Bucket.FROZEN}', "
-            f"-f.amount, f.order_id, f.order_line_id, NULL, {leaving}, %(now)s "
-            f"FROM {ENTRIES} f WHERE f.available_at IS NOT NULL AND {due} "
-            f"AND f.bucket = '{Bucket.FROZEN}' AND f.amount > 0 "
-            f'ON CONFLICT ("key") DO NOTHING', params)
-        cursor.execute(
-            INSERT_ENTRIES + f"SELECT s.agent_id, '{EntryKind.SETTLE}', '{Bucket.AVAILABLE}', "
-            f"-s.amount, s.order_id, s.order_line_id, NULL, "
-            f"REPLACE(s.\"key\", '|frozen-', '|available+'), %(now)s FROM {ENTRIES} s "
-            f"WHERE s.id > %(since)s AND s.kind = '{EntryKind.SETTLE}' "
-            f"AND s.bucket = '{Bucket.FROZEN}' AND s.amount < 0 "
-            f'ON CONFLICT ("key") DO NOTHING', params)
-        earnings = cursor.rowcount
+    due, params = _due_entries(SettlementRun.objects.order_by("-id").first())
+    run = SettlementRun.objects.create(settled_through=now, through_entry=since)
+    earnings = _release_due(run, {**params, "now": db_time(now)}, due)
     if not earnings:
+        run.delete()
         return Settled(earnings=0, agents=0, amount=to_money(0))
+    _move_released(run, now)
     agents = post_to_balances(since)
     amount = to_money(LedgerEntry.objects.filter(
         pk__gt=since, kind=EntryKind.SETTLE, bucket=Bucket.AVAILABLE,
     ).aggregate(total=Sum("amount"))["total"])
-    SettlementRun.objects.create(settled_through=now, through_entry=since, earnings=earnings,
-                                 agents=agents, amount=amount)
+    SettlementRun.objects.filter(pk=run.pk).update(earnings=earnings, agents=agents,
+                                                    amount=amount)
     return Settled(earnings=earnings, agents=agents, amount=amount)
+
