@@ -55,13 +55,14 @@ def _due_entries(last: SettlementRun | None) -> tuple[str, dict]:
 
 
 def _release_due(run: SettlementRun, params: dict, due: str) -> int:
+    """Release the due frozen entries; those already released (settled, or taken back by a
+    refund) are skipped by the primary key — not by a NOT EXISTS, which PostgreSQL may plan as
+    a scan of the table this very statement is filling."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {RELEASES} (entry_id, run_id) SELECT f.id, %(run)s FROM {ENTRIES} f "
             f"WHERE f.available_at IS NOT NULL AND {due} AND f.bucket = '{Bucket.FROZEN}' "
-            f"AND f.amount > 0 AND NOT EXISTS "
-            f"(SELECT 1 FROM {RELEASES} r WHERE r.entry_id = f.id) "
-            f"ON CONFLICT (entry_id) DO NOTHING", {**params, "run": run.pk})
+            f"AND f.amount > 0 ON CONFLICT (entry_id) DO NOTHING", {**params, "run": run.pk})
         return cursor.rowcount
 
 
