@@ -122,7 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A page cache of 64 MiB (the default is 2 MiB) and the file mapped into memory: a
+        # settlement run or an import touching millions of rows reads its indexes from memory
+        # instead of asking the kernel for every page.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
+                        "PRAGMA temp_store=MEMORY;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
