@@ -70,7 +70,7 @@ def seal_upload() -> SimpleUploadedFile:
 # -- Issuing, renewing, revoking -----------------------------------------------------------------
 
 def test_an_issued_certificate_copies_the_agent_and_lasts_the_owners_months(agent, owner):
-    NetworkSettings.objects.create(certificate_months=6)
+    NetworkSettings.objects.update_or_create(singleton=True, defaults={"certificate_months": 6})
     certificate = certificates.issue(agent, actor=owner, today=date(2025, 1, 31))
     assert (certificate.agent_name, certificate.level_name, certificate.wechat_id) == (
         "王芳", "特约", "wangfang_888")
@@ -214,7 +214,7 @@ def test_the_seal_is_printed(agent, owner):
 
 
 def test_a_broken_seal_file_is_left_out_rather_than_failing(agent, owner):
-    rules = NetworkSettings.objects.create()
+    rules = certificates.network_settings()
     rules.seal.save("seal.png", io.BytesIO(b"not a picture"))
     certificate = certificates.issue(agent)
     assert certificates.render(certificate, verify_url="http://t/v").endswith(".png")

@@ -56,7 +56,7 @@ def test_approval_makes_an_active_agent_with_a_shop_under_the_inviter(
 
 
 def test_auto_approval_makes_the_applicant_active_at_once(applicant, inviter):
-    NetworkSettings.objects.create(auto_approve=True)
+    NetworkSettings.objects.update_or_create(singleton=True, defaults={"auto_approve": True})
     agent = applicant(code=inviter.code)
     assert agent.state == AgentState.ACTIVE and agent.upline == inviter
 

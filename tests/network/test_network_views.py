@@ -77,7 +77,7 @@ def test_a_closed_invitation_shows_a_clear_page(client, owner_shop_ready, invite
 
 
 def test_auto_approve_welcomes_at_once(client, owner_shop_ready, inviter, english):
-    NetworkSettings.objects.create(auto_approve=True)
+    NetworkSettings.objects.update_or_create(singleton=True, defaults={"auto_approve": True})
     response = _apply(client, reverse("join:apply", args=[inviter.code]), follow=True)
     assert "You are an agent now" in response.content.decode()
 
@@ -210,7 +210,7 @@ def test_agents_and_other_staff_open_none_of_the_owners_pages(client, entry_leve
                                            ("signup", False)])
 def test_an_agent_opening_a_later_invitation_rebinds_only_if_the_mode_allows(
         mode, rebinds, client, owner_shop_ready, entry_level, english):
-    NetworkSettings.objects.create(binding_mode=mode)
+    NetworkSettings.objects.update_or_create(singleton=True, defaults={"binding_mode": mode})
     first, later = AgentFactory.create_batch(2, level=entry_level)
     member = AgentFactory(level=entry_level, upline=first)
     client.force_login(member.user)

@@ -62,7 +62,8 @@ def test_an_exited_agent_gets_90_percent_and_the_units_go_back(owner, stocked):
 
 
 def test_the_owners_higher_share_applies(owner, stocked):
-    NetworkSettings.objects.create(buyback_percent=Decimal("95"))
+    NetworkSettings.objects.update_or_create(singleton=True,
+                                             defaults={"buyback_percent": Decimal("95")})
     agent = new_agent()
     variant = stocked(20, price="100.00")
     buy_into_cloud(agent, variant, 2, owner)
