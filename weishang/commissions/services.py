@@ -151,12 +151,12 @@ INSERT_ENTRIES = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order
                   f'order_line_id, available_at, "key", created_at) ')
 
 
-def _available_at(freeze_days: int, completed_at: str = "o.completed_at") -> str:
+def _available_at(window_days: int, completed_at: str = "o.completed_at") -> str:
     """SQL for the ``completed_at`` column plus the after-sales window, in each database's
     terms."""
     if connection.vendor == "sqlite":
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {completed_at}, '+{freeze_days} days')"
-    return f"{completed_at} + INTERVAL '{freeze_days} days'"
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {completed_at}, '+{window_days} days')"
+    return f"{completed_at} + INTERVAL '{window_days} days'"
 
 
 def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None:
