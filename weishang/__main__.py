@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None):
     _setup_django()
     from django.core.management import execute_from_command_line
 
+    from weishang.core.text import arguments_problem
+
+    if problem := arguments_problem(argv):
+        sys.exit(problem)  # arguments are input like any form's: nothing runs with a bad one
     execute_from_command_line(["weishang", *argv])
 
 

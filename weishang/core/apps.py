@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "weishang.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import text
+
+        text.check_text_fields()
