@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from weishang.core import spreadsheets
 from weishang.customers import exports, imports
 from weishang.customers.models import AccessLog, Customer
 
@@ -25,7 +26,7 @@ def download(client, **params) -> list[tuple]:
     response = client.get(reverse("customers:export_xlsx"), params,
                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
     return sheet_rows(b"".join(response.streaming_content))
 
@@ -41,7 +42,7 @@ def customers(add_customer):
 
 def test_export_has_one_row_per_customer_with_full_details(owner_client, customers, owner):
     header, *rows = download(owner_client)
-    assert header == tuple(title for title, _width in exports.COLUMNS)
+    assert header == tuple(column.header for column in exports.COLUMNS)
     by_phone = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
     zhang = by_phone["13812345678"]
     assert (zhang["姓名"], zhang["微信"], zhang["性别"], zhang["省"], zhang["区"]) == (
@@ -108,3 +109,23 @@ def test_export_reads_a_fixed_number_of_queries(owner_client, add_customer,
     with django_assert_max_num_queries(12):
         rows = download(owner_client)
     assert len(rows) == 31
+
+
+def test_a_stored_control_character_or_formula_never_breaks_the_export(owner_client,
+                                                                        customers):
+    zhang, li = customers
+    Customer.objects.filter(pk=zhang.pk).update(name="控制\x01字符\x1b")
+    Customer.objects.filter(pk=li.pk).update(name='=HYPERLINK("http://ev.il","x")',
+                                             wechat_id="@SUM(1+1)")
+    rows = {row[1]: row for row in download(owner_client)[1:]}
+    assert rows["13812345678"][0] == "控制字符"
+    assert rows["13900001111"][0] == '=HYPERLINK("http://ev.il","x")'
+    assert rows["13900001111"][2] == "@SUM(1+1)"
+
+
+def test_the_exported_formula_is_a_text_cell(owner_client, customers):
+    Customer.objects.filter(pk=customers[1].pk).update(name="=cmd|' /C calc'!A0")
+    response = owner_client.get(reverse("customers:export_xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = next(row[0] for row in sheet.iter_rows(min_row=2) if row[1].value == "13900001111")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)

@@ -16,6 +16,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tests.factories import ChannelFactory, UserFactory
+from tests.sheets import with_dimension
+from weishang.core import spreadsheets
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.customers import imports
 from weishang.customers.models import Customer, CustomerAddress, CustomerNote
@@ -312,14 +314,14 @@ def test_a_number_taken_meanwhile_refuses_the_whole_import(owner, english, monke
 @pytest.mark.parametrize("header", ["手机", "手机号", "手机号码", "电话", "Mobile", "phone",
                                     "ＰＨＯＮＥ", "手机 号码", "mobile_number"])
 def test_phone_header_spellings(header):
-    assert imports.header_key(header) in imports.HEADERS["phone"]
+    assert spreadsheets.header_key(header) in imports.HEADERS["phone"]
 
 
 def test_gbk_detection_does_not_take_utf8_for_gbk():
     gbk = codecs.encode("姓名,手机\n张三,13812345678\n", "gbk")
-    assert imports._text_encoding(io.BytesIO(gbk), gbk) == "gb18030"
+    assert spreadsheets.text_encoding(io.BytesIO(gbk), gbk) == "gb18030"
     utf8 = "姓名,手机\n张三,13812345678\n".encode()
-    assert imports._text_encoding(io.BytesIO(utf8), utf8) == "utf-8"
+    assert spreadsheets.text_encoding(io.BytesIO(utf8), utf8) == "utf-8"
 
 
 # --- console pages --------------------------------------------------------------------------
@@ -414,7 +416,7 @@ def test_import_pages_need_the_customers_area(client):
 @hypothesis_settings(max_examples=200, deadline=None)
 def test_any_cell_values_give_a_row_or_its_errors_never_a_crash(cells):
     with translation.override("en"):
-        row = imports.parse_row(2, cells, {}, date(2026, 5, 1))
+        row = imports.parse_row(spreadsheets.sheet_row(2, cells), {}, date(2026, 5, 1))
     assert row.errors or (row.name and len(row.phone) == 11)
 
 
@@ -425,3 +427,36 @@ def test_a_known_region_is_not_mixed_with_another(owner, add_customer, english):
     run(upload, owner)
     customer.refresh_from_db()
     assert (customer.province, customer.city, customer.district) == ("广东省", "深圳市", "")
+
+
+def test_a_stale_dimension_does_not_hide_rows(owner, english):
+    rows = [["姓名", "手机"]] + [[f"客户{n}", f"1380000000{n}"] for n in range(6)]
+    upload = xlsx_file(rows)
+    upload = SimpleUploadedFile("客户.xlsx", with_dimension(upload.read(), "A1:B2"))
+    report = run(upload, owner)
+    assert (report.rows, report.new) == (6, 6)
+    assert Customer.objects.count() == 6
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    (["张\x01三", "13812345678", "", ""],
+     "姓名: Remove the hidden character U+0001 (character 2): it does not show, and breaks "
+     "lists and files."),
+    (["张三", "13812345678", "科技园\x7f8栋", ""],
+     "地址: Remove the hidden character U+007F (character 4): it does not show, and breaks "
+     "lists and files."),
+    (["\u200b\u200d", "13812345678", "", ""],
+     "姓名: This has only invisible characters: type something visible, or leave it empty."),
+    (["张三", "13812345678", "", "ㅤ"],
+     "备注: This has only invisible characters: type something visible, or leave it empty."),
+], ids=["control-in-name", "del-in-street", "zero-width-name", "hangul-filler-note"])
+def test_hidden_characters_in_a_cell_are_a_row_error(owner, english, cells, message):
+    report = imports.check_file(csv_file([["姓名", "手机", "地址", "备注"], cells]), actor=owner)
+    assert message in report.error_rows[0].errors
+
+
+def test_a_direction_override_in_an_xlsx_cell_is_a_row_error(owner, english):
+    report = imports.check_file(xlsx_file([["姓名", "手机"], ["张\u202e三", "13812345678"]]),
+                                actor=owner)
+    assert report.error_rows[0].errors[0].startswith(
+        "姓名: Remove the hidden character U+202E (character 2)")

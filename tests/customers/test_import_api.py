@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.api_clients import english_client
 from tests.factories import UserFactory
-from weishang.customers import exports
+from weishang.core import spreadsheets
 from weishang.customers.models import AccessLog, Customer
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_export_downloads_the_filtered_list_and_logs_it(owner, add_customer,
     with django_assert_max_num_queries(12):
         response = english_client(owner).get(EXPORT_URL, {"tag": "VIP"})
     assert response.status_code == 200
-    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 11
     assert AccessLog.objects.get().detail == "10 · tag=VIP"

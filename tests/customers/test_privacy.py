@@ -151,6 +151,17 @@ def test_export_gives_the_customer_everything_and_is_logged(owner_client, owner,
     assert (entry.actor, entry.customer, entry.detail) == (owner, customer, file_format)
 
 
+def test_a_stored_control_character_does_not_break_the_personal_data_file(owner_client,
+                                                                           customer):
+    Customer.objects.filter(pk=customer.pk).update(name="尉迟\x01敬德", wechat_id="=1+1")
+    response = owner_client.post(reverse("customers:export", args=[customer.public_id]),
+                                 {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    values = [cell.value for cell in sheet[2]]
+    assert "尉迟敬德" in values and "=1+1" in values
+
+
 def test_export_by_api(owner, customer):
     api = english_client(owner)
     url = reverse("api:customer-export", args=[customer.public_id])

@@ -4,16 +4,14 @@
 JSON for machines, Excel with one sheet per part for people.
 """
 
-import io
 import json
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from weishang.core.spreadsheets import XLSX_CONTENT_TYPE, Column, XlsxWriter
 
 JSON_TYPE = "application/json"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"json": JSON_TYPE, "xlsx": XLSX_TYPE}
+FORMATS = {"json": JSON_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def as_json(data: dict) -> bytes:
@@ -47,22 +45,17 @@ def as_xlsx(data: dict) -> bytes:
     labels = _column_labels()
     sheets = [(_("Customer"), [data["customer"]]), (_("Addresses"), data["addresses"]),
               (_("Notes"), data["notes"]), (_("Orders"), data["orders"])]
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    writer = XlsxWriter()
     for title, rows in sheets:
-        sheet = workbook.create_sheet(title)
         if not rows:
-            sheet.append([_("None")])
+            writer.add_sheet(title).append([_("None")])
             continue
         keys = list(rows[0])
-        sheet.append([labels.get(key, key) for key in keys])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet = writer.add_sheet(title, [Column(labels.get(key, key)) for key in keys])
         for row in rows:
             sheet.append([_cell(row[key]) for key in keys])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with writer.save() as output:
+        return output.read()
 
 
 def write(data: dict, file_format: str) -> bytes:

@@ -1,40 +1,29 @@
 """Export a list of customers to Excel, in the columns the import reads back.
 
 The file carries full mobile numbers, so every export is written to the access log (PIPL).
-Rows are streamed into a write-only workbook, a chunk of customers at a time, so a list of
-200k customers never sits in memory.
+Rows are streamed into the workbook (``core.spreadsheets``), a chunk of customers at a time,
+so a list of 200k customers never sits in memory.
 """
 
-import tempfile
-
 from django.db.models import Prefetch
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from weishang.core.spreadsheets import Column, XlsxWriter
 
 from . import queries
 from .models import AccessAction, AccessLog, CustomerAddress, Gender
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Customers read from the database at a time.
 CHUNK = 2000
-#: Files up to this size stay in memory; bigger ones go to a temporary file.
-IN_MEMORY_BYTES = 5 * 1024 * 1024
 
-#: (header, width in characters). The headers are Chinese in every language: they are what
-#: the import (and Chinese spreadsheet users) read.
+#: The headers are Chinese in every language: they are what the import (and Chinese
+#: spreadsheet users) read.
 COLUMNS = (
-    ("姓名", 12), ("手机", 14), ("微信", 16), ("性别", 6), ("生日", 12), ("省", 10),
-    ("市", 10), ("区", 10), ("地址", 36), ("标签", 20), ("来源", 10), ("订单数", 8),
-    ("累计消费", 12), ("首次下单", 18), ("最近下单", 18), ("添加时间", 18),
+    Column("姓名", 12), Column("手机", 14), Column("微信", 16), Column("性别", 6),
+    Column("生日", 12), Column("省", 10), Column("市", 10), Column("区", 10), Column("地址", 36),
+    Column("标签", 20), Column("来源", 10), Column("订单数", 8), Column("累计消费", 12),
+    Column("首次下单", 18), Column("最近下单", 18), Column("添加时间", 18),
 )
 _GENDER_WORDS = {Gender.MALE: "男", Gender.FEMALE: "女"}
-
-
-def _local(moment):
-    """Excel has no time zones: the time as read on a clock in the shop's zone."""
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def _row(customer, sources: dict[str, str]) -> list:
@@ -45,8 +34,8 @@ def _row(customer, sources: dict[str, str]) -> list:
         address.street if address else "",
         "、".join(tag.name for tag in customer.tags.all()),
         queries.source_channel_name(customer.source_channel, sources),
-        customer.order_count, customer.total_spent, _local(customer.first_order_at),
-        _local(customer.last_order_at), _local(customer.created_at),
+        customer.order_count, customer.total_spent, customer.first_order_at,
+        customer.last_order_at, customer.created_at,
     ]
 
 
@@ -61,27 +50,14 @@ def export_customers(customers, *, actor, description: str = ""):
             Prefetch("addresses", queryset=CustomerAddress.objects.filter(is_default=True),
                      to_attr="default_addresses"))
     )
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("客户")
-    bold = Font(bold=True)
-    for index, (_header, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for title, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    writer = XlsxWriter()
+    sheet = writer.add_sheet("客户", COLUMNS)
     sources = dict(queries.source_channel_choices())
     count = 0
     for customer in customers.iterator(chunk_size=CHUNK):
         sheet.append(_row(customer, sources))
         count += 1
-    # Handed open to the caller (an HTTP response closes it when sent).
-    output = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
+    output = writer.save()
     detail = f"{count} · {description}" if description else str(count)
     AccessLog.objects.create(actor=actor, action=AccessAction.EXPORT_LIST,
                              detail=detail[:AccessLog._meta.get_field("detail").max_length])

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
+from weishang.core import spreadsheets
 
 from . import api_filters, exports, imports
 
@@ -104,14 +105,15 @@ class CustomerExportView(APIView):
         parameters=api_filters.FILTER_PARAMETERS,
         description="The customers the user may see, filtered like the customer list, in the "
                     "columns the import reads. Every download is written to the access log.",
-        responses={(200, exports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 400: ErrorSerializer},
+        responses={(200, spreadsheets.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+                   400: ErrorSerializer},
     )
     def get(self, request):
         filters = api_filters.CustomerFilterSerializer(data=request.query_params).filters()
         customers, description = exports.filtered_customers(request.user, filters)
         output = exports.export_customers(customers, actor=request.user,
                                           description=description)
-        return FileResponse(output, as_attachment=True, content_type=exports.XLSX_CONTENT_TYPE,
+        return FileResponse(output, as_attachment=True, content_type=spreadsheets.XLSX_CONTENT_TYPE,
                             filename=f"customers-{timezone.localdate():%Y%m%d}.xlsx")
 
 

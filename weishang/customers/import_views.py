@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from weishang.accounts.permissions import area_required
+from weishang.core import spreadsheets
 from weishang.core.errors import DomainError
 
 from . import exports, imports
@@ -29,14 +30,13 @@ customers_area = area_required("customers")
 SESSION_KEY = "customers_import"
 #: Staged files older than this are removed when the next one arrives.
 STAGED_FILE_SECONDS = 24 * 3600
-ACCEPTED_FILES = ".xlsx,.csv," + exports.XLSX_CONTENT_TYPE + ",text/csv"
 
 
 class CustomerFileForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Excel (.xlsx) or CSV file"),
         help_text=gettext_lazy("The first row names the columns; 姓名 and 手机 are needed."),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
+        widget=forms.ClearableFileInput(attrs={"accept": spreadsheets.ACCEPTED_FILES}),
     )
 
 
@@ -150,5 +150,5 @@ def export_xlsx(request):
         return redirect("customers:list")
     customers, description = exports.filtered_customers(request.user, filter_form.filters())
     output = exports.export_customers(customers, actor=request.user, description=description)
-    return FileResponse(output, as_attachment=True, content_type=exports.XLSX_CONTENT_TYPE,
+    return FileResponse(output, as_attachment=True, content_type=spreadsheets.XLSX_CONTENT_TYPE,
                         filename=f"客户-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,7 +1,8 @@
 """Import customers from Excel (.xlsx) or CSV (UTF-8 or GBK), with a preview; merge by mobile.
 
-Files are read row by row, never whole, so 100k rows stay small in memory. Columns are found by
-their header (Chinese or English, in any order, other columns ignored). ``check_file`` reads
+Files are read by ``core.spreadsheets`` row by row, never whole, so 100k rows stay small in
+memory. Columns are found by their header (Chinese or English, in any order, other columns
+ignored). ``check_file`` reads
 every row and says what would happen (new, merged, wrong rows); ``import_file`` reads the file
 again inside one transaction, writing in batches, and rolls everything back when a row is wrong
 unless the user chose to skip the bad rows.
@@ -11,9 +12,7 @@ seller and only gains what it lacks (empty fields, tags, an address, a note), so
 same file twice changes nothing the second time.
 """
 
-import codecs
 import contextlib
-import csv
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Iterator
@@ -22,17 +21,18 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 
-import openpyxl
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from weishang.accounts.models import Role, User
+from weishang.core import spreadsheets
 from weishang.core.address import read_region
-from weishang.core.errors import Conflict, DomainError, InvalidInput
+from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.phone import is_mobile, normalize_mobile
+from weishang.core.spreadsheets import SheetRow, header_key
 
 from . import queries, services
 from .models import Customer, CustomerAddress, CustomerNote, Gender, Tag
@@ -41,20 +41,12 @@ MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 100_000
 #: Lines read at most, empty ones included: a small .xlsx can claim a row far down the sheet.
 MAX_SHEET_LINES = MAX_ROWS + 10_000
-#: How far down the sheet the header row may be (some sheets start with a title line).
-HEADER_SEARCH_ROWS = 10
-#: Columns read per row; anything further right is ignored (and never loaded).
-MAX_COLUMNS = 60
 #: Rows checked and written together: one lookup of their numbers, one insert per table.
 BATCH_ROWS = 2000
 #: Wrong rows kept for the report; beyond that only their count.
 MAX_REPORTED_ERRORS = 500
 #: The value of ``Customer.source_channel`` for a customer that came from a file.
 IMPORT_SOURCE = "import"
-
-_XLSX_SIGNATURE = b"PK\x03\x04"
-_OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
-_SNIFF_BYTES = 64 * 1024
 
 # --- columns --------------------------------------------------------------------------------
 
@@ -77,123 +69,17 @@ HEADERS = {
     "note": ("备注", "note", "notes", "remark", "remarks"),
     "source": ("来源", "渠道", "来源渠道", "source", "channel"),
 }
-_FIELD_BY_HEADER = {header: name for name, headers in HEADERS.items() for header in headers}
-_HEADER_NOISE = re.compile(r"\(.*?\)|[*:\s_\-]")
 
 
-def header_key(value) -> str:
-    """'手机号码（必填）', ' Mobile  Number*' → '手机号码', 'mobilenumber'."""
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    return _HEADER_NOISE.sub("", text).casefold()
-
-
-def _column_positions(values) -> dict[str, int] | None:
-    """Which column holds each field, if ``values`` is the header row (name and phone found)."""
-    positions: dict[str, int] = {}
-    for index, value in enumerate(values):
-        name = _FIELD_BY_HEADER.get(header_key(value))
-        if name and name not in positions:
-            positions[name] = index
-    return positions if {"name", "phone"} <= positions.keys() else None
-
-
-# --- reading a file -------------------------------------------------------------------------
-
-
-def _refuse_file(message) -> InvalidInput:
-    return InvalidInput(message, field="file")
-
-
-def _unreadable() -> InvalidInput:
-    return _refuse_file(_("This file cannot be read: upload an Excel file (.xlsx) or a CSV file."))
-
-
-def _size_of(stream) -> int:
-    size = stream.seek(0, 2)
-    stream.seek(0)
-    return size
-
-
-def _is_utf8(stream) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := stream.read(_SNIFF_BYTES):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        return True
-    except UnicodeDecodeError:
-        return False
-    finally:
-        stream.seek(0)
-
-
-def _text_encoding(stream, head: bytes) -> str:
-    """The encoding of a CSV file: its byte-order mark, else UTF-8 if it all decodes, else
-    GB18030 (which reads GBK, what Chinese Excel and WPS save CSV in)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        raise _unreadable()
-    encoding = "utf-8" if _is_utf8(stream) else "gb18030"
-    try:
-        sample = head.decode(encoding, errors="strict" if encoding == "utf-8" else "ignore")
-    except UnicodeDecodeError:  # a UTF-8 character cut at the end of the sample
-        sample = head.decode(encoding, errors="ignore")
-    if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n" for char in sample):
-        raise _unreadable()
-    return encoding
-
-
-def _csv_lines(stream, encoding: str) -> Iterator[list]:
-    reader = codecs.getreader(encoding)(stream)
-    first_line = reader.readline()
-    delimiter = max(",\t;", key=first_line.count)
-    lines = csv.reader(_chain_first(first_line, reader), delimiter=delimiter)
-    try:
-        yield from lines
-    except (UnicodeDecodeError, csv.Error):
-        raise _unreadable() from None
-
-
-def _chain_first(first_line: str, reader) -> Iterator[str]:
-    yield first_line
-    yield from reader
-
-
-def _xlsx_lines(stream) -> Iterator[tuple]:
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    # A damaged or disguised file fails inside openpyxl in many ways (zip, XML, missing parts).
-    except Exception:
-        raise _unreadable() from None
-    try:
-        yield from workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    except DomainError:
-        raise
-    except Exception:
-        raise _unreadable() from None
-    finally:
-        workbook.close()
-
-
-def _file_lines(stream) -> Iterator:
-    """The lines of an uploaded or opened file (binary, seekable), as lists of cell values."""
-    if _size_of(stream) > MAX_FILE_BYTES:
-        raise _refuse_file(
-            _("The file is larger than %(size)d MB; split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)})
-    head = stream.read(_SNIFF_BYTES)
-    stream.seek(0)
-    if not head:
-        raise _refuse_file(_("The file is empty."))
-    if head.startswith(_XLSX_SIGNATURE):
-        return _xlsx_lines(stream)
-    if head.startswith(_OLD_EXCEL_SIGNATURE):
-        raise _refuse_file(_("This is an old Excel file (.xls): open it in Excel or WPS and "
-                             "save it as .xlsx or CSV."))
-    return _csv_lines(stream, _text_encoding(stream, head))
+def _layout() -> spreadsheets.Layout:
+    return spreadsheets.Layout(
+        columns=HEADERS, required=("name", "phone"),
+        no_header=gettext_lazy("No header row found: the first sheet needs a name column (姓名) "
+                               "and a mobile number column (手机)."),
+        no_rows=gettext_lazy("The file has no customers in it."),
+        too_many_rows=gettext_lazy("The file has more than %(maximum)d customers; split it into "
+                                   "smaller files."),
+        max_rows=MAX_ROWS, max_bytes=MAX_FILE_BYTES, max_lines=MAX_SHEET_LINES)
 
 
 # --- one row --------------------------------------------------------------------------------
@@ -232,17 +118,6 @@ class ImportRow:
     note: str = ""
     source_channel: str = ""
     errors: list[str] = field(default_factory=list)
-
-
-def _cell_text(value) -> str:
-    """A cell as one line of text: 13812345678 typed as a number stays 13812345678."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    return " ".join(str(value).split())
 
 
 def _birthday(value, text: str, today: date) -> date:
@@ -309,15 +184,16 @@ def _domain_message(check, *args, **kwargs) -> str:
     return ""
 
 
-def parse_row(number: int, cells: dict, channels: dict[str, str], today: date) -> ImportRow:
-    """The row ``number`` of a file from its cells by field (see ``HEADERS``), checked alone
-    by the rules of a customer typed by hand (the checks against other rows and the database
-    come after)."""
-    texts = {name: _cell_text(value) for name, value in cells.items()}
-    row = ImportRow(row=number, name=texts.get("name", ""), wechat_id=texts.get("wechat_id", ""),
-                    province=texts.get("province", ""), city=texts.get("city", ""),
-                    district=texts.get("district", ""), note=texts.get("note", ""))
+def parse_row(line: SheetRow, channels: dict[str, str], today: date) -> ImportRow:
+    """A line of a file (its cells by field, see ``HEADERS``), checked alone by the rules of a
+    customer typed by hand (the checks against other rows and the database come after)."""
+    texts = line.texts
+    row = ImportRow(row=line.line, name=texts.get("name", ""),
+                    wechat_id=texts.get("wechat_id", ""), province=texts.get("province", ""),
+                    city=texts.get("city", ""), district=texts.get("district", ""),
+                    note=texts.get("note", ""))
     errors = row.errors
+    errors.extend(line.problems)
     if not row.name:
         errors.append(_("Enter the name."))
     phone = texts.get("phone", "")
@@ -336,7 +212,7 @@ def parse_row(number: int, cells: dict, channels: dict[str, str], today: date) -
                           % {"value": gender})
     if texts.get("birthday"):
         try:
-            row.birthday = _birthday(cells["birthday"], texts["birthday"], today)
+            row.birthday = _birthday(line.values["birthday"], texts["birthday"], today)
         except ValueError as error:
             errors.append(str(error))
     region = _REGION_SEPARATORS.sub("", texts.get("region", ""))
@@ -393,33 +269,8 @@ def read_rows(stream) -> Iterator[ImportRow]:
     file cannot be read, is too big, has no header row or no rows, or too many rows."""
     channels = channel_codes()
     today = timezone.localdate()
-    positions = None
-    count = 0
-    for number, values in enumerate(_file_lines(stream), start=1):
-        if number > MAX_SHEET_LINES:
-            raise _refuse_file(
-                _("The sheet has more than %(maximum)d lines; remove the empty ones or split "
-                  "it into smaller files.") % {"maximum": MAX_SHEET_LINES})
-        if positions is None:
-            positions = _column_positions(values)
-            if positions is None and number >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        cells = {name: values[index] for name, index in positions.items()
-                 if index < len(values) and values[index] not in (None, "")}
-        if not any(_cell_text(value) for value in cells.values()):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            raise _refuse_file(
-                _("The file has more than %(maximum)d customers; split it into smaller files.")
-                % {"maximum": MAX_ROWS})
-        yield parse_row(number, cells, channels, today)
-    if positions is None:
-        raise _refuse_file(_("No header row found: the first sheet needs a name column (姓名) "
-                             "and a mobile number column (手机)."))
-    if not count:
-        raise _refuse_file(_("The file has no customers in it."))
+    for line in spreadsheets.read_rows(stream, _layout()):
+        yield parse_row(line, channels, today)
 
 
 # --- the whole file -------------------------------------------------------------------------
