@@ -444,3 +444,9 @@ def _report_problems(parsed: ParsedAddress, readings: list) -> None:
         problems.append(_("Could not tell the district or county."))
     if not parsed.street:
         problems.append(_("Could not find the street address."))
+
+
+def address_line(province: str, city: str, district: str, street: str) -> str:
+    """The address on one line as a parcel label has it: 北京市朝阳区建国路88号, not
+    北京市北京市… (a municipality is its own city, and is written once)."""
+    return "".join((province, "" if city == province else city, district, street))

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from weishang.core.address import address_line
 from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
 from weishang.core.money import MoneyField
 
@@ -125,7 +126,7 @@ class CustomerAddress(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.province}{self.city}{self.district}{self.street}"
+        return address_line(self.province, self.city, self.district, self.street)
 
 
 class CustomerOrder(models.Model):

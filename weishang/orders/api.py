@@ -169,7 +169,9 @@ class ShippingRowSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     carrier = serializers.CharField(help_text="The carrier's code when recognised.")
     tracking_number = serializers.CharField()
-    status = serializers.ChoiceField(choices=["ok", "error"])
+    status = serializers.ChoiceField(
+        choices=["ok", "error", "blank"],
+        help_text="blank: no carrier and no tracking number, so the order is not shipped.")
     error = serializers.CharField(help_text="Why the row cannot be applied; empty when ok.")
 
 
@@ -254,7 +256,8 @@ class ShipSerializer(serializers.Serializer):
 
 
 class ShippingImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="An .xlsx with the columns 订单号, 快递公司, 快递单号.")
+    file = serializers.FileField(
+        help_text="An .xlsx or CSV with the columns 订单号, 快递公司, 快递单号.")
     dry_run = serializers.BooleanField(required=False, default=False,
                                        help_text="Only check the rows and return them.")
 
@@ -511,9 +514,11 @@ class ShippingImportView(APIView):
     @extend_schema(
         summary="Ship orders from an Excel file",
         description=(
-            "The file's rows (订单号, 快递公司 (name or code), 快递单号) are all checked. With "
-            "`dry_run` the checked rows are returned. Otherwise every order is shipped in one "
-            "transaction, or none: any wrong row answers 400 `invalid_rows` with the rows."
+            "The file's rows (订单号, 快递公司 (name or code), 快递单号) are all checked; rows "
+            "with neither carrier nor tracking number are left out (status `blank`). With "
+            "`dry_run` the checked rows are returned. Otherwise every other order is shipped in "
+            "one transaction, or none: any wrong row answers 400 `invalid_rows` with the rows, "
+            "and a file of blank rows only 400 `nothing_to_ship`."
         ),
         request={"multipart/form-data": ShippingImportSerializer},
         responses={200: ShippingImportResultSerializer, 400: ShippingImportErrorSerializer},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from weishang.accounts.permissions import area_required
+from weishang.core import spreadsheets
 from weishang.core.errors import InvalidInput
 
 from . import bulk
@@ -34,9 +35,10 @@ class ExportFilterForm(forms.Form):
 
 class ShippingFileForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Excel file (.xlsx)"),
-        help_text=gettext_lazy("Columns 订单号, 快递公司 and 快递单号; other columns are ignored."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + bulk.XLSX_CONTENT_TYPE}),
+        label=gettext_lazy("Excel (.xlsx) or CSV file"),
+        help_text=gettext_lazy("Columns 订单号, 快递公司 and 快递单号; other columns are ignored. "
+                               "Rows without a carrier and tracking number are not shipped."),
+        widget=forms.ClearableFileInput(attrs={"accept": spreadsheets.ACCEPTED_FILES}),
     )
 
 
@@ -47,7 +49,7 @@ def shipping_export(request):
     dates = filters.cleaned_data if filters.is_valid() else {}
     content = bulk.export_workbook(bulk.orders_to_ship(
         date_from=dates.get("date_from"), date_to=dates.get("date_to")))
-    response = HttpResponse(content, content_type=bulk.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
     filename = f"待发货-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
@@ -62,17 +64,23 @@ def _upload_page(request, form, status=200):
 
 
 def _preview(request, rows, *, message="", status=200):
-    """The checked rows; when all are right, they wait in the session for the confirmation."""
-    has_errors = any(row.error for row in rows)
+    """The checked rows; when all are right and some are to ship, they wait in the session
+    for the confirmation."""
+    statuses = [bulk.row_status(row) for row in rows]
+    has_errors = "error" in statuses
+    to_ship = statuses.count("ok")
     token = ""
-    if has_errors:
+    if has_errors or not to_ship:
         request.session.pop(SESSION_KEY, None)
+        if not has_errors:
+            message = message or bulk.nothing_to_ship()
     else:
         token = secrets.token_urlsafe(16)
         request.session[SESSION_KEY] = {"token": token, "rows": bulk.rows_to_session(rows)}
     return render(request, "orders/bulk_preview.html", {
         "nav": "orders", "rows": rows, "has_errors": has_errors, "token": token,
-        "error_count": sum(1 for row in rows if row.error), "message": message,
+        "error_count": statuses.count("error"), "to_ship": to_ship,
+        "blank_count": statuses.count("blank"), "message": message,
     }, status=status)
 
 
