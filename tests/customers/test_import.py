@@ -429,6 +429,21 @@ def test_a_known_region_is_not_mixed_with_another(owner, add_customer, english):
     assert (customer.province, customer.city, customer.district) == ("广东省", "深圳市", "")
 
 
+@pytest.mark.parametrize("tags", ["宝妈|老客户", "宝妈/老客户", "宝妈；老客户", "宝妈;老客户",
+                                  "宝妈，老客户", "宝妈,老客户", "宝妈、老客户", "宝妈 老客户",
+                                  "宝妈 | 老客户", "宝妈｜老客户"])
+def test_tags_in_one_cell_are_split_on_every_usual_separator(owner, english, tags):
+    run(csv_file([["姓名", "手机", "标签"], ["张三", "13812345678", tags]]), owner)
+    customer = Customer.objects.get(phone="13812345678")
+    assert sorted(customer.tags.values_list("name", flat=True)) == ["宝妈", "老客户"]
+
+
+def test_the_upload_page_says_how_tags_are_separated(owner_client):
+    page = owner_client.get(reverse("customers:import_upload"),
+                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Several tags in one cell are separated by any of , ， 、 ; ； | / or spaces" in page
+
+
 def test_a_stale_dimension_does_not_hide_rows(owner, english):
     rows = [["姓名", "手机"]] + [[f"客户{n}", f"1380000000{n}"] for n in range(6)]
     upload = xlsx_file(rows)

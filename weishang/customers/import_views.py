@@ -23,7 +23,7 @@ from weishang.accounts.permissions import area_required
 from weishang.core import spreadsheets
 from weishang.core.errors import DomainError
 
-from . import exports, imports
+from . import exports, imports, services
 from .forms import CustomerFilterForm
 
 customers_area = area_required("customers")
@@ -81,6 +81,7 @@ def _upload_page(request, form, status=200):
     return render(request, "customers/import_upload.html", {
         "nav": "customers", "form": form, "columns": _column_headers(),
         "max_megabytes": imports.MAX_FILE_BYTES // (1024 * 1024), "max_rows": imports.MAX_ROWS,
+        "tag_separators": services.TAG_SEPARATORS_SHOWN,
     }, status=status)
 
 

@@ -46,7 +46,10 @@ COUNTED_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED,
 #: Stored instead of an erased customer's name; pages show a translated label instead.
 ERASED_NAME = "[erased]"
 MAX_TAGS = 20
-TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
+#: Between tags, as people and other tools write lists: 宝妈,老客户 · 宝妈|老客户 · 宝妈/老客户 …
+TAG_SEPARATORS = re.compile(r"[,，、;；|｜/／\s]+")
+#: The separators as the pages name them.
+TAG_SEPARATORS_SHOWN = ", ， 、 ; ； | /"
 # 18-digit resident ID (6-digit area, birth date 19xx/20xx, 3-digit sequence, check digit).
 # Sellers must not keep them (PIPL data minimisation): refused wherever free text is stored.
 ID_NUMBER = re.compile(
@@ -194,7 +197,7 @@ def _clean_source_channel(value) -> str:
 
 
 def split_tags(text) -> list[str]:
-    """'VIP, 宝妈 老客户' → ['VIP', '宝妈', '老客户'] (commas, 、 or spaces; duplicates once)."""
+    """'VIP, 宝妈|老客户' → ['VIP', '宝妈', '老客户'] (see TAG_SEPARATORS; duplicates once)."""
     if isinstance(text, (list, tuple)):
         text = " ".join(str(item) for item in text)
     names = list(dict.fromkeys(name for name in TAG_SEPARATORS.split(str(text or "")) if name))
