@@ -31,11 +31,12 @@ def _english():
     ("控制\x01字符", "Remove the hidden character U+0001 (character 3): it does not show, and "
                    "breaks lists and files."),
     ("\x00", HIDDEN), ("a\x1bb", HIDDEN), ("DEL\x7f", HIDDEN), ("C1\x85", HIDDEN),
-    ("line\u2028separator", HIDDEN), ("13812345678\u202e", HIDDEN), ("\u2066isolate", HIDDEN),
+    ("13812345678\u202e", HIDDEN), ("\u2066isolate", HIDDEN),
     ("\ufffe", HIDDEN),
     ("\u200b", INVISIBLE), ("\u200b\u200c\u200d\ufeff", INVISIBLE), ("ㅤ", INVISIBLE),
     (" \u2060 ", INVISIBLE), ("\u180e", INVISIBLE),
-    ("张三", ""), ("下午\n送\r\n\t到", ""), ("", ""), ("   ", ""), ("👨\u200d👩\u200d👧", ""),
+    ("张三", ""), ("下午\n送\r\n\t到", ""), ("line\u2028separator", ""), ("", ""), ("   ", ""),
+    ("👨\u200d👩\u200d👧", ""),
     ("王\u200b芳", ""), ("=HYPERLINK(\"x\")", ""),
 ])
 def test_what_text_is_refused(text, problem):

@@ -1,12 +1,12 @@
 """What text Weishang takes from people, and how stored text is made safe to write into files.
 
 One rule for every input: text may not hold hidden characters — control characters (C0 except
-tab, line feed and carriage return; DEL; C1), the line and paragraph separators U+2028/U+2029,
-bidirectional embeddings, overrides and isolates (they reorder what the owner reads, e.g. a
-mobile number or an amount) and the non-characters U+FFFE/U+FFFF — and text that is not empty
-must show something: a name made only of zero-width spaces or Hangul fillers (ㅤ, the "blank"
-WeChat nickname) is no name. Tabs and line breaks are allowed everywhere: multi-line fields keep
-them, and the services of single-line ones collapse all whitespace into single spaces.
+tab, line feed and carriage return; DEL; C1), bidirectional embeddings, overrides and isolates
+(they reorder what the owner reads, e.g. a mobile number or an amount) and the non-characters
+U+FFFE/U+FFFF — and text that is not empty must show something: a name made only of zero-width
+spaces or Hangul fillers (ㅤ, the "blank" WeChat nickname) is no name. Tabs and line breaks
+(U+2028/U+2029 too, which some apps put in copied text) are allowed everywhere: multi-line
+fields keep them, and the services of single-line ones collapse all whitespace into spaces.
 
 Where the rule is applied, once per kind of input:
 
@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _HIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 #: Characters that show nothing: whitespace, format characters (zero-width space and joiners,
 #: soft hyphen, word joiner, byte-order mark, direction marks, tags), variation selectors and
 #: the blank letters people use as "empty" names (Hangul fillers, the blank Braille pattern).
