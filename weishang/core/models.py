@@ -1,3 +1,4 @@
+import logging
 import uuid
 
 from django.db import models
@@ -22,12 +23,46 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+erasure_log = logging.getLogger("weishang.erasure")
+
+
 class AppendOnlyError(RuntimeError):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk ``update()``/``delete()`` would bypass the model's append-only guard: refuse them.
+
+    Deleting a parent still works as its foreign keys say: Django's deletion goes through the
+    plain base manager, so an actor's login deleted empties ``actor`` (SET_NULL) and the rows
+    stay; a parent whose rows would go with it is PROTECTed instead of CASCADEd.
+    """
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
+
+    def erase_personal_data(self, *, reason: str) -> int:
+        """The one way append-only rows go after they were written: a person's data erased on
+        request (PIPL Art. 47), for models whose rows are that person's data through and
+        through (``AppendOnlyModel.erasable``). Logged with ``reason``; how many rows went."""
+        if not self.model.erasable:
+            raise AppendOnlyError(f"{self.model.__name__} rows hold no personal data to erase")
+        deleted, _by_model = models.QuerySet.delete(self)
+        erasure_log.warning("erased %d %s rows: %s", deleted, self.model.__name__, reason)
+        return deleted
+
+
 class AppendOnlyModel(models.Model):
     """A ledger row: written once, never changed or deleted (balances are sums of these)."""
+
+    #: Whether its rows are a person's data and go when that person's data is erased on request
+    #: (AppendOnlyQuerySet.erase_personal_data); no ledger of money or stock ever is.
+    erasable = False
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

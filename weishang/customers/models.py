@@ -145,7 +145,10 @@ class CustomerOrder(models.Model):
 
 
 class CustomerNote(AppendOnlyModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    # What a seller wrote about the customer: theirs to have erased (services.erase_customer).
+    erasable = True
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("by"))
     text = models.TextField(_("note"), max_length=1000)
@@ -270,7 +273,9 @@ class AccessLog(AppendOnlyModel):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("by"))
-    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+    # PROTECT: the log is the record of who handled whose data; an erased customer stays as an
+    # anonymous row it can name.
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("customer"))
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)

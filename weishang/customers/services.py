@@ -568,8 +568,8 @@ def erase_customer(actor, customer: Customer) -> Customer:
     customer = visible_customer(actor, customer, lock=True)
     orders.erase_recipient(customer.order_links.values_list("order_id", flat=True))
     customer.addresses.all().delete()
-    # Notes are append-only for everyday use; erasure is the one lawful reason to remove them.
-    CustomerNote.objects.filter(customer=customer).delete()
+    CustomerNote.objects.filter(customer=customer).erase_personal_data(
+        reason=f"customer {customer.public_id} erased on request by user {actor.pk}")
     FollowUp.objects.filter(customer=customer).delete()
     ReminderHandled.objects.filter(customer=customer).delete()
     tag_ids = list(customer.tags.values_list("pk", flat=True))

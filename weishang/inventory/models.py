@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from weishang.core.models import AppendOnlyError, AppendOnlyModel
+from weishang.core.models import AppendOnlyModel
 
 
 class LocationKind(models.TextChoices):
@@ -78,16 +78,6 @@ class MovementReason(models.TextChoices):
     BUYBACK = "buyback", _("Bought back from an agent")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk ``update()``/``delete()`` would bypass the model's append-only guard: refuse them."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
-
-    def delete(self):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
-
-
 class StockMovement(AppendOnlyModel):
     """One change of a stock level. The level always equals the sum of its movements."""
 
@@ -104,8 +94,6 @@ class StockMovement(AppendOnlyModel):
     related_id = models.CharField(max_length=40, blank=True)
     related = GenericForeignKey("related_type", "related_id")
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stock movement")

@@ -194,7 +194,7 @@ class OrderLine(models.Model):
 class OrderEvent(AppendOnlyModel):
     """One step of an order's timeline: placed, paid, shipped, … (who, when, note)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     from_state = models.CharField(max_length=20, choices=OrderState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=OrderState.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
