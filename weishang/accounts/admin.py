@@ -1,50 +1,46 @@
+"""Admin for accounts: look, don't touch. Role, mobile number, password, active flag and area
+grants change only through the services — the staff pages, ``weishang createowner`` and
+``resetpassword``, an agent's application and state — which check them and keep what depends on
+them in step (an agent's login is active exactly while the agent may work)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+
+from weishang.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import AreaGrant, User
 
 
-class AreaGrantInline(admin.TabularInline):
+class AreaGrantInline(ReadOnlyInline):
     model = AreaGrant
-    extra = 0
     fields = ["area", "granted_at"]
-    readonly_fields = ["granted_at"]
+    readonly_fields = fields
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReadOnlyAdmin, DjangoUserAdmin):
     list_display = ["username", "display_name", "phone", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "phone", "display_name"]
     ordering = ["role", "username"]
     inlines = [AreaGrantInline]
+    # No password: not even its hash is shown.
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         (_("Profile"), {"fields": ["display_name", "phone", "role", "email"]}),
-        (
-            _("Permissions"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
-        ),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": [
-                    "username", "phone", "role", "usable_password", "password1", "password2",
-                ],
-            },
-        ),
-    ]
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied
 
 
 @admin.register(AreaGrant)
-class AreaGrantAdmin(admin.ModelAdmin):
+class AreaGrantAdmin(ReadOnlyAdmin):
     list_display = ["user", "area", "granted_at"]
     list_filter = ["area"]
     search_fields = ["user__username", "user__phone", "user__display_name"]
     list_select_related = ["user"]
-    autocomplete_fields = ["user"]
