@@ -1,6 +1,6 @@
 """Admin for customer care: look, don't touch. Customers change through the services (the
 console or the API), so search keys, statistics and the access log stay right; the admin
-shows numbers masked and the access log read-only."""
+shows numbers masked and everything read-only."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +45,9 @@ class CustomerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ReadOnlyAdmin):
+    """Tags come and go with the customers tagged (services), which check their names."""
+
     search_fields = ["name"]
 
 
@@ -58,9 +60,6 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CustomerSettings)
-class CustomerSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return not CustomerSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class CustomerSettingsAdmin(ReadOnlyAdmin):
+    """Changed on the customer settings page (care.update_customer_settings), which checks
+    them."""
