@@ -1,8 +1,13 @@
+from decimal import Decimal
+
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from weishang.core import address
 from weishang.orders import services
-from weishang.orders.models import Order, OrderState
+from weishang.orders.models import Order, OrderState, RegionShippingFee
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +54,60 @@ def test_shop_settings_are_changed_through_the_service(owner_client):
     assert owner_client.post(url, form).status_code == 302
     assert services.shop_settings().unpaid_expiry_minutes == 60
     assert services.shop_settings().payment_instructions == "备注订单号"
+
+
+def test_regional_fees_are_read_only_in_the_admin(owner_client):
+    services.set_region_fees(None, [("广东省", "12.00", None)])
+    fee = RegionShippingFee.objects.get()
+    add = reverse("admin:orders_regionshippingfee_add")
+    assert owner_client.post(add, {"province": "广东", "shipping_fee": "0"}).status_code == 403
+    change = reverse("admin:orders_regionshippingfee_change", args=[fee.pk])
+    assert owner_client.post(change, {"province": "广东省",
+                                      "shipping_fee": "0"}).status_code == 403
+    assert owner_client.get(change).status_code == 200
+    assert list(RegionShippingFee.objects.values_list("province", "shipping_fee")) == [
+        ("广东省", Decimal("12.00"))]
+    assert services.shipping_fee_for(Decimal("10.00"), "广东") == Decimal("12.00")
+
+
+@pytest.mark.parametrize("province", address.provinces())
+def test_the_databases_short_province_is_the_one_checkout_matches(province):
+    RegionShippingFee.objects.create(province=province, shipping_fee=Decimal("5.00"))
+    assert RegionShippingFee.objects.get().province_key == services.short_province(province)
+
+
+@pytest.mark.parametrize(("first", "second"), [("广东省", "广东"), ("广西", "广西壮族自治区"),
+                                               ("上海市", "上海"), ("香港特别行政区", "香港")])
+def test_the_database_refuses_one_province_twice(first, second):
+    RegionShippingFee.objects.create(province=first, shipping_fee=Decimal("5.00"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegionShippingFee.objects.create(province=second, shipping_fee=Decimal("0.00"))
+    assert list(RegionShippingFee.objects.values_list("province", flat=True)) == [first]
+
+
+BEFORE_KEY = [("orders", "0008_events_keep_their_order")]
+WITH_KEY = [("orders", "0009_one_fee_per_province")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_fee_checkout_charged_of_each_province():
+    try:
+        fees = _migrate(BEFORE_KEY).get_model("orders", "RegionShippingFee")
+        for province, fee in [("广东省", "20.00"), ("新疆", "25.00"), ("广东", "15.00"),
+                              ("新疆维吾尔自治区", "30.00"), ("西藏", "28.00")]:
+            fees.objects.create(province=province, shipping_fee=Decimal(fee))
+        # Checkout took the first row by name: 广东 before 广东省, 新疆 before 新疆维吾尔自治区.
+        charged = {"广东省": Decimal("15.00"), "新疆": Decimal("25.00"), "西藏": Decimal("28.00")}
+        _migrate(WITH_KEY)
+        assert sorted(RegionShippingFee.objects.values_list("province", flat=True)) == [
+            "广东", "新疆", "西藏"]
+        assert {province: services.shipping_fee_for(Decimal("1.00"), province)
+                for province in charged} == charged
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from weishang.accounts.models import Area
-from weishang.core.admin import ReadOnlyInline
+from weishang.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from weishang.core.errors import DomainError
 
 from . import services
@@ -126,6 +126,9 @@ class ShopSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionShippingFee)
-class RegionShippingFeeAdmin(admin.ModelAdmin):
+class RegionShippingFeeAdmin(ReadOnlyAdmin):
+    """Changed on the shipping settings page (services.set_region_fees), which refuses a
+    province listed twice under two names (广东 and 广东省)."""
+
     list_display = ["province", "shipping_fee", "free_shipping_above"]
     search_fields = ["province"]

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Round
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Left, Length, Right, Round
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
@@ -264,10 +265,31 @@ class ShopSettings(models.Model):
         return str(_("shop settings"))
 
 
+#: What a province's name may end with (广东省, 上海市, 广西壮族自治区), longest first: a region fee
+#: matches an address by the name without it (services.short_province).
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+def _short_province_sql():
+    """services.short_province as a database expression: the name without its first suffix
+    that it ends with and is longer than."""
+    province, length = F("province"), Length("province")
+    return Case(*(When(Exact(Right(province, len(suffix)), suffix)
+                       & GreaterThan(length, len(suffix)),
+                       then=Left(province, length - len(suffix)))
+                  for suffix in PROVINCE_SUFFIXES),
+                default=province)
+
+
 class RegionShippingFee(models.Model):
     """A province with its own shipping fee (e.g. 新疆, 西藏 cost more)."""
 
     province = models.CharField(_("province"), max_length=20, unique=True)
+    # 广东 and 广东省 are one province: the database computes the short name and lets it
+    # appear once, so no province has two fees of which one silently wins.
+    province_key = models.GeneratedField(expression=_short_province_sql(),
+                                         output_field=models.CharField(max_length=20),
+                                         db_persist=True)
     shipping_fee = MoneyField(_("shipping fee"))
     free_shipping_above = MoneyField(_("free shipping from"), null=True, blank=True)
 
@@ -278,6 +300,7 @@ class RegionShippingFee(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(shipping_fee__gte=0),
                                    name="orders_region_fee_not_negative"),
+            models.UniqueConstraint(fields=["province_key"], name="orders_region_fee_once"),
         ]
 
     def __str__(self):

@@ -35,6 +35,7 @@ from weishang.network.queries import selling_agent
 
 from . import carriers, signals
 from .models import (
+    PROVINCE_SUFFIXES,
     TRANSITIONS,
     Order,
     OrderChannel,
@@ -145,14 +146,10 @@ def update_shop_settings(actor, **fields) -> ShopSettings:
     return settings
 
 
-_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省",
-                      "市")
-
-
 def short_province(name: str) -> str:
     """广西壮族自治区 → 广西, 广东省 → 广东, 上海市 → 上海 (how a region fee matches an address)."""
     name = (name or "").strip()
-    for suffix in _PROVINCE_SUFFIXES:
+    for suffix in PROVINCE_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
