@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from weishang.core.money import to_money
-from weishang.orders.models import OrderLine
+from weishang.orders.models import SALE_STATES, OrderLine
 
 from . import queries, services
 from .models import (
@@ -287,13 +287,13 @@ def _repurchases_due(customers: QuerySet, today: date,
     ``remind_days_before`` earlier and stays until handled or ``OVERDUE_WINDOW_DAYS`` pass."""
     customer_ref = "order__customer_link__customer_id"
     bought_later = OrderLine.objects.filter(
-        order__state__in=services.COUNTED_STATES,
+        order__state__in=SALE_STATES,
         variant__product_id=OuterRef("variant__product_id"),
         order__customer_link__customer_id=OuterRef(customer_ref),
         order__created_at__gt=OuterRef("order__created_at"))
     units = ExpressionWrapper(F("usage_days") * F("units"), output_field=IntegerField())
     rows = (OrderLine.objects
-            .filter(order__state__in=services.COUNTED_STATES,
+            .filter(order__state__in=SALE_STATES,
                     order__customer_link__customer__in=customers,
                     variant__product__usage_days__gt=0)
             .filter(~Exists(bought_later))

@@ -23,7 +23,7 @@ from weishang.core.money import to_money
 from weishang.core.phone import mask_mobile, normalize_mobile, validate_mobile
 from weishang.core.pinyin import search_keys
 from weishang.orders import services as orders
-from weishang.orders.models import Order, OrderChannel, OrderKind, OrderState
+from weishang.orders.models import SALE_STATES, Order, OrderChannel, OrderKind
 
 from . import queries
 from .models import (
@@ -40,9 +40,6 @@ from .models import (
     Tag,
 )
 
-#: Orders that count as sales: money came in and was not given back.
-COUNTED_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED,
-                  OrderState.REFUND_REQUESTED)
 #: Stored instead of an erased customer's name; pages show a translated label instead.
 ERASED_NAME = "[erased]"
 MAX_TAGS = 20
@@ -371,15 +368,16 @@ def remove_address(actor, customer: Customer, address_id: int) -> None:
 def refresh_order_stats(customer: Customer) -> Customer:
     """Order count, total spent and first/last order, recomputed from the customer's orders.
 
-    Sales count when paid and not cancelled or refunded; the first and last order fall back
-    to any order while none is paid yet, so a new customer shows when they ordered.
+    Only sales count (orders.models.SALE_STATES); the first and last order fall back to any
+    order while none is a sale yet, so a new customer shows when they ordered.
     """
     linked = Order.objects.filter(customer_link__customer=customer)
+    sale = Q(state__in=SALE_STATES)
     stats = linked.aggregate(
-        order_count=Count("pk", filter=Q(state__in=COUNTED_STATES)),
-        total_spent=Sum("payable", filter=Q(state__in=COUNTED_STATES)),
-        first_counted=Min("created_at", filter=Q(state__in=COUNTED_STATES)),
-        last_counted=Max("created_at", filter=Q(state__in=COUNTED_STATES)),
+        order_count=Count("pk", filter=sale),
+        total_spent=Sum("payable", filter=sale),
+        first_counted=Min("created_at", filter=sale),
+        last_counted=Max("created_at", filter=sale),
         first_any=Min("created_at"), last_any=Max("created_at"),
     )
     changes = {

@@ -208,8 +208,9 @@ class ResultsView(MarketingView):
     @extend_schema(
         summary="Clicks, orders, revenue and conversion per post, channel, seller or link",
         description="Clicks by their time, orders by the time they were placed (local dates, "
-                    "both ends included; without dates: all time). Revenue counts paid, "
-                    "shipped and completed orders.",
+                    "both ends included; without dates: all time). Revenue counts sales: "
+                    "paid, shipped and completed orders (not while a refund request is "
+                    "open).",
         parameters=[
             OpenApiParameter("by", OpenApiTypes.STR, enum=list(By.CHOICES),
                              description="The breakdown (default post)."),

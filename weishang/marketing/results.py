@@ -2,8 +2,9 @@
 tracked link.
 
 Clicks are Click rows (by the time of the click); orders are the orders that carry a tracked
-link (``Order.source_link``, by the time they were placed). Revenue counts only the orders that
-were paid (paid, shipped or completed): an unpaid, cancelled or refunded order brought nothing.
+link (``Order.source_link``, by the time they were placed). Revenue counts only sales
+(``orders.models.SALE_STATES``): an unpaid, cancelled or refunded order brought nothing, nor
+one whose refund is being asked for.
 Conversion is orders per click. Each breakdown runs a fixed number of queries (clicks grouped,
 orders grouped, the labels), however many clicks and orders there are.
 """
@@ -18,12 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, User
-from weishang.orders.models import Order, OrderState
+from weishang.orders.models import SALE_STATES, Order
 
 from .models import Channel, Click, Post, TrackedLink
 
 ZERO = Decimal("0.00")
-PAID_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
 CONVERSION_PLACES = Decimal("0.0001")
 DEFAULT_PERIOD_DAYS = 30
 
@@ -189,7 +189,7 @@ def breakdown(by: str, *, period: Period = ALL_TIME, seller=None, post: Post | N
     clicks = _clicks(period, seller, post, links).order_by().values(click_field)
     for group in clicks.annotate(count=Count("pk")):
         row(group[click_field]).clicks += group["count"]
-    paid = Q(state__in=PAID_STATES)
+    paid = Q(state__in=SALE_STATES)
     orders = _orders(period, seller, post, links).order_by().values(order_field).annotate(
         count=Count("pk"), paid=Count("pk", filter=paid), revenue=Sum("payable", filter=paid))
     for group in orders:

@@ -10,14 +10,12 @@ from weishang.catalog.models import Product
 from weishang.catalog.queries import visible_in_shop, with_list_annotations
 from weishang.core.phone import mask_mobile
 from weishang.orders import queries as order_queries
-from weishang.orders.models import Order, OrderState
+from weishang.orders.models import SALE_STATES, Order, OrderState
 
 from .models import Agent, HiddenProduct
 
 #: States in which an order of the agent's shop still waits for someone (payment, shipping).
 WAITING_STATES = (OrderState.PENDING_PAYMENT, OrderState.PAID)
-#: States whose goods count as sold (what this month's sales add up).
-SOLD_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
 
 
 def shop_orders(user, **filters) -> QuerySet:
@@ -45,8 +43,8 @@ def dashboard_counts(user, now: datetime | None = None) -> dict:
     month = _start_of_month(now or timezone.now())
     totals = Order.objects.filter(shop__seller_id=user.pk).aggregate(
         waiting=Count("pk", filter=Q(state__in=WAITING_STATES)),
-        month_orders=Count("pk", filter=Q(state__in=SOLD_STATES, created_at__gte=month)),
-        month_sales=Sum("payable", filter=Q(state__in=SOLD_STATES, created_at__gte=month)),
+        month_orders=Count("pk", filter=Q(state__in=SALE_STATES, created_at__gte=month)),
+        month_sales=Sum("payable", filter=Q(state__in=SALE_STATES, created_at__gte=month)),
     )
     totals["month_sales"] = totals["month_sales"] or 0
     return totals

@@ -15,13 +15,10 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weishang.orders.models import Order, OrderKind, OrderState
+from weishang.orders.models import Order, OrderKind
 
 from .models import Agent, AgentLevel, AgentState, Combination, UpgradeMetric
 from .services import change_level
-
-#: Orders whose goods count as sold to a customer.
-COUNTED_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
 
 
 def full_months(since: datetime | None, now: datetime) -> int:
@@ -37,8 +34,8 @@ def full_months(since: datetime | None, now: datetime) -> int:
 def metrics(agents: list[Agent], now: datetime) -> dict[int, dict[str, Decimal]]:
     """{agent id: {metric: value}} for ``agents`` (one query for all of them)."""
     sold = {row["shop__seller_id"]: row for row in (
-        Order.objects.filter(kind=OrderKind.RETAIL, state__in=COUNTED_STATES,
-                             shop__seller_id__in=[agent.user_id for agent in agents])
+        Order.objects.sales().filter(kind=OrderKind.RETAIL,
+                                     shop__seller_id__in=[agent.user_id for agent in agents])
         .values("shop__seller_id")
         .annotate(sales=Sum("goods_total"), customers=Count("recipient_phone", distinct=True))
         .order_by())}

@@ -49,6 +49,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+#: What counts as a sale wherever sales are counted — a customer's orders and spending, an
+#: agent's month, marketing's revenue — is an order whose money came in and stays: paid,
+#: shipped or completed. An order with an open refund request is not a sale while the request
+#: is open (the customer asked for the money back); declined, it goes back to the state it was
+#: asked from and counts again; refunded or cancelled, it never counts. Upgrades count fewer
+#: still (sales.py): completed, past the after-sales window, sold to real customers.
+SALE_STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
+
+
+class OrderQuerySet(models.QuerySet):
+    def sales(self) -> "OrderQuerySet":
+        """The orders that count as sales (SALE_STATES)."""
+        return self.filter(state__in=SALE_STATES)
+
+
 class OrderKind(models.TextChoices):
     RETAIL = "retail", _("Retail")  # a customer buys in a shop (the owner's or an agent's)
     PURCHASE = "purchase", _("Stock purchase")  # 进货: an agent buys at their level price
@@ -125,6 +140,8 @@ class Order(TimeStamped):
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("cancelled or refunded at"), null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")
