@@ -136,6 +136,6 @@ def test_rules_refuse_a_buyback_below_90(api, entry_level):
     assert refused.status_code == 400 and refused.data["code"] == "buyback_too_low"
     saved = api.put("/api/v1/network-settings/", {**rules, "buyback_percent": "92.5"},
                     format="json")
-    assert saved.data == {**rules, "buyback_percent": "92.50"}
+    assert saved.data == {**rules, "buyback_percent": "92.50", "upgrade_review": "flag"}
     agent = AgentFactory(level=entry_level)
     assert english_client(agent.user).get("/api/v1/network-settings/").status_code == 403

@@ -178,14 +178,16 @@ def test_level_variant_rule(owner_client, entry_level, stocked, english):
 
 
 def test_settings_page_refuses_a_buyback_below_90(owner_client, english):
-    data = {"binding_mode": "overwrite", "binding_days": "30", "auto_approve": "on"}
+    data = {"binding_mode": "overwrite", "binding_days": "30", "auto_approve": "on",
+            "upgrade_review": "recompute"}
     response = owner_client.post(reverse("network:settings"), {**data, "buyback_percent": "85"})
     assert response.status_code == 400
     assert "at least 90%" in response.content.decode()
     response = owner_client.post(reverse("network:settings"), {**data, "buyback_percent": "95"})
     assert response.status_code == 302
     rules = services.network_settings()
-    assert (rules.binding_mode, rules.binding_days, rules.auto_approve) == ("overwrite", 30, True)
+    assert (rules.binding_mode, rules.binding_days, rules.auto_approve,
+            rules.upgrade_review) == ("overwrite", 30, True, "recompute")
 
 
 def test_agents_and_other_staff_open_none_of_the_owners_pages(client, entry_level):

@@ -10,7 +10,7 @@ other, such as purchases, payments or recruits, is refused with a message.
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -35,6 +35,7 @@ from .models import (
     Combination,
     LevelVariantRule,
     UpgradeMetric,
+    UpgradeReview,
     UplineChange,
 )
 
@@ -163,20 +164,38 @@ class LevelViewSet(viewsets.GenericViewSet):
 # --- agents ---------------------------------------------------------------------------------
 
 
+class LevelReviewSerializer(serializers.Serializer):
+    """Refunds left the selling that earned the agent's level short of it (upgrade_review
+    "flag"): the owner keeps the level or moves the agent down (``level-review``)."""
+
+    since = serializers.DateTimeField(source="level_review_since")
+    supported_level = serializers.CharField(source="level_review_to.name", allow_null=True,
+                                            default=None)
+    supported_level_id = serializers.IntegerField(source="level_review_to_id", allow_null=True)
+
+
 class AgentSummarySerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id")
     phone = serializers.CharField(source="user.phone", allow_null=True)
     level = serializers.CharField(source="level.name")
     level_id = serializers.IntegerField()
+    upgraded_from_id = serializers.IntegerField(
+        allow_null=True, help_text="Set while the level was reached by automatic upgrades: "
+                                   "the level before them, which refunds never go below.")
+    level_review = serializers.SerializerMethodField()
     upline = serializers.CharField(source="upline.public_id", allow_null=True, default=None)
     team_size = serializers.IntegerField()
 
     class Meta:
         model = Agent
         fields = ["id", "name", "phone", "wechat_id", "region", "note", "code", "state",
-                  "level", "level_id", "upline", "upline_until", "team_size", "joined_at",
-                  "created_at"]
+                  "level", "level_id", "upgraded_from_id", "level_review", "upline",
+                  "upline_until", "team_size", "joined_at", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(LevelReviewSerializer(allow_null=True))
+    def get_level_review(self, agent) -> dict | None:
+        return LevelReviewSerializer(agent).data if agent.level_review_since else None
 
 
 class AgentEventSerializer(serializers.ModelSerializer):
@@ -218,6 +237,14 @@ class StateInputSerializer(serializers.Serializer):
 
 class LevelChangeInputSerializer(serializers.Serializer):
     level = serializers.PrimaryKeyRelatedField(queryset=AgentLevel.objects.all())
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class LevelReviewInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=["keep", "move_down"],
+        help_text="keep: the level stays, as the owner's decision; move_down: to "
+                  "level_review.supported_level.")
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
@@ -280,6 +307,19 @@ class AgentViewSet(viewsets.GenericViewSet):
                                    given.validated_data["level"], given.validated_data["note"])
         return self._answer(agent)
 
+    @extend_schema(summary="Decide on a level refunds took the selling below (the flag in "
+                           "level_review): keep it or move down",
+                   request=LevelReviewInputSerializer,
+                   responses={200: AgentFullSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="level-review")
+    def level_review(self, request, public_id=None):
+        given = LevelReviewInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        agent = services.decide_level_review(
+            request.user, self._agent(public_id),
+            keep=given.validated_data["decision"] == "keep", note=given.validated_data["note"])
+        return self._answer(agent)
+
     @extend_schema(summary="Move the agent under another upline (or none)",
                    request=MoveInputSerializer, responses={200: AgentFullSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -303,6 +343,12 @@ class NetworkSettingsSerializer(serializers.Serializer):
     buyback_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2,
         help_text=f"At least {MIN_BUYBACK_PERCENT}; a lower value is refused.")
+    upgrade_review = serializers.ChoiceField(
+        choices=UpgradeReview.choices, required=False,
+        help_text="When refunds leave the selling that earned an automatic upgrade short of "
+                  "the level: flag (default: the agent is flagged, the owner decides) or "
+                  "recompute (the daily run moves them down, never below the level they had "
+                  "before). Left out: unchanged.")
 
 
 class NetworkSettingsView(APIView):

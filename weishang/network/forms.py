@@ -15,7 +15,9 @@ from .models import (
     AgentState,
     BindingMode,
     Combination,
+    NetworkSettings,
     UpgradeMetric,
+    UpgradeReview,
 )
 from .services import Application, LevelData
 
@@ -108,6 +110,13 @@ class LevelChangeForm(ConsoleForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+class LevelReviewForm(ConsoleForm):
+    KEEP, MOVE_DOWN = "keep", "move_down"
+
+    decision = forms.ChoiceField(choices=[(KEEP, KEEP), (MOVE_DOWN, MOVE_DOWN)])
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
 class MoveForm(ConsoleForm):
     upline_code = forms.CharField(
         label=_("New upline's invitation code"), required=False,
@@ -125,6 +134,10 @@ class SettingsForm(ConsoleForm):
                                       required=False)
     buyback_percent = forms.DecimalField(label=_("Buy-back refund (%)"), max_digits=5,
                                          decimal_places=2, widget=DECIMAL_INPUT)
+    upgrade_review = forms.ChoiceField(
+        label=_("When refunds undo an upgrade"), choices=UpgradeReview.choices,
+        widget=forms.RadioSelect,
+        help_text=NetworkSettings._meta.get_field("upgrade_review").help_text)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,6 +50,14 @@ class UpgradeMetric(models.TextChoices):
     MONTHS_ACTIVE = "months_active", _("Months active")
 
 
+class UpgradeReview(models.TextChoices):
+    """What the daily run does when refunds take an agent's selling below the level it earned
+    them automatically."""
+
+    FLAG = "flag", _("Keep the level and flag it for me to decide")
+    RECOMPUTE = "recompute", _("Recompute the level (down as well as up)")
+
+
 class Combination(models.TextChoices):
     ALL = "all", _("All conditions (AND)")
     ANY = "any", _("Any condition (OR)")
@@ -155,6 +163,19 @@ class Agent(TimeStamped):
                                    related_name="+")
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     level_since = models.DateTimeField(_("at this level since"), null=True, blank=True)
+    # Set while the level was reached by automatic upgrades: the level held before them (on
+    # joining or by the owner's hand), which refunds can never take the agent below. Empty: the
+    # level is the owner's decision, and refunds never change it.
+    upgraded_from = models.ForeignKey(AgentLevel, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+",
+                                      verbose_name=_("upgraded automatically from"))
+    # The flag (UpgradeReview.FLAG): since when refunds left the agent's selling supporting only
+    # ``level_review_to``, below the level it earned; until the owner keeps or lowers it.
+    level_review_since = models.DateTimeField(_("level to review since"), null=True,
+                                              blank=True)
+    level_review_to = models.ForeignKey(AgentLevel, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        verbose_name=_("selling supports"))
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
 
     class Meta:
@@ -249,6 +270,12 @@ class NetworkSettings(models.Model):
                                           decimal_places=2, default=MIN_BUYBACK_PERCENT)
     certificate_months = models.PositiveSmallIntegerField(_("certificates valid for (months)"),
                                                           default=12)
+    upgrade_review = models.CharField(
+        _("when refunds undo an upgrade"), max_length=10, choices=UpgradeReview.choices,
+        default=UpgradeReview.FLAG,
+        help_text=_("An upgrade counts completed sales past the after-sales window. If some "
+                    "are refunded later and the rest no longer reach the level, the daily run "
+                    "either flags the agent for you or moves them down."))
     seal = models.ImageField(_("seal image"), upload_to="network/seal/", blank=True)
 
     class Meta:
@@ -258,6 +285,8 @@ class NetworkSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(buyback_percent__gte=MIN_BUYBACK_PERCENT, buyback_percent__lte=100),
                 name="network_buyback_at_least_90"),
+            models.CheckConstraint(condition=Q(upgrade_review__in=UpgradeReview.values),
+                                   name="network_upgrade_review_valid"),
         ]
 
     def __str__(self):

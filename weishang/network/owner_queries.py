@@ -10,7 +10,7 @@ from .models import Agent, AgentLevel
 def agent_list(*, q: str = "", state: str = "") -> QuerySet:
     """Agents newest first with their level, login, upline and team size (one query), found by
     name or any part of the mobile number."""
-    agents = (Agent.objects.select_related("level", "user", "upline")
+    agents = (Agent.objects.select_related("level", "user", "upline", "level_review_to")
               .annotate(team_size=Count("team")).order_by("-created_at", "-id"))
     if state:
         agents = agents.filter(state=state)
@@ -24,7 +24,8 @@ def agent_list(*, q: str = "", state: str = "") -> QuerySet:
 
 def agent_detail(public_id: str) -> Agent:
     """One agent with what their page shows; Agent.DoesNotExist if there is none."""
-    return (Agent.objects.select_related("level", "user", "upline", "invited_by", "user__shop")
+    return (Agent.objects.select_related("level", "user", "upline", "invited_by", "user__shop",
+                                         "upgraded_from", "level_review_to")
             .annotate(team_size=Count("team"))
             .prefetch_related("events__actor", "upline_changes__from_upline",
                               "upline_changes__to_upline", "upline_changes__actor")

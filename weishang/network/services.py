@@ -39,6 +39,7 @@ from .models import (
     NetworkSettings,
     UpgradeCondition,
     UpgradeMetric,
+    UpgradeReview,
     UplineChange,
 )
 from .signals import agent_level_changed, agent_state_changed
@@ -335,17 +336,56 @@ def set_level(actor, agent: Agent, level: AgentLevel, note: str = "", *,
     return agent
 
 
-def change_level(agent: Agent, level: AgentLevel, *, actor, note: str, now: datetime) -> bool:
+def decide_level_review(actor, agent: Agent, *, keep: bool, note: str = "",
+                        now: datetime | None = None) -> Agent:
+    """The owner's answer to a flagged level (refunds took the selling that earned it below
+    it, see upgrades.py): ``keep`` it — it is then the owner's decision, never reviewed again —
+    or move the agent down to the level their selling supports."""
+    _ensure_manager(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        agent = _lock(agent)
+        if agent.level_review_since is None:
+            raise Conflict(_("This agent's level is not waiting for your decision."),
+                           code="no_level_review")
+        note = _text(note, "note", AgentEvent)
+        if keep:
+            Agent.objects.filter(pk=agent.pk).update(
+                upgraded_from=None, level_review_since=None, level_review_to=None,
+                updated_at=now)
+            AgentEvent.objects.create(
+                agent=agent, kind=AgentEvent.Kind.LEVEL, from_value=agent.level.name,
+                to_value=agent.level.name, actor=actor,
+                note=note or _("Kept although refunds left the selling short of it"))
+        elif agent.level_review_to is None:
+            raise Conflict(_("The level the selling supports was deleted: choose a level "
+                             "by hand."), code="level_deleted")
+        else:
+            target = agent.level_review_to
+            change_level(agent, target, actor=actor, now=now,
+                         note=note or _("Moved down: refunds left the selling short of %(level)s")
+                         % {"level": agent.level.name},
+                         upgraded_from=agent.upgraded_from if target != agent.upgraded_from
+                         else None)
+    return Agent.objects.select_related("level").get(pk=agent.pk)
+
+
+def change_level(agent: Agent, level: AgentLevel, *, actor, note: str, now: datetime,
+                 upgraded_from: AgentLevel | None = None) -> bool:
     """Move ``agent`` from the level it was read at to ``level``; False when someone changed it
-    meanwhile (then nothing is written)."""
+    meanwhile (then nothing is written). ``upgraded_from``: the level held before automatic
+    upgrades, when ``level`` is one of them (None: ``level`` is the owner's decision). Any flag
+    for the owner's review goes: the level it was about is no longer the agent's."""
     from_level = agent.level
     if not Agent.objects.filter(pk=agent.pk, level_id=from_level.pk).update(
-            level=level, level_since=now, updated_at=now):
+            level=level, level_since=now, updated_at=now, upgraded_from=upgraded_from,
+            level_review_since=None, level_review_to=None):
         return False
     AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.LEVEL,
                               from_value=from_level.name, to_value=level.name, actor=actor,
                               note=note[:200])
-    agent.level, agent.level_since = level, now
+    agent.level, agent.level_since, agent.upgraded_from = level, now, upgraded_from
+    agent.level_review_since = agent.level_review_to = None
     agent_level_changed.send(sender=Agent, agent=agent, from_level=from_level, to_level=level)
     return True
 
@@ -454,8 +494,13 @@ def expire_bindings(now: datetime | None = None) -> int:
 # -- Settings ---------------------------------------------------------------------------------
 
 def update_settings(actor, *, binding_mode: str, binding_days: int | None, auto_approve: bool,
-                    buyback_percent: Decimal) -> NetworkSettings:
+                    buyback_percent: Decimal, upgrade_review: str | None = None
+                    ) -> NetworkSettings:
+    """The owner's rules; ``upgrade_review`` None keeps the one in place."""
     _ensure_manager(actor)
+    if upgrade_review is not None and upgrade_review not in UpgradeReview.values:
+        raise InvalidInput(_("Choose what happens when refunds undo an upgrade."),
+                           field="upgrade_review")
     if binding_mode not in BindingMode.values:
         raise InvalidInput(_("Choose who becomes the upline."), field="binding_mode")
     if binding_days is not None and binding_days < 1:
@@ -470,5 +515,6 @@ def update_settings(actor, *, binding_mode: str, binding_days: int | None, auto_
         rules = network_settings(lock=True)
         rules.binding_mode, rules.binding_days = binding_mode, binding_days
         rules.auto_approve, rules.buyback_percent = bool(auto_approve), buyback_percent
+        rules.upgrade_review = upgrade_review or rules.upgrade_review
         rules.save()
     return rules

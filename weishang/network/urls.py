@@ -19,5 +19,6 @@ urlpatterns = [
     path("<str:public_id>/", views.agent_detail, name="detail"),
     path("<str:public_id>/state/", views.change_state, name="change_state"),
     path("<str:public_id>/level/", views.set_level, name="set_level"),
+    path("<str:public_id>/level-review/", views.level_review, name="level_review"),
     path("<str:public_id>/upline/", views.move, name="move"),
 ]

@@ -26,6 +26,7 @@ from .forms import (
     ApplicationForm,
     LevelChangeForm,
     LevelForm,
+    LevelReviewForm,
     MoveForm,
     SettingsForm,
     StateForm,
@@ -139,6 +140,27 @@ def set_level(request, public_id):
 
 @agents_area
 @require_POST
+def level_review(request, public_id):
+    """The owner's decision on a level refunds took the selling below: keep it or move down."""
+    agent = _agent_or_404(public_id)
+    form = LevelReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do."))
+        return redirect("network:detail", public_id=public_id)
+    keep = form.cleaned_data["decision"] == LevelReviewForm.KEEP
+    try:
+        decided = services.decide_level_review(request.user, agent, keep=keep,
+                                               note=form.cleaned_data["note"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = _("%(name)s stays at %(level)s.") if keep else _("%(name)s is now at %(level)s.")
+        messages.success(request, done % {"name": decided.name, "level": decided.level.name})
+    return redirect("network:detail", public_id=public_id)
+
+
+@agents_area
+@require_POST
 def move(request, public_id):
     agent = _agent_or_404(public_id)
 
@@ -245,7 +267,8 @@ def network_settings(request):
         current = services.network_settings()
         return page(SettingsForm(initial={
             "binding_mode": current.binding_mode, "binding_days": current.binding_days,
-            "auto_approve": current.auto_approve, "buyback_percent": current.buyback_percent}))
+            "auto_approve": current.auto_approve, "buyback_percent": current.buyback_percent,
+            "upgrade_review": current.upgrade_review}))
     return submit_form(
         request, SettingsForm(request.POST),
         lambda data: services.update_settings(request.user, **data),

@@ -9,8 +9,12 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from weishang.core import jobs
+        from weishang.network import upgrades
 
-        from . import services
+        from . import sales, services
+
+        # Network comes before orders: upgrades read real retail selling through this.
+        upgrades.read_retail_with(sales.retail_selling)
 
         # Celery beat runs them on the same cadence (weishang/celery.py).
         jobs.register("expire_unpaid_orders", services.expire_unpaid_orders, every=jobs.MINUTE)
