@@ -84,6 +84,15 @@ def owner_client(client, owner):
     return client
 
 
+@pytest.fixture
+def owner_admin_client(client, owner):
+    """The owner as create_owner makes them: allowed into the Django admin."""
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client.force_login(owner)
+    return client
+
+
 def is_postgres() -> bool:
     from django.db import connection
 

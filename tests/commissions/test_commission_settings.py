@@ -6,10 +6,9 @@ of its own."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import AgentFactory, UserFactory
+from tests.migrating import back_to_latest, migrate
 from weishang.commissions.rules import commission_settings, update_commission_settings
 from weishang.core.errors import InvalidInput, PermissionDenied
 from weishang.orders.services import shop_settings, update_shop_settings
@@ -85,12 +84,6 @@ BEFORE = [("commissions", "0002_lean_ledger_indexes_settlement_runs")]
 AFTER = [("commissions", "0003_freeze_for_the_shops_after_sales_window")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("freeze_days", "shops_window", "after_sales_days"), [
     (15, None, 15),  # the shop's settings not saved yet: saved with the earnings' window
@@ -100,16 +93,14 @@ def _migrate(targets):
 ])
 def test_the_migration_keeps_a_changed_window_as_the_shops(freeze_days, shops_window,
                                                             after_sales_days):
-    try:
-        before = _migrate(BEFORE)
+    with back_to_latest():
+        before = migrate(BEFORE)
         if shops_window is not None:
             update_shop_settings(None, after_sales_days=shops_window)
         before.get_model("commissions", "CommissionSettings").objects.create(
             singleton=True, freeze_days=freeze_days)
-        _migrate(AFTER)
+        migrate(AFTER)
         assert shop_settings().after_sales_days == after_sales_days
         # Back again, the earnings get the shop's window as their own.
-        earnings = _migrate(BEFORE).get_model("commissions", "CommissionSettings")
+        earnings = migrate(BEFORE).get_model("commissions", "CommissionSettings")
         assert earnings.objects.get().freeze_days == after_sales_days
-    finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -11,19 +11,11 @@ from weishang.customers.models import CustomerSettings, Tag
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, owner):
-    owner.is_staff = owner.is_superuser = True
-    owner.save()
-    client.force_login(owner)
-    return client
-
-
-def test_customer_settings_are_read_only_in_the_admin(admin_client):
+def test_customer_settings_are_read_only_in_the_admin(owner_admin_client):
     settings = services.customer_settings()
     url = reverse("admin:customers_customersettings_change", args=[settings.pk])
-    assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {"remind_days_before": "0", "recency_days": "0",
+    assert owner_admin_client.get(url).status_code == 200
+    response = owner_admin_client.post(url, {"remind_days_before": "0", "recency_days": "0",
                                        "frequency_orders": "0", "monetary_amount": "500",
                                        "ownership_days": ""})
     assert response.status_code == 403
@@ -31,14 +23,14 @@ def test_customer_settings_are_read_only_in_the_admin(admin_client):
     assert (stored.recency_days, stored.frequency_orders) == (90, 2)
 
 
-def test_tags_are_read_only_in_the_admin(admin_client, add_customer):
+def test_tags_are_read_only_in_the_admin(owner_admin_client, add_customer):
     add_customer(tags=["老客户"])
     tag = Tag.objects.get()
-    assert admin_client.post(reverse("admin:customers_tag_add"),
+    assert owner_admin_client.post(reverse("admin:customers_tag_add"),
                              {"name": "a,b，c"}).status_code == 403
-    assert admin_client.post(reverse("admin:customers_tag_change", args=[tag.pk]),
+    assert owner_admin_client.post(reverse("admin:customers_tag_change", args=[tag.pk]),
                              {"name": "x" * 20}).status_code == 403
-    assert admin_client.post(reverse("admin:customers_tag_delete", args=[tag.pk]),
+    assert owner_admin_client.post(reverse("admin:customers_tag_delete", args=[tag.pk]),
                              {"post": "yes"}).status_code == 403
     assert list(Tag.objects.values_list("name", flat=True)) == ["老客户"]
     assert Tag.objects.get().customers.count() == 1

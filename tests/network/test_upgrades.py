@@ -8,14 +8,13 @@ stands."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.api_clients import english_client
 from tests.factories import AgentFactory
+from tests.migrating import back_to_latest, migrate
 from weishang.accounts.models import Shop
 from weishang.core.errors import Conflict
 from weishang.network import services
@@ -348,10 +347,10 @@ def test_the_owner_sees_the_flag_and_moves_the_agent_down_through_the_api(
 
 
 def test_the_owner_keeps_a_flagged_level_on_the_agents_page(seller, upgraded, owner,
-                                                            senior_level, english):
+                                                            senior_level):
     _refund(upgraded[0])
     run_upgrades()
-    page = Client()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
     page.force_login(owner)
     listing = page.get(reverse("network:list")).text
     assert "data-level-review" in listing
@@ -385,25 +384,17 @@ BEFORE = [("network", "0001_initial")]
 AFTER = [("network", "0002_upgrades_reviewed_after_refunds")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_remembers_levels_reached_automatically(entry_level, senior_level,
                                                               top_level, owner):
     by_upgrades, by_hand = AgentFactory(level=top_level), AgentFactory(level=top_level)
-    try:
-        events = _migrate(BEFORE).get_model("network", "AgentEvent")
+    with back_to_latest():
+        events = migrate(BEFORE).get_model("network", "AgentEvent")
         for agent, actor_id in ((by_upgrades, None), (by_hand, owner.pk)):
             events.objects.create(agent_id=agent.pk, kind="level", from_value="特约",
                                   to_value="一级", actor_id=actor_id)
             events.objects.create(agent_id=agent.pk, kind="level", from_value="一级",
                                   to_value="总代")
-        _migrate(AFTER)
+        migrate(AFTER)
         assert Agent.objects.get(pk=by_upgrades.pk).upgraded_from == entry_level
         assert Agent.objects.get(pk=by_hand.pk).upgraded_from == senior_level
-    finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

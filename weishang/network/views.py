@@ -107,23 +107,29 @@ def agent_detail(request, public_id):
     return _detail_page(request, _agent_or_404(public_id))
 
 
-@agents_area
-@require_POST
-def change_state(request, public_id):
+def _decide(request, public_id: str, form, act):
+    """A button of the agent's page: ``act(agent, data)`` changes it through the services and
+    says what it did; the page shows that, or why nothing changed."""
     agent = _agent_or_404(public_id)
-    form = StateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what to do."))
     else:
         try:
-            services.change_state(request.user, agent, form.cleaned_data["state"],
-                                  form.cleaned_data["note"])
+            messages.success(request, act(agent, form.cleaned_data))
         except DomainError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, _("%(name)s is now %(state)s.") % {
-                "name": agent.name, "state": AgentState(form.cleaned_data["state"]).label})
     return redirect("network:detail", public_id=public_id)
+
+
+@agents_area
+@require_POST
+def change_state(request, public_id):
+    def act(agent, data):
+        services.change_state(request.user, agent, data["state"], data["note"])
+        return _("%(name)s is now %(state)s.") % {"name": agent.name,
+                                                   "state": AgentState(data["state"]).label}
+
+    return _decide(request, public_id, StateForm(request.POST), act)
 
 
 @agents_area
@@ -142,21 +148,14 @@ def set_level(request, public_id):
 @require_POST
 def level_review(request, public_id):
     """The owner's decision on a level refunds took the selling below: keep it or move down."""
-    agent = _agent_or_404(public_id)
-    form = LevelReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose what to do."))
-        return redirect("network:detail", public_id=public_id)
-    keep = form.cleaned_data["decision"] == LevelReviewForm.KEEP
-    try:
+    def act(agent, data):
+        keep = data["decision"] == LevelReviewForm.KEEP
         decided = services.decide_level_review(request.user, agent, keep=keep,
-                                               note=form.cleaned_data["note"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+                                               note=data["note"])
         done = _("%(name)s stays at %(level)s.") if keep else _("%(name)s is now at %(level)s.")
-        messages.success(request, done % {"name": decided.name, "level": decided.level.name})
-    return redirect("network:detail", public_id=public_id)
+        return done % {"name": decided.name, "level": decided.level.name}
+
+    return _decide(request, public_id, LevelReviewForm(request.POST), act)
 
 
 @agents_area
