@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import VariantFactory
 from weishang.orders import services as orders
-from weishang.storefront.throttle import LOOKUP_TRIES
+from weishang.storefront.throttle import LOOKUP_LIMIT
 
 LOOKUP = "/orders/lookup/"
 
@@ -44,7 +44,7 @@ def test_a_mismatch_gets_one_generic_message(client, placed, mismatch):
 
 @pytest.mark.django_db
 def test_tries_are_limited_per_ip(client, placed):
-    for attempt in range(LOOKUP_TRIES):
+    for attempt in range(LOOKUP_LIMIT.limit):
         look_up(client, f"1390000{attempt:04d}", "x")
 
     response = look_up(client, placed.recipient_phone, placed.number)
@@ -57,7 +57,7 @@ def test_tries_are_limited_per_ip(client, placed):
 
 @pytest.mark.django_db
 def test_tries_are_limited_per_phone(client, placed):
-    for attempt in range(LOOKUP_TRIES):
+    for attempt in range(LOOKUP_LIMIT.limit):
         look_up(client, placed.recipient_phone, "x", REMOTE_ADDR=f"10.0.1.{attempt}")
 
     response = look_up(client, placed.recipient_phone, placed.number, REMOTE_ADDR="10.0.2.1")

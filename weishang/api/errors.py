@@ -1,7 +1,8 @@
 """Every API error is JSON ``{"code": ..., "message": ..., "fields": {...}?}``.
 
-Domain errors raised by services keep their stable code and status (400/403/404/409); DRF's own
-errors (validation, authentication, throttling) are reshaped to the same form.
+Domain errors raised by services keep their stable code and status (400/403/404/409, and 429
+with Retry-After); DRF's own errors (validation, authentication, throttling) are reshaped to
+the same form.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -11,7 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from weishang.core.errors import DomainError
+from weishang.core.errors import DomainError, TooManyRequests
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -37,7 +38,9 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "message": str(exc.message)}
         if exc.field:
             body["fields"] = {exc.field: [str(exc.message)]}
-        return Response(body, status=exc.status)
+        headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests)
+                   else None)
+        return Response(body, status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

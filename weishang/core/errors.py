@@ -46,3 +46,15 @@ class Conflict(DomainError):
 class InsufficientStock(Conflict):
     code = "insufficient_stock"
     default_message = _("Not enough stock.")
+
+
+class TooManyRequests(DomainError):
+    """A rate limit was hit; ``retry_after`` says in how many seconds to try again."""
+
+    code = "too_many_requests"
+    status = 429
+    default_message = _("Too many requests; please wait a little and try again.")
+
+    def __init__(self, message=None, *, retry_after: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
