@@ -109,8 +109,10 @@ SALES = (
     AgentSale("张丽华", orders.Recipient("冯雅琴", "18058117730", "浙江省", "杭州市", "滨江区",
                                          "江南大道3850号创新大厦12楼"),
               items=((PUER, 2), (LIPSTICK, 1)), completed_days_ago=15),
-    AgentSale("王小燕", orders.Recipient("何佳", "13913578642", "江苏省", "苏州市", "工业园区",
-                                         "星湖街328号创意产业园6栋"),
+    # 苏州工业园区 is a development zone, not a district in the official divisions: the
+    # checkout takes the district from the list and the zone stays in the street.
+    AgentSale("王小燕", orders.Recipient("何佳", "13913578642", "江苏省", "苏州市", "吴中区",
+                                         "苏州工业园区星湖街328号创意产业园6栋"),
               items=((DRESS, 1),)),
     AgentSale("王小燕", orders.Recipient("沈琳", "15262487301", "江苏省", "无锡市", "梁溪区",
                                          "人民中路123号"),

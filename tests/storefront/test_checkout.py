@@ -102,8 +102,9 @@ def _nothing_written(tea):
     ({"phone": "12345"}, "mainland China mobile number"),
     ({"name": ""}, "This field is required."),
     ({"street": ""}, "This field is required."),
-    ({"city": "不存在市"}, "Choose the city from the list."),
-    ({"province": "火星"}, "Choose the province from the list."),
+    ({"city": "不存在市"}, "广东省 has no city “不存在市”: choose one from the list."),
+    ({"province": "火星"}, "“火星” is not a province we know: choose one from the list."),
+    ({"district": "天山区"}, "深圳市 has no district “天山区”: choose one from the list."),
 ])
 def test_bad_recipient_input_writes_nothing(client, tea, add_to_cart, checkout, fields, message):
     add_to_cart(tea, 1)

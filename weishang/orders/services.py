@@ -26,6 +26,7 @@ from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.core.phone import normalize_mobile, validate_mobile
+from weishang.core.regions import checked_region
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.inventory.queries import with_stock
@@ -360,13 +361,11 @@ def _text(value, *, field: str, limit: int, missing: str = "") -> str:
     return value
 
 
-def _region_has_districts(province: str, city: str) -> bool:
-    from weishang.core import address  # the divisions data is loaded on first use
-
-    return bool(address.districts(province, city))
-
-
 def clean_recipient(recipient: Recipient) -> Recipient:
+    """The recipient of any order that ships (a customer's, one taken in chat, an agent's
+    purchase, an address kept for a customer), checked and tidied: whitespace collapsed, the
+    mobile number normalised, the region by its official names (core/regions.py, which also
+    refuses a city or district that is not in the province)."""
     def limit(name):
         return max_length_of(Order, name)
 
@@ -377,17 +376,14 @@ def clean_recipient(recipient: Recipient) -> Recipient:
         validate_mobile(phone)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="phone") from None
-    province = _text(recipient.province, field="province", limit=limit("province"),
-                     missing=_("Choose the province."))
-    city = _text(recipient.city, field="city", limit=limit("city"),
-                 missing=_("Choose the city."))
-    district = _text(recipient.district, field="district", limit=limit("district"))
-    if not district and _region_has_districts(province, city):
-        raise InvalidInput(_("Choose the district."), field="district")
+    region = checked_region(
+        _text(recipient.province, field="province", limit=limit("province")),
+        _text(recipient.city, field="city", limit=limit("city")),
+        _text(recipient.district, field="district", limit=limit("district")))
     street = _text(recipient.street, field="street", limit=limit("street"),
                    missing=_("Enter the street address."))
     note = _text(recipient.note, field="note", limit=limit("customer_note"))
-    return Recipient(name, phone, province, city, district, street, note)
+    return Recipient(name, phone, region.province, region.city, region.district, street, note)
 
 
 def priced_lines(lines) -> list[OrderLine]:

@@ -5,7 +5,6 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.core import address
 from weishang.orders.models import Order
 
 _ORDER_FIELD = Order._meta.get_field
@@ -17,7 +16,8 @@ def _length(name: str) -> int:
 
 class CheckoutForm(forms.Form):
     """Recipient and address. Field names are those of orders.services.Recipient, so an
-    InvalidInput's ``field`` names the form field to show it on."""
+    InvalidInput's ``field`` names the form field to show it on: the order service checks the
+    region (that the city and district belong to the province), as for every other way in."""
 
     paste = forms.CharField(
         label=_("Paste a whole address"), required=False, max_length=300,
@@ -30,7 +30,8 @@ class CheckoutForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number"), max_length=20, widget=forms.TextInput(
         attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
     province = forms.CharField(label=_("Province"), max_length=_length("province"))
-    city = forms.CharField(label=_("City"), max_length=_length("city"))
+    # The service knows when a city is needed (Hong Kong, Macau and Taiwan have no list).
+    city = forms.CharField(label=_("City"), max_length=_length("city"), required=False)
     district = forms.CharField(label=_("District / county"), max_length=_length("district"),
                                required=False)
     street = forms.CharField(label=_("Street address"), max_length=_length("street"),
@@ -42,17 +43,6 @@ class CheckoutForm(forms.Form):
                                       initial=lambda: uuid.uuid4().hex)
 
     RECIPIENT_FIELDS = ("name", "phone", "province", "city", "district", "street")
-
-    def clean(self):
-        """Province and city come from the selects: refuse names that are not in the lists
-        (the district is checked by the order service, which knows when one is needed)."""
-        data = super().clean()
-        province, city = data.get("province"), data.get("city")
-        if province and province not in address.provinces():
-            self.add_error("province", _("Choose the province from the list."))
-        elif province and city and city not in address.cities(province):
-            self.add_error("city", _("Choose the city from the list."))
-        return data
 
 
 class LookupForm(forms.Form):
