@@ -162,6 +162,12 @@ AXES_LOCKOUT_CALLABLE = "weishang.accounts.throttle.lockout_response"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
 
+# Customer checkouts (orders/checkout.py): each client address and each mobile number may
+# check out this many times per window; orders taken in chat by the owner or staff are free.
+CHECKOUT_LIMIT_PER_ADDRESS = int(os.environ.get("CHECKOUT_LIMIT_PER_ADDRESS", "10"))
+CHECKOUT_LIMIT_PER_MOBILE = int(os.environ.get("CHECKOUT_LIMIT_PER_MOBILE", "5"))
+CHECKOUT_LIMIT_MINUTES = int(os.environ.get("CHECKOUT_LIMIT_MINUTES", "10"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", "简体中文"),

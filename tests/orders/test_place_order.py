@@ -302,7 +302,9 @@ money = st.decimals(min_value=Decimal("0"), max_value=Decimal("9999.99"), places
        fee=money, free_above=st.one_of(st.none(), money))
 def test_payable_is_goods_plus_shipping_and_goods_the_sum_of_lines(
         place, prices, quantities, fee, free_above):
-    services.update_shop_settings(None, shipping_fee=fee, free_shipping_above=free_above)
+    services.update_shop_settings(None, shipping_fee=fee, free_shipping_above=free_above,
+                                  max_line_quantity=services.MAX_LINE_QUANTITY,
+                                  max_order_quantity=services.MAX_ORDER_QUANTITY)
     variants = [VariantFactory(retail_price=price) for price in prices]
     for variant in variants:
         services.inventory.adjust_stock(variant=variant, delta=999, reason="initial")

@@ -147,14 +147,18 @@ def test_more_than_the_warehouse_holds_is_refused(owner, stocked):
         buy(new_agent(), stocked(3), 4)
 
 
-def test_the_same_checkout_key_is_one_purchase_and_only_its_agents(owner, stocked):
+def test_a_checkout_key_is_one_purchase_of_its_own_agent(owner, stocked):
     agent, other = new_agent(), new_agent("小丽")
     variant = stocked(10)
     first = buy(agent, variant, 2, idempotency_key="k-1")
     assert buy(agent, variant, 2, idempotency_key="k-1") == first
-    with pytest.raises(Conflict):
-        buy(other, variant, 2, idempotency_key="k-1")
-    assert warehouse(variant) == 8
+    with pytest.raises(Conflict) as refused:
+        buy(agent, variant, 3, idempotency_key="k-1")
+    assert refused.value.code == "idempotency_key_reused"
+    # Another agent's key is theirs: their own purchase, never the first agent's.
+    theirs = buy(other, variant, 2, idempotency_key="k-1")
+    assert theirs != first and theirs.purchaser == other.user
+    assert warehouse(variant) == 6
 
 
 def test_terms_list_price_limits_and_what_is_left_this_month(owner, stocked):

@@ -14,7 +14,8 @@ from weishang.orders.models import RegionShippingFee, ShopSettings
 URL = reverse("orders:settings")
 VALID = {"payment_instructions": "转账请备注订单号", "unpaid_expiry_minutes": "45",
          "auto_complete_days": "7", "after_sales_days": "15", "shipping_fee": "8.00",
-         "free_shipping_above": "99",
+         "free_shipping_above": "99", "max_line_quantity": "5", "max_order_quantity": "12",
+         "max_unpaid_orders": "2",
          "region-TOTAL_FORMS": "1", "region-INITIAL_FORMS": "0"}
 
 
@@ -54,6 +55,8 @@ def test_save_settings_and_payment_codes(owner_client):
             settings.after_sales_days) == (45, 7, 15)
     assert (settings.shipping_fee, settings.free_shipping_above) == (Decimal("8.00"),
                                                                      Decimal("99.00"))
+    assert (settings.max_line_quantity, settings.max_order_quantity,
+            settings.max_unpaid_orders) == (5, 12, 2)
     assert settings.wechat_pay_code and settings.alipay_code
     page = owner_client.get(URL).content.decode()
     assert settings.wechat_pay_code.url in page and 'data-code="alipay"' in page
@@ -90,6 +93,10 @@ def test_region_fees_are_added_and_removed(owner_client):
     {"auto_complete_days": "0"},
     {"after_sales_days": "-1"},
     {"after_sales_days": "91"},
+    {"max_line_quantity": "0"},
+    {"max_line_quantity": "1000"},
+    {"max_order_quantity": ""},
+    {"max_unpaid_orders": "0"},
     {"wechat_pay_code": SimpleUploadedFile("code.png", b"not a picture", "image/png")},
     {"alipay_code": SimpleUploadedFile("code.png", b"", "image/png")},
     regions(("新疆维吾尔自治区", "-3", "")),

@@ -207,3 +207,56 @@ def test_checkout_page_queries_do_not_grow_with_lines(client, add_to_cart, shop_
     for variant in variants[1:]:
         add_to_cart(variant)
     assert count_queries() == few <= 5
+
+
+@pytest.mark.django_db
+def test_too_many_checkouts_answer_429_and_keep_the_cart(client, tea, add_to_cart, checkout,
+                                                         settings):
+    settings.CHECKOUT_LIMIT_PER_ADDRESS = 1
+    add_to_cart(tea, 1)
+    assert checkout(key="first").status_code == 302
+    add_to_cart(tea, 1)
+
+    response = checkout(key="second", phone="13900001111")
+
+    assert response.status_code == 429
+    assert "Too many orders from your network" in response.content.decode()
+    assert Order.objects.count() == 1 and len(client.session["cart"]) == 1
+
+
+@pytest.mark.django_db
+def test_the_cart_takes_no_more_of_an_item_than_the_owner_allows(client, tea, add_to_cart,
+                                                                  shop_url, owner):
+    from weishang.orders import services
+
+    services.update_shop_settings(owner, max_line_quantity=2)
+    add_to_cart(tea, 2)
+    response = add_to_cart(tea, 1)
+    assert response.status_code == 302
+    assert client.session["cart"][0][1] == 2
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "at most 2 per order" in page
+
+
+#: Queries of placing an order from the checkout page before the checkout limits, by lines: a
+#: known cost per line that a later change will bring down, never up.
+QUERIES_BEFORE_THE_LIMITS = {1: 41, 5: 60}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lines", [1, 5])
+def test_placing_an_order_takes_no_more_queries_than_it_did(client, add_to_cart, stock,
+                                                           checkout, lines,
+                                                           django_assert_max_num_queries):
+    """The limits add one query whatever the lines: counting the mobile number's unpaid
+    orders (and on PostgreSQL the lock that makes that count exact)."""
+    from weishang.orders import services
+
+    services.shop_settings()  # the first read creates the row: not part of placing an order
+    variants = VariantFactory.create_batch(lines)
+    for variant in variants:
+        stock(variant, 5)
+        add_to_cart(variant)
+    added = 2 if connection.vendor == "postgresql" else 1
+    with django_assert_max_num_queries(QUERIES_BEFORE_THE_LIMITS[lines] + added):
+        assert checkout().status_code == 302

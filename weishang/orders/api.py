@@ -30,7 +30,7 @@ from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
 
-from . import bulk, carriers, queries, services
+from . import bulk, carriers, checkout, queries, services
 from .models import Order, OrderEvent, OrderLine, OrderState, ShopSettings
 
 # --- output ---------------------------------------------------------------------------------
@@ -231,7 +231,13 @@ class ShopSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = ShopSettings
         fields = ["payment_instructions", "unpaid_expiry_minutes", "auto_complete_days",
-                  "after_sales_days", "shipping_fee", "free_shipping_above"]
+                  "after_sales_days", "shipping_fee", "free_shipping_above",
+                  "max_line_quantity", "max_order_quantity", "max_unpaid_orders"]
+        extra_kwargs = {
+            "max_line_quantity": {"min_value": 1, "max_value": services.MAX_LINE_QUANTITY},
+            "max_order_quantity": {"min_value": 1, "max_value": services.MAX_ORDER_QUANTITY},
+            "max_unpaid_orders": {"min_value": 1, "max_value": services.MAX_UNPAID_ORDERS},
+        }
 
 
 class NoteSerializer(serializers.Serializer):
@@ -289,13 +295,20 @@ class CheckoutView(APIView):
         description=(
             "Prices, shipping fee and totals come from the shop, never from the request. "
             "Stock is taken at once; the order waits for payment until `expires_at`. "
-            "Answers 201 with the order (200 when the `idempotency_key` was already used: the "
-            "order placed then), 400 for bad input and 409 `insufficient_stock` naming the "
-            "item; nothing is written when refused."
+            "Answers 201 with the order, or 200 with the order placed before when the same "
+            "client sends the same `idempotency_key` with the same content again (a key "
+            "belongs to the client: the signed-in user, else the session cookie, else only "
+            "to the content). Refused, nothing is written: 400 for bad input (the province, "
+            "city and district must go together; `quantity_limit` beyond the shop's limits "
+            "per item and per order), 409 `insufficient_stock` naming the item, "
+            "`idempotency_key_reused` for a key sent before with other content, "
+            "`too_many_unpaid_orders` when the mobile number has the shop's most unpaid "
+            "orders, and 429 `too_many_checkouts` (with Retry-After) when the client's address "
+            "or the mobile number checked out too often lately."
         ),
         request=CheckoutSerializer,
         responses={201: CustomerOrderSerializer, 200: CustomerOrderSerializer,
-                   400: ErrorSerializer, 409: ErrorSerializer},
+                   400: ErrorSerializer, 409: ErrorSerializer, 429: ErrorSerializer},
     )
     def post(self, request):
         given = CheckoutSerializer(data=request.data)
@@ -304,16 +317,16 @@ class CheckoutView(APIView):
         shop = Shop.objects.filter(code=data["shop_code"], is_open=True).first()
         if shop is None:
             raise InvalidInput(_("There is no open shop with this code."), field="shop_code")
-        key = data["idempotency_key"].strip()
-        placed_before = bool(key) and Order.objects.filter(idempotency_key=key).exists()
-        order = services.place_order(
+        placed = services.place_order_once(
             shop=shop,
             lines=[services.CartLine(line["variant"], line["quantity"]) for line in data["lines"]],
             recipient=services.Recipient(**data["recipient"]),
-            idempotency_key=key or None,
+            idempotency_key=data["idempotency_key"],
+            client=checkout.client_of(request),
         )
-        body = CustomerOrderSerializer(_customer_view(order), context={"request": request}).data
-        return Response(body, status=status.HTTP_200_OK if placed_before
+        body = CustomerOrderSerializer(_customer_view(placed.order),
+                                       context={"request": request}).data
+        return Response(body, status=status.HTTP_200_OK if placed.replayed
                         else status.HTTP_201_CREATED)
 
 

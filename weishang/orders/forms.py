@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +21,21 @@ from .services import (
     MAX_EXPIRY_MINUTES,
     MAX_LINE_QUANTITY,
     MAX_LINES,
+    MAX_ORDER_QUANTITY,
+    MAX_UNPAID_ORDERS,
     MIN_EXPIRY_MINUTES,
 )
 
 MAX_FEE = Decimal("99999.99")
 NOTE_MAX_LENGTH = OrderEvent._meta.get_field("note").max_length
+
+
+def _count_field(name: str, maximum: int):
+    """A whole number of ShopSettings, labelled and explained as the model says."""
+    model_field = ShopSettings._meta.get_field(name)
+    return forms.IntegerField(label=capfirst(model_field.verbose_name), min_value=1,
+                              max_value=maximum, help_text=model_field.help_text,
+                              widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
 def _money_field(label, *, required=True, help_text=""):
@@ -210,6 +221,9 @@ class ShopSettingsForm(ConsoleForm):
     shipping_fee = _money_field(_("Shipping fee"))
     free_shipping_above = _money_field(_("Free shipping from"), required=False,
                                        help_text=_("Leave empty to always charge shipping."))
+    max_line_quantity = _count_field("max_line_quantity", MAX_LINE_QUANTITY)
+    max_order_quantity = _count_field("max_order_quantity", MAX_ORDER_QUANTITY)
+    max_unpaid_orders = _count_field("max_unpaid_orders", MAX_UNPAID_ORDERS)
 
     def changed_settings(self) -> dict:
         """The fields to save; a code is only replaced when a new picture was uploaded."""

@@ -107,8 +107,13 @@ class Order(TimeStamped):
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("entered by"))
-    # A checkout submitted twice (double tap, retry) carries the same key: one order.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # A checkout submitted twice (double tap, retry) carries the same key: one order. A key
+    # belongs to the client that sent it (``idempotency_scope``, a digest of its session or
+    # user: checkout.Client), so one buyer's key never finds another's order, and to what that
+    # request asked for (``request_digest``): the same key sent with other content is refused.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    idempotency_scope = models.CharField(max_length=64, blank=True, editable=False)
+    request_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     recipient_name = models.CharField(_("recipient"), max_length=30)
     recipient_phone = models.CharField(_("mobile number"), max_length=11, db_index=True)
@@ -164,6 +169,8 @@ class Order(TimeStamped):
             ),
             models.CheckConstraint(condition=Q(state__in=[s.value for s in OrderState]),
                                    name="orders_state_valid"),
+            models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"],
+                                    name="orders_idempotency_key_per_client"),
         ]
 
     def __str__(self):
@@ -266,6 +273,18 @@ class ShopSettings(models.Model):
                     "it stay frozen. You may refund at any time."))
     shipping_fee = MoneyField(_("shipping fee"), default=0)
     free_shipping_above = MoneyField(_("free shipping from"), null=True, blank=True)
+    # A customer's checkout holds its stock until paid or expired: these keep one buyer from
+    # holding all of it (orders taken in chat by the owner or staff are not limited).
+    max_line_quantity = models.PositiveIntegerField(
+        _("most units of one item per order"), default=20,
+        help_text=_("How many of one item a customer may order at once."))
+    max_order_quantity = models.PositiveIntegerField(
+        _("most units per order"), default=50,
+        help_text=_("How many items in all a customer may order at once."))
+    max_unpaid_orders = models.PositiveIntegerField(
+        _("most unpaid orders per mobile number"), default=3,
+        help_text=_("How many orders awaiting payment one mobile number may have; the next "
+                    "one is refused until one is paid, cancelled or expired."))
 
     class Meta:
         verbose_name = _("shop settings")
@@ -276,6 +295,10 @@ class ShopSettings(models.Model):
                                    name="orders_settings_fee_not_negative"),
             models.CheckConstraint(condition=Q(unpaid_expiry_minutes__gte=5),
                                    name="orders_settings_expiry_at_least_5_minutes"),
+            models.CheckConstraint(
+                condition=Q(max_line_quantity__gte=1, max_order_quantity__gte=1,
+                            max_unpaid_orders__gte=1),
+                name="orders_settings_checkout_limits_positive"),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ latest purchases; the units returned are priced from the oldest of those first.
 """
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -47,6 +47,7 @@ from weishang.network.pricing import level_prices
 from weishang.network.queries import agent_of
 
 from . import services
+from .checkout import CheckoutKey
 from .models import (
     BuyBack,
     BuyBackLine,
@@ -174,7 +175,7 @@ def _cloud_recipient(agent: Agent) -> Recipient:
 
 @transaction.atomic
 def _place(agent: Agent, order_lines: list[OrderLine], *, delivery: str, recipient: Recipient,
-           idempotency_key: str | None) -> Order:
+           key: CheckoutKey | None) -> Order:
     # Locked, the agent's month cannot change between counting it and adding this purchase.
     locked = Agent.objects.select_for_update().select_related("level", "user").get(pk=agent.pk)
     if locked.state != AgentState.ACTIVE:
@@ -189,9 +190,9 @@ def _place(agent: Agent, order_lines: list[OrderLine], *, delivery: str, recipie
         line.level_price = line_terms.level_price
         line.line_total = to_money(line.unit_price * line.quantity)
     return services.create_order(
-        shop=owner_shop(), order_lines=order_lines, recipient=recipient,
-        idempotency_key=idempotency_key, actor=locked.user, channel=OrderChannel.SHOP,
-        kind=OrderKind.PURCHASE, purchaser=locked.user, delivery=delivery)
+        shop=owner_shop(), order_lines=order_lines, recipient=recipient, key=key,
+        actor=locked.user, channel=OrderChannel.SHOP, kind=OrderKind.PURCHASE,
+        purchaser=locked.user, delivery=delivery)
 
 
 def place_purchase(*, user, lines: list[CartLine], delivery: str,
@@ -203,17 +204,17 @@ def place_purchase(*, user, lines: list[CartLine], delivery: str,
     ``delivery`` ship needs a ``recipient``; cloud keeps the goods in the agent's cloud stock
     once paid. Refused with the reason (InvalidInput, field "lines") outside the level's
     limits per order and per month (this calendar month in China, purchases not cancelled or
-    refunded). A repeated ``idempotency_key`` returns the agent's first order.
+    refunded). A key is the agent's own: repeated with the same purchase it returns the order
+    placed then, with another purchase it is refused (Conflict ``idempotency_key_reused``).
     """
     agent = active_agent(user)
     delivery = _clean_delivery(delivery)
-    idempotency_key = (idempotency_key or "").strip() or None
-    if idempotency_key:
-        if len(idempotency_key) > max_length_of(Order, "idempotency_key"):
-            raise InvalidInput(_("The checkout key is too long."), field="idempotency_key")
-        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return _own_repeat(existing, user)
+    key = CheckoutKey.of(
+        services.clean_checkout_key(idempotency_key), actor=user,
+        content={"delivery": delivery, "recipient": asdict(recipient) if recipient else None,
+                 "lines": [(line.variant_public_id, line.quantity) for line in lines]})
+    if key and (earlier := key.earlier_order()):
+        return earlier
     if delivery == PurchaseDelivery.SHIP:
         if recipient is None:
             raise InvalidInput(_("Enter the address to ship to."), field="name")
@@ -222,16 +223,9 @@ def place_purchase(*, user, lines: list[CartLine], delivery: str,
         recipient = _cloud_recipient(agent)
     order_lines = services.priced_lines(lines)
     try:
-        return _place(agent, order_lines, delivery=delivery, recipient=recipient,
-                      idempotency_key=idempotency_key)
+        return _place(agent, order_lines, delivery=delivery, recipient=recipient, key=key)
     except services.IdempotencyKeyTaken:
-        return _own_repeat(Order.objects.get(idempotency_key=idempotency_key), user)
-
-
-def _own_repeat(order: Order, user) -> Order:
-    if order.purchaser_id != user.pk:
-        raise Conflict(_("This checkout key was already used."), code="idempotency_key_used")
-    return order
+        return key.earlier_order()
 
 
 # ---------------------------------------------------------------------------------------------

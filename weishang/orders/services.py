@@ -7,7 +7,7 @@ with the order row locked, so two people confirming the same payment at once can
 """
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -34,7 +34,7 @@ from weishang.network.models import HiddenProduct
 from weishang.network.pricing import level_prices
 from weishang.network.queries import selling_agent
 
-from . import carriers, signals
+from . import carriers, checkout, signals
 from .models import (
     PROVINCE_SUFFIXES,
     TRANSITIONS,
@@ -53,7 +53,11 @@ from .models import (
 
 ZERO = Decimal("0.00")
 MAX_LINES = 50
+#: The most of one item any order may have; a customer's checkout is held to the owner's
+#: lower ShopSettings.max_line_quantity and max_order_quantity.
 MAX_LINE_QUANTITY = 999
+MAX_ORDER_QUANTITY = MAX_LINES * MAX_LINE_QUANTITY
+MAX_UNPAID_ORDERS = 100
 #: Order numbers carry the date in China, whatever the server's clock zone.
 ORDER_NUMBER_ZONE = ZoneInfo("Asia/Shanghai")
 ORDER_NUMBER_RANDOM_DIGITS = 10
@@ -130,6 +134,12 @@ _SETTINGS_CLEANERS = {
     "shipping_fee": lambda value: _clean_money(value, field="shipping_fee"),
     "free_shipping_above": lambda value: _clean_money(value, field="free_shipping_above",
                                                       allow_none=True),
+    "max_line_quantity": lambda value: _clean_whole_number(
+        value, field="max_line_quantity", minimum=1, maximum=MAX_LINE_QUANTITY),
+    "max_order_quantity": lambda value: _clean_whole_number(
+        value, field="max_order_quantity", minimum=1, maximum=MAX_ORDER_QUANTITY),
+    "max_unpaid_orders": lambda value: _clean_whole_number(
+        value, field="max_unpaid_orders", minimum=1, maximum=MAX_UNPAID_ORDERS),
 }
 
 
@@ -314,9 +324,37 @@ def _line_problem(variant: Variant | None, sellable: set[int], quantity) -> str:
     return ""
 
 
-def quote(lines, *, province: str = "") -> Quote:
+def over_line_limit(variant: Variant, quantity: int, settings: ShopSettings) -> str:
+    """Why a customer may not order ``quantity`` of this item at once (translated), or ""."""
+    if quantity <= settings.max_line_quantity:
+        return ""
+    return _("“%(item)s”: at most %(maximum)d per order.") % {
+        "item": inventory.item_name(variant), "maximum": settings.max_line_quantity}
+
+
+def _over_order_limit(quantities, settings: ShopSettings) -> str:
+    """Why a customer may not order these quantities in one order (translated), or ""."""
+    total = sum(quantities)
+    if total <= settings.max_order_quantity:
+        return ""
+    return _("At most %(maximum)d items in one order (this one has %(count)d).") % {
+        "maximum": settings.max_order_quantity, "count": total}
+
+
+def _refuse_over_customer_limits(order_lines: list[OrderLine], settings: ShopSettings) -> None:
+    problems = [over_line_limit(line.variant, line.quantity, settings) for line in order_lines]
+    problems.append(_over_order_limit([line.quantity for line in order_lines], settings))
+    problem = next((problem for problem in problems if problem), "")
+    if problem:
+        raise InvalidInput(problem, field="lines", code="quantity_limit")
+
+
+def quote(lines, *, province: str = "", for_customer: bool = True) -> Quote:
     """Price a cart from the database. Never raises for stock, price or availability problems:
-    each line carries its ``problem`` and the quote lists them all in ``problems``."""
+    each line carries its ``problem`` and the quote lists them all in ``problems``.
+    ``for_customer``: the owner's limits on what a customer orders at once apply (not to an
+    order the owner or staff take in chat)."""
+    settings = shop_settings()
     cart = _merged_cart(lines)
     problems = []
     if not cart:
@@ -328,6 +366,8 @@ def quote(lines, *, province: str = "") -> Quote:
     for line in cart:
         variant = variants.get(line.variant_public_id)
         problem = _line_problem(variant, sellable, line.quantity)
+        if for_customer and not problem:
+            problem = over_line_limit(variant, line.quantity, settings)
         quantity = 0 if _quantity_problem(line.quantity) else line.quantity
         unit_price = to_money(variant.retail_price) if variant else ZERO
         quote_lines.append(QuoteLine(
@@ -342,10 +382,12 @@ def quote(lines, *, province: str = "") -> Quote:
         ))
         if problem:
             problems.append(problem)
-    goods_total = to_money(sum((line.line_total for line in quote_lines if not line.problem),
-                               ZERO))
-    orderable = any(not line.problem for line in quote_lines)
-    shipping = shipping_fee_for(goods_total, province) if orderable else ZERO
+    orderable = [line for line in quote_lines if not line.problem]
+    if for_customer and (too_many := _over_order_limit(
+            [line.quantity for line in orderable], settings)):
+        problems.append(too_many)
+    goods_total = to_money(sum((line.line_total for line in orderable), ZERO))
+    shipping = shipping_fee_for(goods_total, province, settings) if orderable else ZERO
     return Quote(quote_lines, goods_total, shipping, goods_total + shipping, problems)
 
 
@@ -427,7 +469,7 @@ class IdempotencyKeyTaken(Exception):
     """Another request with the same key inserted its order first."""
 
 
-def _insert_order(order: Order, idempotency_key: str | None) -> None:
+def _insert_order(order: Order, key: checkout.CheckoutKey | None) -> None:
     """Save a new order under a fresh number, drawing again on the (rare) clash of numbers."""
     for attempt in range(ORDER_NUMBER_ATTEMPTS):
         order.number = new_order_number()
@@ -437,21 +479,25 @@ def _insert_order(order: Order, idempotency_key: str | None) -> None:
             return
         except IntegrityError:
             order.pk = None
-            if idempotency_key and Order.objects.filter(
-                    idempotency_key=idempotency_key).exists():
+            if key and Order.objects.filter(idempotency_scope=key.scope,
+                                            idempotency_key=key.key).exists():
                 raise IdempotencyKeyTaken from None
             if attempt == ORDER_NUMBER_ATTEMPTS - 1:
                 raise
 
 
 @transaction.atomic
-def create_order(*, shop, order_lines, recipient, idempotency_key, actor, channel,
-                 attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
-                 purchaser=None, delivery: str = "") -> Order:
+def create_order(*, shop, order_lines, recipient, key: checkout.CheckoutKey | None, actor,
+                 channel, attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
+                 purchaser=None, delivery: str = "", settings: ShopSettings | None = None,
+                 limit_unpaid: bool = False) -> Order:
     """Insert an order with its priced, unsaved ``order_lines`` and take its stock. Callers
     clean their input first (place_order, purchases.place_purchase). Raises
-    IdempotencyKeyTaken when a concurrent request with the same key won."""
-    settings = shop_settings()
+    IdempotencyKeyTaken when a concurrent request with the same key won. ``limit_unpaid``:
+    refuse it when the recipient's mobile number has the shop's most unpaid orders already."""
+    settings = settings or shop_settings()
+    if limit_unpaid:
+        checkout.refuse_too_many_unpaid(recipient.phone, settings.max_unpaid_orders, key)
     goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
     # A purchase kept in cloud stock goes nowhere: nothing to ship, nothing to charge for it.
     shipping = (ZERO if delivery == PurchaseDelivery.CLOUD
@@ -459,7 +505,8 @@ def create_order(*, shop, order_lines, recipient, idempotency_key, actor, channe
     now = timezone.now()
     order = Order(
         shop=shop, channel=channel, kind=kind, purchaser=purchaser, delivery=delivery,
-        placed_by=actor, idempotency_key=idempotency_key,
+        placed_by=actor, idempotency_key=key.key if key else None,
+        idempotency_scope=key.scope if key else "", request_digest=key.digest if key else "",
         recipient_name=recipient.name, recipient_phone=recipient.phone,
         province=recipient.province, city=recipient.city, district=recipient.district,
         street=recipient.street, customer_note=recipient.note,
@@ -467,7 +514,7 @@ def create_order(*, shop, order_lines, recipient, idempotency_key, actor, channe
         goods_total=goods_total, shipping_fee=shipping, payable=goods_total + shipping,
         expires_at=now + timedelta(minutes=settings.unpaid_expiry_minutes),
     )
-    _insert_order(order, idempotency_key)
+    _insert_order(order, key)
     _take_order_stock(order, order_lines, actor=actor)
     for line in order_lines:
         line.order = order
@@ -526,35 +573,68 @@ def _ensure_the_shop_sells(shop, order_lines: list[OrderLine]) -> None:
                                % {"item": line.product_title}, field="lines")
 
 
-def place_order(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
-                actor=None, channel=OrderChannel.SHOP,
-                attribution: Attribution | None = None) -> Order:
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    #: True when the checkout key had placed this order before: nothing new was placed.
+    replayed: bool
+
+
+def clean_checkout_key(key) -> str | None:
+    key = (key or "").strip() or None
+    if key and len(key) > max_length_of(Order, "idempotency_key"):
+        raise InvalidInput(_("The checkout key is too long."), field="idempotency_key")
+    return key
+
+
+def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
+                     actor=None, channel=OrderChannel.SHOP,
+                     attribution: Attribution | None = None,
+                     client: checkout.Client | None = None) -> PlacedOrder:
     """Create an order awaiting payment and take its stock, all or nothing.
 
     ``actor`` is the owner or staff entering an order taken in chat (None: the customer).
-    ``attribution`` names the tracked link the customer came through, if any.
-    A repeated ``idempotency_key`` returns the order the first request created, even when
-    both arrive at the same moment. Raises InvalidInput (with ``field``) for bad input and
-    InsufficientStock naming the item that is short.
+    ``attribution`` names the tracked link the customer came through, if any. ``client`` is
+    the customer's device when the order comes from a request (the shop's pages, the API): its
+    checkouts are then counted (orders/checkout.py), which code placing orders in-process
+    (the demo, tests) leaves out. A customer's order is held to the owner's limits per item
+    and per order (ShopSettings); one taken in chat is not.
+
+    A repeated ``idempotency_key`` of the same client with the same content returns the order
+    the first request created (``replayed``), even when both arrive at the same moment; with
+    other content it is refused (Conflict ``idempotency_key_reused``). Raises InvalidInput
+    (with ``field``) for bad input, InsufficientStock naming the item that is short, and for a
+    counted checkout TooManyRequests or Conflict ``too_many_unpaid_orders``.
     """
-    idempotency_key = (idempotency_key or "").strip() or None
-    if idempotency_key:
-        if len(idempotency_key) > max_length_of(Order, "idempotency_key"):
-            raise InvalidInput(_("The checkout key is too long."), field="idempotency_key")
-        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
+    key = checkout.CheckoutKey.of(
+        clean_checkout_key(idempotency_key), actor=actor, client=client,
+        content={"shop": shop.pk, "channel": channel, "recipient": asdict(recipient),
+                 "lines": [(line.variant_public_id, line.quantity) for line in lines]})
+    if key and (earlier := key.earlier_order()):
+        return PlacedOrder(earlier, replayed=True)
     if channel not in OrderChannel.values:
         raise InvalidInput(_("Choose a valid channel."), field="channel")
     recipient = clean_recipient(recipient)
     order_lines = priced_lines(lines)
     _ensure_the_shop_sells(shop, order_lines)
+    settings = shop_settings()
+    if actor is None:
+        _refuse_over_customer_limits(order_lines, settings)
+    counted = actor is None and client is not None
+    if counted:
+        checkout.count_checkout(client, recipient.phone)
     try:
-        return create_order(shop=shop, order_lines=order_lines, recipient=recipient,
-                            idempotency_key=idempotency_key, actor=actor, channel=channel,
-                            attribution=attribution)
+        order = create_order(shop=shop, order_lines=order_lines, recipient=recipient, key=key,
+                             actor=actor, channel=channel, attribution=attribution,
+                             settings=settings, limit_unpaid=counted)
     except IdempotencyKeyTaken:
-        return Order.objects.get(idempotency_key=idempotency_key)
+        return PlacedOrder(key.earlier_order(), replayed=True)
+    return PlacedOrder(order, replayed=False)
+
+
+def place_order(**arguments) -> Order:
+    """The order of place_order_once (the same arguments), placed now or before."""
+    return place_order_once(**arguments).order
 
 
 # ---------------------------------------------------------------------------------------------

@@ -279,7 +279,8 @@ def order_create(request):
                 return redirect("orders:detail", number=order.number)
     for problem in problems:
         form.add_error(None, problem)
-    quote = services.quote(cart, province=recipient.get("province", "")) if cart else None
+    quote = (services.quote(cart, province=recipient.get("province", ""), for_customer=False)
+             if cart else None)
     return _page(request, "orders/order_create.html", {
         "form": form, "quote": quote, "notices": notices,
         "results": variants_for_sale(recipient["find"]) if recipient.get("find") else None,
@@ -313,8 +314,8 @@ def shop_settings(request):
     else:
         form = ShopSettingsForm(initial={
             field: getattr(current, field)
-            for field in ("payment_instructions", "unpaid_expiry_minutes", "auto_complete_days",
-                          "after_sales_days", "shipping_fee", "free_shipping_above")
+            for field in ShopSettingsForm.base_fields
+            if field not in ("wechat_pay_code", "alipay_code")
         })
         regions = RegionFeeFormSet(initial=_region_initial(), prefix="region")
     return _page(request, "orders/settings.html",

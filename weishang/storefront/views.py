@@ -21,13 +21,14 @@ from django.views.decorators.http import require_POST
 from weishang.accounts import services as accounts
 from weishang.accounts.models import User
 from weishang.core import address
-from weishang.core.errors import DomainError, InsufficientStock, InvalidInput
+from weishang.core.errors import DomainError, InsufficientStock, InvalidInput, TooManyRequests
 from weishang.core.phone import normalize_mobile
 from weishang.inventory.services import item_name
 from weishang.marketing.links import attribution_from_request
 from weishang.orders import carriers
 from weishang.orders import queries as order_queries
 from weishang.orders import services as orders
+from weishang.orders.checkout import client_of
 from weishang.orders.models import OrderState
 
 from . import cache as page_cache
@@ -211,6 +212,8 @@ def _add_to_cart(cart: Cart, variant_id: str, raw_quantity, agent_id: int | None
             _("“%(item)s”: only %(available)d left (%(in_cart)d already in your cart).")
             % {"item": item_name(variant), "available": variant.quantity, "in_cart": in_cart}
         )
+    if over_limit := orders.over_line_limit(variant, in_cart + quantity, orders.shop_settings()):
+        raise InvalidInput(over_limit, field="quantity")
     cart.add(variant.public_id, quantity, variant.retail_price)
     return variant
 
@@ -318,7 +321,8 @@ def _show_domain_error(form: CheckoutForm, error: DomainError) -> None:
 
 
 def _place_order(request, form: CheckoutForm):
-    """The order, or None with the reason added to the form (nothing written then)."""
+    """The order, or None with the reason added to the form (nothing written then).
+    TooManyRequests goes up: the page answers 429."""
     if not request.cart:
         form.add_error(None, _("Your cart is empty."))
         return None
@@ -340,7 +344,10 @@ def _place_order(request, form: CheckoutForm):
         return orders.place_order(shop=request.shop, lines=request.cart.order_lines(),
                                   recipient=recipient,
                                   idempotency_key=data["idempotency_key"],
-                                  attribution=attribution_from_request(request))
+                                  attribution=attribution_from_request(request),
+                                  client=client_of(request))
+    except TooManyRequests:
+        raise
     except DomainError as error:
         _show_domain_error(form, error)
         return None
@@ -355,6 +362,7 @@ def _remember_placed(request, key: str, order) -> None:
 @shop_page
 def checkout(request):
     paste_problems = None
+    status = 200
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         already_placed = (request.session.get(PLACED_SESSION_KEY) or {}).get(key)
@@ -368,7 +376,11 @@ def checkout(request):
             form = CheckoutForm(initial=request.POST.dict())
         else:
             form = CheckoutForm(request.POST)
-            order = _place_order(request, form)
+            try:
+                order = _place_order(request, form)
+            except TooManyRequests as error:
+                form.add_error(None, str(error.message))
+                order, status = None, 429
             if order is not None:
                 request.cart.clear()
                 _remember_placed(request, key, order)
@@ -384,7 +396,7 @@ def checkout(request):
     return _page(request, "storefront/checkout.html", {
         "form": form, "quote": quote, "rows": rows, "paste_problems": paste_problems,
         **_region_options(values),
-    })
+    }, status=status)
 
 
 # ---------------------------------------------------------------------------------------------
