@@ -209,6 +209,54 @@ def test_checkout_page_queries_do_not_grow_with_lines(client, add_to_cart, shop_
     assert count_queries() == few <= 5
 
 
+PASTED = "收货人：王芳 浙江省杭州市西湖区文三路478号华星时代广场A座"
+
+
+@pytest.mark.django_db
+def test_a_refused_order_lists_the_problems_at_the_top_and_keeps_what_was_given(
+        client, tea, add_to_cart, checkout):
+    """A failed submit reloaded at the top with the errors far below and the paste gone."""
+    add_to_cart(tea, 1)
+
+    response = checkout(paste=PASTED, phone="1391234", note="放门卫", district="天山区")
+
+    page = response.content.decode()
+    summary = page[page.index('class="error-summary"'):page.index("</div>",
+                                                                   page.index("error-summary"))]
+    assert page.index("error-summary") < page.index("summary-heading"), "at the top"
+    assert 'role="alert"' in summary
+    assert 'href="#id_phone"' in summary and "mainland China mobile number" in summary
+    # The first field in error takes the focus; every field in error says so.
+    assert page.count(" autofocus") == 1
+    assert 'aria-invalid="true" autofocus' in page[page.index('name="phone"') - 300:
+                                                   page.index('name="phone"') + 300]
+    # What was pasted and typed is all there, and so is what the paste could not read.
+    assert f">\n{PASTED}</textarea>" in page
+    assert 'value="放门卫"' in page and '<option value="天山区" selected>' in page
+    parse_result = page[page.index("data-parse-result"):]
+    assert "Could not find a mobile number." in parse_result[:parse_result.index("</div>")]
+    _nothing_written(tea)
+
+
+@pytest.mark.django_db
+def test_a_refusal_of_the_service_focuses_its_field(client, tea, add_to_cart, checkout):
+    add_to_cart(tea, 1)
+    page = checkout(province="浙江省", city="乌鲁木齐市", district="天山区").content.decode()
+    assert 'href="#id_city"' in page and "浙江省 has no city “乌鲁木齐市”" in page
+    select = page[page.index('<select id="id_city"'):]
+    assert select[:select.index(">")].endswith('aria-invalid="true" autofocus')
+    _nothing_written(tea)
+
+
+@pytest.mark.django_db
+def test_a_problem_of_the_whole_order_focuses_the_summary(client, tea, add_to_cart, checkout):
+    add_to_cart(tea, 3)
+    StockLevel.objects.filter(variant=tea).update(quantity=1)
+    page = checkout().content.decode()
+    assert 'id="checkout-errors" tabindex="-1" autofocus' in page
+    assert "only 1 left" in page
+
+
 @pytest.mark.django_db
 def test_too_many_checkouts_answer_429_and_keep_the_cart(client, tea, add_to_cart, checkout,
                                                          settings):

@@ -298,6 +298,13 @@ def _with_parsed_address(data) -> tuple[dict, list[str]]:
     return filled, list(parsed.problems)
 
 
+def _paste_problems(data) -> list[str] | None:
+    """What smart paste says of the pasted text (None when nothing was pasted): shown again
+    after a refused order, as it was before the customer pressed the button."""
+    pasted = data.get("paste", "").strip()
+    return list(address.parse_address(pasted).problems) if pasted else None
+
+
 def _region_options(data) -> dict:
     """Choices of the province / city / district selects for the values chosen so far (a
     value not in the list, e.g. read from a pasted address, stays selectable)."""
@@ -359,6 +366,19 @@ def _remember_placed(request, key: str, order) -> None:
     request.session[PLACED_SESSION_KEY] = dict(list(placed.items())[-PLACED_REMEMBERED:])
 
 
+def _point_at_the_first_error(form: CheckoutForm) -> str:
+    """Mark the fields in error for assistive technology and focus the first one when the page
+    loads (the summary at the top lists them all); returns its name, "" when none has one."""
+    first = ""
+    for name, field in form.fields.items():
+        if name in form.errors:
+            field.widget.attrs["aria-invalid"] = "true"
+            if not first:
+                field.widget.attrs["autofocus"] = True
+                first = name
+    return first
+
+
 @shop_page
 def checkout(request):
     paste_problems = None
@@ -385,6 +405,7 @@ def checkout(request):
                 request.cart.clear()
                 _remember_placed(request, key, order)
                 return redirect("storefront:order", order.access_token)
+            paste_problems = _paste_problems(request.POST)
     elif not request.cart:
         messages.info(request, _("Your cart is empty."))
         return redirect("storefront:cart", request.shop.code)
@@ -395,6 +416,7 @@ def checkout(request):
     quote, rows = _quoted_cart(request.cart, province=values.get("province", ""))
     return _page(request, "storefront/checkout.html", {
         "form": form, "quote": quote, "rows": rows, "paste_problems": paste_problems,
+        "first_error": _point_at_the_first_error(form) if form.is_bound else "",
         **_region_options(values),
     }, status=status)
 
