@@ -25,41 +25,39 @@ class CheckedRegion:
     district: str
 
 
-def _official(name: str, names: list[str]) -> str | None:
-    """``name`` as it is in ``names``: itself, or the one name it is the short form of."""
+def _official(name: str, names: list[str], *, field: str, missing: str, unknown: str) -> str:
+    """``name`` as it is in ``names`` (itself, or the one name it is the short form of), else
+    InvalidInput on ``field``: ``missing`` when no name was given, ``unknown`` otherwise."""
+    if not name:
+        raise InvalidInput(missing, field=field)
     if name in names:
         return name
     matches = [official for official in names if address.short_name(official) == name]
-    return matches[0] if len(matches) == 1 else None
+    if len(matches) != 1:
+        raise InvalidInput(unknown, field=field)
+    return matches[0]
 
 
 def checked_region(province: str, city: str, district: str) -> CheckedRegion:
     """The official names of an address's region, or InvalidInput naming the field that is
     missing or does not fit (``province``, ``city`` or ``district``). The city is required
     where the data lists the province's cities, the district where it lists the city's."""
-    if not province:
-        raise InvalidInput(_("Choose the province."), field="province")
-    official_province = _official(province, address.provinces())
-    if official_province is None:
-        raise InvalidInput(_("“%(province)s” is not a province we know: choose one from the "
-                             "list.") % {"province": province}, field="province")
-    known_cities = address.cities(official_province)
+    province = _official(
+        province, address.provinces(), field="province", missing=_("Choose the province."),
+        unknown=_("“%(province)s” is not a province we know: choose one from the list.")
+        % {"province": province})
+    known_cities = address.cities(province)
     if not known_cities:
-        return CheckedRegion(official_province, city, district)
-    if not city:
-        raise InvalidInput(_("Choose the city."), field="city")
-    official_city = _official(city, known_cities)
-    if official_city is None:
-        raise InvalidInput(_("%(province)s has no city “%(city)s”: choose one from the list.")
-                           % {"province": official_province, "city": city}, field="city")
-    known_districts = address.districts(official_province, official_city)
+        return CheckedRegion(province, city, district)
+    city = _official(
+        city, known_cities, field="city", missing=_("Choose the city."),
+        unknown=_("%(province)s has no city “%(city)s”: choose one from the list.")
+        % {"province": province, "city": city})
+    known_districts = address.districts(province, city)
     if not known_districts:
-        return CheckedRegion(official_province, official_city, district)
-    if not district:
-        raise InvalidInput(_("Choose the district."), field="district")
-    official_district = _official(district, known_districts)
-    if official_district is None:
-        raise InvalidInput(_("%(city)s has no district “%(district)s”: choose one from the "
-                             "list.") % {"city": official_city, "district": district},
-                           field="district")
-    return CheckedRegion(official_province, official_city, official_district)
+        return CheckedRegion(province, city, district)
+    district = _official(
+        district, known_districts, field="district", missing=_("Choose the district."),
+        unknown=_("%(city)s has no district “%(district)s”: choose one from the list.")
+        % {"city": city, "district": district})
+    return CheckedRegion(province, city, district)
