@@ -13,10 +13,15 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def migrate_to_latest():
+    """The database at the latest migrations, for the models as the code has them now."""
+    return migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
 @contextmanager
 def back_to_latest():
     """Whatever the test does, the database ends at the latest migrations again."""
     try:
         yield
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
