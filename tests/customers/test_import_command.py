@@ -94,3 +94,18 @@ def test_a_wrong_file_is_refused_with_its_message(owner, tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(CommandError, match="This file cannot be read"):
         run(path)
+
+
+def test_a_development_zone_or_a_former_name_in_the_region_columns_is_imported(owner, tmp_path):
+    """The demo's own customer 何佳 lives in 江苏省 苏州市 工业园区: its export imported back was
+    refused, the zone not being a district. It goes to the street, the district to choose."""
+    path = tmp_path / "客户.csv"
+    path.write_text("姓名,手机,省,市,区,详细地址\n"
+                    "何佳,13913578642,江苏省,苏州市,工业园区,星湖街328号创意产业园6栋\n"
+                    "张三,13812345678,上海市,上海市,闸北区,天目中路380号\n", encoding="utf-8")
+    out, _err = run(path)
+    assert out.strip() == "Imported. Rows: 2 · new: 2 · merged: 0 · skipped: 0."
+    he_jia = Customer.objects.get(name="何佳")
+    assert (he_jia.province, he_jia.city, he_jia.district) == ("江苏省", "苏州市", "")
+    assert he_jia.addresses.get().street == "工业园区星湖街328号创意产业园6栋"
+    assert Customer.objects.get(name="张三").district == "静安区"

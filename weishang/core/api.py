@@ -31,6 +31,14 @@ class AddressTextSerializer(serializers.Serializer):
     )
 
 
+class RenamedSerializer(serializers.Serializer):
+    written = serializers.CharField(help_text="As written, e.g. 闸北区.")
+    now = serializers.CharField(help_text="Today's name, e.g. 静安区; empty when it was divided.")
+    year = serializers.IntegerField(allow_null=True, help_text="The year of the change, if known.")
+    choices = serializers.ListField(child=serializers.CharField(),
+                                    help_text="The districts it was divided among, if it was.")
+
+
 class ParsedAddressSerializer(serializers.Serializer):
     name = serializers.CharField()
     phone = serializers.CharField()
@@ -39,9 +47,16 @@ class ParsedAddressSerializer(serializers.Serializer):
     district = serializers.CharField(
         help_text="e.g. 南山区; empty if unknown or the city has none.")
     street = serializers.CharField()
+    note = serializers.CharField(help_text=(
+        "A delivery note written with the address (放门卫, 周末送), for the order's note."))
+    renamed = RenamedSerializer(
+        many=True, help_text="Former place names read as today's (上海市闸北区 → 静安区).")
     problems = serializers.ListField(
         child=serializers.CharField(), help_text="What could not be read, for people to check."
     )
+    notices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What was read differently from how it is written, to tell the customer.")
 
 
 class RegionListSerializer(serializers.Serializer):
@@ -64,6 +79,9 @@ class AddressParseView(APIView):
         tags=["addresses"],
     )
     def post(self, request):
+        """Also says which former place names were read as today's, and why a district is
+        left to choose (a development zone, a divided district; Hong Kong, Macau and Taiwan
+        are read but not delivered to)."""
         serializer = AddressTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         parsed = parse_address(serializer.validated_data["text"])

@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from itertools import islice
 
 from django.conf import settings
@@ -29,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from weishang.accounts.models import Role, User
 from weishang.core import spreadsheets
-from weishang.core.address import read_region
+from weishang.core.address import Place, read_place, simplified
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.phone import is_mobile, normalize_mobile
 from weishang.core.spreadsheets import SheetRow, header_key
@@ -141,33 +140,30 @@ def _birthday(value, text: str, today: date) -> date:
     return found
 
 
-@lru_cache(maxsize=4096)
-def _region(text: str) -> tuple[str, str, str, int]:
-    """(province, city, district) read from the start of ``text`` and where they end; the
-    parts a reading leaves unsure (南山 in two cities) are empty."""
-    readings, end = read_region(text)
-    parts = []
-    for level in range(3):
-        names = {reading[level].name if reading[level] else "" for reading in readings}
-        parts.append(names.pop() if len(names) == 1 else "")
-    return parts[0], parts[1], parts[2], end
+def _region(text: str) -> Place:
+    """The region read from the start of ``text``: the parts a reading leaves unsure (南山 in
+    two cities) are empty, a former name is today's (闸北区 → 静安区)."""
+    return read_place(simplified(text), text)
 
 
 def _place(row: ImportRow, address: str) -> str:
     """Fill province, city, district and street from the region columns and the address
     column, which may hold a whole address line (广东省深圳市南山区科技园8栋); returns an
-    error when the region columns name no place we know."""
-    province, city, district, end = _region(address) if address else ("", "", "", 0)
-    row.street = address[end:].lstrip("-—·,，. ") if end else address
+    error when the region columns name no place we know. A development zone written as the
+    district (苏州市 工业园区) is no district: it goes to the start of the street."""
+    place = _region(address) if address else Place()
+    row.street = place.street if place.end else address
     given = "".join((row.province, row.city, row.district))
-    if not end and given:
-        province, city, district, end = _region(given)
-        if end != len(given):
+    if not place.end and given:
+        place = _region(given)
+        if place.street and place.street != place.zone:
             return _("“%(place)s” is not a province, city and district we know.") % {
                 "place": " ".join(filter(None, (row.province, row.city, row.district)))}
-    row.province = province or row.province
-    row.city = city or row.city
-    row.district = district or row.district
+        if place.zone:
+            row.street, row.district = place.zone + row.street, ""
+    row.province = place.province or row.province
+    row.city = place.city or row.city
+    row.district = place.district or row.district
     return ""
 
 
