@@ -329,3 +329,16 @@ def test_the_district_is_required_only_where_the_city_has_districts(place, stock
     assert refused.value.field == "district"
     dongguan = replace(recipient, city="东莞市", district="", street="南城街道鸿福路1号")
     assert place(variant, recipient=dongguan).district == ""
+
+
+@pytest.mark.parametrize("province", ["香港特别行政区", "台湾省", "澳门"])
+def test_an_address_outside_the_mainland_is_refused_with_the_reason(
+        place, stocked, recipient, nothing_written, province):
+    variant = stocked(5)
+    outside = replace(recipient, province=province, city="九龙", district="",
+                      phone="+852 9123 4567")
+    with nothing_written(), pytest.raises(InvalidInput) as refused:
+        place(variant, recipient=outside)
+    assert refused.value.field == "province"
+    assert str(refused.value.message) == (
+        "This shop delivers within mainland China only, not to Hong Kong, Macau or Taiwan.")

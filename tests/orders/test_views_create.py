@@ -74,6 +74,16 @@ def test_smart_paste_fills_the_recipient_fields(clerk, stocked):
     assert Order.objects.count() == 0
 
 
+def test_smart_paste_puts_a_delivery_note_in_the_customer_note_and_says_what_it_renamed(
+        clerk, stocked):
+    response = post(clerk, [(stocked(5), 1)], action="parse", note="要发票",
+                    paste="上海市闸北区天目中路380号 张三 13812345678 放门卫")
+    form = response.context["form"]
+    assert (form["district"].value(), form["street"].value()) == ("静安区", "天目中路380号")
+    assert form["note"].value() == "要发票；放门卫"
+    assert "“闸北区” is 静安区 since 2015: filled in as 静安区." in response.context["notices"]
+
+
 def test_smart_paste_says_what_it_could_not_read(clerk):
     response = post(clerk, [], action="parse", paste="张三 广东省深圳市南山区科技园")
     assert response.context["notices"]

@@ -1,3 +1,5 @@
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -177,6 +179,108 @@ def test_smart_paste_without_javascript_fills_the_fields(client, tea, add_to_car
     assert 'value="李四"' in page and 'value="15900001111"' in page
     assert '<option value="上海市" selected>' in page
     assert '<option value="浦东新区" selected>' in page
+    assert not Order.objects.exists()
+
+
+def _pasted(client, shop_url, paste, **fields):
+    """The checkout page after "Fill in the fields" without JavaScript."""
+    response = client.post(shop_url("checkout"), {"paste": paste, "action": "parse", **fields},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _filled(page: str) -> dict[str, str]:
+    """What the recipient fields of the page hold (inputs and selected options)."""
+    values = {}
+    for name in ("name", "phone", "street", "note"):
+        found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        value = re.search(r'value="([^"]*)"', found.group()) if found else None
+        values[name] = html.unescape(value.group(1)) if value else ""
+    for name in ("province", "city", "district"):
+        select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S)
+        chosen = re.search(r'<option value="([^"]*)" selected>', select.group())
+        values[name] = chosen.group(1) if chosen else ""
+    return values
+
+
+# The issue's examples (issue 12 §2), as customers paste them.
+ISSUE_EXAMPLES = [
+    ("收货人：王芳 手机：13912345678 浙江省杭州市西湖区文三路478号华星时代广场A座",
+     ("王芳", "13912345678", "浙江省", "杭州市", "西湖区", "文三路478号华星时代广场A座", "")),
+    ("手机13812345678 张三 广东省深圳市南山区粤海街道科技园南区8栋",
+     ("张三", "13812345678", "广东省", "深圳市", "南山区", "粤海街道科技园南区8栋", "")),
+    ("张三，广东省深圳市南山区粤海街道科技园南区8栋，电话15612345670",
+     ("张三", "15612345670", "广东省", "深圳市", "南山区", "粤海街道科技园南区8栋", "")),
+    ("名字：王芳 联系方式：13912345678 收件地址：浙江省杭州市西湖区文三路478号",
+     ("王芳", "13912345678", "浙江省", "杭州市", "西湖区", "文三路478号", "")),
+    ("【收货人】王芳\n【手机号码】13912345678\n所在地区：浙江省 杭州市 西湖区\n"
+     "详细地址：文三路478号",
+     ("王芳", "13912345678", "浙江省", "杭州市", "西湖区", "文三路478号", "")),
+    ("浙江省杭州市西湖区文三路478号华星时代广场A座1203 王五收 186-1234-5678",
+     ("王五", "18612345678", "浙江省", "杭州市", "西湖区", "文三路478号华星时代广场A座1203", "")),
+    ("浙江省杭州市西湖区文三路478号华星时代广场A座 王芳 13912345678 放门卫",
+     ("王芳", "13912345678", "浙江省", "杭州市", "西湖区", "文三路478号华星时代广场A座",
+      "放门卫")),
+    ("上海市闸北区天目中路380号 张三 13812345678 周末送",
+     ("张三", "13812345678", "上海市", "上海市", "静安区", "天目中路380号", "周末送")),
+    ("北京市崇文区崇文门外大街3号 李四 13812345679 不要打电话",
+     ("李四", "13812345679", "北京市", "北京市", "东城区", "崇文门外大街3号", "不要打电话")),
+    ("山东省莱芜市莱城区凤城西大街1号 赵六 13812345681",
+     ("赵六", "13812345681", "山东省", "济南市", "莱芜区", "凤城西大街1号", "")),
+    ("北京市密云县鼓楼东大街2号 孙七 13812345682",
+     ("孙七", "13812345682", "北京市", "北京市", "密云区", "鼓楼东大街2号", "")),
+    ("江苏省苏州市工业园区星湖街328号创意产业园6栋 何佳 13913578642",
+     ("何佳", "13913578642", "江苏省", "苏州市", "", "工业园区星湖街328号创意产业园6栋", "")),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("paste", "expected"), ISSUE_EXAMPLES)
+def test_the_issues_pastes_fill_the_checkout_page(client, tea, add_to_cart, shop_url, paste,
+                                                   expected):
+    add_to_cart(tea, 1)
+    page = _filled(_pasted(client, shop_url, paste))
+    fields = ("name", "phone", "province", "city", "district", "street", "note")
+    assert tuple(page[field] for field in fields) == expected
+    assert not Order.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("paste", "expected"), ISSUE_EXAMPLES)
+def test_the_issues_pastes_through_the_checkouts_parse_endpoint(client, db, paste, expected):
+    """The endpoint the checkout page's script calls (data-parse-url)."""
+    response = client.post("/api/v1/addresses/parse", {"text": paste},
+                           content_type="application/json")
+    body = response.json()
+    fields = ("name", "phone", "province", "city", "district", "street", "note")
+    assert tuple(body[field] for field in fields) == expected
+
+
+@pytest.mark.django_db
+def test_a_delivery_note_is_added_to_what_the_customer_wrote_and_a_rename_is_told(
+        client, tea, add_to_cart, shop_url):
+    add_to_cart(tea, 1)
+    page = _pasted(client, shop_url, "上海市闸北区天目中路380号 张三 13812345678 放门卫",
+                   note="要发票")
+    assert _filled(page)["note"] == "要发票；放门卫"
+    assert "“闸北区” is 静安区 since 2015: filled in as 静安区." in page
+
+
+@pytest.mark.django_db
+def test_a_hong_kong_address_is_read_and_the_customer_told_the_shop_does_not_deliver_there(
+        client, tea, add_to_cart, shop_url, checkout):
+    add_to_cart(tea, 1)
+    message = ("This shop delivers within mainland China only, not to Hong Kong, Macau or "
+               "Taiwan.")
+    page = _pasted(client, shop_url, "陈大文 +852 9123 4567 香港九龙旺角弥敦道100号")
+    filled = _filled(page)
+    assert (filled["name"], filled["phone"], filled["province"], filled["street"]) == (
+        "陈大文", "+85291234567", "香港特别行政区", "旺角弥敦道100号")
+    assert message in page
+    response = checkout(name="陈大文", phone="+85291234567", province="香港特别行政区",
+                        city="九龙", district="", street="旺角弥敦道100号")
+    assert message in response.content.decode()
     assert not Order.objects.exists()
 
 

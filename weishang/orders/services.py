@@ -403,6 +403,13 @@ def _text(value, *, field: str, limit: int, missing: str = "") -> str:
     return value
 
 
+def _refuse_outside_mainland(province: str) -> None:
+    from weishang.core import address  # the divisions data is loaded on first use
+
+    if address.is_outside_mainland(province):
+        raise InvalidInput(address.outside_mainland_message(), field="province")
+
+
 def clean_recipient(recipient: Recipient) -> Recipient:
     """The recipient of any order that ships (a customer's, one taken in chat, an agent's
     purchase, an address kept for a customer), checked and tidied: whitespace collapsed, the
@@ -413,6 +420,7 @@ def clean_recipient(recipient: Recipient) -> Recipient:
 
     name = _text(recipient.name, field="name", limit=limit("recipient_name"),
                  missing=_("Enter the recipient's name."))
+    _refuse_outside_mainland(recipient.province)
     phone = normalize_mobile(str(recipient.phone or ""))
     try:
         validate_mobile(phone)

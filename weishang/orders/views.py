@@ -20,7 +20,7 @@ from weishang.accounts.permissions import area_or_agent_required, area_required,
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product, Variant
 from weishang.catalog.queries import visible_in_shop
-from weishang.core.address import parse_address
+from weishang.core.address import parse_address, with_delivery_note
 from weishang.core.errors import DomainError
 from weishang.core.forms import add_domain_error
 from weishang.inventory.queries import with_stock
@@ -229,14 +229,16 @@ def _edited_lines(data, lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def _with_parsed_address(data):
-    """The posted data with the fields the smart paste could read filled in, and its problems."""
+    """The posted data with the fields the smart paste could read filled in (a delivery note
+    goes to the customer note), and what to tell about it."""
     parsed = parse_address(data.get("paste", ""))
     data = data.copy()
     for field in ("name", "phone", "province", "city", "district", "street"):
         value = getattr(parsed, field)
         if value:
             data[field] = value
-    return data, parsed.problems
+    data["note"] = with_delivery_note(data.get("note", ""), parsed.note)
+    return data, parsed.problems + parsed.notices
 
 
 @orders_area

@@ -287,15 +287,17 @@ def cart(request):
 # Checkout
 
 
-def _with_parsed_address(data) -> tuple[dict, list[str]]:
-    """The form data with what smart paste read from the ``paste`` box filled in."""
+def _with_parsed_address(data) -> tuple[dict, address.ParsedAddress]:
+    """The form data with what smart paste read from the ``paste`` box filled in (a delivery
+    note goes to the note to the seller), and the reading."""
     parsed = address.parse_address(data.get("paste", ""))
     filled = data.dict() if hasattr(data, "dict") else dict(data)
     for name in CheckoutForm.RECIPIENT_FIELDS:
         value = getattr(parsed, name)
         if value:
             filled[name] = value
-    return filled, list(parsed.problems)
+    filled["note"] = address.with_delivery_note(filled.get("note", ""), parsed.note)
+    return filled, parsed
 
 
 def _paste_problems(data) -> list[str] | None:
@@ -381,7 +383,7 @@ def _point_at_the_first_error(form: CheckoutForm) -> str:
 
 @shop_page
 def checkout(request):
-    paste_problems = None
+    paste_problems, paste_notices = None, []
     status = 200
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
@@ -390,7 +392,8 @@ def checkout(request):
             return redirect("storefront:order", already_placed)
         action = request.POST.get("action", "")
         if action == "parse":
-            filled, paste_problems = _with_parsed_address(request.POST)
+            filled, parsed = _with_parsed_address(request.POST)
+            paste_problems, paste_notices = parsed.problems, parsed.notices
             form = CheckoutForm(initial=filled)
         elif action == "regions":  # without JavaScript: reload the city and district lists
             form = CheckoutForm(initial=request.POST.dict())
@@ -417,6 +420,7 @@ def checkout(request):
     return _page(request, "storefront/checkout.html", {
         "form": form, "quote": quote, "rows": rows, "paste_problems": paste_problems,
         "first_error": _point_at_the_first_error(form) if form.is_bound else "",
+        "paste_notices": paste_notices,
         **_region_options(values),
     }, status=status)
 

@@ -39,7 +39,7 @@
   select("city").addEventListener("change", () => loadDistricts());
 
   const result = form.querySelector("[data-parse-result]");
-  const showProblems = (problems, filledMessage) => {
+  const showProblems = (problems, notices, filledMessage) => {
     result.replaceChildren();
     if (problems.length) {
       const list = document.createElement("ul");
@@ -55,6 +55,12 @@
       done.className = "message";
       done.textContent = filledMessage;
       result.append(done);
+    }
+    for (const notice of notices) {  // a former place name read as today's (闸北区 → 静安区)
+      const item = document.createElement("p");
+      item.className = "message";
+      item.textContent = notice;
+      result.append(item);
     }
   };
 
@@ -78,12 +84,16 @@
       for (const name of ["name", "phone", "street"]) {
         if (parsed[name]) field(name).value = parsed[name];
       }
+      const note = field("note");
+      if (parsed.note && !note.value.includes(parsed.note)) {
+        note.value = note.value ? `${note.value}；${parsed.note}` : parsed.note;
+      }
       if (parsed.province) {
         fill(select("province"), [...select("province").options].slice(1).map((o) => o.value),
              parsed.province);
         await loadCities(parsed.city || "", parsed.district || "");
       }
-      showProblems(parsed.problems || [], parseButton.dataset.filled);
+      showProblems(parsed.problems || [], parsed.notices || [], parseButton.dataset.filled);
     } finally {
       parseButton.disabled = false;
     }
