@@ -428,15 +428,17 @@ def test_former_names_are_read_as_todays_region_and_said(text, region, written, 
     assert (parsed.province, parsed.city, parsed.district) == region
     assert text.endswith(parsed.street) and parsed.street[0] not in "区县市"
     assert [(r.written, r.now, r.year) for r in parsed.renamed] == [(written, now, year)]
-    assert parsed.notices == [f"“{written}” is {now} since {year}: filled in as {now}."]
+    assert parsed.notices == [f"“{written}” has been {now} since {year}: filled in as {now}."]
     assert parsed.problems == []
 
 
 def test_a_county_renamed_a_district_is_read_even_when_not_in_the_table():
-    """县改区 follows one rule: the short name with its old suffix (here 崇礼县 → 崇礼区)."""
-    parsed = parse_address("河北省张家口市崇礼县西湾子镇1号 白雪 13800000009")
-    assert (parsed.city, parsed.district, parsed.street) == ("张家口市", "崇礼区", "西湾子镇1号")
-    assert parsed.notices == ["“崇礼县” is 崇礼区 since 2016: filled in as 崇礼区."]
+    """县改区 follows one rule: the short name with its old suffix (淮阴县 → 淮阴区, 2001)."""
+    parsed = parse_address("江苏省淮安市淮阴县王营镇1号 白雪 13800000009")
+    assert (parsed.city, parsed.district, parsed.street) == ("淮安市", "淮阴区", "王营镇1号")
+    assert parsed.notices == ["“淮阴县” is now 淮阴区: filled in as 淮阴区."]
+    parsed = parse_address("河北省张家口市崇礼县西湾子镇1号 白雪 13800000009")  # in the table
+    assert parsed.notices == ["“崇礼县” has been 崇礼区 since 2016: filled in as 崇礼区."]
     parsed = parse_address("重庆市巫溪县1号 白雪 13800000009")  # still a county: not renamed
     assert (parsed.district, parsed.renamed) == ("巫溪县", [])
 
@@ -673,7 +675,7 @@ def test_api_says_what_was_renamed_and_gives_the_note(api, db):
     body = response.json()
     assert (body["district"], body["street"], body["note"]) == ("静安区", "天目中路380号", "放门卫")
     assert body["renamed"] == [{"written": "闸北区", "now": "静安区", "year": 2015, "choices": []}]
-    assert body["notices"] == ["“闸北区” is 静安区 since 2015: filled in as 静安区."]
+    assert body["notices"] == ["“闸北区” has been 静安区 since 2015: filled in as 静安区."]
 
 
 @pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "  "}, {"text": "广" * 501},

@@ -264,7 +264,7 @@ def test_a_delivery_note_is_added_to_what_the_customer_wrote_and_a_rename_is_tol
     page = _pasted(client, shop_url, "上海市闸北区天目中路380号 张三 13812345678 放门卫",
                    note="要发票")
     assert _filled(page)["note"] == "要发票；放门卫"
-    assert "“闸北区” is 静安区 since 2015: filled in as 静安区." in page
+    assert "“闸北区” has been 静安区 since 2015: filled in as 静安区." in page
 
 
 @pytest.mark.django_db

@@ -729,7 +729,7 @@ def renamed_message(renamed: Renamed) -> str:
                  "district.") % {"written": renamed.written, "year": renamed.year,
                                  "choices": "、".join(renamed.choices)}
     if renamed.year:
-        return _("“%(written)s” is %(now)s since %(year)s: filled in as %(now)s.") % {
+        return _("“%(written)s” has been %(now)s since %(year)s: filled in as %(now)s.") % {
             "written": renamed.written, "now": renamed.now, "year": renamed.year}
     return _("“%(written)s” is now %(now)s: filled in as %(now)s.") % {
         "written": renamed.written, "now": renamed.now}
