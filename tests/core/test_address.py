@@ -671,7 +671,7 @@ def test_api_parses_a_line(api, db):
 
 def test_api_says_what_was_renamed_and_gives_the_note(api, db):
     response = api.post(PARSE_URL, {"text": "上海市闸北区天目中路380号 张三 13812345678 放门卫"},
-                        format="json")
+                        format="json", HTTP_ACCEPT_LANGUAGE="en")
     body = response.json()
     assert (body["district"], body["street"], body["note"]) == ("静安区", "天目中路380号", "放门卫")
     assert body["renamed"] == [{"written": "闸北区", "now": "静安区", "year": 2015, "choices": []}]

@@ -81,7 +81,7 @@ def test_smart_paste_puts_a_delivery_note_in_the_customer_note_and_says_what_it_
     form = response.context["form"]
     assert (form["district"].value(), form["street"].value()) == ("静安区", "天目中路380号")
     assert form["note"].value() == "要发票；放门卫"
-    assert "“闸北区” has been 静安区 since 2015: filled in as 静安区." in response.context["notices"]
+    assert "“闸北区”自2015年起为静安区，已按静安区填写。" in response.context["notices"]
 
 
 def test_smart_paste_says_what_it_could_not_read(clerk):

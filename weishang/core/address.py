@@ -121,7 +121,7 @@ _CHATTER = set(_words(
     "收件人 收货人 微信同号 同微信 微信 微信号"))
 #: …nor are phrases like these (麻烦寄到, 您好).
 _CHATTER_PHRASE = re.compile(
-    r"^(?:您好|你好|亲|老板|麻烦|请|帮我|帮忙)*(?:寄|发|邮|送)(?:到|给|往|去)|^(?:您好|你好)")
+    r"^(?:您好|你好|亲|老板|麻烦|请|帮我|帮忙)*(?:寄|发|邮|送)(?:到|给|往|去|你|您)|^(?:您好|你好)")
 
 
 def _is_chatter(text: str) -> bool:
@@ -135,7 +135,8 @@ _NOTE_START = (
     r"收发室|家门口|楼下|快递点|超市|小卖部|邻居|信报箱|蜂巢|快递|店里|值班室|大堂|管理处|服务中心|"
     r"一楼|速递易|自提|门外|车库|房门)"
     r"|寄存|代收|自提"
-    r"|(?:周末|周六|周日|周天|星期[六日天]|双休日?|节假日|假日|工作日|上班时间|下班(?:后|时间)?|晚上|"
+    r"|(?:周末|周[一二三四五六日天](?:[到至~-]周?[一二三四五六日天])?|星期[一二三四五六日天]|双休日?|"
+    r"节假日|假日|工作日|上班时间|下班(?:后|时间)?|晚上|"
     r"白天|上午|下午|中午|早上|傍晚|\d{1,2}点(?:前|后|以前|以后)?)(?:再|才|可以|能|请|要|前|后)*"
     r"(?:送|派送|配送|收|送货|在家|有人|签收|不在|到)"
     r"|不要|别打|别送|别放|勿|请勿|无需|不用|不需要|不必|禁止"
@@ -341,14 +342,32 @@ def _take_numbers(text: _Text, segments) -> tuple[str, list[str], bool]:
 
 # --- tokens ----------------------------------------------------------------------------------
 
+_EDGES = "-~·."  # 王芳-139…-浙江省…: dashes between the parts, not inside one (3-2-501)
+
+
+def _trimmed(read: str, start: int, end: int) -> tuple[int, int]:
+    """The token without separators at its edges, nor a bracket left open by a number taken
+    out (（139…）浙江…)."""
+    while start < end and (read[start] in _EDGES or read[start] == ")" or (
+            read[start] == "(" and ")" not in read[start:end])):
+        start += 1
+    while start < end and (read[end - 1] in _EDGES or read[end - 1] == "(" or (
+            read[end - 1] == ")" and "(" not in read[start:end])):
+        end -= 1
+    return start, end
+
+
 def _tokens(text: _Text, segments) -> list[_Token]:
     tokens = []
     last_end = 0
     for index, (kind, start, end) in enumerate(segments):
         for match in _TOKEN.finditer(text.read, start, end):
-            broken = not tokens or _BREAK in text.read[last_end:match.start()]
-            tokens.append(_Token(match.start(), match.end(), kind, index, broken))
-            last_end = match.end()
+            first, last = _trimmed(text.read, match.start(), match.end())
+            if first == last:
+                continue
+            broken = not tokens or _BREAK in text.read[last_end:first]
+            tokens.append(_Token(first, last, kind, index, broken))
+            last_end = last
     return tokens
 
 
@@ -387,8 +406,14 @@ def name_score(text: str) -> int:
     return 1 + 2 * surname + titled + (len(text) <= 3 or dotted)
 
 
+_NAME_IN_BRACKETS = re.compile(rf"\(([{_HAN}·]{{2,8}}?)收?\)$")
+
+
 def _glued_name_at_end(street: str) -> int:
-    """Where a name glued after the house number starts (…478号王芳, …A座1203王五收), or 0."""
+    """Where a name glued after the house number starts (…478号王芳, …A座1203王五收,
+    …8号（段誉收）), or 0."""
+    if (bracketed := _NAME_IN_BRACKETS.search(street)) and name_score(bracketed.group(1)):
+        return bracketed.start()
     signed = street.endswith("收")
     body = street[:-1] if signed else street
     for length in (3, 2, 4):
@@ -459,9 +484,9 @@ class _Reader:
                 text.blank(match.start(), match.end(), " ")
         tokens = _tokens(text, segments)
         free, address = self._sort_labelled(tokens)
-        if not address:
-            address = self._address_run(free)
-            free = [token for token in free if token not in address]
+        # 所在地区 + 详细地址, or the run of tokens from the region on.
+        address = self._labelled_address(address, free) if address else self._address_run(free)
+        free = [token for token in free if token not in address]
         address = self._peel_tail(address)
         self._pick_name(free, address)
         self._read_address(address, free)
@@ -489,8 +514,12 @@ class _Reader:
             elif kind == NAME and not self.name_found:
                 segment = self._take_labelled_name(segment)
             elif kind == NOTE:
+                note = []
                 while segment and not region_strength(segment[0].read(self.text)):
-                    self._add_note(segment.pop(0).written(self.text))
+                    note.append(segment.pop(0))
+                if not all(_is_chatter(token.read(self.text)) for token in note):  # 备注：无
+                    for token in note:
+                        self._add_note(token.written(self.text))
             (address if kind == ADDRESS else free).extend(segment)
         return free, address
 
@@ -518,6 +547,18 @@ class _Reader:
             return segment
         self._set_name(first)
         return rest
+
+    def _labelled_address(self, address: list[_Token], free: list[_Token]) -> list[_Token]:
+        """The labelled address, from its region on (地址发你了：广东省…); a region written
+        without a label before 详细地址 is its start."""
+        strengths = [region_strength(token.read(self.text)) for token in address]
+        if 2 in strengths:
+            start = strengths.index(2)
+            free.extend(address[:start])
+            return address[start:]
+        if not any(strengths) and (run := self._address_run(free)):
+            return run + address
+        return address
 
     def _address_run(self, free: list[_Token]) -> list[_Token]:
         """The tokens of an unlabelled address: from the first that starts with a region to the
@@ -589,6 +630,8 @@ class _Reader:
         if scored:
             score, _index, token = max(scored)
             options.append((score, 3, [token]))
+        if spaced := self._spaced_name(free):
+            options.append((name_score("".join(t.read(self.text) for t in spaced)), 4, spaced))
         if latin := self._latin_names(free):
             options.append((2.5, 2, latin))
         if self.tail_name:
@@ -596,13 +639,24 @@ class _Reader:
         if not options:
             return
         _score, _preference, tokens = max(options, key=lambda option: option[:2])
-        self.parsed.name = _cleaned_name(" ".join(token.written(self.text) for token in tokens))
+        joiner = " " if _LATIN_WORD.match(tokens[0].read(self.text)) else ""
+        self.parsed.name = _cleaned_name(joiner.join(token.written(self.text) for token in tokens))
         self.name_found = True
         for token in tokens:
             if token in free:
                 free.remove(token)
         if self.tail_name and tokens is not self.tail_name:
             address.extend(self.tail_name)
+
+    def _spaced_name(self, free: list[_Token]) -> list[_Token]:
+        """王 芳, 欧阳 娜娜: a surname and a given name written apart."""
+        for first, second in zip(free, free[1:], strict=False):
+            surname, given = first.read(self.text), second.read(self.text)
+            if (surname in SURNAMES or surname in COMPOUND_SURNAMES) and not second.broken \
+                    and len(given) <= 2 and _HAN_NAME.match(surname + given) \
+                    and self.text.read[first.end:second.start].isspace():
+                return [first, second]
+        return []
 
     def _latin_names(self, free: list[_Token]) -> list[_Token]:
         """Tom Lee: consecutive Latin words outside the address."""

@@ -52,13 +52,16 @@ _PLAIN_SUFFIXES = ("特别行政区", "新区", "地区", "林区", "省", "市"
 #: Short names people use that no rule derives.
 _NICKNAMES = {"内蒙": "内蒙古自治区"}
 
-# After a short name (南山, 长宁) these mean the text goes on with a road or a place inside
-# the district, not the district itself.
+# After a short name (长宁, 浙江, 南京) these mean the text goes on with a road or a place
+# named after it (长宁路, 浙江路, 南京大学), not with the region itself …
 _ROAD_AFTER_SHORT_NAME = (
     "路", "街", "道", "巷", "弄", "号", "大道", "大街", "大厦", "广场", "中路", "东路", "西路",
-    "南路", "北路", "公园", "花园", "小区", "村", "湖", "桥", "镇", "乡", "文化", "大学", "中学",
-    "小学", "医院", "站", "山",
+    "南路", "北路", "公园", "花园", "小区", "大学", "中学", "小学", "医院", "站",
 )
+# … and after a district's (西湖, 南山, 鼓楼) these too: its lake, hill, village or town.
+_PLACE_AFTER_SHORT_DISTRICT = (*_ROAD_AFTER_SHORT_NAME, "村", "湖", "桥", "镇", "乡", "文化", "山")
+_AFTER_SHORT_NAME = {PROVINCE: _ROAD_AFTER_SHORT_NAME, CITY: _ROAD_AFTER_SHORT_NAME,
+                     DISTRICT: _PLACE_AFTER_SHORT_DISTRICT}
 #: A district written with the suffix it had before (密云县 → 密云区, 富阳市 → 富阳区,
 #: 铜仁地区 → 铜仁市): the written suffix, by level, and the suffixes it may have become.
 _FORMER_SUFFIXES = {
@@ -394,7 +397,7 @@ def _matches(text: str, start: int, level: int, allow_short: bool) -> list[_Matc
                     renamed = Renamed(written=written, now=entry.region.name)
                     found.append(_Match(replace(entry, renamed=renamed), start, end + len(suffix)))
                 continue
-            if not text.startswith(_ROAD_AFTER_SHORT_NAME, end):
+            if not text.startswith(_AFTER_SHORT_NAME[level], end):
                 found.append(_Match(entry, start, end))
     return found
 
@@ -429,7 +432,8 @@ def _district_matches(text: str, start: int, city: _Match | None,
     return found
 
 
-_COUNTRY = re.compile(r"中华人民共和国|中国大陆|中国")
+# Before the region: a postal code (106台北市…, 310000浙江省…) and the country.
+_COUNTRY = re.compile(r"(?:\d{3,6}\s?)?(?:中华人民共和国|中国大陆|中国)?")
 
 
 def _after_joiners(text: str, position: int) -> int:
@@ -443,8 +447,7 @@ def _readings(text: str) -> list[_Reading]:
     """Every consistent province → city → district reading of the start of ``text`` (after
     中国, when written)."""
     readings = []
-    country = _COUNTRY.match(text)
-    start = country.end() if country else 0
+    start = _COUNTRY.match(text).end()
     for province in [None, *_matches(text, start, PROVINCE, allow_short=True)]:
         after_province = _after_joiners(text, province.end) if province else start
         city_options = [match for match in _matches(text, after_province, CITY, allow_short=True)
