@@ -264,6 +264,10 @@ def _add_former_names(divisions: _Divisions) -> None:
         for spelling in spellings:
             full = spelling.endswith(old[-1])
             divisions.add_name(spelling, _Name(region, path[-1].level, full, renamed))
+        if len(old) > 1 and not divisions.region_named(old[-1], path[-1].level, path[-2]):
+            # 襄樊市襄阳区 is also written with the city's new name: 襄阳市襄阳区.
+            alone = replace(renamed, written=old[-1], now="" if choices else new[-1].name)
+            divisions.add_name(old[-1], _Name(region, path[-1].level, True, alone))
 
 
 @cache
@@ -275,8 +279,11 @@ def divisions() -> _Divisions:
         divisions.add_name(region.name, _Name(region, region.level, full=True))
         if short := short_name(region.name):
             divisions.add_name(short, _Name(region, region.level, full=False))
-            if region.name.endswith("自治州"):
-                divisions.add_name(short + "州", _Name(region, CITY, full=False))  # 延边州
+            if kind := _AUTONOMOUS_SUFFIX.search(region.name):
+                # 延边州, 长阳县, 陵水县, 鄂温克旗: the autonomous area with its plain suffix.
+                for stem in {short, short.removesuffix("族")}:
+                    divisions.add_name(stem + kind.group()[-1], _Name(
+                        region, region.level, full=kind.group() != "自治州"))
     for name, region in also:
         divisions.add_name(name, _Name(region, region.level, full=True))
     for nickname, name in _NICKNAMES.items():
@@ -349,9 +356,11 @@ class _Reading:
 
     @property
     def score(self) -> tuple[int, int, int]:
+        """The longest reading; then the one with the fewest former names (莱芜市莱城区 is one
+        change, not 莱芜市 and 莱城区); then with the most full names."""
         parts = self.parts
-        return (self.end, sum(part.name.full for part in parts),
-                -sum(part.name.renamed is not None for part in parts))
+        return (self.end, -sum(part.name.renamed is not None for part in parts),
+                sum(part.name.full for part in parts))
 
     def resolved(self) -> tuple[Region | None, Region | None, Region | None]:
         """The regions read, with the levels above the lowest one filled in (深圳市 → 广东省)."""
@@ -397,9 +406,17 @@ def _matches(text: str, start: int, level: int, allow_short: bool) -> list[_Matc
                     renamed = Renamed(written=written, now=entry.region.name)
                     found.append(_Match(replace(entry, renamed=renamed), start, end + len(suffix)))
                 continue
-            if not text.startswith(_AFTER_SHORT_NAME[level], end):
+            if not text.startswith(_AFTER_SHORT_NAME[level], end) or _child_at(
+                    entry.region, text, end):  # 澳门路环: 路环 is in 澳门, no 澳门路
                 found.append(_Match(entry, start, end))
     return found
+
+
+def _child_at(region: Region, text: str, position: int) -> bool:
+    """Whether one of ``region``'s divisions is written at ``position``."""
+    return any(text.startswith(child.name, position) or (
+        (short := short_name(child.name)) and text.startswith(short, position))
+        for child in divisions().children.get(region.code, []))
 
 
 def _fits(match: _Match, above: _Match | None, level_above: int) -> bool:
