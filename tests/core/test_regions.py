@@ -22,9 +22,6 @@ def _english():
     # No districts in the data: the district is kept as written (or left empty).
     (("广东省", "东莞市", "南城街道"), ("广东省", "东莞市", "南城街道")),
     (("湖北省", "仙桃市", ""), ("湖北省", "仙桃市", "")),
-    # No cities in the data (Hong Kong, Macau, Taiwan): city and district as written.
-    (("香港特别行政区", "九龙", ""), ("香港特别行政区", "九龙", "")),
-    (("台湾", "台北市", "大安区"), ("台湾省", "台北市", "大安区")),
 ])
 def test_a_region_that_fits_comes_back_with_its_official_names(given, official):
     assert checked_region(*given) == CheckedRegion(*official)
@@ -40,6 +37,11 @@ def test_a_region_that_fits_comes_back_with_its_official_names(given, official):
     (("广东省", "深圳市", ""), "district", "Choose the district."),
     (("广东省", "", ""), "city", "Choose the city."),
     (("", "深圳市", "南山区"), "province", "Choose the province."),
+    # The shops deliver within the mainland only.
+    (("香港特别行政区", "九龙", ""), "province",
+     "This shop delivers within mainland China only, not to Hong Kong, Macau or Taiwan."),
+    (("台湾", "台北市", "大安区"), "province",
+     "This shop delivers within mainland China only, not to Hong Kong, Macau or Taiwan."),
     # Development zones are not districts: the zone goes in the street.
     (("江苏省", "苏州市", "工业园区"), "district",
      "苏州市 has no district “工业园区”: choose one from the list."),

@@ -32,6 +32,7 @@ from .regions import (  # noqa: F401 (the region lists are part of this module's
     cities,
     districts,
     is_outside_mainland,
+    outside_mainland_message,
     provinces,
     read_place,
     region_strength,
@@ -770,11 +771,6 @@ _ENGLISH_PLACES = (
     (re.compile(r"(?i)\b(?:maca[uo]|taipa|coloane)\b"), "澳门特别行政区"),
     (re.compile(r"(?i)\b(?:taiwan|taipei|kaohsiung|taichung|tainan)\b"), "台湾省"),
 )
-
-
-def outside_mainland_message() -> str:
-    return _("This shop delivers within mainland China only, not to Hong Kong, Macau or "
-             "Taiwan.")
 
 
 def renamed_message(renamed: Renamed) -> str:

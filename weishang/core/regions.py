@@ -603,6 +603,20 @@ def region_strength(text: str) -> int:
     return 2 if any(len(r.parts) > 1 or any(p.name.full for p in r.parts)
                     for r in readings) else 1
 
+
+# --- checking a region chosen or typed ------------------------------------------------------
+
+def outside_mainland_message() -> str:
+    return _("This shop delivers within mainland China only, not to Hong Kong, Macau or "
+             "Taiwan.")
+
+
+def refuse_outside_mainland(province: str) -> None:
+    """InvalidInput on the province for Hong Kong, Macau and Taiwan."""
+    if is_outside_mainland(province):
+        raise InvalidInput(outside_mainland_message(), field="province")
+
+
 @dataclass(frozen=True)
 class CheckedRegion:
     province: str
@@ -626,7 +640,10 @@ def _official(name: str, names: list[str], *, field: str, missing: str, unknown:
 def checked_region(province: str, city: str, district: str) -> CheckedRegion:
     """The official names of an address's region, or InvalidInput naming the field that is
     missing or does not fit (``province``, ``city`` or ``district``). The city is required
-    where the data lists the province's cities, the district where it lists the city's."""
+    where the data lists the province's cities, the district where it lists the city's.
+    Hong Kong, Macau and Taiwan are refused with the reason: the shops deliver within the
+    mainland only."""
+    refuse_outside_mainland(province)
     province = _official(
         province, provinces(), field="province", missing=_("Choose the province."),
         unknown=_("“%(province)s” is not a province we know: choose one from the list.")

@@ -26,7 +26,7 @@ from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.core.phone import normalize_mobile, validate_mobile
-from weishang.core.regions import checked_region
+from weishang.core.regions import checked_region, refuse_outside_mainland
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.inventory.queries import with_stock
@@ -403,13 +403,6 @@ def _text(value, *, field: str, limit: int, missing: str = "") -> str:
     return value
 
 
-def _refuse_outside_mainland(province: str) -> None:
-    from weishang.core import address  # the divisions data is loaded on first use
-
-    if address.is_outside_mainland(province):
-        raise InvalidInput(address.outside_mainland_message(), field="province")
-
-
 def clean_recipient(recipient: Recipient) -> Recipient:
     """The recipient of any order that ships (a customer's, one taken in chat, an agent's
     purchase, an address kept for a customer), checked and tidied: whitespace collapsed, the
@@ -420,7 +413,8 @@ def clean_recipient(recipient: Recipient) -> Recipient:
 
     name = _text(recipient.name, field="name", limit=limit("recipient_name"),
                  missing=_("Enter the recipient's name."))
-    _refuse_outside_mainland(recipient.province)
+    # Outside the mainland the reason is that, not the (non-mainland) mobile number.
+    refuse_outside_mainland(recipient.province)
     phone = normalize_mobile(str(recipient.phone or ""))
     try:
         validate_mobile(phone)
