@@ -54,8 +54,9 @@ class TokenView(APIView):
         tags=["auth"],
         summary="Log in and get an API token",
         description=(
-            "Failed logins are rate limited per account and per address: after too many, "
-            "the answer is 429 `too_many_attempts` until the cool-off period has passed. "
+            "Failed logins are limited per account and address, per address, and (with a "
+            "growing wait) per account: while a limit holds the answer is 429 "
+            "`too_many_attempts` with a Retry-After header, and the password is not checked. "
             "Returns the user's existing token if there is one."
         ),
         request=LoginSerializer,
@@ -69,7 +70,7 @@ class TokenView(APIView):
     def post(self, request):
         given = LoginSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        # The Django request, so django-axes counts this attempt and can flag a lockout on it.
+        # The Django request: the login limits count this attempt by its client address.
         user = authenticate(
             request._request,
             username=given.validated_data["login"],

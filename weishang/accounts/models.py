@@ -114,3 +114,27 @@ class Shop(TimeStamped):
 
     def __str__(self):
         return self.name
+
+
+class LoginFailure(models.Model):
+    """One failed login (or one being checked): which account was named, from which address.
+
+    The login limits (throttle.py) count these rows in sliding windows; a success deletes the
+    rows of its own account and address only, and rows past the longest window are deleted.
+    """
+
+    account = models.CharField(_("account"), max_length=150)
+    address = models.CharField(_("address"), max_length=45)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["account", "at"], name="accounts_failure_account"),
+            models.Index(fields=["address", "at"], name="accounts_failure_address"),
+            models.Index(fields=["at"], name="accounts_failure_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.account} @ {self.address}"

@@ -4,10 +4,10 @@ Each function validates everything first and raises a domain error (nothing writ
 writes in one transaction. Staff management takes the acting user and lets only the owner act.
 """
 
+import ipaddress
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from axes.utils import reset as reset_login_failures
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from weishang.core.phone import is_mobile, normalize_mobile, validate_mobile
 
+from . import throttle
 from .models import Area, AreaGrant, Role, Shop, User
 from .queries import user_for_login
 
@@ -130,13 +131,38 @@ def set_password(user: User, password: str) -> None:
 
 def reset_password(login: str, password: str) -> User:
     """For the command line: set the password of the account named by username or mobile."""
+    user = account_named(login)
+    set_password(user, password)
+    return user
+
+
+def unlock_account(login: str) -> tuple[User, int]:
+    """For the command line: forget the account's failed logins (from every address), which
+    lifts its lockouts and its wait; returns the account and how many there were."""
+    user = account_named(login)
+    with transaction.atomic():
+        return user, throttle.forget(account=user.username)
+
+
+def unlock_address(address: str) -> int:
+    """For the command line: forget the failed logins from one IP address (on any account)."""
+    try:
+        address = str(ipaddress.ip_address(address.strip()))
+    except ValueError as error:
+        raise InvalidInput(_("“%(address)s” is not an IP address.") % {"address": address},
+                           field="address") from error
+    with transaction.atomic():
+        return throttle.forget(address=address)
+
+
+def account_named(login: str) -> User:
+    """The account a username or mobile number names, or NotFound."""
     user = user_for_login(login)
     if user is None:
         raise NotFound(
             _("No account has the username or mobile number “%(login)s”.") % {"login": login},
             code="unknown_account",
         )
-    set_password(user, password)
     return user
 
 
@@ -265,7 +291,7 @@ def _replace_areas(user: User, areas: set[str]) -> None:
 
 def _end_lockout(user: User) -> None:
     # Failed logins are counted under the username (see throttle.account_key).
-    reset_login_failures(username=user.username)
+    throttle.forget(account=user.username)
 
 
 def _owner_exists() -> Conflict:

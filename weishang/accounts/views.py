@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from weishang.core.errors import DomainError
 
-from . import queries, services
+from . import queries, services, throttle
 from .forms import LoginForm, PasswordChangeForm, StaffCreateForm, StaffEditForm
 from .models import Role, User
 from .permissions import owner_required
@@ -24,6 +24,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.remember_device(self.request, response, form.get_user().username)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache, partial
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
@@ -28,6 +27,7 @@ from weishang.accounts.models import Shop
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product
 from weishang.catalog.queries import visible_in_shop
+from weishang.core.clients import client_address
 from weishang.core.errors import InvalidInput
 from weishang.core.models import ShopPagesVersion
 from weishang.core.versions import VERSION_ROW
@@ -230,7 +230,7 @@ def _daily_salt(secret_key: str, day: date):
 def visitor_hash(request, now: datetime) -> str:
     """Tells the same visitor's clicks of one day apart; the IP address cannot be read back."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
-    address = get_client_ip_address(request) or ""
+    address = client_address(request)
     digest = _daily_salt(settings.SECRET_KEY, now.astimezone(UTC).date()).copy()
     digest.update(f"\0{address}\0{user_agent}".encode())
     return digest.hexdigest()[:VISITOR_HASH_LENGTH]

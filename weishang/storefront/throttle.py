@@ -3,8 +3,7 @@ guess in bulk, so each IP address and each phone number gets a few tries per win
 
 import math
 
-from axes.helpers import get_client_ip_address
-
+from weishang.core.clients import client_address
 from weishang.core.throttle import RateLimit, subject_key
 
 LOOKUP_LIMIT = RateLimit("storefront-lookup", limit=10, seconds=15 * 60)
@@ -15,6 +14,6 @@ def lookup_wait_minutes(request, phone: str) -> int:
 
     Per IP address (behind PROXY_COUNT proxies, as the login limit) and per phone.
     """
-    wait = LOOKUP_LIMIT.hit(f"ip:{get_client_ip_address(request)}",
+    wait = LOOKUP_LIMIT.hit(f"ip:{client_address(request)}",
                             subject_key("phone", phone))
     return math.ceil(wait / 60)
