@@ -139,6 +139,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "weishang.accounts.validators.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "weishang.accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -157,6 +158,8 @@ LOGIN_ADDRESS_FAILURE_LIMIT = max(1, int(os.environ.get("LOGIN_ADDRESS_FAILURE_L
 LOGIN_COOLOFF = timedelta(hours=float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.25")))
 LOGIN_ACCOUNT_WINDOW = timedelta(days=1)
 LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "300"))
+# The public agent application: tries per client address and hour (network/joining.py).
+AGENT_APPLICATIONS_PER_HOUR = int(os.environ.get("AGENT_APPLICATIONS_PER_HOUR", "10"))
 # Proxies in front that append to X-Forwarded-For: the client address of every rate limit.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 
@@ -13,3 +14,12 @@ def test_password_rules_speak_the_users_language(language, expected):
     with translation.override(language), pytest.raises(ValidationError) as error:
         validate_password("Ab3$")
     assert expected in error.value.messages
+
+
+def test_no_password_is_longer_than_128_characters_whatever_sets_it(owner):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        validate_password("Ab3$" * 250_000)
+    assert "This password is too long: use at most 128 characters." in error.value.messages
+    with translation.override("en"), pytest.raises(CommandError, match="too long"):
+        call_command("resetpassword", "owner", "--no-input", "--password", "Ab3$" * 33)
+    validate_password("Ab3$" * 32)

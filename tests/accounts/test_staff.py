@@ -92,6 +92,7 @@ def test_owner_adds_staff_who_can_then_log_in(owner_client, other_client):
         ({"phone": "13800000000"}, "Another account already uses this mobile number."),
         ({"phone": "12345"}, "Enter a mainland China mobile number"),
         ({"password": "123", "password_confirm": "123"}, "too short"),
+        ({"password": "Ab3$" * 33, "password_confirm": "Ab3$" * 33}, "at most 128 characters"),
         (
             {"username": "huangxiaomei", "password": "huangxiaomei1",
              "password_confirm": "huangxiaomei1"},

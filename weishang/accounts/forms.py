@@ -6,6 +6,7 @@ from weishang.core.phone import normalize_mobile, validate_mobile
 
 from . import services
 from .models import Area
+from .validators import PASSWORD_MAX_LENGTH
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -24,6 +25,14 @@ class LoginForm(auth_forms.AuthenticationForm):
         "invalid_login": _("The account or the password is not right."),
         "inactive": _("The account or the password is not right."),
     }
+
+
+class PasswordField(forms.CharField):
+    """A new password, typed as is (no stripping), no longer than any password may be."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+        super().__init__(strip=False, max_length=PASSWORD_MAX_LENGTH, **kwargs)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -55,14 +64,8 @@ class StaffForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    password = forms.CharField(
-        label=_("Password"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password_confirm = forms.CharField(
-        label=_("Password again"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = PasswordField(label=_("Password"))
+    password_confirm = PasswordField(label=_("Password again"))
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,9 @@ The counters live in the default cache: Redis when ``REDIS_URL`` is set, so ever
 server counts together; without it, each process counts its own (the embedded ``weishang
 serve`` is one process). Incrementing is atomic in both, so a burst of requests at the same
 moment is counted exactly.
+
+Public forms that anyone may send again and again (an agent's application) use
+``limit_per_address``: past the limit, TooManyRequests until the window ends.
 """
 
 import hashlib
@@ -13,6 +16,10 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import ngettext
+
+from .clients import client_address
+from .errors import TooManyRequests
 
 
 def subject_key(kind: str, value: str) -> str:
@@ -46,3 +53,16 @@ class RateLimit:
         if not over:
             return 0
         return max(1, math.ceil((window + 1) * self.seconds - now))
+
+
+def limit_per_address(request, scope: str, *, limit: int, window_seconds: int) -> None:
+    """One more try of ``scope`` from the request's address, or TooManyRequests."""
+    wait = RateLimit(scope, limit=limit, seconds=window_seconds).hit(
+        f"ip:{client_address(request)}")
+    if wait:
+        minutes = math.ceil(wait / 60)
+        raise TooManyRequests(ngettext(
+            "Too many tries from your network. Try again in %(minutes)d minute.",
+            "Too many tries from your network. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}, retry_after=wait)

@@ -20,11 +20,13 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
+from weishang.accounts.validators import PASSWORD_MAX_LENGTH
 from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Variant
 from weishang.core.models import max_length_of
 
 from . import owner_queries, services
+from .joining import limit_applications
 from .models import (
     MIN_BUYBACK_PERCENT,
     Agent,
@@ -386,7 +388,8 @@ class ApplicationInputSerializer(serializers.Serializer):
                                    default="", allow_blank=True)
     note = serializers.CharField(max_length=max_length_of(Agent, "note"), required=False,
                                  default="", allow_blank=True)
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    password = serializers.CharField(write_only=True, max_length=PASSWORD_MAX_LENGTH,
+                                     trim_whitespace=False, style={"input_type": "password"})
 
 
 class ApplicationResultSerializer(serializers.Serializer):
@@ -400,10 +403,14 @@ class ApplicationView(APIView):
     @extend_schema(operation_id="agent_application", summary="Apply to become an agent (free)",
                    description="No fee, no purchase. The applicant logs in with the mobile "
                                "number once approved (at once if the owner approves "
-                               "automatically).",
+                               "automatically). Each address may send "
+                               "AGENT_APPLICATIONS_PER_HOUR applications an hour (10 by "
+                               "default), valid or not; then 429 with a Retry-After header.",
                    request=ApplicationInputSerializer,
-                   responses={201: ApplicationResultSerializer, **ERRORS}, tags=["agents"])
+                   responses={201: ApplicationResultSerializer, 429: ErrorSerializer, **ERRORS},
+                   tags=["agents"])
     def post(self, request):
+        limit_applications(request)
         given = ApplicationInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         values = dict(given.validated_data)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from weishang.accounts.forms import PasswordField
 from weishang.catalog.forms import ConsoleForm
 from weishang.catalog.models import Variant
 from weishang.core.models import max_length_of
@@ -162,9 +163,7 @@ class ApplicationForm(ConsoleForm):
     note = forms.CharField(label=_("Anything to tell us"), required=False,
                            max_length=max_length_of(Agent, "note"), widget=forms.Textarea(
                                attrs={"rows": 3}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete":
-                                                                 "new-password"}))
+    password = PasswordField(label=_("Password"))
 
     def application(self) -> Application:
         return Application(**self.cleaned_data)

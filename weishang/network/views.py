@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
 from weishang.accounts.services import owner_shop
-from weishang.core.errors import DomainError, InvalidInput
+from weishang.core.errors import DomainError, InvalidInput, TooManyRequests
 from weishang.core.forms import add_domain_error, submit_form
 from weishang.orders.models import Order
 
@@ -33,6 +33,7 @@ from .forms import (
     VariantRuleForm,
 )
 from .invite_poster import invite_poster_png
+from .joining import limit_applications
 from .models import Agent, AgentLevel, AgentState, LevelVariantRule
 from .queries import agent_of
 
@@ -287,17 +288,20 @@ def join(request, code=None):
     if member is not None:
         return _join_as_member(request, member, inviter)
     form = ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
+    status = 400 if form.is_bound else 200
+    try:
+        if form.is_bound:
+            limit_applications(request)
+        if form.is_valid():
             agent = services.apply(form.application(), code=code)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
             request.session["join_applied"] = agent.public_id
             return redirect("join:done")
+    except DomainError as error:
+        add_domain_error(form, error)
+        status = error.status if isinstance(error, TooManyRequests) else status
     return render(request, "network/join.html", {
         "form": form, "inviter": inviter, "brand": owner_shop().name,
-    }, status=400 if form.is_bound else 200)
+    }, status=status)
 
 
 def _join_as_member(request, member: Agent, inviter: Agent | None):
