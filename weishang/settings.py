@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Login limits: a refused login on a page becomes the login page with a 429 (accounts).
-    "weishang.accounts.middleware.LoginThrottleMiddleware",
+    # Accounts: a refused login's page (429), and a login's session renewed while in use.
+    "weishang.accounts.middleware.AccountsMiddleware",
 ]
 
 ROOT_URLCONF = "weishang.urls"
@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Sessions: a visitor's (the cart) lasts SESSION_DAYS; a login ends after LOGIN_IDLE_HOURS
+# without opening a page (accounts/sessions.py).
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_DAYS", "14")) * 24 * 3600)
+LOGIN_IDLE_SECONDS = int(float(os.environ.get("LOGIN_IDLE_HOURS", "12")) * 3600)
 # Messages travel in a cookie, so showing (or checking for) one never reads the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 SESSION_COOKIE_HTTPONLY = True

@@ -1,20 +1,26 @@
-"""A login refused by the login limits, on a page: the login page again, with when to retry.
+"""What accounts do around every request (one middleware, after sessions and authentication):
 
-(The API answers the same refusal itself, as JSON: throttle.LoginThrottled is a domain error.)
+- a login refused by the login limits, on a page, is the login page again with when to retry
+  (the API answers the same refusal itself, as JSON: throttle.LoginThrottled is a domain
+  error);
+- a logged-in person's session lasts LOGIN_IDLE_HOURS after their last page (sessions.py).
 """
 
 from django.shortcuts import render
 
 from .forms import LoginForm
+from .sessions import renew_login_session
 from .throttle import LoginThrottled
 
 
-class LoginThrottleMiddleware:
+class AccountsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        renew_login_session(request)
+        return response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, LoginThrottled):
