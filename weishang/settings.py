@@ -115,6 +115,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'weishang.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it: after the database restarts,
+        # requests reconnect instead of failing on a dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -268,12 +271,23 @@ LOGIN_IDLE_SECONDS = int(float(os.environ.get("LOGIN_IDLE_HOURS", "12")) * 3600)
 # Messages travel in a cookie, so showing (or checking for) one never reads the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if _env_bool("BEHIND_HTTPS_PROXY"):
+# HTTPS: one switch behind a proxy that terminates it. BEHIND_HTTPS_PROXY=1 trusts the proxy's
+# X-Forwarded-Proto, redirects plain HTTP to HTTPS (not /healthz, which monitors ask locally),
+# sends cookies over HTTPS only and asks browsers for HTTPS for a year (HSTS, subdomains
+# included, preload allowed). Each may be set on its own; see README "Security".
+BEHIND_HTTPS_PROXY = _env_bool("BEHIND_HTTPS_PROXY")
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", BEHIND_HTTPS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS",
+                                         "31536000" if BEHIND_HTTPS_PROXY else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", BEHIND_HTTPS_PROXY)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", BEHIND_HTTPS_PROXY)
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", BEHIND_HTTPS_PROXY)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
     "version": 1,
