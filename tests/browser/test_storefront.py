@@ -88,7 +88,7 @@ def test_shopper_adds_to_cart_and_checks_out_with_smart_paste(new_page, owner):
     page.get_by_label("粘贴整段地址").fill(
         "收货人：张三 手机：13812345678 广东省深圳市南山区粤海街道科技园8栋 放门卫")
     page.get_by_role("button", name="识别并填写").click()
-    page.wait_for_function("document.querySelector('#id_district').value === '南山区'")
+    expect(page.locator("#id_district")).to_have_value("南山区")
     assert page.get_by_label("收件人").input_value() == "张三"
     assert page.locator("#id_street").input_value() == "粤海街道科技园8栋"
     assert page.locator("#id_note").input_value() == "放门卫"  # the delivery note
