@@ -272,6 +272,7 @@ LOGIN_IDLE_SECONDS = int(float(os.environ.get("LOGIN_IDLE_HOURS", "12")) * 3600)
 # Messages travel in a cookie, so showing (or checking for) one never reads the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "weishang.core.error_pages.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # HTTPS: one switch behind a proxy that terminates it. BEHIND_HTTPS_PROXY=1 trusts the proxy's

@@ -29,6 +29,12 @@ urlpatterns = [
     path("", include("weishang.storefront.urls")),
 ]
 
+# Weishang's own error pages (the shop's look; JSON under /api/).
+handler400 = "weishang.core.error_pages.bad_request"
+handler403 = "weishang.core.error_pages.permission_denied"
+handler404 = "weishang.core.error_pages.page_not_found"
+handler500 = "weishang.core.error_pages.server_error"
+
 if settings.SERVE_MEDIA:
     # Embedded default: Django serves uploads itself. Behind nginx, SERVE_MEDIA=0 and nginx
     # serves MEDIA_ROOT at MEDIA_URL.

@@ -20,6 +20,9 @@ def test_no_password_is_longer_than_128_characters_whatever_sets_it(owner):
     with translation.override("en"), pytest.raises(ValidationError) as error:
         validate_password("Ab3$" * 250_000)
     assert "This password is too long: use at most 128 characters." in error.value.messages
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        validate_password("Ab3$" * 33)
+    assert "密码太长：最多 128 个字符。" in error.value.messages
     with translation.override("en"), pytest.raises(CommandError, match="too long"):
         call_command("resetpassword", "owner", "--no-input", "--password", "Ab3$" * 33)
     validate_password("Ab3$" * 32)

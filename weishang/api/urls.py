@@ -3,8 +3,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from .views import RootView
+
 app_name = "api"
 urlpatterns = [
+    path("", RootView.as_view(), name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The page's script is served apart (?script): no inline script for the CSP to refuse.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema",
