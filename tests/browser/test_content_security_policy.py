@@ -4,14 +4,17 @@ reported by the browser."""
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import assert_fits_the_phone
 from tests.factories import TEST_PASSWORD, ProductFactory, VariantFactory
 from weishang.accounts.services import owner_shop
 from weishang.inventory import services as inventory
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "security"
 TITLE = "手工牛轧糖"
 PASTED = "收件人：李四，电话：15900001111，地址：上海市浦东新区张江路88弄3号"
 # Chromium reports each refusal on the console ("Refused to ... Content Security Policy") and
@@ -55,6 +58,7 @@ def violations(page) -> list[str]:
 
 def test_the_shop_and_checkout_work_under_the_policy(watched_page, nougat):
     page, (shop, _product) = watched_page, nougat
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     response = page.goto("/")
     page.wait_for_url(f"**/s/{shop.code}/")
     assert "script-src 'self';" in response.headers["content-security-policy"]
@@ -83,6 +87,13 @@ def test_the_shop_and_checkout_work_under_the_policy(watched_page, nougat):
 
     page.locator("#language-select").select_option("en")  # submits its form by itself
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert violations(page) == []
+
+    page.goto("/no/such/page/")  # Weishang's own error page, with a way back
+    assert_fits_the_phone(page)
+    page.screenshot(path=SCREENSHOTS / "not-found.png")
+    page.get_by_role("link", name="Go to the shop").click()
+    page.wait_for_url(f"**/s/{shop.code}/")
     assert violations(page) == []
 
 
