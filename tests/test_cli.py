@@ -59,7 +59,7 @@ def test_help_lists_the_commands(tmp_path):
     result = subprocess.run([*weishang_command(), "--help"], env=environment(tmp_path),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    for command in ("demo", "serve", "migrate", "createowner", "resetpassword"):
+    for command in ("demo", "serve", "migrate", "createowner", "resetpassword", "unlock"):
         assert command in result.stdout
 
 

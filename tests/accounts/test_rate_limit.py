@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import TEST_PASSWORD, UserFactory
 from weishang.accounts.models import LoginFailure
@@ -200,7 +200,8 @@ def test_unlock_lifts_an_accounts_locks_and_wait_keeping_its_password(client, ow
         fail_web(client, "owner", ip=ip)
     assert web_login(client, "owner", ip=ip).status_code == 429
     assert web_login(Client(), "owner").status_code == 429  # the account's wait
-    call_command("unlock", "13800000000")
+    with translation.override("en"):
+        call_command("unlock", "13800000000")
     assert "Forgot 5 failed logins of owner" in capsys.readouterr().out
     assert web_login(Client(), "owner").status_code == 302
     assert web_login(client, "owner", ip=ip).status_code == 302
@@ -211,7 +212,8 @@ def test_unlock_an_address(client, owner, settings, capsys):
     for login in ("a", "b", "c"):
         fail_web(client, login, ip="10.9.0.1")
     assert web_login(client, "owner", ip="10.9.0.1").status_code == 429
-    call_command("unlock", "--address", "10.9.0.1")
+    with translation.override("en"):
+        call_command("unlock", "--address", "10.9.0.1")
     assert "Forgot 3 failed logins from 10.9.0.1" in capsys.readouterr().out
     assert web_login(client, "owner", ip="10.9.0.1").status_code == 302
 
@@ -223,7 +225,7 @@ def test_unlock_an_address(client, owner, settings, capsys):
     (["owner", "--address", "10.0.0.1"], "Name an account or give --address, not both."),
 ])
 def test_unlock_refuses_what_it_cannot_do(owner, arguments, message):
-    with pytest.raises(CommandError, match=message):
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("unlock", *arguments)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import AreaGrant, User
+from .models import AreaGrant, LoginFailure, User
 
 
 class AreaGrantInline(ReadOnlyInline):
@@ -44,3 +44,13 @@ class AreaGrantAdmin(ReadOnlyAdmin):
     list_filter = ["area"]
     search_fields = ["user__username", "user__phone", "user__display_name"]
     list_select_related = ["user"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin):
+    """Failed logins still counted by the login limits (read only: `weishang unlock` lifts
+    them)."""
+
+    list_display = ["at", "account", "address"]
+    search_fields = ["account", "address"]
+    date_hierarchy = "at"
