@@ -120,7 +120,7 @@ def _check(failure: LoginFailure, *, known_device: bool, now: datetime) -> None:
                                 (same_address, counts["of_address"],
                                  settings.LOGIN_ADDRESS_FAILURE_LIMIT)):
         if count >= limit:
-            raise _throttled(_lock_end(others.filter(scope & recent), limit) - now)
+            raise _throttled(_lock_end(others.filter(scope & recent), limit, now) - now)
     excess = counts["of_account"] - settings.LOGIN_FAILURE_LIMIT
     if excess >= 0 and not known_device:
         delay = min(2 ** min(excess, _LONGEST_DOUBLING), settings.LOGIN_MAX_DELAY_SECONDS)
@@ -129,11 +129,12 @@ def _check(failure: LoginFailure, *, known_device: bool, now: datetime) -> None:
             raise _throttled(wait)
 
 
-def _lock_end(failures: QuerySet, limit: int) -> datetime:
+def _lock_end(failures: QuerySet, limit: int, now: datetime) -> datetime:
     """When enough of ``failures`` have left the window for one more attempt: the limit-th
-    most recent one is then LOGIN_COOLOFF old."""
-    return failures.order_by("-at").values_list("at", flat=True)[limit - 1] \
-        + settings.LOGIN_COOLOFF
+    most recent one is then LOGIN_COOLOFF old. (Attempts refused meanwhile take their rows
+    back, so fewer may be left than were counted: the oldest of them is the best guess.)"""
+    newest = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
+    return newest[-1] + settings.LOGIN_COOLOFF if newest else now
 
 
 def _longest_window() -> timedelta:
