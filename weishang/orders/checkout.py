@@ -16,12 +16,12 @@ import json
 import math
 from dataclasses import dataclass
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from weishang.core.clients import client_address
 from weishang.core.errors import Conflict, TooManyRequests
 from weishang.core.throttle import RateLimit, subject_key
 
@@ -50,7 +50,7 @@ def client_of(request) -> Client:
         scope = f"session:{request.session.session_key}"
     else:
         scope = "anonymous"
-    return Client(address=get_client_ip_address(request) or "", scope=scope)
+    return Client(address=client_address(request) or "", scope=scope)
 
 
 # ---------------------------------------------------------------------------------------------
