@@ -5,8 +5,14 @@ import tempfile
 from importlib import import_module
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.selling"]
+pytest_plugins = ["tests.selling", "tests.clock"]
+
+# A test's speed is the machine's, not the code's: on two cores shared with other work an
+# example takes several times the 200 ms Hypothesis allows by default.
+settings.register_profile("weishang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("weishang")
 
 # Each test session gets its own data folder, so tests never touch a real shop's files.
 os.environ.setdefault("WEISHANG_HOME", tempfile.mkdtemp(prefix="weishang-test-"))
