@@ -2,11 +2,12 @@
 a date, available, taken back), what refunds took back and withdrawals — never the moves of
 money between buckets, which would show every sale three times."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.api_clients import english_client
 from tests.commissions.earning import after_window, agent, complete, refund, sell
@@ -52,7 +53,8 @@ def test_the_statement_lists_each_earning_once_with_its_state(seller, sales):
                                                   ("sale", "taken_back", "15.00")]
     assert "settle" not in {row["kind"] for row in rows}
     frozen_row = next(row for row in rows if row["state"] == "frozen")
-    assert frozen_row["due"].startswith(str((frozen.completed_at + timedelta(days=7)).date()))
+    due = datetime.fromisoformat(frozen_row["due"])  # an aware moment: no date to mix up
+    assert abs(due - (frozen.completed_at + timedelta(days=7))) < timedelta(milliseconds=1)
 
 
 def test_the_statement_page_says_when_frozen_money_becomes_available(
@@ -62,8 +64,9 @@ def test_the_statement_page_says_when_frozen_money_becomes_available(
     with django_assert_max_num_queries(13):
         page = client.get(reverse("earnings:home")).content.decode()
     frozen = sales[1]
-    due = (frozen.completed_at + timedelta(days=7)).strftime("%Y-%m-%d")
-    assert f"Frozen for the after-sales window, available from {due}" in page
+    # The page speaks the shop's time (Beijing): from 16:00 UTC on, its date is the next day.
+    due = timezone.localtime(frozen.completed_at + timedelta(days=7))
+    assert f"Frozen for the after-sales window, available from {due:%Y-%m-%d %H:%M}" in page
     assert page.count('data-state="available"') == 1
     assert page.count('data-state="taken_back"') == 2
     assert 'data-entry="settle"' not in page
