@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_cli import environment
+from tests.test_cli import STUCK_SECONDS, environment
 
 PROBE = """
 import json, django
@@ -35,7 +35,7 @@ def probe(tmp_path, **env) -> dict:
     variables = environment(tmp_path / "data")
     variables.update(env, DJANGO_SETTINGS_MODULE="weishang.settings")
     result = subprocess.run([sys.executable, "-c", PROBE], env=variables, capture_output=True,
-                            text=True, check=True, timeout=60)
+                            text=True, check=True, timeout=STUCK_SECONDS)
     return json.loads(result.stdout)
 
 
