@@ -1,5 +1,6 @@
 """Playwright (sync API) driving Debian's Chromium against pytest-django's live server."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -41,13 +42,16 @@ def browser(django_db_setup):
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """new_page(): a page in a fresh browser context (its own cookies), phone-sized."""
+def new_page(browser, live_server, pinned_clock):
+    """new_page(): a page in a fresh browser context (its own cookies), phone-sized; under
+    ``pytest --clock`` its scripts read the server's pinned clock, not the machine's."""
     contexts = []
 
     def open_page(language="zh-CN", viewport=PHONE):
         context = browser.new_context(viewport=viewport, locale=language,
                                       base_url=live_server.url)
+        if pinned_clock:
+            context.clock.set_system_time(dt.datetime.now(dt.UTC))
         # Generous: CI machines have two cores shared with the other test worker.
         context.set_default_timeout(30_000)
         contexts.append(context)
@@ -58,11 +62,40 @@ def new_page(browser, live_server):
         context.close()
 
 
+# The innermost elements whose box or text passes the screen's right edge, as "tag.class: right
+# edge (text)", for a failure that says what to fix. Whatever is inside a box that scrolls
+# sideways by design does not count.
+_STICKING_OUT = """screen => {
+  const clipped = node => {
+    for (let box = node; box && box !== document.body; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const right = node => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const text = clipped(node) ? 0 : range.getBoundingClientRect().right;
+    return Math.max(node.getBoundingClientRect().right, text) + window.scrollX;
+  };
+  const out = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    if (right(element) <= screen || element.closest(".table-scroll, .subnav, .tabs")) continue;
+    if ([...element.children].some(child => right(child) > screen)) continue;
+    const name = element.tagName.toLowerCase() + [...element.classList].map(c => "." + c).join("");
+    const text = element.textContent.trim().slice(0, 40);
+    out.push(`${name}: ${Math.round(right(element))} px (${text})`);
+  }
+  return out.slice(0, 5);
+}"""
+
+
 def assert_fits_the_phone(page):
     """Nothing is wider than the phone's screen (no sideways scrolling of the page)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     screen = page.viewport_size["width"]
-    assert width <= screen, f"{page.url} is {width} px wide on a {screen} px screen"
+    assert width <= screen, (f"{page.url} is {width} px wide on a {screen} px screen: "
+                             f"{page.evaluate(_STICKING_OUT, screen)}")
 
 
 def log_in(page, phone, password):

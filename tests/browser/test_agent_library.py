@@ -42,3 +42,27 @@ def test_an_agent_shares_a_post_of_their_level(new_page, live_server, agent, sto
     assert link.seller == agent.user
     expect(page.locator("#kit-link-url")).to_have_value(f"{live_server.url}/t/{link.code}")
     expect(page.locator("#kit-text-area")).to_contain_text(f"/t/{link.code}")
+
+
+# Nothing a person may type breaks the phone's layout: a title without a space to break at, a
+# pasted link, a long product name and topic.
+UNBROKEN_TITLE = "Autumn" * 10
+LONG_URL = "https://mp.weixin.qq.com/s/" + "Ab3xYz9Q" * 12
+
+
+@pytest.mark.parametrize("reader", ["agent", "owner"])
+def test_the_library_fits_the_phone_with_long_unbroken_words(new_page, agent, owner, stocked,
+                                                             reader):
+    post = PostFactory(title=UNBROKEN_TITLE, body=f"{LONG_URL} {LONG_URL}",
+                       hashtags=["Supercalifragilisticexpialidocious" * 2])
+    post.products.set([stocked(title="Organic" * 12).product])
+    user = agent.user if reader == "agent" else owner
+    page = new_page(language="en")
+    log_in(page, user.phone, TEST_PASSWORD)
+
+    page.goto("/console/marketing/")
+    expect(page.locator("#post-rows")).to_contain_text(UNBROKEN_TITLE)
+    assert_fits_the_phone(page)
+    page.locator(f"#post-{post.public_id} a.title").click()
+    page.wait_for_url(f"**/console/marketing/{post.public_id}/")
+    assert_fits_the_phone(page)
