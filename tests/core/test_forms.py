@@ -78,3 +78,44 @@ def test_a_service_refusal_lands_on_its_field_or_above_the_form(error, on_field)
     assert response.status_code == 400
     assert forms_seen[0].errors == {on_field or "__all__": ["Taken."]}
     assert list(get_messages(request)) == []
+
+
+def _every_form_class():
+    """The form classes of every module of the project (views define some)."""
+    import importlib
+    import pkgutil
+
+    import weishang
+
+    for module in pkgutil.walk_packages(weishang.__path__, "weishang."):
+        if not {"migrations", "management", "__main__", "celery"} & set(module.name.split(".")):
+            importlib.import_module(module.name)
+    found, pending = [], [forms.BaseForm]
+    while pending:
+        form_class = pending.pop()
+        pending.extend(form_class.__subclasses__())
+        if form_class.__module__.startswith("weishang."):
+            found.append(form_class)
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_every_date_and_time_picker_shows_iso_values_whatever_the_language(language):
+    """A browser's picker (type=date, time, datetime-local) shows nothing for the language's
+    own format (2026/12/08 in Chinese): the value must be ISO in every language."""
+    from datetime import date, datetime, time
+
+    from django.utils import translation
+
+    expected = {"date": (date(2026, 12, 8), "2026-12-08"), "time": (time(9, 30), "09:30"),
+                "datetime-local": (datetime(2026, 12, 8, 9, 30), "2026-12-08T09:30")}
+    pickers = [(form_class, name, field.widget) for form_class in _every_form_class()
+               for name, field in form_class.base_fields.items()
+               if getattr(field.widget, "input_type", "") in expected]
+    assert len(pickers) >= 10
+    with translation.override(language):
+        wrong = [f"{form_class.__qualname__}.{name}: {widget.format_value(value)}"
+                 for form_class, name, widget in pickers
+                 for value, iso in [expected[widget.input_type]]
+                 if widget.format_value(value) != iso]
+    assert wrong == []

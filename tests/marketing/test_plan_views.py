@@ -240,3 +240,15 @@ def test_another_seller_cannot_touch_the_owners_plan(client, owner):
 def test_visitors_log_in_first(client):
     response = client.get(PLAN_URL)
     assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_editing_a_planned_post_keeps_its_date_and_time_in_every_language(
+        owner_client, owner, language):
+    """A date picker takes only 2026-12-08: the Chinese format, 2026/12/08, left it empty and
+    the date was lost on saving."""
+    planned = entry(owner, other_post(), clock="09:30")
+    page = text(owner_client.get(reverse("marketing:plan_edit", args=[planned.pk]),
+                                 HTTP_ACCEPT_LANGUAGE=language))
+    assert f'type="date" name="day" value="{plan_day().isoformat()}"' in page
+    assert 'type="time" name="at" value="09:30"' in page

@@ -12,6 +12,25 @@ from django.shortcuts import redirect
 from .errors import DomainError
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads and writes ISO dates (2026-12-08) whatever the page's
+    language: the language's own format (2026/12/08 in Chinese) shows as an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    """The browser's time picker, in hours and minutes (ISO, as it requires)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's error next to its field when the form has it, else above the form."""
     form.add_error(error.field if error.field in form.fields else None, str(error.message))

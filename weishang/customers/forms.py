@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.address import parse_address, provinces
+from weishang.core.forms import DateInput
 from weishang.core.models import max_length_of
 from weishang.orders.services import Recipient
 
 from . import queries
 from .models import Customer, CustomerAddress, CustomerNote, Gender
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 def _with_blank(choices, label) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weishang.catalog.forms import ConsoleForm
+from weishang.core.forms import DateInput, TimeInput
 
 from . import plan, queries
 from .models import Post
@@ -40,9 +41,9 @@ class PlanForm(ConsoleForm):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 老客户群")}),
         help_text=_("Where the channel counts its cap per group or account (微信群), each one "
                     "has its own cap and spacing."))
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=DateInput())
     at = forms.TimeField(label=_("Time"),
-                         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+                         widget=TimeInput())
 
     def __init__(self, *args, seller, entry=None, **kwargs):
         if entry is not None:

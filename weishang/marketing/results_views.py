@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.accounts.permissions import area_required
 from weishang.catalog.forms import ConsoleForm
+from weishang.core.forms import DateInput
 
 from . import results
 from .results import By, Period
@@ -16,7 +17,7 @@ TABS = [(By.POST, _("Posts")), (By.CHANNEL, _("Channels")), (By.SELLER, _("Selle
 
 def _date_field(label):
     return forms.DateField(label=label, required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=DateInput())
 
 
 class ResultsFilterForm(ConsoleForm):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from weishang.accounts.permissions import area_required
 from weishang.core import spreadsheets
 from weishang.core.errors import InvalidInput
+from weishang.core.forms import DateInput
 
 from . import bulk
 
@@ -28,9 +29,9 @@ SESSION_KEY = "orders_shipping_import"
 
 class ExportFilterForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("Placed from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DateInput())
     date_to = forms.DateField(label=gettext_lazy("Placed until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DateInput())
 
 
 class ShippingFileForm(forms.Form):

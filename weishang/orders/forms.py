@@ -12,6 +12,7 @@ from weishang.catalog.forms import ConsoleForm
 from weishang.catalog.images import check_image
 from weishang.core.address import provinces
 from weishang.core.errors import InvalidInput
+from weishang.core.forms import DateInput
 
 from .carriers import CARRIERS
 from .models import Order, OrderEvent, OrderState, ShopSettings
@@ -55,9 +56,9 @@ class OrderFilterForm(ConsoleForm):
         attrs={"type": "search", "placeholder": _("Order number, mobile, last 4 digits or name")}
     ))
     date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DateInput())
 
     def filters(self) -> dict:
         self.is_valid()
