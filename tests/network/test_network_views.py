@@ -223,3 +223,19 @@ def test_an_agent_opening_a_later_invitation_rebinds_only_if_the_mode_allows(
     client.post(url)
     member.refresh_from_db()
     assert member.upline == (later if rebinds else first)
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("zh-hans", ["— → 已申请", "已申请 → 正常", "正常 → 已暂停"]),
+    ("en", ["— → Applied", "Applied → Active", "Active → Suspended"])])
+def test_the_agent_history_names_states_in_the_readers_language(
+        owner_client, owner, applicant, language, expected):
+    """Not the stored codes (`— → applied`, `active → suspended`)."""
+    agent = applicant()
+    services.approve(owner, agent)
+    services.change_state(owner, agent, AgentState.SUSPENDED, "暂停合作")
+    page = owner_client.get(reverse("network:detail", args=[agent.public_id]),
+                            HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    histories = [line for line in page.splitlines() if "data-event" in line]
+    for change in expected:
+        assert any(change in line for line in histories), (change, histories)

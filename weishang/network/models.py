@@ -216,6 +216,21 @@ class AgentEvent(AppendOnlyModel):
     def __str__(self):
         return f"{self.agent_id} {self.kind}: {self.from_value} → {self.to_value}"
 
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
+
+    def _label(self, value: str) -> str:
+        """What a person reads: a state's name in their language (the value is its code); a
+        level's name as the owner wrote it."""
+        if self.kind == self.Kind.STATE and value in AgentState.values:
+            return AgentState(value).label
+        return value
+
 
 class UplineChange(AppendOnlyModel):
     """The history of the tree: each binding and each move by the owner. Earnings already
