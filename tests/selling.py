@@ -3,8 +3,10 @@
 Registered for the whole suite in tests/conftest.py (orders, customers and marketing use them).
 """
 
+import re
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import ProductFactory, VariantFactory
 from weishang.accounts.services import owner_shop
@@ -57,3 +59,15 @@ def place(shop, recipient):
         return services.place_order(shop=shop, lines=lines, **kwargs)
 
     return order
+
+
+def payment_deadline_on(page: str, order) -> int:
+    """Checks that ``page`` gives ``order``'s payment deadline as a date and time (Beijing) with
+    a countdown beside it; returns the countdown's seconds."""
+    deadline = timezone.localtime(order.expires_at)
+    assert f"{deadline:%Y-%m-%d %H:%M}" in page, "the deadline with its date"
+    found = re.search(r'data-countdown="(\d+)">(\d+):(\d\d):(\d\d)<', page)
+    assert found, "a countdown"
+    seconds, hours, minutes, rest = (int(part) for part in found.groups())
+    assert seconds == hours * 3600 + minutes * 60 + rest
+    return seconds

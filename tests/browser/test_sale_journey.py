@@ -105,6 +105,11 @@ def customer_orders_with_smart_paste(page, album, shop, product) -> Order:
     expect(payment).to_contain_text(PAYABLE)
     expect(payment).to_contain_text(order.number)
     expect(page.locator(".order-number")).to_have_text(order.number)
+    # The time left to pay counts down in the page (29:59 after 30 minutes less a moment).
+    countdown = payment.locator("[data-countdown]")
+    expect(countdown).to_have_text(re.compile(r"^0:(29|30):\d\d$"))
+    shown = countdown.text_content()
+    expect(countdown).not_to_have_text(shown)
     album.shoot(page, "order-placed")
     return order
 

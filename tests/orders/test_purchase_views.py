@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.orders.purchasing import buy, buy_into_cloud, cloud, new_agent, rule, set_state
+from tests.selling import payment_deadline_on
 from weishang.orders.models import BuyBack, Order
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -25,7 +26,9 @@ def test_an_agent_buys_into_cloud_stock_from_the_page(client, owner, stocked):
     order = Order.objects.get(kind="purchase")
     assert placed.status_code == 302 and placed.url == reverse("purchases:detail",
                                                                args=[order.number])
-    assert client.get(placed.url).status_code == 200
+    page = client.get(placed.url)
+    assert page.status_code == 200
+    assert payment_deadline_on(page.content.decode(), order) > 0
 
 
 def test_a_refused_purchase_says_why_and_writes_nothing(client, owner, stocked):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from tests.selling import payment_deadline_on
 from weishang.inventory.models import StockLevel
 from weishang.orders import services
 from weishang.orders.models import Order, OrderEvent, OrderState
@@ -229,6 +230,18 @@ def test_detail_shows_lines_totals_recipient_and_timeline(desk, order):
     assert "13812345678" in page  # the full number for the order desk
     assert "粤海街道科技园南区8栋" in page
     assert 'data-event="pending_payment"' in page
+
+
+def test_detail_gives_the_payment_deadline_with_its_date_and_the_time_left(
+        desk, owner, place, stocked):
+    """A day to pay: 'pay before 00:53' alone read as today for an order placed at 00:53."""
+    services.update_shop_settings(owner, unpaid_expiry_minutes=1440)
+    order = place(stocked(1))
+    page = desk.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert 23 * 3600 < payment_deadline_on(page, order) <= 24 * 3600
+    services.confirm_payment(order, actor=owner, reference="微信转账")
+    page = desk.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert "data-pay-before" not in page and "data-countdown" not in page
 
 
 @pytest.mark.parametrize(("advance", "actions"), [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.factories import VariantFactory
+from tests.selling import payment_deadline_on
 from weishang.inventory.models import StockLevel
 from weishang.orders import services as orders
 from weishang.orders.models import Order, OrderState
@@ -50,7 +51,7 @@ def test_pending_order_shows_the_payment_box(client, placed, owner):
     assert "Pay the seller" in page and "¥176.00" in page
     assert 'alt="WeChat Pay receipt code"' in page and "Alipay receipt code" not in page
     assert "备注写订单号" in page
-    assert "Please pay within 30 minutes" in page
+    assert 29 * 60 < payment_deadline_on(page, placed) <= 30 * 60
     assert "138****5678" in page and "13812345678" not in page
     assert "乌龙茶" in page and "250g" in page
 
@@ -106,7 +107,21 @@ def test_the_customer_cancels_and_the_stock_goes_back(client, placed):
 @pytest.mark.django_db
 def test_an_expired_payment_window_shows_no_countdown(client, placed):
     Order.objects.filter(pk=placed.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert "Please pay within" not in order_page(client, placed)
+    assert "Please pay before" not in order_page(client, placed)
+
+
+@pytest.mark.django_db
+def test_a_day_to_pay_is_a_date_and_time_with_the_time_left_not_1440_minutes(
+        client, shop, stock, owner):
+    orders.update_shop_settings(owner, unpaid_expiry_minutes=1440)
+    variant = VariantFactory()
+    stock(variant, 1)
+    order = orders.place_order(shop=shop, lines=[orders.CartLine(variant.public_id, 1)],
+                               recipient=orders.Recipient("李四", "15900001111", "上海市",
+                                                          "上海市", "浦东新区", "张江路88弄3号"))
+    page = order_page(client, order)
+    assert "Please pay before" in page and "1440" not in page
+    assert 23 * 3600 < payment_deadline_on(page, order) <= 24 * 3600
 
 
 @pytest.mark.django_db

@@ -4,7 +4,6 @@ Shop pages live under /s/<code>/, the link a seller shares; the shop last entere
 remembered in the session, and the order is placed in it.
 """
 
-import math
 from dataclasses import dataclass
 from functools import wraps
 
@@ -13,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -429,13 +427,6 @@ def checkout(request):
 # The customer's order
 
 
-def _minutes_left(order) -> int:
-    if order.state != OrderState.PENDING_PAYMENT or order.expires_at is None:
-        return 0
-    seconds = (order.expires_at - timezone.now()).total_seconds()
-    return max(0, math.ceil(seconds / 60))
-
-
 def order(request, access_token: str):
     found = queries.order_for_customer(access_token)
     if found is None:
@@ -447,7 +438,6 @@ def order(request, access_token: str):
         "events": list(found.events.all()),
         "pending": pending,
         "payment": orders.shop_settings() if pending else None,
-        "minutes_left": _minutes_left(found),
         "carrier": carriers.carrier_name(found.carrier) if found.carrier else "",
         "refund_requestable": OrderState.REFUND_REQUESTED in orders.allowed_moves(
             found, by_customer=True),

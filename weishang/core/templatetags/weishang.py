@@ -1,4 +1,8 @@
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
 
 from weishang.core.money import format_cny
 from weishang.core.phone import mask_mobile
@@ -28,3 +32,23 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+def countdown_text(seconds: int) -> str:
+    """Hours:minutes:seconds, as static/weishang/countdown.js writes it (hours may pass 24)."""
+    minutes, second = divmod(max(0, seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02}:{second:02}"
+
+
+@register.simple_tag
+def time_left(moment: datetime):
+    """{% time_left order.expires_at as left %} → the time left until ``moment`` (23:59:10),
+    counting down in the page with weishang/countdown.js; empty once ``moment`` has passed.
+    The page counts from the server's figure, so a phone whose clock is wrong still shows the
+    right time left."""
+    seconds = int((moment - timezone.now()).total_seconds())
+    if seconds <= 0:
+        return ""
+    return format_html('<span class="countdown" data-countdown="{}">{}</span>', seconds,
+                       countdown_text(seconds))
