@@ -47,6 +47,23 @@ DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
+
+def _site_url() -> str:
+    """SITE_URL, the address people open the shop at (https://shop.example.com): the links
+    that are shared, copied, printed or put in QR codes use it; without it, pages use the
+    address they were asked at."""
+    value = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    scheme, _, host = value.partition("://")
+    if value and (scheme not in {"http", "https"} or not host or "/" in host):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"SITE_URL={value!r}: give the scheme and host only, "
+                                   "e.g. https://shop.example.com")
+    return value
+
+
+SITE_URL = _site_url()
+
 INSTALLED_APPS = [
     "weishang.core",
     "django.contrib.admin",

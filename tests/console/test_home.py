@@ -60,6 +60,12 @@ def test_home_shows_the_shop_link_to_share(client, db):
     assert f'value="http://testserver/s/{owner.shop.code}/"' in page
 
 
+def test_the_shop_link_to_share_is_on_the_sites_address(owner_client, shop, settings):
+    settings.SITE_URL = "https://shop.example.com"
+    page = owner_client.get(reverse("console:home")).content.decode()
+    assert f'value="https://shop.example.com/s/{shop.code}/"' in page
+
+
 def test_home_says_who_to_contact_today_and_which_posts_to_share(owner_client, owner):
     from datetime import timedelta
 

@@ -50,6 +50,18 @@ def test_a_kit_carries_the_sellers_link_and_name_in_the_text(owner, post):
         f"http://testserver/console/marketing/kits/{post.public_id}/wechat_moments/poster.png")
 
 
+def test_the_kit_link_is_on_the_sites_address_whatever_host_the_page_was_opened_at(
+        settings, owner, post):
+    """Behind a proxy, or opened at 127.0.0.1, the page's host is not the one to share."""
+    settings.SITE_URL = "https://shop.example.com"
+    kit = open_kit(owner, post)
+    link = TrackedLink.objects.get()
+    assert kit.link_url == f"https://shop.example.com/t/{link.code}"
+    assert kit.link_url in kit.text
+    # The poster is fetched by this very page: from where the page came.
+    assert kit.poster_url.startswith("http://testserver/")
+
+
 def test_opening_a_kit_again_keeps_the_same_link(owner, post):
     first, again = open_kit(owner, post), open_kit(owner, post)
     assert first.link == again.link and TrackedLink.objects.count() == 1

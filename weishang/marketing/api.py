@@ -28,6 +28,7 @@ from weishang.accounts.permissions import AreaPermission, is_agent
 from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
+from weishang.core.site import absolute_url
 from weishang.network.models import AgentLevel
 
 from . import kit_api, link_api, plan_api, queries, rendering, services
@@ -362,7 +363,7 @@ class PostViewSet(MarketingViewSet):
             raise serializers.ValidationError(errors)
         rendered = rendering.render(post, channel, seller=queries.sharing_seller(request.user),
                                     variant=variant,
-                                    link_url=request.build_absolute_uri(PREVIEW_LINK_PATH))
+                                    link_url=absolute_url(PREVIEW_LINK_PATH, request))
         data = RenderedSerializer({"channel": channel, "variant": variant, "rendered": rendered},
                                   context=self.get_serializer_context()).data
         return Response(data)

@@ -30,6 +30,7 @@ from weishang.catalog.queries import visible_in_shop
 from weishang.core.clients import client_address
 from weishang.core.errors import InvalidInput
 from weishang.core.models import ShopPagesVersion
+from weishang.core.site import absolute_url
 from weishang.core.versions import VERSION_ROW
 from weishang.orders.services import Attribution
 
@@ -119,9 +120,8 @@ def shop_link_for(*, channel: Channel, seller) -> TrackedLink:
 
 
 def link_url(link: TrackedLink, request=None) -> str:
-    """/t/<code>, absolute (with the site's scheme and host) when ``request`` is given."""
-    path = reverse("tracked:follow", kwargs={"code": link.code})
-    return request.build_absolute_uri(path) if request is not None else path
+    """/t/<code> on the site's address (core.site.absolute_url)."""
+    return absolute_url(reverse("tracked:follow", kwargs={"code": link.code}), request)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from weishang.catalog import gallery
 from weishang.catalog.forms import ImageUploadForm
 from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
+from weishang.core.site import absolute_url
 
 from . import queries, rendering, services
 from .forms import (
@@ -127,7 +128,7 @@ def _post_page(request, public_id, upload_form=None):
     if channel is not None:
         rendered = rendering.render(
             post, channel, seller=queries.sharing_seller(request.user), variant=variant,
-            link_url=request.build_absolute_uri(PREVIEW_LINK_PATH))
+            link_url=absolute_url(PREVIEW_LINK_PATH, request))
     return _page(request, "marketing/post_detail.html", {
         "post": post, "channels": queries.channels(active_only=True), "channel": channel,
         "variant": variant, "rendered": rendered,

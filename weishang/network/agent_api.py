@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from weishang.accounts.permissions import is_agent
 from weishang.api.errors import ErrorSerializer
 from weishang.core.models import max_length_of
+from weishang.core.site import absolute_url
 from weishang.orders.api import OrderDetailSerializer, OrderSerializer
 from weishang.orders.models import Order, OrderState
 
@@ -67,7 +68,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_shop_url(self, agent) -> str:
-        return self.context["request"].build_absolute_uri(f"/s/{agent.user.shop.code}/")
+        return absolute_url(f"/s/{agent.user.shop.code}/", self.context["request"])
 
 
 class ProfileWriteSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from weishang.accounts.permissions import is_agent
 from weishang.core.errors import DomainError
 from weishang.core.forms import add_domain_error
+from weishang.core.site import absolute_url
 
 from . import agent_queries, agent_services
 from .agent_forms import ProfileForm
@@ -51,11 +52,11 @@ def _page(request, template: str, context: dict, status: int = 200):
 
 
 def _shop_link(request) -> str:
-    return request.build_absolute_uri(reverse("storefront:shop", args=[request.user.shop.code]))
+    return absolute_url(reverse("storefront:shop", args=[request.user.shop.code]), request)
 
 
 def _invitation_link(request) -> str:
-    return request.build_absolute_uri(reverse("join:apply", args=[request.agent.code]))
+    return absolute_url(reverse("join:apply", args=[request.agent.code]), request)
 
 
 def dashboard(request):

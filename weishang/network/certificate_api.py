@@ -21,6 +21,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput, NotFound
 from weishang.core.models import max_length_of
+from weishang.core.site import absolute_url
 
 from . import certificates
 from .certificates import State
@@ -97,7 +98,7 @@ class CertificateSerializer(PublicCertificateSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verify_url(self, certificate) -> str:
-        return self._url(certificates.verify_path(certificate))
+        return absolute_url(certificates.verify_path(certificate), self.context["request"])
 
 
 # --- input ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from weishang.accounts.permissions import area_required
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.errors import DomainError, NotFound
 from weishang.core.models import max_length_of
+from weishang.core.site import absolute_url
 
 from . import certificates
 from .certificates import State
@@ -176,7 +177,7 @@ def download(request, number, kind):
         raise Http404
     stored = certificates.render(
         certificate, kind=kind,
-        verify_url=request.build_absolute_uri(certificates.verify_path(certificate)))
+        verify_url=absolute_url(certificates.verify_path(certificate), request))
     return FileResponse(default_storage.open(stored, "rb"), as_attachment=True,
                         filename=certificates.filename(certificate, kind),
                         content_type=certificates.KINDS[kind])

@@ -18,6 +18,7 @@ from weishang.accounts.permissions import area_required
 from weishang.accounts.services import owner_shop
 from weishang.core.errors import DomainError, InvalidInput, TooManyRequests
 from weishang.core.forms import add_domain_error, submit_form
+from weishang.core.site import absolute_url
 from weishang.orders.models import Order
 
 from . import owner_queries, services
@@ -99,7 +100,7 @@ def _detail_page(request, agent: Agent, *, level_form=None, move_form=None):
         "move_form": move_form or MoveForm(
             initial={"upline_code": agent.upline.code if agent.upline else ""}),
         "orders": orders,
-        "join_url": request.build_absolute_uri(reverse("join:apply", args=[agent.code])),
+        "join_url": absolute_url(reverse("join:apply", args=[agent.code]), request),
     })
 
 
@@ -261,7 +262,7 @@ def level_rule_remove(request, pk, rule_id):
 def network_settings(request):
     def page(form):
         return _page(request, "network/settings.html", {
-            "form": form, "owner_join_url": request.build_absolute_uri(reverse("join:owner"))})
+            "form": form, "owner_join_url": absolute_url(reverse("join:owner"), request)})
 
     if request.method != "POST":
         current = services.network_settings()
@@ -339,7 +340,7 @@ def join_poster(request, code=None):
     shop = owner_shop()
     link = reverse("join:apply", args=[code]) if code else reverse("join:owner")
     png = invite_poster_png(inviter_name=inviter.name if inviter else shop.name,
-                            brand_name=shop.name, link_url=request.build_absolute_uri(link))
+                            brand_name=shop.name, link_url=absolute_url(link, request))
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

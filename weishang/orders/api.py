@@ -29,6 +29,7 @@ from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
+from weishang.core.site import absolute_url
 
 from . import bulk, carriers, checkout, queries, services
 from .models import Order, OrderEvent, OrderLine, OrderState, ShopSettings
@@ -159,9 +160,8 @@ class CustomerOrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, order):
-        url = reverse("storefront:order", args=[order.access_token])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(reverse("storefront:order", args=[order.access_token]),
+                            self.context.get("request"))
 
 
 class ShippingRowSerializer(serializers.Serializer):

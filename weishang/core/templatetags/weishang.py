@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from weishang.core import site
 from weishang.core.money import format_cny
 from weishang.core.phone import mask_mobile
 
@@ -32,6 +33,12 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def site_url(context, path: str) -> str:
+    """{% site_url shop_path %} → the link to share: on SITE_URL, else this page's address."""
+    return site.absolute_url(path, context.get("request"))
 
 
 def countdown_text(seconds: int) -> str:
