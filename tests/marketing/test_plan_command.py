@@ -4,8 +4,10 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.marketing.planning import at, entry, other_post, plan_day
+from weishang.marketing import services
 from weishang.marketing.models import PlannedPost
 
 pytestmark = pytest.mark.usefixtures("english", "shop")
@@ -38,15 +40,28 @@ def test_a_plan_that_breaks_a_rule_is_refused_with_the_reasons(owner):
     assert PlannedPost.objects.count() == 1
 
 
-def test_check_says_what_it_would_break_and_saves_nothing(owner):
+@pytest.mark.parametrize("mode", ["refuse", "warn"])
+def test_check_says_what_it_would_break_fails_then_and_saves_nothing(owner, mode):
+    """A script runs `--check` to decide whether to plan: a broken rule is a failure (exit
+    status 1), whether the owner's rules refuse or only warn."""
+    services.update_marketing_settings(owner, rule_mode=mode)
     entry(owner, other_post(), clock="10:00")
-    _, err = run("--add", other_post().public_id, "--channel", "wechat_moments", "--at",
-                 f"{plan_day().isoformat()} 11:00", "--check")
-    assert "the nearest is at 10:00." in err
+    with pytest.raises(CommandError) as caught:
+        run("--add", other_post().public_id, "--channel", "wechat_moments", "--at",
+            f"{plan_day().isoformat()} 11:00", "--check")
+    assert caught.value.returncode == 1
+    assert str(caught.value) == ("Breaks the posting rules:\n- At least 120 minutes between "
+                                 "posts on 朋友圈: the nearest is at 10:00.")
     out, _ = run("--add", other_post().public_id, "--channel", "wechat_moments", "--at",
                  f"{plan_day().isoformat()} 14:00", "--check")
     assert out == "Within every posting rule.\n"
     assert PlannedPost.objects.count() == 1
+
+
+def test_the_command_speaks_the_consoles_language(owner):
+    with translation.override("zh-hans"), pytest.raises(CommandError) as caught:
+        run("--add", other_post().public_id, "--channel", "weibo", "--at", "tomorrow")
+    assert str(caught.value) == "--at 需要北京时间的日期和时间，例如 2026-11-26 10:30。"
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -1,9 +1,11 @@
 """A post as each channel shows it: placeholders, topics, counts, folds, images, Traditional."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -230,16 +232,38 @@ def test_a_product_off_shelf_is_reported(channel, seller, english):
     assert rendered.problems == ["“旧款” is off shelf: buyers following the link cannot order it."]
 
 
-def test_the_renderpost_command(shop, cream):
+def renderpost(*args, **options) -> tuple[str, str]:
+    output, errors = StringIO(), StringIO()
+    call_command("renderpost", *args, stdout=output, stderr=errors, **options)
+    return output.getvalue(), errors.getvalue()
+
+
+def test_the_renderpost_command_fills_the_link_on_the_sites_address(settings, shop, cream):
+    settings.SITE_URL = "https://shop.example.com"
     post = post_with([cream], body="{商品名} {店铺链接}", hashtags=["护肤"])
-    output = StringIO()
-    call_command("renderpost", post.public_id, channel="weibo", variant="tw", stdout=output)
-    assert output.getvalue().startswith(f"玫瑰面霜 /s/{shop.code}/\n\n#護膚#\n")
-    assert "characters" in output.getvalue()
-    listing = StringIO()
-    call_command("renderpost", list_channels=True, stdout=listing)
-    assert "weibo\t微博" in listing.getvalue()
+    output, errors = renderpost(post.public_id, channel="weibo", variant="tw")
+    assert output.startswith(f"玫瑰面霜 https://shop.example.com/s/{shop.code}/\n\n#護膚#\n")
+    assert errors == ""
+    assert "weibo\t微博" in renderpost(list_channels=True)[0]
     with pytest.raises(CommandError):
-        call_command("renderpost", post.public_id, channel="myspace")
+        renderpost(post.public_id, channel="myspace")
     with pytest.raises(CommandError):
-        call_command("renderpost", "0" * 32)
+        renderpost("0" * 32)
+
+
+def test_without_a_site_address_renderpost_says_the_link_is_only_a_path(settings, shop, cream):
+    settings.SITE_URL = ""
+    output, errors = renderpost(post_with([cream], body="{店铺链接}").public_id)
+    assert output.startswith(f"/s/{shop.code}/\n")
+    assert "SITE_URL" in errors
+
+
+@pytest.mark.parametrize("language, summary", [
+    ("zh-hans", r"\d+/2000 字，0 张图片"), ("zh-hant", r"\d+/2000 字，0 張圖片"),
+    ("en", r"\d+/2000 characters, 0 pictures")])
+def test_renderpost_sums_up_in_the_active_language(shop, cream, language, summary):
+    """Chinese by default, as every page: the summary was English whatever the language."""
+    post = post_with([cream], body="{商品名}")
+    with translation.override(language):
+        output, _ = renderpost(post.public_id, channel="weibo", link="https://x.example/s/1/")
+    assert re.fullmatch(summary, output.strip().splitlines()[-1])

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weishang.accounts.services import owner_shop
 from weishang.core.errors import DomainError
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--at", help="date and time (YYYY-MM-DD HH:MM), for --add")
         parser.add_argument("--account", default="", help="group or account, for --add")
         parser.add_argument("--check", action="store_true",
-                            help="with --add: say which rules it would break, save nothing")
+                            help="with --add: say which rules it would break (and exit with "
+                                 "1 if any), save nothing")
 
     def handle(self, *args, days, due, add, channel, at, account, check, **options):
         seller = owner_shop().seller
@@ -37,7 +39,7 @@ class Command(BaseCommand):
             self._print(plan.due_reminders(seller))
         else:
             if not 1 <= days <= 92:
-                raise CommandError("--days must be from 1 to 92.")
+                raise CommandError(_("--days must be from 1 to 92."))
             today = plan.local_day(timezone.now())
             self._print(plan.visible_plans(seller).filter(
                 planned_at__gte=plan.day_start(today),
@@ -54,16 +56,17 @@ class Command(BaseCommand):
     def _add(self, seller, post_id, channel_code, at, account, check):
         post = queries.library_for(seller).filter(public_id=post_id).first()
         if post is None:
-            raise CommandError(f"No published post with the id {post_id}.")
+            raise CommandError(_("No published post with the id %(post)s.") % {"post": post_id})
         channel = Channel.objects.filter(code=channel_code or "").first()
         if channel is None:
-            raise CommandError(f"No channel {channel_code!r}; see weishang renderpost "
-                               "--list-channels.")
+            raise CommandError(_("No channel %(channel)r; see weishang renderpost "
+                                 "--list-channels.") % {"channel": channel_code})
         try:
             planned_at = datetime.strptime(at or "", TIME_FORMAT).replace(
                 tzinfo=plan.PLAN_TIME_ZONE)
         except ValueError as exc:
-            raise CommandError("--at takes a date and time like 2026-11-26 10:30.") from exc
+            raise CommandError(_("--at takes a date and time (China time) like %(example)s.")
+                               % {"example": "2026-11-26 10:30"}) from exc
         fields = {"seller": seller, "post": post, "channel": channel, "account": account,
                   "planned_at": planned_at}
         try:
@@ -73,13 +76,18 @@ class Command(BaseCommand):
                 entry = plan.plan_post(**fields)
                 violations = [plan.Violation(**warning) for warning in entry.warnings]
         except plan.PlanRefused as refused:
-            raise CommandError("\n".join(["Not planned:"] + [
-                f"- {violation.message}" for violation in refused.violations])) from refused
+            raise CommandError(_broken(_("Not planned:"), refused.violations)) from refused
         except DomainError as error:
             raise CommandError(str(error.message)) from error
+        if check:
+            if violations:  # a script asks `--check` whether to go ahead: the answer is no
+                raise CommandError(_broken(_("Breaks the posting rules:"), violations))
+            self.stdout.write(_("Within every posting rule."))
+            return
         for violation in violations:
             self.stderr.write(f"! {violation.message}", self.style.WARNING)
-        if not check:
-            self._print([entry])
-        elif not violations:
-            self.stdout.write("Within every posting rule.")
+        self._print([entry])
+
+
+def _broken(heading: str, violations) -> str:
+    return "\n".join([heading, *(f"- {violation.message}" for violation in violations)])
