@@ -77,3 +77,24 @@ def test_the_wechat_id_mask():
     assert certificates.mask_wechat_id("wangfang_888") == "wa********88"
     assert certificates.mask_wechat_id("abcd") == "a***"
     assert certificates.mask_wechat_id("") == ""
+
+
+@pytest.mark.parametrize("typed, answer", [
+    ("wangfang_888", "matches"), (" WangFang_888 ", "matches"),
+    ("wanghang_888", "differs"), ("wa********88", "differs")])
+def test_the_buyer_checks_the_wechat_id_they_are_talking_to(client, certificate, typed, answer):
+    """The page hides most of the ID, so it cannot ask the buyer to compare it: the buyer
+    types the ID they know and the page says whether it is the agent's."""
+    response = client.get(reverse("verify:certificate", args=[certificate.number]),
+                          {"wechat": typed}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert f'data-wechat="{answer}"' in response.text
+    assert "wangfang_888" not in response.text.replace(typed.strip(), "")
+
+
+def test_before_a_check_the_page_asks_for_the_id_instead_of_comparing_a_masked_one(
+        client, certificate):
+    text = client.get(reverse("verify:certificate", args=[certificate.number]),
+                      HTTP_ACCEPT_LANGUAGE="en").text
+    assert 'name="wechat"' in text and "data-wechat=" not in text
+    assert "Compare the name and WeChat ID" not in text

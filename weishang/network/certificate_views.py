@@ -47,6 +47,16 @@ class VerifyForm(forms.Form):
                              max_length=max_length_of(Certificate, "number"))
 
 
+class WechatCheckForm(forms.Form):
+    """The buyer types the WeChat ID they are talking to: the page says whether it is the
+    agent's, without showing the agent's in full to anyone who opens the page."""
+
+    wechat = forms.CharField(label=gettext_lazy("WeChat ID of the person you are talking to"),
+                             max_length=max_length_of(Certificate, "wechat_id"),
+                             widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                           "autocapitalize": "off"}))
+
+
 def _with_states(found) -> list[Certificate]:
     today = timezone.localdate()
     found = list(found)
@@ -213,8 +223,12 @@ def verify(request, number):
         }, status=404)
     if certificate.number != number:
         return redirect("verify:certificate", number=certificate.number)
+    check = WechatCheckForm(request.GET or None)
+    typed = check.cleaned_data["wechat"] if check.is_valid() else ""
     return render(request, "network/verify.html", {
         "form": VerifyForm(), "certificate": certificate,
         "state": certificates.state_of(certificate), "shop_name": certificates.shop_name(),
         "masked_wechat_id": certificates.mask_wechat_id(certificate.wechat_id),
+        "wechat_check": check, "typed_wechat_id": typed,
+        "wechat_matches": typed and certificates.wechat_id_matches(certificate, typed),
     })

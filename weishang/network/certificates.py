@@ -93,6 +93,13 @@ def mask_wechat_id(wechat_id: str) -> str:
     return wechat_id[:2] + "*" * (len(wechat_id) - 4) + wechat_id[-2:]
 
 
+def wechat_id_matches(certificate: Certificate, typed: str) -> bool:
+    """Whether ``typed`` is the certificate's WeChat ID (WeChat ignores case and people paste
+    spaces around it)."""
+    return bool(certificate.wechat_id) and (
+        typed.strip().casefold() == certificate.wechat_id.casefold())
+
+
 def shop_name() -> str:
     """The owner's shop: who authorises the agent."""
     return (Shop.objects.filter(seller__role=Role.OWNER).values_list("name", flat=True).first()
