@@ -57,12 +57,26 @@ def fetch(url: str) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-def test_help_lists_the_commands(tmp_path):
-    result = subprocess.run([*weishang_command(), "--help"], env=environment(tmp_path),
+@pytest.mark.parametrize("asked", [["--help"], ["help"], []], ids=["--help", "help", "bare"])
+def test_help_lists_the_commands(tmp_path, asked):
+    result = subprocess.run([*weishang_command(), *asked], env=environment(tmp_path),
                             capture_output=True, text=True, timeout=STUCK_SECONDS)
     assert result.returncode == 0, result.stderr
+    listed = result.stdout.split("Available subcommands:")[-1].split()
     for command in ("demo", "serve", "migrate", "createowner", "resetpassword", "unlock"):
-        assert command in result.stdout
+        assert command in listed
+
+
+def test_help_on_weishangs_own_commands(tmp_path, capsys):
+    from weishang.__main__ import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["help", "demo"])
+    assert exited.value.code == 0
+    assert "usage: weishang demo" in capsys.readouterr().out
+    main(["help", "--commands"])
+    commands = capsys.readouterr().out.split()
+    assert {"demo", "serve", "migrate"} <= set(commands) and commands == sorted(commands)
 
 
 def test_python_m_weishang_check_passes(tmp_path):
@@ -129,6 +143,11 @@ def test_demo_serves_the_shop_and_keeps_its_data(tmp_path):
     second = run_demo(home)
 
     assert products >= 12 and product_count(home) == products
+    # The first start says what takes its half minute; later starts have nothing to load.
+    steps = [first.index(step) for step in ("Preparing the database", "Creating the demo shop",
+                                            "agents, their cloud stock", "login:")]
+    assert steps == sorted(steps)
+    assert "Creating the demo shop" not in second
     assert printed_login(first) == printed_login(second)
     assert printed_login(first)[0] == "owner"
     assert printed_login(first)[1] in (home / "demo-login.txt").read_text()

@@ -1,14 +1,17 @@
-"""The ``weishang`` command.
+"""weishang: the shop from the command line.
 
     weishang demo  [--host 127.0.0.1] [--port 8000]   migrate, load a demo shop if empty, serve
     weishang serve [--host 127.0.0.1] [--port 8000] [--threads 8]   migrate and serve (real use)
     weishang <django command> ...                    e.g. migrate, createowner, resetpassword, check
     weishang runjobs [job ...]                       run the periodic jobs once (cron)
+    weishang help <command>                          what a command does and takes
 """
 
 import argparse
 import os
 import sys
+
+from django.core.management import ManagementUtility
 
 
 def _setup_django():
@@ -39,22 +42,27 @@ def _start_jobs():
     jobs.start_scheduler()
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
 def _run_server(host: str, port: int, threads: int):
     from waitress import serve
 
     from weishang.wsgi import application
 
-    print(f"Weishang is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    _say(f"Weishang is running at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(application, host=host, port=port, threads=threads, ident="weishang")
 
 
 def demo(argv: list[str]):
     args = _serve_parser("weishang demo", "Run Weishang with a demo shop.").parse_args(argv)
+    _say("Preparing the database…")
     _setup_django()
     _migrate()
     from weishang import demo as demo_data
 
-    login = demo_data.ensure_demo_shop()
+    login = demo_data.ensure_demo_shop(progress=_say)
     agent = demo_data.agent_login()
     lines = [
         "",
@@ -69,7 +77,7 @@ def demo(argv: list[str]):
             f"  agent:    {agent.phone}  (an agent's login to the same console)",
             f"  password: {agent.password or _unknown_password(agent)}",
         ]
-    print("\n".join([*lines, ""]), flush=True)
+    _say("\n".join([*lines, ""]))
     _start_jobs()
     _run_server(args.host, args.port, args.threads)
 
@@ -85,29 +93,37 @@ def serve(argv: list[str]):
     from weishang.accounts.models import Role, User
 
     if not User.objects.filter(role=Role.OWNER).exists():
-        print("No owner account yet: create one with `weishang createowner`.", flush=True)
+        _say("No owner account yet: create one with `weishang createowner`.")
     _start_jobs()
     _run_server(args.host, args.port, args.threads)
 
 
+OWN_COMMANDS = {"demo": demo, "serve": serve}
+
+
+class _CommandLine(ManagementUtility):
+    """Django's command line, whose lists of commands also name weishang's own."""
+
+    def main_help_text(self, commands_only=False):
+        if commands_only:
+            return "\n".join(sorted([*super().main_help_text(commands_only=True).split(),
+                                      *OWN_COMMANDS]))
+        own = "\n".join(f"    {name}" for name in OWN_COMMANDS)
+        return f"{__doc__.strip()}\n\n{super().main_help_text()}\n\n[weishang]\n{own}"
+
+
 def main(argv: list[str] | None = None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv else "help"
-    if command == "demo":
-        return demo(argv[1:])
-    if command == "serve":
-        return serve(argv[1:])
-    if command in {"-h", "--help"}:
-        print(__doc__)
-        argv = ["help"]
+    if argv and argv[0] in OWN_COMMANDS:
+        return OWN_COMMANDS[argv[0]](argv[1:])
+    if argv[:1] == ["help"] and argv[1:2] and argv[1] in OWN_COMMANDS:
+        return OWN_COMMANDS[argv[1]](["--help"])
     _setup_django()
-    from django.core.management import execute_from_command_line
-
     from weishang.core.text import arguments_problem
 
     if problem := arguments_problem(argv):
         sys.exit(problem)  # arguments are input like any form's: nothing runs with a bad one
-    execute_from_command_line(["weishang", *argv])
+    _CommandLine(["weishang", *argv]).execute()
 
 
 if __name__ == "__main__":

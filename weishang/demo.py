@@ -10,6 +10,7 @@ import math
 import random
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -253,8 +254,9 @@ def login_file():
     return settings.DATA_DIR / LOGIN_FILE_NAME
 
 
-def ensure_demo_shop() -> Login:
+def ensure_demo_shop(progress: Callable[[str], None] = lambda step: None) -> Login:
     """Load the demo shop into a database without an owner; otherwise change nothing.
+    ``progress`` is told each step of the loading, which takes a while.
 
     Returns the owner's login: the saved one when the demo created the owner earlier. The
     demo agent's is ``agent_login()``.
@@ -263,14 +265,19 @@ def ensure_demo_shop() -> Login:
     if owner is not None:
         return _saved_login(owner)
     password, agent_password = _new_password(), _new_password()
+    progress("Creating the demo shop (once, it takes about half a minute):")
     with transaction.atomic():
+        progress("  the owner, products, pictures and stock")
         owner = accounts.create_owner(
             username=OWNER_USERNAME, phone=OWNER_PHONE, password=password, display_name="演示店主"
         )
         _load_catalog(owner)
+        progress("  the selling rules and orders in every state")
         _set_selling_rules(owner)
         _place_orders(owner)
+        progress("  customers, library posts and a posting plan")
         demo_growth.load(owner)
+        progress("  agents, their cloud stock, earnings and certificates")
         demo_agents.load(owner, login_password=agent_password)
     login = Login(username=owner.username, phone=owner.phone, password=password)
     _save_login(login, agent_password)
