@@ -1,6 +1,7 @@
 """The owner's agent pages and the public joining pages, as a person uses them; an agent
 opens none of the owner's pages."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -160,6 +161,22 @@ def test_levels_pages(owner_client, entry_level, english):
                                  follow=True)
     assert "Agents hold this level" in response.content.decode()
     assert AgentLevel.objects.filter(pk=entry_level.pk).exists()
+
+
+def test_the_level_form_shows_counts_as_whole_numbers(owner_client, english):
+    """Months and customers are counted: the form said 24.00 months."""
+    owner_client.post(reverse("network:level_create"), {
+        "rank": 2, "name": "总代", "discount_percent": "40", "combination": "any",
+        "retail_sales": "5000.50", "retail_customers": "30", "months_active": "24"})
+    level = AgentLevel.objects.get(name="总代")
+    page = owner_client.get(reverse("network:level_edit", args=[level.pk])).content.decode()
+    assert re.search(r'name="months_active" value="24"[^>]*inputmode="numeric"', page)
+    assert 'name="retail_customers" value="30"' in page
+    assert 'name="retail_sales" value="5000.50"' in page
+    refused = owner_client.post(reverse("network:level_edit", args=[level.pk]), {
+        "rank": 2, "name": "总代", "discount_percent": "40", "combination": "any",
+        "months_active": "2.5"})
+    assert refused.status_code == 400 and "whole number" in refused.content.decode()
 
 
 def test_level_variant_rule(owner_client, entry_level, stocked, english):

@@ -1,5 +1,7 @@
 """Forms of the network pages. They check what a person typed; the services decide the rest."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +28,25 @@ DECIMAL_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}
 NUMBER_INPUT = forms.NumberInput(attrs={"inputmode": "numeric"})
 
 
-def _threshold(label) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=14,
-                              decimal_places=2, widget=DECIMAL_INPUT,
-                              help_text=_("Empty: not a condition."))
+#: Measures that count customers or months: whole numbers (24, not 24.00).
+COUNTED = {UpgradeMetric.RETAIL_CUSTOMERS, UpgradeMetric.MONTHS_ACTIVE}
+NOT_A_CONDITION = _("Empty: not a condition.")
+
+
+def _threshold(metric: UpgradeMetric) -> forms.Field:
+    if metric in COUNTED:
+        return forms.IntegerField(label=metric.label, required=False, min_value=0,
+                                  widget=NUMBER_INPUT, help_text=NOT_A_CONDITION)
+    return forms.DecimalField(label=metric.label, required=False, min_value=0, max_digits=14,
+                              decimal_places=2, widget=DECIMAL_INPUT, help_text=NOT_A_CONDITION)
+
+
+def _shown_threshold(condition) -> Decimal | int:
+    """The stored threshold (a decimal) as its box shows it: a count as a whole number."""
+    threshold = condition.threshold
+    if condition.metric in COUNTED and threshold == threshold.to_integral_value():
+        return int(threshold)
+    return threshold
 
 
 class LevelForm(ConsoleForm):
@@ -44,9 +61,9 @@ class LevelForm(ConsoleForm):
                                           widget=DECIMAL_INPUT)
     may_invite = forms.BooleanField(label=_("May invite agents"), required=False)
     combination = forms.ChoiceField(label=_("Upgrade when"), choices=Combination.choices)
-    retail_sales = _threshold(UpgradeMetric.RETAIL_SALES.label)
-    retail_customers = _threshold(UpgradeMetric.RETAIL_CUSTOMERS.label)
-    months_active = _threshold(UpgradeMetric.MONTHS_ACTIVE.label)
+    retail_sales = _threshold(UpgradeMetric.RETAIL_SALES)
+    retail_customers = _threshold(UpgradeMetric.RETAIL_CUSTOMERS)
+    months_active = _threshold(UpgradeMetric.MONTHS_ACTIVE)
 
     @staticmethod
     def initial_for(level: AgentLevel | None) -> dict:
@@ -56,7 +73,7 @@ class LevelForm(ConsoleForm):
         return {"rank": level.rank, "name": level.name,
                 "discount_percent": level.discount_percent, "may_invite": level.may_invite,
                 "combination": level.combination,
-                **{condition.metric: condition.threshold
+                **{condition.metric: _shown_threshold(condition)
                    for condition in level.conditions.all()}}
 
     def data_for_service(self) -> LevelData:
