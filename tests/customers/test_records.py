@@ -129,10 +129,12 @@ def test_update_refreshes_the_search_keys(owner, add_customer):
     customer = add_customer(name="张三", phone="13812345678", birthday="1990-05-20")
     assert customer.birthday_md == "05-20"
     services.update_customer(owner, customer, name="单田芳", phone="13900001234",
-                             birthday="")
+                             birthday="", wechat_id="Dan_TF")
     customer.refresh_from_db()
-    assert (customer.name_pinyin, customer.name_initials) == ("shantianfang dantianfang",
-                                                              "stf dtf")
+    assert (customer.name_pinyin, customer.name_initials) == ("shantianfang", "stf")
+    assert (customer.name_pinyin_2, customer.name_initials_2) == ("dantianfang", "dtf")
+    assert customer.name_pinyin_3 == customer.name_initials_3 == ""
+    assert customer.wechat_key == "dan_tf"
     assert customer.phone_last4 == "1234" and customer.birthday_md == ""
 
 

@@ -1,5 +1,6 @@
 """One search box, typed the way Chinese users type: name, full pinyin, initials, last 4
-digits, WeChat ID, tag. Polyphonic surnames are found by their surname reading."""
+digits, WeChat ID, tag. Polyphonic surnames are found by their surname reading and by the
+everyday readings people type."""
 
 import pytest
 
@@ -76,10 +77,61 @@ def test_polyphonic_surnames_are_not_found_by_an_unrelated_reading(everyone):
     assert _found("zg") == {"曾国藩", "诸葛亮"}
 
 
-def test_the_everyday_reading_still_finds_them_when_nothing_else_matches(everyone):
+def test_the_everyday_reading_finds_them_too(everyone):
     assert _found("danxiong") == {"单雄信"}
     assert _found("cengguo") == {"曾国藩"}
     assert _found("dxx") == {"单雄信"}
+
+
+# (the customer, a customer whose name starts with the same letters in its first reading,
+# what is typed): the everyday reading of the surname finds the first whatever the second.
+EVERYDAY_BESIDE_OTHERS = [
+    ("单田芳", "丹妮", "dan"),
+    ("单田芳", "丹妮", "dtf"),
+    ("仇晓", "陈晓明", "cx"),
+    ("仇晓", "陈晓明", "chou"),
+    ("曾国藩", "岑参", "ceng"),
+    ("曾国藩", "蔡国庆", "cg"),
+    ("解缙", "揭晓", "jie"),
+    ("查良镛", "柴静", "cha"),
+    ("朴志勋", "蒲松龄", "pu"),
+    ("区志坚", "屈原", "qu"),
+    ("盖聂", "甘宁", "gai"),
+    ("翟天临", "狄仁杰", "di"),
+    ("覃海洋", "谭咏麟", "tan"),
+    ("缪可", "牟其中", "mou"),
+    ("乐嘉", "雷军", "le"),
+    ("尉迟恭", "魏征", "wei"),
+    ("尉迟恭", "魏长", "wc"),
+    ("长孙无忌", "常遇春", "chang"),
+    ("长孙无忌", "陈思", "cs"),
+    ("万俟咏", "王强", "wq"),
+    ("万俟咏", "万青", "wanq"),
+    ("单于晴", "沈雨", "sy"),
+]
+
+
+@pytest.mark.parametrize("name, other, typed", EVERYDAY_BESIDE_OTHERS,
+                         ids=[f"{typed}-{other}" for _name, other, typed in EVERYDAY_BESIDE_OTHERS])
+def test_everyday_readings_find_the_name_whatever_other_customers_exist(
+        add_customer, name, other, typed):
+    add_customer(name=other, phone="13900000001")
+    add_customer(name=name, phone="13900000002")
+    assert name in _found(typed)
+
+
+@pytest.mark.parametrize("name, typed", [
+    ("长孙无忌", "changsun"), ("长孙无忌", "zhangsun"), ("长孙无忌", "cswj"),
+    ("尉迟恭", "weichi"), ("尉迟恭", "yuchi"), ("尉迟恭", "wcg"),
+    ("万俟咏", "wanqi"), ("万俟咏", "wansi"), ("万俟咏", "moqi"), ("万俟咏", "wqy"),
+    ("澹台灭明", "dantai"), ("澹台灭明", "tantai"),
+    ("单于晴", "danyu"), ("单于晴", "chanyu"), ("单于晴", "shanyu"),
+    ("乐正子春", "lezheng"), ("乐正子春", "yuezheng"),
+    ("欧阳修", "ouyang"), ("司马光", "sima"),
+])
+def test_compound_surnames_by_their_own_and_everyday_readings(add_customer, name, typed):
+    add_customer(name=name, phone="13900000002")
+    assert _found(typed) == {name}
 
 
 def test_initials_find_every_name_that_shares_them(everyone):
@@ -119,6 +171,28 @@ def test_wechat_id_and_tag(add_customer):
     assert _found("宝妈") == {"张三"}
     assert _found("老") == {"李四"}
     assert _found("VIP") == {"张三"}
+
+
+@pytest.mark.parametrize("typed", ["zs_2024", "ZS_2024", "zS_20", "Ｚｓ＿２０２４"])
+def test_wechat_ids_match_in_any_case(add_customer, typed):
+    add_customer(name="张三", phone="13812345678", wechat_id="Zs_2024")
+    add_customer(name="李四", phone="13900005678", wechat_id="lisi88")
+    assert _found(typed) == {"张三"}
+    assert _found("LISI") == {"李四"}
+
+
+def test_a_changed_wechat_id_is_found_by_the_new_one_only(owner, add_customer):
+    from weishang.customers import services
+
+    customer = add_customer(name="张三", phone="13812345678", wechat_id="Old_ID")
+    services.update_customer(owner, customer, wechat_id="New_ID")
+    assert _found("new_id") == {"张三"} and _found("old_id") == set()
+
+
+def test_digits_find_a_wechat_id_that_starts_with_them(add_customer):
+    add_customer(name="张三", phone="13812345678", wechat_id="2024ABC")
+    assert _found("2024") == {"张三"}
+    assert _found("2024abc") == {"张三"}
 
 
 def test_erased_customers_are_not_found_by_their_old_data(owner, add_customer):
@@ -181,7 +255,8 @@ def test_search_keys_can_be_recomputed(add_customer, english):
 
     customer = add_customer(name="单雄信", phone="13812345678")
     Customer.objects.filter(pk=customer.pk).update(name_pinyin="danxiongxin",
-                                                   name_initials="dxx", phone_last4="")
+                                                   name_initials="dxx", name_pinyin_2="",
+                                                   name_initials_2="", phone_last4="")
     out = io.StringIO()
     call_command("customerkeys", stdout=out)
     assert "Search keys updated for 1 customer." in out.getvalue()

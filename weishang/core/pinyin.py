@@ -2,8 +2,11 @@
 
 A name is read surname first. Many surnames are read differently from the same character in
 ordinary words (单 is Shàn, not dān; 曾 Zēng, not céng; 尉迟 Yùchí), so the surname table
-below wins over the dictionary. The everyday reading is kept as a second reading because
-that is what many people type. Tones are dropped: nobody types them in a search box.
+below comes first. The everyday readings follow, because that is what many people type: the
+character read on its own (dān, céng), or for a compound surname what someone who does not
+know it says (wèichí, chángsūn, wànqí). Each reading is a key of its own, so every one of
+them finds the name whatever other names share its letters. Tones are dropped: nobody types
+them in a search box.
 """
 
 import re
@@ -22,6 +25,7 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "单于": ("chan yu",),
     "令狐": ("ling hu",),
     "澹台": ("tan tai",),
+    "乐正": ("yue zheng",),
     "宇文": ("yu wen",),
     "欧阳": ("ou yang",),
     "上官": ("shang guan",),
@@ -90,9 +94,23 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "洗": ("xian",),
 }
 
+#: What people who do not know a compound surname's reading type instead, where reading each
+#: character on its own does not give it (the dictionary reads 长 alone as zhǎng, yet
+#: everybody says chángsūn). 单于 may also be the surname 单 (Shàn) before a given name 于….
+#: Single surnames need no entry: their everyday reading is the character read on its own.
+EVERYDAY_SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "尉迟": ("wei chi",),
+    "万俟": ("wan qi", "wan si"),
+    "长孙": ("chang sun",),
+    "单于": ("dan yu", "shan yu"),
+    "澹台": ("dan tai",),
+    "乐正": ("le zheng",),
+}
+
 _LONGEST_SURNAME = max(len(surname) for surname in SURNAME_READINGS)
-#: A name gives at most this many readings: enough for a polyphonic surname, bounded so a
-#: long name of polyphonic characters cannot blow up the key columns.
+#: A name gives at most this many readings, each stored in search columns of its own: a
+#: surname's own reading and its everyday ones fit, and a long name of polyphonic characters
+#: cannot multiply the keys.
 MAX_READINGS = 3
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _NOT_KEY = re.compile(r"[^a-z0-9]")
@@ -115,46 +133,46 @@ def _surname_split(name: str) -> tuple[str, tuple[str, ...]]:
     return "", ()
 
 
-def _readings(name: str) -> list[list[str]]:
-    """The ways a name may be read, best first, each as a list of syllables."""
-    everyday = _syllables(name)
+def _everyday_surname_readings(surname: str) -> tuple[str, ...]:
+    if surname in EVERYDAY_SURNAME_READINGS:
+        return EVERYDAY_SURNAME_READINGS[surname]
+    return (" ".join(syllable for character in surname for syllable in _syllables(character)),)
+
+
+def readings(name: str) -> list[list[str]]:
+    """The ways a name may be read, each as a list of syllables: with the surname's own
+    reading, with its everyday ones, then the whole name as the dictionary reads it in
+    context; each reading once, at most MAX_READINGS."""
+    name = (name or "").strip()
     surname, surname_readings = _surname_split(name)
-    given = _syllables(name[len(surname):]) if surname else []
-    readings = [[*reading.split(), *given] for reading in surname_readings]
-    readings.append(everyday)
-    unique: list[list[str]] = []
-    for reading in readings:
-        if reading and "".join(reading) not in {"".join(known) for known in unique}:
-            unique.append(reading)
-    return unique[:MAX_READINGS]
+    candidates = []
+    if surname:
+        given = _syllables(name[len(surname):])
+        candidates = [[*reading.split(), *given] for reading in
+                      (*surname_readings, *_everyday_surname_readings(surname))]
+    candidates.append(_syllables(name))
+    unique: dict[str, list[str]] = {}
+    for reading in candidates:
+        if reading:
+            unique.setdefault("".join(reading), reading)
+    return list(unique.values())[:MAX_READINGS]
 
 
-def _join_within(keys: list[str], limit: int | None) -> str:
-    """Space-separated keys, dropping the later readings that would not fit in ``limit``."""
-    kept: list[str] = []
-    for key in dict.fromkeys(keys):
-        candidate = " ".join([*kept, key])
-        if limit is not None and len(candidate) > limit:
-            break
-        kept.append(key)
-    return " ".join(kept)
+def _key(text: str) -> str:
+    return _NOT_KEY.sub("", text)
 
 
 @lru_cache(maxsize=4096)
-def search_keys(name: str, *, pinyin_limit: int | None = 200,
-                initials_limit: int | None = 100) -> tuple[str, str]:
-    """(full pinyin readings, initials) of a name, space-separated, surname reading first.
+def search_keys(name: str) -> tuple[tuple[str, str], ...]:
+    """(full pinyin, initials) of each reading of a name, the surname's own reading first.
 
-    "单小明" → ("shanxiaoming danxiaoming", "sxm dxm"); "Lily王" → ("lilywang", "lw").
-    The limits are the sizes of the columns the keys are stored in.
+    "单小明" → (("shanxiaoming", "sxm"), ("danxiaoming", "dxm")); "Lily王" → (("lilywang",
+    "lw"),); an empty name has none.
     """
-    readings = _readings((name or "").strip())
-    full = [_NOT_KEY.sub("", "".join(reading)) for reading in readings]
-    initials = [_NOT_KEY.sub("", "".join(syllable[0] for syllable in reading))
-                for reading in readings]
-    return _join_within(full, pinyin_limit), _join_within(initials, initials_limit)
+    return tuple((_key("".join(reading)), _key("".join(syllable[0] for syllable in reading)))
+                 for reading in readings(name))
 
 
 def query_key(text: str) -> str:
     """What a search box holds, as it compares with one key: 'Zhang San' → 'zhangsan'."""
-    return _NOT_KEY.sub("", (text or "").lower())
+    return _key((text or "").lower())

@@ -458,7 +458,8 @@ class _Importer:
             gender=row.gender, birthday=row.birthday, province=row.province, city=row.city,
             district=row.district, source_channel=row.source_channel or IMPORT_SOURCE,
             owned_until=self.owned_until,
-            **services.search_fields(name=row.name, phone=row.phone, birthday=row.birthday))
+            **services.search_fields(name=row.name, phone=row.phone, birthday=row.birthday,
+                                     wechat_id=row.wechat_id))
 
     _FILLABLE = ("wechat_id", "gender", "birthday", "source_channel")
     _REGION = ("province", "city", "district")
@@ -473,9 +474,12 @@ class _Importer:
                        if not getattr(customer, name) and getattr(row, name)}
             if not customer.province and row.province:  # the region goes as one, or not
                 changes.update({name: getattr(row, name) for name in self._REGION})
+            keys = services.search_fields(name="", phone="", birthday=row.birthday,
+                                          wechat_id=row.wechat_id)
             if "birthday" in changes:
-                changes["birthday_md"] = services.search_fields(
-                    name="", phone="", birthday=row.birthday)["birthday_md"]
+                changes["birthday_md"] = keys["birthday_md"]
+            if "wechat_id" in changes:
+                changes["wechat_key"] = keys["wechat_key"]
             if changes:
                 changed.setdefault(tuple(changes), []).append([*changes.values(), customer.pk])
         now = timezone.now()

@@ -41,19 +41,34 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(phone__in=phones).exclude(phone="")
 
 
+#: The (full pinyin, initials) columns of each reading of a customer's name, best first.
+NAME_KEY_FIELDS = (("name_pinyin", "name_initials"), ("name_pinyin_2", "name_initials_2"),
+                   ("name_pinyin_3", "name_initials_3"))
+
+
 class Customer(TimeStamped):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="customers", verbose_name=_("seller"))
     # Indexed: the search box looks names up by prefix (张 → 张三, 张伟).
     name = models.CharField(_("name"), max_length=30, db_index=True)
-    # Search keys kept beside the name: full pinyin and initials of every reading of it
-    # (space-separated, so 单 gives both "shan…" and "dan…"), and the phone's last 4 digits.
+    # Search keys kept beside the name: full pinyin and initials of each reading of it
+    # (core.pinyin.readings: 单田芳 is shantianfang, and dantianfang as people type it), one
+    # reading per pair of columns (NAME_KEY_FIELDS), so that each is an indexed prefix lookup
+    # that finds the name whatever other names share its letters.
     name_pinyin = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     name_initials = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    name_pinyin_2 = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    name_initials_2 = models.CharField(max_length=100, blank=True, db_index=True,
+                                       editable=False)
+    name_pinyin_3 = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    name_initials_3 = models.CharField(max_length=100, blank=True, db_index=True,
+                                       editable=False)
     phone = models.CharField(_("mobile number"), max_length=11, blank=True)
     phone_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
-    wechat_id = models.CharField(_("WeChat ID"), max_length=40, blank=True, db_index=True)
+    wechat_id = models.CharField(_("WeChat ID"), max_length=40, blank=True)
+    # The WeChat ID in lower case: WeChat IDs are typed in any case (Zs_2024, zs_2024).
+    wechat_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True,
                               default=Gender.UNKNOWN)
     birthday = models.DateField(_("birthday"), null=True, blank=True)

@@ -18,7 +18,7 @@ from weishang.accounts.models import Role
 from weishang.core.phone import normalize_mobile
 from weishang.core.pinyin import query_key
 
-from .models import Customer, CustomerNote, CustomerOrder, Tag
+from .models import NAME_KEY_FIELDS, Customer, CustomerNote, CustomerOrder, Tag
 
 #: Sources that are not marketing channels: the shop link, an order taken in chat, a file.
 BUILT_IN_SOURCES = (("shop", _("Shop link")), ("chat", _("Taken in chat")),
@@ -72,9 +72,19 @@ def _tagged(text: str) -> Q:
     return Q(pk__in=Customer.tags.through.objects.filter(tag__in=tag_ids).values("customer_id"))
 
 
+def _name_read_as(key: str) -> Q:
+    """A reading of the name (full pinyin or initials) starts with ``key``: every reading is
+    looked up, each in its own indexed columns, so the everyday reading of a surname (dan for
+    单 Shàn) finds it even when other names start with the same letters (丹妮)."""
+    condition = Q()
+    for full_field, initials_field in NAME_KEY_FIELDS:
+        condition |= _prefix(full_field, key) | _prefix(initials_field, key)
+    return condition
+
+
 def search(customers: QuerySet, text: str) -> QuerySet:
     """Customers whose name, pinyin (zhangsan), initials (zs), mobile number (last 4 digits,
-    or its start), WeChat ID or a tag starts with ``text``."""
+    or its start), WeChat ID (in any case) or a tag starts with ``text``."""
     # NFKC: what a Chinese input method types in full width (１３８, ＺＳ) searches as 138, ZS.
     text = " ".join(unicodedata.normalize("NFKC", str(text or "")).split())[:MAX_SEARCH_LENGTH]
     if not text:
@@ -87,19 +97,12 @@ def search(customers: QuerySet, text: str) -> QuerySet:
         else:
             # Erased customers have no number; the index on phone leaves them out, so must we.
             by_phone = _prefix("phone", digits) & ~Q(phone="")
-        return customers.filter(by_phone | _prefix("wechat_id", digits))
-    matches = _prefix("name", text) | _prefix("wechat_id", text) | _tagged(text)
+        return customers.filter(by_phone | _prefix("wechat_key", digits))
+    matches = _prefix("name", text) | _prefix("wechat_key", text.lower()) | _tagged(text)
     key = query_key(text)
-    if not (key and _PINYIN.match(text)):
-        return customers.filter(matches)
-    found = customers.filter(
-        matches | _prefix("name_pinyin", key) | _prefix("name_initials", key))
-    if found.exists():
-        return found
-    # Nothing starts with it: perhaps the everyday reading of a polyphonic surname (dan for
-    # 单 Shàn), kept after a space in the keys. Only then is the slower scan worth it.
-    return customers.filter(Q(name_pinyin__contains=f" {key}")
-                            | Q(name_initials__contains=f" {key}"))
+    if key and _PINYIN.match(text):
+        matches |= _name_read_as(key)
+    return customers.filter(matches)
 
 
 def _start_of(day: date) -> datetime:

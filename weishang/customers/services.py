@@ -27,6 +27,7 @@ from weishang.orders.models import SALE_STATES, Order, OrderChannel, OrderKind
 
 from . import queries
 from .models import (
+    NAME_KEY_FIELDS,
     AccessAction,
     AccessLog,
     Customer,
@@ -61,20 +62,29 @@ def customer_settings() -> CustomerSettings:
     return settings
 
 
-def search_fields(*, name: str, phone: str, birthday: date | None) -> dict:
-    """The search keys stored beside a customer's own fields (also used by the bulk import)."""
-    name_pinyin, name_initials = search_keys(
-        name or "", pinyin_limit=max_length_of(Customer, "name_pinyin"),
-        initials_limit=max_length_of(Customer, "name_initials"))
-    return {"name_pinyin": name_pinyin, "name_initials": name_initials,
-            "phone_last4": (phone or "")[-4:],
+def search_fields(*, name: str, phone: str, birthday: date | None,
+                  wechat_id: str = "") -> dict:
+    """The search keys stored beside a customer's own fields (also used by the bulk import):
+    each reading of the name in its pair of columns (NAME_KEY_FIELDS), the WeChat ID in lower
+    case, the number's last 4 digits and the birthday's month and day."""
+    readings = search_keys(name or "")
+    fields = {}
+    for index, (full_field, initials_field) in enumerate(NAME_KEY_FIELDS):
+        full, initials = readings[index] if index < len(readings) else ("", "")
+        fields[full_field] = full[:max_length_of(Customer, full_field)]
+        fields[initials_field] = initials[:max_length_of(Customer, initials_field)]
+    return {**fields, "wechat_key": (wechat_id or "").lower(), "phone_last4": (phone or "")[-4:],
             "birthday_md": birthday.strftime("%m-%d") if birthday else ""}
 
 
 def _refresh_search_fields(customer: Customer) -> None:
-    for field, value in search_fields(name=customer.name, phone=customer.phone,
-                                      birthday=customer.birthday).items():
+    for field, value in _search_fields_of(customer).items():
         setattr(customer, field, value)
+
+
+def _search_fields_of(customer: Customer) -> dict:
+    return search_fields(name=customer.name, phone=customer.phone, birthday=customer.birthday,
+                         wechat_id=customer.wechat_id)
 
 
 def refresh_search_keys(*, batch_size: int = 2000) -> int:
@@ -85,14 +95,13 @@ def refresh_search_keys(*, batch_size: int = 2000) -> int:
     fields = list(search_fields(name="", phone="", birthday=None))
     while True:
         batch = list(Customer.objects.filter(pk__gt=last_pk, erased_at__isnull=True)
-                     .order_by("pk").only("pk", "name", "phone", "birthday", *fields)
-                     [:batch_size])
+                     .order_by("pk").only("pk", "name", "phone", "birthday", "wechat_id",
+                                          *fields)[:batch_size])
         if not batch:
             return changed
         stale = []
         for customer in batch:
-            keys = search_fields(name=customer.name, phone=customer.phone,
-                                 birthday=customer.birthday)
+            keys = _search_fields_of(customer)
             if any(getattr(customer, field) != value for field, value in keys.items()):
                 for field, value in keys.items():
                     setattr(customer, field, value)
@@ -580,8 +589,8 @@ def erase_customer(actor, customer: Customer) -> Customer:
     customer.birthday = None
     customer.province = customer.city = customer.district = ""
     customer.erased_at = timezone.now()
-    customer.name_pinyin = customer.name_initials = customer.phone_last4 = ""
-    customer.birthday_md = ""
+    for field in search_fields(name="", phone="", birthday=None):
+        setattr(customer, field, "")  # not the keys of ERASED_NAME: nothing finds it
     customer.save()
     _log(actor, customer, AccessAction.ERASE)
     return customer
