@@ -151,7 +151,7 @@ def test_follow_up_pages_of_unknown_ones_are_404(owner_client):
 
 SETTINGS_URL = reverse("customers:settings")
 VALID = {"remind_days_before": "5", "birthday_reminders": "on", "recency_days": "60",
-         "frequency_orders": "3", "monetary_amount": "800.50", "ownership_days": ""}
+         "frequency_orders": "3", "monetary_amount": "800.50"}
 
 
 def test_owner_changes_the_settings(owner_client):
@@ -160,8 +160,8 @@ def test_owner_changes_the_settings(owner_client):
     assert response.status_code == 302
     settings = CustomerSettings.objects.get()
     assert (settings.remind_days_before, settings.birthday_reminders, settings.recency_days,
-            settings.frequency_orders, settings.monetary_amount, settings.ownership_days) == (
-        5, True, 60, 3, Decimal("800.50"), None)
+            settings.frequency_orders, settings.monetary_amount) == (
+        5, True, 60, 3, Decimal("800.50"))
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -189,11 +189,11 @@ def test_settings_are_the_owners(client, english):
 
 def test_settings_service_checks_every_value(owner, english):
     with pytest.raises(InvalidInput, match="from 1 to 3650") as refused:
-        care.update_customer_settings(owner, ownership_days=0)
-    assert refused.value.field == "ownership_days"
+        care.update_customer_settings(owner, recency_days=0)
+    assert refused.value.field == "recency_days"
     with pytest.raises(InvalidInput, match="Enter an amount"):
         care.update_customer_settings(owner, monetary_amount="很多")
     with pytest.raises(InvalidInput, match="Unknown field"):
-        care.update_customer_settings(owner, colour="red")
-    settings = care.update_customer_settings(owner, ownership_days=30, monetary_amount="99.5")
-    assert (settings.ownership_days, settings.monetary_amount) == (30, Decimal("99.50"))
+        care.update_customer_settings(owner, ownership_days=30)
+    settings = care.update_customer_settings(owner, recency_days=30, monetary_amount="99.5")
+    assert (settings.recency_days, settings.monetary_amount) == (30, Decimal("99.50"))

@@ -194,16 +194,16 @@ def test_reimport_merges_instead_of_duplicating(owner, english):
 
 def test_merge_fills_blanks_adds_tags_and_keeps_the_seller_and_what_was_there(
         owner, add_customer, english):
-    seller = UserFactory(role="staff", areas=["customers"])
-    customer = add_customer(name="张三", phone="13812345678", wechat_id="old_wx",
-                            tags="老客户", actor=owner, seller=seller)
+    customer = add_customer(name="张三", phone="13812345678", tags="老客户")
+    staff = UserFactory(role="staff", areas=["customers"])
     run(csv_file([["姓名", "手机", "微信", "生日", "省", "市", "标签"],
-                  ["张小三", "13812345678", "new_wx", "1990-05-01", "广东", "深圳", "VIP"]]),
-        owner)
+                  ["张小三", "13812345678", "New_WX", "1990-05-01", "广东", "深圳", "VIP"]]),
+        staff)
 
     customer.refresh_from_db()
-    assert customer.seller == seller
-    assert (customer.name, customer.wechat_id) == ("张三", "old_wx")
+    assert customer.seller == owner
+    assert (customer.name, customer.wechat_id, customer.wechat_key) == ("张三", "New_WX",
+                                                                        "new_wx")
     assert (customer.birthday, customer.birthday_md) == (date(1990, 5, 1), "05-01")
     assert (customer.province, customer.city) == ("广东省", "深圳市")
     assert sorted(tag.name for tag in customer.tags.all()) == ["VIP", "老客户"]
@@ -216,16 +216,21 @@ def test_a_new_address_of_a_known_customer_is_added_but_not_as_default(owner, en
     assert [(a.city, a.is_default) for a in addresses] == [("深圳市", True), ("北京市", False)]
 
 
-def test_an_agent_cannot_merge_into_another_sellers_customer(owner, add_customer, english):
-    add_customer(name="张三", phone="13812345678")
+def test_an_agents_import_makes_their_own_records_beside_other_sellers(owner, add_customer,
+                                                                      english):
+    """The owner's customer 张三 is untouched and unnamed to the agent: the agent's row makes
+    the agent's own record of the same number, as an order in their shop would."""
+    owners = add_customer(name="张三", phone="13812345678", wechat_id="zs_owner")
     agent = UserFactory(role="agent")
-    with pytest.raises(imports.ImportRefused) as refused:
-        run(csv_file([["姓名", "手机"], ["张三", "13812345678"], ["李四", "13812345679"]]), agent)
-    assert refused.value.report.error_rows[0].errors == [
-        "This mobile number is another seller's customer."]
-    report = run(csv_file([["姓名", "手机"], ["李四", "13812345679"]]), agent)
-    assert report.new == 1
-    assert Customer.objects.get(phone="13812345679").seller == agent
+    report = run(csv_file([["姓名", "手机", "微信"], ["张三丰", "13812345678", "zsf"],
+                           ["李四", "13812345679", ""]]), agent)
+    assert (report.new, report.merged, report.error_count) == (2, 0, 0)
+    mine = Customer.objects.get(seller=agent, phone="13812345678")
+    assert (mine.name, mine.wechat_id) == ("张三丰", "zsf")
+    owners.refresh_from_db()
+    assert (owners.name, owners.wechat_id, owners.seller) == ("张三", "zs_owner", owner)
+    report = run(csv_file([["姓名", "手机", "微信"], ["张三丰", "13812345678", "other"]]), agent)
+    assert (report.new, report.merged) == (0, 1)
 
 
 @pytest.mark.parametrize(("cells", "message"), [

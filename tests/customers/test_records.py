@@ -1,4 +1,5 @@
-"""Customer records come from every order (matched by mobile number) and can be added by hand."""
+"""Customer records come from every order (matched by mobile number within the shop's seller)
+and can be added by hand."""
 
 import threading
 from decimal import Decimal
@@ -7,7 +8,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import is_postgres
-from tests.factories import ChannelFactory, UserFactory
+from tests.factories import AgentFactory, ChannelFactory, UserFactory
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.customers import services
 from weishang.customers.models import Customer, CustomerNote, CustomerOrder
@@ -114,9 +115,9 @@ def test_bad_input_names_its_field_and_saves_nothing(owner, english, fields, fie
     assert not Customer.objects.exists()
 
 
-def test_one_customer_per_mobile_number(owner, english, add_customer):
+def test_one_customer_per_mobile_number_in_a_sellers_list(owner, english, add_customer):
     add_customer(phone="13812345678")
-    with pytest.raises(Conflict, match="Another customer already has this mobile number"):
+    with pytest.raises(Conflict, match="A customer with this mobile number is in your list"):
         add_customer(name="李四", phone="13812345678")
     other = add_customer(name="李四", phone="13900001111")
     with pytest.raises(Conflict):
@@ -193,20 +194,47 @@ def test_agents_see_only_their_own_customers(owner, english, add_customer):
     assert set(customers_for(UserFactory(role="staff", areas=["customers"]))) == {mine, theirs}
 
 
-def test_ownership_period_hands_an_expired_customer_to_the_next_seller(owner, stocked, place):
-    settings = services.customer_settings()
-    settings.ownership_days = 30
-    settings.save()
+def test_another_sellers_number_makes_a_record_of_ones_own_without_a_word(owner, english,
+                                                                         add_customer):
+    """Whether another seller knows the number is not this seller's to learn: no 409, no
+    hint; each keeps their own record."""
+    owners = add_customer(name="张三", phone="13812345678", wechat_id="zs_owner")
     agent = UserFactory(role="agent")
-    customer = services.create_customer(agent, name="张三", phone="13812345678")
-    assert customer.owned_until is not None
-    place(stocked())
-    customer.refresh_from_db()
-    assert customer.seller == agent  # still within the period
-    Customer.objects.filter(pk=customer.pk).update(owned_until="2000-01-01T00:00:00Z")
-    place(stocked())
-    customer.refresh_from_db()
-    assert customer.seller == owner
+    agents = services.create_customer(agent, name="三哥", phone="13812345678")
+    assert agents.seller == agent and agents.pk != owners.pk
+    with pytest.raises(Conflict) as refused:
+        services.create_customer(agent, name="又一个", phone="138 1234 5678")
+    assert refused.value.code == "customer_exists"
+    owners.refresh_from_db()
+    assert (owners.name, owners.wechat_id, owners.seller) == ("张三", "zs_owner", owner)
+
+
+def test_staff_add_customers_to_the_owners_shop(owner, english, add_customer):
+    staff = UserFactory(role="staff", areas=["customers"])
+    added = services.create_customer(staff, name="张三", phone="13812345678")
+    assert added.seller == owner
+    with pytest.raises(Conflict):
+        services.create_customer(owner, name="张三", phone="13812345678")
+
+
+def test_an_order_in_another_sellers_shop_makes_that_sellers_record(owner, stocked, place,
+                                                                     recipient):
+    """The buyer's record at the owner's shop keeps only the owner's orders; the agent gets a
+    record of their own with their order and the address given to them."""
+    place(stocked(price="30.00"))
+    agent = AgentFactory(name="乙")
+    elsewhere = Recipient(name="张三丰", phone=recipient.phone, province="北京市", city="北京市",
+                          district="朝阳区", street="建国路88号")
+    agents_order = orders.place_order(shop=agent.user.shop, recipient=elsewhere,
+                                      lines=[CartLine(stocked(price="50.00").public_id, 1)])
+    owners, agents = (Customer.objects.get(seller=owner),
+                      Customer.objects.get(seller=agent.user))
+    assert owners.phone == agents.phone == recipient.phone
+    assert [link.order.shop_id for link in owners.order_links.all()] == [owner.shop.pk]
+    assert [link.order for link in agents.order_links.all()] == [agents_order]
+    assert [address.street for address in owners.addresses.all()] == [recipient.street]
+    assert [address.street for address in agents.addresses.all()] == ["建国路88号"]
+    assert (agents.name, agents.city) == ("张三丰", "北京市")
 
 
 def test_an_order_costs_its_customer_few_queries(stocked, place,
@@ -260,4 +288,14 @@ def test_a_number_is_found_through_the_index_not_by_reading_every_customer(db):
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "customers_one_per_phone" in plan, plan
+    assert "customers_phone" in plan, plan
+
+
+@pytest.mark.skipif(is_postgres(), reason="PostgreSQL's planner goes by the table's size")
+def test_an_orders_record_is_found_through_the_sellers_index(owner):
+    sql, params = (Customer.objects.filter(seller=owner).with_phones("13812345678")
+                   .query.sql_with_params())
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "customers_one_per_seller_and_phone" in plan, plan

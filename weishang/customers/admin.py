@@ -35,7 +35,7 @@ class CustomerAdmin(ReadOnlyAdmin):
     readonly_fields = ["public_id", "seller", "name", "masked_phone", "wechat_id", "gender",
                        "birthday", "province", "city", "district", "source_channel",
                        "first_order_at", "last_order_at", "order_count", "total_spent",
-                       "owned_until", "erased_at", "created_at"]
+                       "erased_at", "created_at"]
     fields = readonly_fields
     inlines = [AddressInline, NoteInline]
 

@@ -57,7 +57,6 @@ SETTING_LIMITS = {
     "recency_days": (1, 3650),
     "frequency_orders": (1, 1000),
     "monetary_amount": (Decimal("0"), Decimal("99999999.99")),
-    "ownership_days": (1, 3650),
 }
 
 
@@ -445,8 +444,6 @@ def update_customer_settings(actor, **fields) -> CustomerSettings:
             value = bool(value)
         elif name == "monetary_amount":
             value = _in_range(name, _amount(name, value), field_label=label)
-        elif name == "ownership_days" and value in (None, ""):
-            value = None  # customers stay with their first seller for good
         else:
             value = _in_range(name, _whole_number(name, value), field_label=label)
         setattr(settings, name, value)

@@ -66,13 +66,9 @@ class CustomerSettingsForm(ConsoleForm):
         min_value=care.SETTING_LIMITS["monetary_amount"][0],
         max_value=care.SETTING_LIMITS["monetary_amount"][1], max_digits=14, decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
-    ownership_days = _limited_number(
-        "ownership_days", required=False,
-        help_text=_("After this, a customer who orders from another seller moves to them. "
-                    "Leave empty to keep customers with their first seller for good."))
 
     FIELDS = ("remind_days_before", "birthday_reminders", "recency_days", "frequency_orders",
-              "monetary_amount", "ownership_days")
+              "monetary_amount")
 
     @classmethod
     def initial_for(cls, settings: CustomerSettings) -> dict:

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from weishang.accounts.models import Role, User
+from weishang.accounts.models import User
 from weishang.core import spreadsheets
 from weishang.core.address import Place, read_place, simplified
 from weishang.core.errors import Conflict, InvalidInput
@@ -307,16 +307,6 @@ class ImportRefused(InvalidInput):
             code="invalid_rows")
 
 
-def seller_for(actor: User) -> User:
-    """Whose customers an import makes: an agent's own, everyone else's go to the owner."""
-    if actor.role == Role.AGENT:
-        return actor
-    owner = User.objects.filter(role=Role.OWNER).first()
-    if owner is None:
-        raise Conflict(_("There is no owner yet; create the owner first."))
-    return owner
-
-
 def _batches(rows: Iterable[ImportRow]) -> Iterator[list[ImportRow]]:
     rows = iter(rows)
     while batch := list(islice(rows, BATCH_ROWS)):
@@ -389,11 +379,8 @@ class _Importer:
 
     def __init__(self, *, actor: User, write: bool):
         self.actor = actor
-        self.seller = seller_for(actor)
+        self.seller = services.seller_for(actor)
         self.write = write
-        self.owned_until = None
-        if write and (days := services.customer_settings().ownership_days):
-            self.owned_until = timezone.now() + timedelta(days=days)
         self.report = ImportReport()
         self.first_row_of_phone: dict[str, int] = {}
 
@@ -423,26 +410,21 @@ class _Importer:
         if first != row.row:
             row.errors.append(_("Row %(row)d has the same mobile number.") % {"row": first})
 
+    def _sellers_customers(self):
+        return Customer.objects.filter(seller=self.seller)
+
     def _existing(self, rows: list[ImportRow]) -> dict[str, Customer]:
-        """The customers with these rows' numbers; a row whose number belongs to a customer
-        the importing user may not see gets an error."""
-        found = {customer.phone: customer
-                 for customer in Customer.objects.with_phones(*(row.phone for row in rows))}
-        if not found:
-            return found
-        visible = set(queries.customers_for(self.actor).with_phones(*found)
-                      .values_list("phone", flat=True))
-        for row in rows:
-            if row.phone in found and row.phone not in visible:
-                row.errors.append(_("This mobile number is another seller's customer."))
-        return {phone: customer for phone, customer in found.items() if phone in visible}
+        """The seller's customers with these rows' numbers (other sellers' records of the same
+        people are theirs: the import neither sees nor touches them)."""
+        return {customer.phone: customer for customer in
+                self._sellers_customers().with_phones(*(row.phone for row in rows))}
 
     # --- writing ---
 
     def _save(self, new: list[ImportRow], merged: list[ImportRow],
               existing: dict[str, Customer]) -> None:
         insert_all([self._new_customer(row) for row in new])
-        ids = dict(Customer.objects.with_phones(*(row.phone for row in new))
+        ids = dict(self._sellers_customers().with_phones(*(row.phone for row in new))
                    .values_list("phone", "pk"))
         self._fill_blanks(merged, existing)
         merged_ids = {existing[row.phone].pk for row in merged}
@@ -457,7 +439,6 @@ class _Importer:
             seller=self.seller, name=row.name, phone=row.phone, wechat_id=row.wechat_id,
             gender=row.gender, birthday=row.birthday, province=row.province, city=row.city,
             district=row.district, source_channel=row.source_channel or IMPORT_SOURCE,
-            owned_until=self.owned_until,
             **services.search_fields(name=row.name, phone=row.phone, birthday=row.birthday,
                                      wechat_id=row.wechat_id))
 

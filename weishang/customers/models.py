@@ -1,8 +1,12 @@
 """Customer care (客户维护): every customer a seller has, what they bought, and what to do next.
 
-A customer belongs to one seller (the owner now, an agent once agents exist) and is matched by
-mobile number: one record per number in the deployment. Personal fields can be erased on
-request (PIPL); the record then stays as an anonymous row so the order totals still add up.
+A customer record is one seller's relationship with one person: the owner's shop and every
+agent keep their own, matched by mobile number within that seller. A person who buys from two
+agents is two records, each with only the orders placed in that seller's shop and the
+addresses given to it, and with that seller's own notes, tags and follow-ups; nobody takes a
+customer over. The owner (and staff granted customers) see every seller's records. Personal
+fields can be erased on request (PIPL), for the person at every seller at once; the records
+then stay as anonymous rows so the order totals still add up.
 """
 
 from django.conf import settings
@@ -36,8 +40,8 @@ class Tag(models.Model):
 class CustomerQuerySet(models.QuerySet):
     def with_phones(self, *phones: str) -> "CustomerQuerySet":
         """Customers with these mobile numbers. "phone <> ''" repeats the condition of the
-        unique index on numbers (erased customers have none), so SQLite uses it instead of
-        reading every customer."""
+        index on numbers (erased customers have none), so SQLite uses it instead of reading
+        every customer."""
         return self.filter(phone__in=phones).exclude(phone="")
 
 
@@ -90,8 +94,6 @@ class Customer(TimeStamped):
     order_count = models.PositiveIntegerField(_("orders"), default=0)
     total_spent = MoneyField(_("total spent"), default=0, db_index=True)
 
-    # Seller ownership may be taken over after this moment (None: locked for good).
-    owned_until = models.DateTimeField(_("belongs to the seller until"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
@@ -101,15 +103,18 @@ class Customer(TimeStamped):
         verbose_name_plural = _("customers")
         ordering = ["-last_order_at", "-id"]
         constraints = [
-            # One record per mobile number; erased records have none.
-            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""),
-                                    name="customers_one_per_phone"),
+            # One record per seller and mobile number; erased records have none.
+            models.UniqueConstraint(fields=["seller", "phone"], condition=~Q(phone=""),
+                                    name="customers_one_per_seller_and_phone"),
             models.CheckConstraint(condition=Q(total_spent__gte=0),
                                    name="customers_total_spent_not_negative"),
             models.CheckConstraint(condition=Q(gender__in=["", "f", "m"]),
                                    name="customers_gender_valid"),
         ]
         indexes = [models.Index(fields=["seller", "-last_order_at"]),
+                   # A person at every seller (the owner's search, erasure) by number.
+                   models.Index(fields=["phone"], condition=~Q(phone=""),
+                                name="customers_phone"),
                    # The list's order, so its first page is read off the index.
                    models.Index(fields=["-last_order_at", "-id"], name="customers_recent_first")]
 
@@ -145,7 +150,8 @@ class CustomerAddress(TimeStamped):
 
 
 class CustomerOrder(models.Model):
-    """Which customer an order belongs to (orders cannot point here: they come first)."""
+    """Which customer an order belongs to (orders cannot point here: they come first): the
+    record of the order's shop's seller, never another seller's."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="order_links")
     order = models.OneToOneField("orders.Order", on_delete=models.CASCADE,
@@ -258,9 +264,6 @@ class CustomerSettings(models.Model):
     recency_days = models.PositiveIntegerField(_("recent: ordered within (days)"), default=90)
     frequency_orders = models.PositiveIntegerField(_("frequent: at least (orders)"), default=2)
     monetary_amount = MoneyField(_("high value: spent at least"), default=500)
-    # How long a customer stays with the seller who first sold to them (None: for good).
-    ownership_days = models.PositiveIntegerField(_("customer stays with the first seller (days)"),
-                                                 null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer settings")

@@ -161,6 +161,24 @@ def customer_detail(public_id: str, user=None) -> Customer:
     ).get(public_id=public_id)
 
 
+def person_records(customer: Customer) -> QuerySet:
+    """Every seller's record of the person ``customer`` is: the same mobile number (just this
+    record when it has none)."""
+    if not customer.phone:
+        return Customer.objects.filter(pk=customer.pk)
+    return Customer.objects.with_phones(customer.phone)
+
+
+def other_records(user, customer: Customer) -> QuerySet:
+    """The person's records at other sellers that ``user`` may see, with their sellers: the
+    owner's and customer staff's view of one person; nothing for an agent, who sees their own
+    relationship only."""
+    if not customer.phone:
+        return Customer.objects.none()
+    return (customers_for(user).with_phones(customer.phone).exclude(pk=customer.pk)
+            .select_related("seller").order_by("pk"))
+
+
 def tags_for(user) -> QuerySet:
     """The tags carried by customers ``user`` may see, each with how many carry it."""
     visible = customers_for(user).values("pk")

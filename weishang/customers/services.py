@@ -1,14 +1,16 @@
 """Every change of a customer record: from orders, by hand, and under PIPL (reveal, export,
 erase).
 
-A customer is matched by mobile number, one record per number. Records made from orders keep
-the seller's edits (a corrected name stays corrected); the order statistics are always
-recomputed from the orders themselves, so they cannot drift. Who may see a full number, and
-every time somebody did, is decided and written down here.
+A customer record is one seller's relationship with a person (models): an order is linked to
+the record of its shop's seller, found by mobile number or made, so a seller's records hold
+only what was bought in their shop and given to it. Records made from orders keep the
+seller's edits (a corrected name stays corrected); the order statistics are always recomputed
+from the orders themselves, so they cannot drift. Who may see a full number, and every time
+somebody did, is decided and written down here.
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +18,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weishang.accounts.models import Role
+from weishang.accounts.models import Role, User
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
@@ -34,6 +36,7 @@ from .models import (
     CustomerAddress,
     CustomerNote,
     CustomerOrder,
+    CustomerQuerySet,
     CustomerSettings,
     FollowUp,
     Gender,
@@ -258,14 +261,17 @@ def _clean_profile(fields: dict, *, current: Customer | None = None) -> dict:
     }
 
 
-def _phone_taken() -> Conflict:
-    return Conflict(_("Another customer already has this mobile number."), code="phone_taken")
+def _already_a_customer() -> Conflict:
+    # Only the seller's own records are compared: whether another seller knows the number is
+    # none of this seller's business, and answering it would tell them.
+    return Conflict(_("A customer with this mobile number is in your list already."),
+                    code="customer_exists")
 
 
 def _save_profile(customer: Customer, profile: dict) -> None:
-    if profile["phone"] and Customer.objects.with_phones(profile["phone"]).exclude(
-            pk=customer.pk).exists():
-        raise _phone_taken()
+    if profile["phone"] and Customer.objects.filter(seller_id=customer.seller_id).with_phones(
+            profile["phone"]).exclude(pk=customer.pk).exists():
+        raise _already_a_customer()
     for field, value in profile.items():
         setattr(customer, field, value)
     _refresh_search_fields(customer)
@@ -274,7 +280,7 @@ def _save_profile(customer: Customer, profile: dict) -> None:
             customer.save()
     except IntegrityError:
         # Another request saved the same number in between.
-        raise _phone_taken() from None
+        raise _already_a_customer() from None
 
 
 def visible_customer(actor, customer: Customer, *, lock: bool = False,
@@ -291,16 +297,24 @@ def visible_customer(actor, customer: Customer, *, lock: bool = False,
     return current
 
 
+def seller_for(actor: User) -> User:
+    """Whose customer a record made by ``actor`` is: an agent's own; anyone else's (the owner,
+    staff) the owner's shop's."""
+    if actor.role == Role.AGENT:
+        return actor
+    owner = User.objects.filter(role=Role.OWNER).first()
+    if owner is None:
+        raise Conflict(_("There is no owner yet; create the owner first."))
+    return owner
+
+
 @transaction.atomic
 def create_customer(actor, *, seller=None, **fields) -> Customer:
-    """A customer added by hand (e.g. met in a WeChat group before any order). The seller is
-    ``actor`` unless given (agents later add their own; the owner adds for the shop)."""
+    """A customer added by hand (e.g. met in a WeChat group before any order), to ``seller``'s
+    list: by default ``actor``'s own for an agent, the owner's shop's for the owner and staff."""
     profile = _clean_profile(fields)
     names = split_tags(fields.get("tags", ""))
-    customer = Customer(seller=seller or actor)
-    settings = customer_settings()
-    if settings.ownership_days:
-        customer.owned_until = timezone.now() + timedelta(days=settings.ownership_days)
+    customer = Customer(seller=seller or seller_for(actor))
     _save_profile(customer, profile)
     customer.tags.set(_tags_named(names))
     return customer
@@ -407,14 +421,17 @@ def _source_channel(order: Order) -> str:
     return "chat" if order.channel == OrderChannel.CHAT else "shop"
 
 
+def _record_of(order: Order) -> CustomerQuerySet:
+    """The record an order belongs to: its shop's seller's, with the recipient's number."""
+    return Customer.objects.filter(seller_id=order.shop.seller_id).with_phones(
+        order.recipient_phone)
+
+
 def _new_customer_from(order: Order) -> Customer:
-    settings = customer_settings()
     customer = Customer(
-        seller=order.shop.seller, name=order.recipient_name, phone=order.recipient_phone,
+        seller_id=order.shop.seller_id, name=order.recipient_name, phone=order.recipient_phone,
         province=order.province, city=order.city, district=order.district,
         source_channel=_source_channel(order),
-        owned_until=(timezone.now() + timedelta(days=settings.ownership_days)
-                     if settings.ownership_days else None),
     )
     _refresh_search_fields(customer)
     try:
@@ -422,24 +439,18 @@ def _new_customer_from(order: Order) -> Customer:
             customer.save()
     except IntegrityError:
         # The same number ordered twice at the same moment: the other order made the record.
-        return Customer.objects.select_for_update().with_phones(order.recipient_phone).get()
+        return _record_of(order).select_for_update().get()
     return customer
 
 
 def _fill_blanks(customer: Customer, order: Order) -> None:
     """What an order tells about a known customer that the record lacks; never overwrite what
-    the seller wrote. A customer whose time with their seller ran out goes to this seller."""
+    the seller wrote."""
     changes = {}
     if not customer.source_channel:
         changes["source_channel"] = _source_channel(order)
     if not customer.province:
         changes.update(province=order.province, city=order.city, district=order.district)
-    expired = customer.owned_until is not None and customer.owned_until <= timezone.now()
-    if expired and customer.seller_id != order.shop.seller_id:
-        settings = customer_settings()
-        changes["seller_id"] = order.shop.seller_id
-        changes["owned_until"] = (timezone.now() + timedelta(days=settings.ownership_days)
-                                  if settings.ownership_days else None)
     if changes:
         Customer.objects.filter(pk=customer.pk).update(**changes, updated_at=timezone.now())
         for field, value in changes.items():
@@ -447,12 +458,12 @@ def _fill_blanks(customer: Customer, order: Order) -> None:
 
 
 def upsert_from_order(order: Order) -> Customer | None:
-    """The customer of a new order, found by its mobile number or created; the order is linked,
-    its address kept and the statistics updated. Runs inside the order's transaction. An
-    agent's stock purchase is no customer's order."""
+    """The customer of a new order in its shop's seller's list, found by mobile number or
+    created; the order is linked, its address kept and the statistics updated. Runs inside the
+    order's transaction. An agent's stock purchase is no customer's order."""
     if not order.recipient_phone or order.kind == OrderKind.PURCHASE:
         return None
-    customer = Customer.objects.select_for_update().with_phones(order.recipient_phone).first()
+    customer = _record_of(order).select_for_update().first()
     if customer is None:
         customer = _new_customer_from(order)
     else:

@@ -104,6 +104,7 @@ def _detail_page(request, customer: Customer, *, note_form=None, address_form=No
         "phone_masked": not (revealed_phone
                              or services.can_see_full_phone(request.user, customer)),
         "channel_name": queries.source_channel_name(customer.source_channel),
+        "other_records": queries.other_records(request.user, customer),
         "note_form": note_form or NoteForm(),
         "address_form": address_form or AddressForm(),
         "open_address_form": address_form is not None,
