@@ -22,15 +22,29 @@ pytestmark = pytest.mark.django_db
 
 # Everything personal the customer below has; none of it may show after erasure.
 PERSONAL = ["尉迟敬德", "yuchijingde", "13955556666", "5556666", "jingde_wx", "1988-08-08",
-            "成华区", "春熙路99号", "喜欢蓝色", "老客户VIP"]
+            "成华区", "春熙路99号", "喜欢蓝色", "老客户VIP", "SF1234567890123"]
+
+
+WHO = Recipient(name="尉迟敬德", phone="13955556666", province="四川省", city="成都市",
+                district="成华区", street="春熙路99号", note="周末送")
+TRACKING = "SF1234567890123"
 
 
 @pytest.fixture
-def customer(owner, stocked, place):
-    who = Recipient(name="尉迟敬德", phone="13955556666", province="四川省", city="成都市",
-                    district="成华区", street="春熙路99号", note="周末送")
-    paid = orders.confirm_payment(place(stocked(price="88.00"), recipient=who), actor=owner)
-    place(stocked(price="20.00"), recipient=who)
+def open_orders(owner, stocked, place):
+    """The customer's orders while under way: one paid and one awaiting payment."""
+    paid = orders.confirm_payment(place(stocked(price="88.00"), recipient=WHO), actor=owner)
+    return paid, place(stocked(price="20.00"), recipient=WHO)
+
+
+@pytest.fixture
+def customer(owner, open_orders):
+    """A customer whose orders are over (one completed, one cancelled), with everything a
+    seller keeps about them."""
+    paid, unpaid = open_orders
+    shipped = orders.ship_order(paid, actor=owner, carrier="sf", tracking_number=TRACKING)
+    orders.complete_order(shipped, actor=owner)
+    orders.cancel_order(unpaid, actor=owner)
     customer = Customer.objects.get(phone="13955556666")
     services.update_customer(owner, customer, wechat_id="jingde_wx", birthday="1988-08-08",
                              tags="老客户VIP")
@@ -213,3 +227,144 @@ def test_erase_command(owner, customer, english):
         call_command("erasecustomer", "13955556666", "--yes")
     with pytest.raises(CommandError, match="This customer's data was erased"):
         call_command("erasecustomer", customer.public_id, "--yes")
+
+
+# -- Erasure waits for the orders under way ----------------------------------------------------
+
+def _move_to(state, order, owner):
+    """The order moved on from paid to ``state`` (one of the states still under way)."""
+    if state in ("shipped", "refund_requested"):
+        order = orders.ship_order(order, actor=owner, carrier="sf", tracking_number=TRACKING)
+    if state == "refund_requested":
+        order = orders.request_refund(order, by_customer=True)
+    return order
+
+
+@pytest.mark.parametrize("state", ["pending_payment", "paid", "shipped", "refund_requested"])
+def test_erasure_is_refused_while_an_order_is_under_way(owner, english, open_orders, state):
+    paid, unpaid = open_orders
+    if state == "pending_payment":
+        order = unpaid
+        orders.complete_order(orders.ship_order(paid, actor=owner, carrier="sf",
+                                                tracking_number=TRACKING), actor=owner)
+    else:
+        orders.cancel_order(unpaid, actor=owner)
+        order = _move_to(state, paid, owner)
+    customer = Customer.objects.get(phone=WHO.phone)
+    with pytest.raises(Conflict) as refused:
+        services.erase_customer(owner, customer)
+    assert refused.value.code == "orders_open"
+    assert order.number in str(refused.value.message)
+    assert "Erase once" in str(refused.value.message)
+    customer.refresh_from_db()
+    order.refresh_from_db()
+    assert not customer.is_erased and customer.addresses.exists()
+    assert (order.recipient_phone, order.street) == (WHO.phone, WHO.street)
+    assert order.tracking_number == (TRACKING if state in ("shipped", "refund_requested")
+                                     else "")
+    assert not AccessLog.objects.filter(action="erase").exists()
+
+
+def test_the_erase_page_says_why_and_offers_no_button_while_an_order_is_under_way(
+        owner_client, open_orders):
+    paid, _unpaid = open_orders
+    customer = Customer.objects.get(phone=WHO.phone)
+    url = reverse("customers:erase", args=[customer.public_id])
+    page = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-erase-refused" in page and paid.number in page
+    assert "data-confirm-erase" not in page
+    owner_client.post(url)
+    customer.refresh_from_db()
+    assert not customer.is_erased
+
+
+def test_the_api_refuses_erasure_with_the_reason(owner, open_orders):
+    customer = Customer.objects.get(phone=WHO.phone)
+    response = english_client(owner).post(reverse("api:customer-erase",
+                                                  args=[customer.public_id]))
+    assert response.status_code == 409
+    assert response.json()["code"] == "orders_open"
+    assert open_orders[0].number in response.json()["message"]
+
+
+def test_orders_under_way_keep_their_recipient_even_when_asked_directly(open_orders):
+    paid, unpaid = open_orders
+    with pytest.raises(Conflict) as refused:
+        orders.erase_recipient([paid.pk, unpaid.pk])
+    assert refused.value.code == "orders_open"
+    assert not Order.objects.filter(recipient_phone="").exists()
+
+
+def test_an_order_without_an_address_is_not_shipped(owner, english, open_orders):
+    """An order whose recipient was erased before erasure waited for open orders."""
+    paid, _unpaid = open_orders
+    Order.objects.filter(pk=paid.pk).update(recipient_phone="", province="", city="",
+                                            district="", street="")
+    with pytest.raises(Conflict) as refused:
+        orders.ship_order(paid, actor=owner, carrier="sf", tracking_number=TRACKING)
+    assert refused.value.code == "no_address"
+    assert "has no address to ship to" in str(refused.value.message)
+    paid.refresh_from_db()
+    assert paid.state == "paid" and paid.tracking_number == ""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(owner)
+    response = client.post(reverse("orders:action", args=[paid.number, "ship"]),
+                           {"carrier": "SF", "tracking_number": TRACKING})
+    assert response.status_code == 409
+    assert "has no address to ship to" in response.content.decode()
+
+
+def test_erasure_takes_the_person_from_every_seller(owner, customer, stocked):
+    """The same number bought from an agent too: the request is the person's, so the agent's
+    record and the agent's order lose their data as well."""
+    from tests.factories import AgentFactory
+
+    agent = AgentFactory(name="乙")
+    agents_order = orders.place_order(shop=agent.user.shop, recipient=WHO,
+                                      lines=[orders.CartLine(stocked().public_id, 1)])
+    orders.cancel_order(agents_order, actor=owner)
+    agents_record = Customer.objects.get(seller=agent.user)
+    services.add_note(agent.user, agents_record, "乙的笔记 春熙路99号")
+    services.erase_customer(owner, customer)
+    agents_record.refresh_from_db()
+    agents_order.refresh_from_db()
+    assert agents_record.is_erased and not agents_record.notes.exists()
+    assert agents_order.recipient_phone == "" and agents_order.street == ""
+    assert AccessLog.objects.filter(action="erase").count() == 2
+    assert not Customer.objects.filter(phone=WHO.phone).exists()
+
+
+def test_the_command_refuses_while_an_order_is_under_way(owner, open_orders, english):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="are still under way"):
+        call_command("erasecustomer", WHO.phone, "--yes")
+    assert not Customer.objects.get(phone=WHO.phone).is_erased
+
+
+def test_the_command_without_a_terminal_asks_for_yes_instead_of_failing(
+        owner, customer, english, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="there is no terminal to ask"):
+        call_command("erasecustomer", WHO.phone)
+    customer.refresh_from_db()
+    assert not customer.is_erased
+
+
+def test_the_command_asks_on_a_terminal(owner, customer, english, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal(""))
+    monkeypatch.setattr("builtins.input", lambda question: "no")
+    with pytest.raises(CommandError, match="Nothing was erased"):
+        call_command("erasecustomer", WHO.phone)
+    monkeypatch.setattr("builtins.input", lambda question: "yes")
+    call_command("erasecustomer", WHO.phone, stdout=io.StringIO())
+    customer.refresh_from_db()
+    assert customer.is_erased

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from weishang.accounts.models import Role
 from weishang.core.phone import normalize_mobile
 from weishang.core.pinyin import query_key
+from weishang.orders.models import OPEN_STATES, Order
 
 from .models import NAME_KEY_FIELDS, Customer, CustomerNote, CustomerOrder, Tag
 
@@ -177,6 +178,12 @@ def other_records(user, customer: Customer) -> QuerySet:
         return Customer.objects.none()
     return (customers_for(user).with_phones(customer.phone).exclude(pk=customer.pk)
             .select_related("seller").order_by("pk"))
+
+
+def open_orders(customer: Customer) -> QuerySet:
+    """The person's orders at any seller that are still under way (orders.OPEN_STATES)."""
+    return (Order.objects.filter(customer_link__customer__in=person_records(customer),
+                                 state__in=OPEN_STATES).order_by("created_at", "pk"))
 
 
 def tags_for(user) -> QuerySet:

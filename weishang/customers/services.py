@@ -6,7 +6,8 @@ the record of its shop's seller, found by mobile number or made, so a seller's r
 only what was bought in their shop and given to it. Records made from orders keep the
 seller's edits (a corrected name stays corrected); the order statistics are always recomputed
 from the orders themselves, so they cannot drift. Who may see a full number, and every time
-somebody did, is decided and written down here.
+somebody did, is decided and written down here; erasure takes the person's data from every
+seller once none of their orders is still under way.
 """
 
 import re
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from weishang.accounts.models import Role, User
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -573,17 +575,47 @@ def export_customer(actor, customer: Customer, *, file_format: str) -> dict:
     return personal_data(customer)
 
 
+def erasure_refused_because(customer: Customer) -> str:
+    """Why the person ``customer`` is cannot be erased now ("" when they can): an order of
+    theirs, at any seller, still under way needs its recipient's name, number and address —
+    to be shipped, to arrive, to be refunded."""
+    still_open = list(queries.open_orders(customer))
+    if not still_open:
+        return ""
+    listed = ", ".join(f"{order.number} ({order.get_state_display()})" for order in still_open)
+    return ngettext(
+        "Order %(orders)s is still under way and needs the customer's name, number and "
+        "address. Erase once it is completed, cancelled or refunded.",
+        "Orders %(orders)s are still under way and need the customer's name, number and "
+        "address. Erase once they are completed, cancelled or refunded.",
+        len(still_open)) % {"orders": listed}
+
+
 @transaction.atomic
 def erase_customer(actor, customer: Customer) -> Customer:
-    """Erase a customer's personal data on request (PIPL Art. 47), owner only.
+    """Erase a person's personal data on request (PIPL Art. 47), owner only: their record at
+    every seller (queries.person_records), since the request is the person's, not a seller's.
 
-    Name, number, WeChat ID, birthday, region, addresses, notes, tags, follow-ups and handled
-    reminders go; the orders lose their recipient but keep goods and amounts, so the books
-    still add up. The access log records that it happened, naming nobody.
+    Refused, erasing nothing, while one of their orders is still under way
+    (erasure_refused_because). Name, number, WeChat ID, birthday, region, addresses, notes,
+    tags, follow-ups and handled reminders go; the orders lose their recipient and tracking
+    number but keep goods and amounts, so the books still add up. The access log records that
+    it happened, naming nobody.
     """
     if not actor.is_owner:
         raise PermissionDenied(_("Only the owner can erase a customer's data."))
     customer = visible_customer(actor, customer, lock=True)
+    records = list(queries.person_records(customer).select_for_update().order_by("pk"))
+    refused_because = erasure_refused_because(customer)
+    if refused_because:
+        raise Conflict(refused_because, code="orders_open")
+    for record in records:
+        _erase_record(actor, record)
+    customer.refresh_from_db()
+    return customer
+
+
+def _erase_record(actor, customer: Customer) -> None:
     orders.erase_recipient(customer.order_links.values_list("order_id", flat=True))
     customer.addresses.all().delete()
     CustomerNote.objects.filter(customer=customer).erase_personal_data(
@@ -604,5 +636,3 @@ def erase_customer(actor, customer: Customer) -> Customer:
         setattr(customer, field, "")  # not the keys of ERASED_NAME: nothing finds it
     customer.save()
     _log(actor, customer, AccessAction.ERASE)
-    return customer
-

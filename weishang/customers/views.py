@@ -204,7 +204,11 @@ def erase_customer(request, public_id):
             messages.success(request, _("The customer's personal data was erased. Their orders "
                                         "are kept without name, number or address."))
         return redirect("customers:detail", public_id=public_id)
-    return _page(request, "customers/customer_erase.html", {"customer": customer})
+    return _page(request, "customers/customer_erase.html", {
+        "customer": customer,
+        "records": queries.person_records(customer).select_related("seller").order_by("pk"),
+        "refused_because": services.erasure_refused_because(customer),
+    })
 
 
 @owner_required

@@ -21,6 +21,11 @@ class OrderState(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+#: States in which an order is still under way (it may yet be paid, shipped, received or
+#: refunded), so its recipient's name, number and address are still needed.
+OPEN_STATES = frozenset({OrderState.PENDING_PAYMENT, OrderState.PAID, OrderState.SHIPPED,
+                         OrderState.REFUND_REQUESTED})
+
 #: Where declining a refund request (驳回) takes an order back to: the state it was asked from
 #: (services.state_before_refund_request). Only services.decline_refund makes these moves:
 #: paying, shipping or completing an order again from REFUND_REQUESTED is refused.

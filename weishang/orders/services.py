@@ -36,6 +36,7 @@ from weishang.network.queries import selling_agent
 
 from . import carriers, checkout, signals
 from .models import (
+    OPEN_STATES,
     PROVINCE_SUFFIXES,
     TRANSITIONS,
     Order,
@@ -813,9 +814,14 @@ def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
                        note=_("Kept in cloud stock"), changes={"completed_at": now}, now=now)
 
 
+@transaction.atomic
 def ship_order(order: Order, *, actor, carrier: str, tracking_number: str) -> Order:
+    """The parcel left with ``carrier``; refused for an order without an address to ship to."""
     carrier = carriers.clean_carrier(carrier)
     tracking_number = carriers.clean_tracking_number(carrier, tracking_number)
+    if not has_address(Order.objects.select_for_update().get(pk=order.pk)):
+        raise Conflict(_("Order %(number)s has no address to ship to.")
+                       % {"number": order.number}, code="no_address")
     now = timezone.now()
     return _transition(
         order, OrderState.SHIPPED, actor=actor, actor_kind=_actor_kind(actor, by_customer=False),
@@ -922,11 +928,29 @@ def complete_shipped_orders(now: datetime | None = None) -> int:
 ERASED_NAME = "—"
 
 
+def has_address(order: Order) -> bool:
+    """Whether the order says whom to ship to and where (an erased recipient does not)."""
+    return all((order.recipient_phone, order.province, order.city, order.street))
+
+
 @transaction.atomic
 def erase_recipient(order_ids) -> int:
     """Remove who and where from the given orders (a customer's erasure under PIPL), keeping
-    the goods, amounts, dates and states that accounting needs. Returns how many changed."""
-    return Order.objects.filter(pk__in=list(order_ids)).update(
+    the goods, amounts, dates and states that accounting needs: the recipient, the customer's
+    note, the tracking number, and the notes of the timeline (where the tracking number and
+    the customer's own words are written too). Returns how many orders changed. Refused while
+    one of them is still under way (OPEN_STATES): it needs its address."""
+    orders = Order.objects.filter(pk__in=list(order_ids))
+    still_open = [number for number, state in
+                  orders.select_for_update().order_by("pk").values_list("number", "state")
+                  if state in OPEN_STATES]
+    if still_open:
+        raise Conflict(_("These orders are still under way: %(numbers)s.")
+                       % {"numbers": ", ".join(still_open)}, code="orders_open")
+    # The timeline is append-only for everyday use; erasure is the one lawful reason to
+    # change it, and only its free text goes: who moved the order when stays.
+    OrderEvent.objects.filter(order__in=orders).exclude(note="").update(note="")
+    return orders.update(
         recipient_name=ERASED_NAME, recipient_phone="", province="", city="", district="",
         street="", customer_note="", tracking_number="", updated_at=timezone.now(),
     )
