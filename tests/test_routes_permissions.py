@@ -5,9 +5,12 @@ not exist for you", or 403 where only the owner and staff may come) — or in EX
 A new route with an argument fails test_every_route_with_an_argument_has_a_case until it is
 given a case here, so nobody adds an agent's page without saying who may open it."""
 
+import io
+import json
 from datetime import timedelta
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -30,6 +33,7 @@ from tests.routes import named_routes
 from weishang.commissions import withdrawals
 from weishang.customers import care
 from weishang.customers import services as customers
+from weishang.customers.models import Customer
 from weishang.marketing import links
 from weishang.marketing import services as marketing
 from weishang.marketing.models import Channel
@@ -37,7 +41,8 @@ from weishang.network import certificates
 from weishang.network.models import LevelVariantRule
 from weishang.orders import purchases
 from weishang.orders import services as orders
-from weishang.orders.services import CartLine
+from weishang.orders.models import Order
+from weishang.orders.services import CartLine, Recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +308,207 @@ def test_the_ids_are_real_so_a_404_means_refused(world, owner):
         if status in (403, 404):
             not_opened.append(f"{name} → {status}")
     assert not not_opened, "\n".join(not_opened)
+
+
+# -- A customer two agents share (issue 13) ---------------------------------------------------
+# 王芳 buys in agent A's shop and is agent B's customer too. Whatever B opens about customers
+# and orders shows B's own relationship with her only: never A's orders (number, state,
+# amount, private link) nor the name and address she gave A. Each route of that kind is read
+# below, or says why it shows B nothing.
+
+SHARED_PHONE = "13912345678"
+TO_A = Recipient(name="王芳", phone=SHARED_PHONE, province="浙江省", city="杭州市",
+                 district="西湖区", street="文三路478号华星时代广场A座1203")
+TO_B = Recipient(name="芳姐", phone=SHARED_PHONE, province="上海市", city="上海市",
+                 district="浦东新区", street="世纪大道1号")
+
+SHARED_EXEMPT = {
+    "customers:erase": "the owner's only (403 for an agent)",
+    "customers:access_log": "the owner's only",
+    "customers:settings": "the owner's only",
+    "customers:create": "a form; what it answers for a shared number is read below",
+    "customers:add_note": "answers with a redirect to the detail page read below",
+    "customers:add_address": "answers with a redirect to the detail page read below",
+    "customers:remove_address": "answers with a redirect to the detail page read below",
+    "api:customer-erase": "the owner's only (403 for an agent)",
+    "storefront:order": "needs the private link itself, which the walk shows B never gets",
+    "storefront:cancel_order": "needs the private link itself",
+    "storefront:request_refund": "needs the private link itself",
+}
+# Customer care and imports are for the owner and customer staff: an agent is refused (403)
+# before anything is read; the walk asserts the 403.
+STAFF_ONLY = ("customers:today", "customers:reminder_done", "customers:reminder_snooze",
+              "customers:followup_add", "customers:followup_edit", "customers:followup_done",
+              "customers:followup_snooze", "customers:followup_delete", "customers:segments",
+              "customers:segment_detail", "customers:import_upload", "customers:import_apply",
+              "customers:export_xlsx", "api:customers-today", "api:customers-today-done",
+              "api:customers-today-snooze", "api:follow-up-list", "api:follow-up-detail",
+              "api:follow-up-done", "api:follow-up-snooze", "api:segment-list",
+              "api:segment-detail", "api:customer_import", "api:customer_export")
+
+
+def _in_shared_scope(name: str) -> bool:
+    """Pages and endpoints that show customers or orders to an agent, or find an order."""
+    namespace, _sep, route = name.partition(":")
+    return (namespace == "customers"
+            or namespace == "api" and route.startswith(
+                ("customer", "tag-", "follow-up", "segment", "agent-order", "order_lookup"))
+            or name in ("orders:list", "orders:detail", "storefront:lookup", "storefront:order",
+                        "storefront:cancel_order", "storefront:request_refund"))
+
+
+@pytest.fixture
+def shared(owner, stocked):
+    agent_a, agent_b = AgentFactory(name="甲"), AgentFactory(name="乙")
+    a_goods, b_goods = stocked(50, price="777.77"), stocked(50, price="40.00")
+
+    def sell(agent, recipient, variant=a_goods):
+        return orders.place_order(shop=agent.user.shop, lines=[CartLine(variant.public_id, 1)],
+                                  recipient=recipient)
+
+    b_order = sell(agent_b, TO_B, b_goods)
+    b_record = customers.create_customer(agent_b.user, name="芳姐", phone="13800001111")
+    customers.add_note(agent_b.user, b_record, "乙的笔记")
+    a_orders = [sell(agent_a, TO_A) for _ in range(4)]
+    paid = orders.confirm_payment(a_orders[1], actor=owner)
+    orders.ship_order(orders.confirm_payment(a_orders[2], actor=owner), actor=owner,
+                      carrier="SF", tracking_number="SF1234567890123")
+    orders.request_refund(orders.confirm_payment(a_orders[3], actor=owner), by_customer=True)
+    return SimpleNamespace(
+        agent_a=agent_a, agent_b=agent_b, b_order=b_order, paid=paid,
+        a_orders=[Order.objects.get(pk=order.pk) for order in a_orders],
+        b_customer=Customer.objects.get(seller=agent_b.user, phone=SHARED_PHONE),
+        a_customer=Customer.objects.filter(seller=agent_a.user, phone=SHARED_PHONE).first())
+
+
+def _reads(shared):
+    """(route name, method, URL, data) of everything agent B reads about customers and
+    orders, with B's own ids (A's where B tries to open A's order)."""
+    mine, theirs = shared.b_customer.public_id, shared.a_orders[1].number
+    # What B can try: the number with B's own order's number, or a guess of today's.
+    lookups = [{"phone": SHARED_PHONE, "number": number}
+               for number in (shared.b_order.number, shared.b_order.number[:8] + "0" * 10)]
+    return [
+        ("customers:list", "get", reverse("customers:list"), {}),
+        ("customers:list", "get", reverse("customers:list"), {"q": SHARED_PHONE}),
+        ("customers:list", "get", reverse("customers:list"), {"q": "wangfang"}),
+        ("customers:list", "get", reverse("customers:list"), {"q": "华星"}),
+        ("customers:detail", "get", reverse("customers:detail", args=[mine]), {}),
+        ("customers:edit", "get", reverse("customers:edit", args=[mine]), {}),
+        ("customers:reveal_phone", "post", reverse("customers:reveal_phone", args=[mine]), {}),
+        *(("customers:export", "post", reverse("customers:export", args=[mine]),
+           {"format": file_format}) for file_format in ("json", "xlsx")),
+        ("orders:list", "get", reverse("orders:list"), {}),
+        ("orders:list", "get", reverse("orders:list"), {"search": SHARED_PHONE}),
+        ("orders:detail", "get", reverse("orders:detail", args=[theirs]), {}),
+        ("api:customer-list", "get", reverse("api:customer-list"), {"search": SHARED_PHONE}),
+        ("api:customer-detail", "get", reverse("api:customer-detail", args=[mine]), {}),
+        ("api:customer-notes", "get", reverse("api:customer-notes", args=[mine]), {}),
+        ("api:customer-reveal-phone", "post",
+         reverse("api:customer-reveal-phone", args=[mine]), {}),
+        *(("api:customer-export", "post", reverse("api:customer-export", args=[mine]),
+           {"file_format": file_format}) for file_format in ("json", "xlsx")),
+        ("api:tag-list", "get", reverse("api:tag-list"), {}),
+        ("api:agent-orders", "get", reverse("api:agent-orders"), {"search": SHARED_PHONE}),
+        ("api:agent-order", "get", reverse("api:agent-order", args=[theirs]), {}),
+        *(("storefront:lookup", "post", reverse("storefront:lookup"), data)
+          for data in lookups),
+        *(("api:order_lookup", "post", reverse("api:order_lookup"), data) for data in lookups),
+        *(("api:customer_refund_request", "post", reverse("api:customer_refund_request"),
+           {**data, "note": "退款"}) for data in lookups),
+    ]
+
+
+def _text(response) -> str:
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        return json.dumps([list(sheet.iter_rows(values_only=True)) for sheet in workbook],
+                          ensure_ascii=False, default=str)
+    return f"{response.get('Location', '')} {response.content.decode()}"
+
+
+def test_every_shared_customer_route_is_read_or_says_why_not():
+    read = {name for name, *_request in _reads(SimpleNamespace(
+        b_customer=SimpleNamespace(public_id="0" * 32), b_order=SimpleNamespace(number="1"),
+        a_orders=[None, SimpleNamespace(number="1")]))}
+    missing = sorted(name for name, _path in named_routes() if _in_shared_scope(name)
+                     and name not in read | set(SHARED_EXEMPT) | set(STAFF_ONLY))
+    assert not missing, "Read these as agent B in _reads (or exempt them, with why):\n" + \
+        "\n".join(missing)
+
+
+def test_agent_b_sees_nothing_of_agent_as_sales_to_a_shared_customer(shared):
+    """The whole of what B reads, pages, API, exports and lookups, holds none of A's orders
+    (number, private link, amount), nor the name and address she gave A."""
+    secrets = [TO_A.name, "华星时代广场", "777.77", "SF1234567890123",
+               *(order.number for order in shared.a_orders),
+               *(order.access_token for order in shared.a_orders)]
+    api, console = english_client(shared.agent_b.user), Client(HTTP_ACCEPT_LANGUAGE="en")
+    console.force_login(shared.agent_b.user)
+    leaks, refused = [], []
+    for name, method, url, data in _reads(shared):
+        client = api if name.startswith("api:") else console
+        response = getattr(client, method)(url, data, **(
+            {"format": "json"} if name.startswith("api:") and method == "post" else {}))
+        text = _text(response)
+        leaks += [f"{name} {url} {data}: {secret}" for secret in secrets if secret in text]
+        if name in ("orders:detail", "api:agent-order") and response.status_code != 404:
+            refused.append(f"{name} → {response.status_code}, not 404")
+    assert not leaks, "\n".join(leaks)
+    assert not refused, "\n".join(refused)
+
+
+def test_the_agents_own_record_holds_only_their_own_orders_and_addresses(shared):
+    b_record, a_record = shared.b_customer, shared.a_customer
+    assert [link.order_id for link in b_record.order_links.all()] == [shared.b_order.pk]
+    assert [address.street for address in b_record.addresses.all()] == [TO_B.street]
+    assert (b_record.order_count, b_record.name) == (0, "芳姐")
+    assert sorted(link.order_id for link in a_record.order_links.all()) == sorted(
+        order.pk for order in shared.a_orders)
+    assert a_record.name == TO_A.name and a_record.seller == shared.agent_a.user
+
+
+def test_customer_care_and_imports_refuse_agent_b(shared):
+    paths = dict(named_routes())
+    client = Client()
+    client.force_login(shared.agent_b.user)
+    api = english_client(shared.agent_b.user)
+    wrong = []
+    for route in STAFF_ONLY:
+        if "<" in paths[route] or "(?P" in paths[route]:
+            continue  # with an id: in ROUTES above, against another agent's object
+        status = (api if route.startswith("api:") else client).get(reverse(route)).status_code
+        if status != 403:
+            wrong.append(f"{route} → {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_shared_number_tells_agent_b_nothing_when_added_by_hand(shared):
+    """B adds 王芳's number by hand: A's record is no obstacle, nor named (no 409)."""
+    api = english_client(shared.agent_b.user)
+    response = api.post(reverse("api:customer-list"), {"name": "王芳", "phone": "13800001111"},
+                        format="json")
+    assert response.status_code == 409 and response.json()["code"] == "customer_exists"
+    response = api.post(reverse("api:customer-list"), {"name": "王芳", "phone": "13800002222"},
+                        format="json")
+    assert response.status_code == 201
+    shared.b_customer.delete()
+    response = api.post(reverse("api:customer-list"), {"name": "王芳", "phone": SHARED_PHONE},
+                        format="json")
+    assert response.status_code == 201
+    assert TO_A.street not in response.content.decode()
+
+
+def test_the_shops_seller_sees_their_buyers_number_in_full_on_their_orders(shared):
+    """The buyer in A's shop is A's own customer: A sees the number there as on A's customer
+    page; B, who never sees A's orders, does not see it through them."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(shared.agent_a.user)
+    order = shared.a_orders[2]
+    page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert SHARED_PHONE in page
+    api = english_client(shared.agent_a.user)
+    body = api.get(reverse("api:agent-order", args=[order.number])).json()
+    assert body["recipient_phone"] == SHARED_PHONE
+    detail = api.get(reverse("api:customer-detail", args=[shared.a_customer.public_id])).json()
+    assert (detail["phone"], detail["phone_masked"]) == (SHARED_PHONE, False)
