@@ -3,11 +3,17 @@ automatic), rejection and the states that follow, each recorded and signalled.""
 
 import pytest
 
-from tests.factories import AgentFactory
-from weishang.accounts.models import Shop
+from tests.factories import AgentFactory, UserFactory
+from weishang.accounts.models import Shop, User
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.network import services
-from weishang.network.models import AgentEvent, AgentState, NetworkSettings, UplineChange
+from weishang.network.models import (
+    Agent,
+    AgentEvent,
+    AgentState,
+    NetworkSettings,
+    UplineChange,
+)
 from weishang.network.signals import agent_state_changed
 
 from .conftest import PASSWORD
@@ -67,10 +73,29 @@ def test_the_owners_own_link_has_no_inviter(applicant, owner):
     assert not UplineChange.objects.exists()
 
 
-def test_a_mobile_number_already_used_is_refused(applicant, english):
+@pytest.mark.parametrize("role", ["agent", "staff", "owner"])
+def test_a_mobile_number_with_an_account_makes_nothing_and_names_no_one(applicant, english,
+                                                                       role):
+    """The public form must not tell whose number is a login: the service makes nothing and
+    the callers answer as for any application."""
+    UserFactory(role=role, phone="13912345678", username=f"someone_{role}")
+    users = User.objects.count()
+    assert applicant("13912345678") is None
+    assert applicant("139 1234 5678", wechat_id="other") is None
+    assert User.objects.count() == users and not Agent.objects.filter(
+        user__phone="13912345678", state="applied").exists()
+
+
+def test_an_application_with_a_taken_number_is_checked_like_any_other(applicant, english):
+    """Wrong fields are named whether or not the number has an account, so the errors tell
+    nothing either."""
     applicant("13912345678")
-    with pytest.raises(InvalidInput, match="already uses this mobile number") as error:
-        applicant("13912345678")
+    for phone in ("13912345678", "13912345679"):
+        with pytest.raises(InvalidInput) as error:
+            applicant(phone, name="")
+        assert error.value.field == "name"
+    with pytest.raises(InvalidInput) as error:
+        applicant("1391234567")
     assert error.value.field == "phone"
 
 

@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 import zxingcpp
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -59,12 +60,24 @@ def test_an_invitation_leads_to_an_application_then_approval_then_login(
     assert login.status_code == 302
 
 
-def test_a_duplicate_mobile_gets_a_message(client, owner_shop_ready, entry_level, english):
-    _apply(client, reverse("join:owner"))
-    response = _apply(client, reverse("join:owner"))
-    assert response.status_code == 400
-    assert "already uses this mobile number" in response.content.decode()
+def test_a_number_with_an_account_gets_the_same_answer_as_a_new_one(
+        owner_shop_ready, entry_level, english):
+    """What the applicant sees never says whether the number had an account; it says what
+    to do if it had one."""
+    def answer(client):
+        response = _apply(client, reverse("join:owner"))
+        page = client.get(response.url).content.decode()
+        return response.status_code, response.url, page[page.index("data-join-done"):]
+
+    first = answer(Client(HTTP_ACCEPT_LANGUAGE="en"))
+    assert answer(Client(HTTP_ACCEPT_LANGUAGE="en")) == first
+    assert "If this number already had an account" in first[2]
     assert Agent.objects.count() == 1
+
+
+def test_the_done_page_is_only_after_applying(client, owner_shop_ready):
+    response = client.get(reverse("join:done"))
+    assert response.status_code == 302 and response.url == reverse("join:owner")
 
 
 def test_a_closed_invitation_shows_a_clear_page(client, owner_shop_ready, inviter, english):
@@ -80,7 +93,8 @@ def test_a_closed_invitation_shows_a_clear_page(client, owner_shop_ready, invite
 def test_auto_approve_welcomes_at_once(client, owner_shop_ready, inviter, english):
     NetworkSettings.objects.update_or_create(singleton=True, defaults={"auto_approve": True})
     response = _apply(client, reverse("join:apply", args=[inviter.code]), follow=True)
-    assert "You are an agent now" in response.content.decode()
+    assert "You can log in now" in response.content.decode()
+    assert Agent.objects.get(user__phone="17712345678").state == AgentState.ACTIVE
 
 
 def test_the_invitation_poster_is_a_png_whose_qr_code_opens_the_link(client, owner_shop_ready,

@@ -233,8 +233,8 @@ def _clean_username(username: str) -> str:
     return username
 
 
-def clean_account_phone(phone: str, *, of: User | None = None) -> str:
-    """The normalized mobile number, valid and not used by another account than ``of``."""
+def clean_mobile(phone: str) -> str:
+    """The normalized mobile number, refused when missing or not a valid one."""
     phone = normalize_mobile((phone or "").strip())
     if not phone:
         raise InvalidInput(_("Enter a mobile number."), field="phone")
@@ -242,6 +242,12 @@ def clean_account_phone(phone: str, *, of: User | None = None) -> str:
         validate_mobile(phone)
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), field="phone") from error
+    return phone
+
+
+def clean_account_phone(phone: str, *, of: User | None = None) -> str:
+    """The normalized mobile number, valid and not used by another account than ``of``."""
+    phone = clean_mobile(phone)
     others = User.objects.filter(phone=phone)
     if of is not None:
         others = others.exclude(pk=of.pk)

@@ -393,8 +393,10 @@ class ApplicationInputSerializer(serializers.Serializer):
 
 
 class ApplicationResultSerializer(serializers.Serializer):
-    id = serializers.CharField(source="public_id")
-    state = serializers.ChoiceField(choices=AgentState.choices)
+    state = serializers.ChoiceField(
+        choices=[AgentState.APPLIED, AgentState.ACTIVE],
+        help_text="active when the owner approves applications automatically, else applied.")
+    message = serializers.CharField(help_text="What to do next, to show the applicant.")
 
 
 class ApplicationView(APIView):
@@ -403,11 +405,13 @@ class ApplicationView(APIView):
     @extend_schema(operation_id="agent_application", summary="Apply to become an agent (free)",
                    description="No fee, no purchase. The applicant logs in with the mobile "
                                "number once approved (at once if the owner approves "
-                               "automatically). Each address may send "
+                               "automatically). Answers 202 with the same body whether or not "
+                               "the number already had an account (then nothing is made): "
+                               "the answer names no one's login. Each address may send "
                                "AGENT_APPLICATIONS_PER_HOUR applications an hour (10 by "
                                "default), valid or not; then 429 with a Retry-After header.",
                    request=ApplicationInputSerializer,
-                   responses={201: ApplicationResultSerializer, 429: ErrorSerializer, **ERRORS},
+                   responses={202: ApplicationResultSerializer, 429: ErrorSerializer, **ERRORS},
                    tags=["agents"])
     def post(self, request):
         limit_applications(request)
@@ -415,9 +419,11 @@ class ApplicationView(APIView):
         given.is_valid(raise_exception=True)
         values = dict(given.validated_data)
         code = values.pop("code")
-        agent = services.apply(services.Application(**values), code=code or None)
-        return Response(ApplicationResultSerializer(agent).data,
-                        status=status.HTTP_201_CREATED)
+        services.apply(services.Application(**values), code=code or None)
+        approved = services.network_settings().auto_approve
+        return Response({"state": AgentState.ACTIVE if approved else AgentState.APPLIED,
+                         "message": services.application_received()},
+                        status=status.HTTP_202_ACCEPTED)
 
 
 router = SimpleRouter()

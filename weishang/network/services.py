@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, Shop, User
 from weishang.accounts.services import (
-    clean_account_phone,
+    clean_mobile,
     set_checked_password,
     unique_account_fields,
 )
@@ -226,14 +227,19 @@ class Application:
     note: str = ""
 
 
-def apply(application: Application, *, code: str | None = None) -> Agent:
+def apply(application: Application, *, code: str | None = None) -> Agent | None:
     """A person applies to become an agent (through ``code``'s invitation, or the owner's own
     link). They get a login (their mobile number) that works once approved. No payment, no
-    purchase: an application is only these few details."""
+    purchase: an application is only these few details.
+
+    None, writing nothing, when an account has this mobile number already: the public form
+    must not tell a stranger whose number is an agent's (or staff's) login, so callers answer
+    exactly as for an application (see ``application_received``), after the same checks of
+    every field."""
     inviter = inviter_for(code)
     level = entry_level()
     name = _text(application.name, "name", required=True, label=_("your name"))
-    phone = clean_account_phone(application.phone)
+    phone = clean_mobile(application.phone)
     user = User(username=phone, phone=phone, role=Role.AGENT, display_name=name,
                 is_active=False)
     set_checked_password(user, application.password)
@@ -241,15 +247,35 @@ def apply(application: Application, *, code: str | None = None) -> Agent:
                   wechat_id=_text(application.wechat_id, "wechat_id"),
                   region=_text(application.region, "region"),
                   note=_text(application.note, "note"))
-    with unique_account_fields(), transaction.atomic():
-        user.save()
-        agent.user = user
-        agent.save()
-        AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.STATE,
-                                  to_value=AgentState.APPLIED)
-        if network_settings().auto_approve:
-            agent = approve(None, agent, note=_("Approved automatically"))
+    if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
+        return None
+    try:
+        with unique_account_fields(), transaction.atomic():
+            user.save()
+            agent.user = user
+            agent.save()
+            AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.STATE,
+                                      to_value=AgentState.APPLIED)
+            if network_settings().auto_approve:
+                agent = approve(None, agent, note=_("Approved automatically"))
+    except Conflict as taken:
+        if taken.code != "account_taken":
+            raise
+        return None  # the same number applied at the same moment
     return agent
+
+
+def application_received() -> str:
+    """What an applicant is told, the same whether or not the number had an account: what
+    to do next, and what to do if it had one."""
+    if network_settings().auto_approve:
+        return _("You can log in now with your mobile number and the password you chose. If "
+                 "this number already had an account, no new one was made: log in with its "
+                 "password, or ask the brand to reset it.")
+    return _("Thank you. You can log in with your mobile number and the password you chose "
+             "once your application is approved. If this number already had an account, no "
+             "new application was made: log in with its password, or ask the brand to reset "
+             "it.")
 
 
 def _lock(agent: Agent) -> Agent:

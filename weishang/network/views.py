@@ -294,8 +294,9 @@ def join(request, code=None):
         if form.is_bound:
             limit_applications(request)
         if form.is_valid():
-            agent = services.apply(form.application(), code=code)
-            request.session["join_applied"] = agent.public_id
+            services.apply(form.application(), code=code)
+            # The same page whether or not the number had an account (services.apply).
+            request.session["join_applied"] = True
             return redirect("join:done")
     except DomainError as error:
         add_domain_error(form, error)
@@ -324,11 +325,11 @@ def _join_as_member(request, member: Agent, inviter: Agent | None):
 
 
 def join_done(request):
-    public_id = request.session.get("join_applied")
-    agent = Agent.objects.filter(public_id=public_id).first() if public_id else None
-    if agent is None:
+    if not request.session.get("join_applied"):
         return redirect("join:owner")
-    return render(request, "network/join_done.html", {"agent": agent})
+    return render(request, "network/join_done.html", {
+        "approved": services.network_settings().auto_approve,
+        "message": services.application_received()})
 
 
 def join_poster(request, code=None):
