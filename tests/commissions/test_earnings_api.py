@@ -12,7 +12,7 @@ from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
 from weishang.commissions import withdrawals
 from weishang.commissions.models import Bucket, EntryKind, LedgerEntry, Withdrawal
-from weishang.orders.services import update_shop_settings
+from weishang.orders.services import CartLine, place_order, update_shop_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,9 @@ def ask(agent, key="k", amount="50.00"):
                                           account_name="李四", request_key=key)
 
 
-def test_an_agent_reads_their_balance_and_ledger(agent, stocked, place):
-    order = place(stocked())
+def test_an_agent_reads_their_balance_and_ledger(agent, stocked, recipient):
+    order = place_order(shop=agent.user.shop, lines=[CartLine(stocked().public_id, 1)],
+                        recipient=recipient)
     LedgerEntry.objects.create(agent=agent, kind=EntryKind.SALE, bucket=Bucket.PENDING,
                                amount="12.50", order=order, key="sale:x")
     api = english_client(agent.user)

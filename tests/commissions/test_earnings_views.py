@@ -19,7 +19,7 @@ from weishang.commissions.models import (
     Withdrawal,
     WithdrawalState,
 )
-from weishang.orders.services import update_shop_settings
+from weishang.orders.services import CartLine, place_order, update_shop_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -50,8 +50,9 @@ def ask(agent, amount="100.00", key="k1"):
 
 
 def test_the_agent_sees_balances_ledger_with_order_numbers_and_withdrawals(
-        agent_client, agent, stocked, place, django_assert_max_num_queries):
-    orders = [place(stocked()) for _ in range(3)]
+        agent_client, agent, stocked, recipient, django_assert_max_num_queries):
+    orders = [place_order(shop=agent.user.shop, lines=[CartLine(stocked().public_id, 1)],
+                          recipient=recipient) for _ in range(3)]
     for number in range(40):
         LedgerEntry.objects.create(agent=agent, kind=EntryKind.SALE, bucket=Bucket.PENDING,
                                    amount="1.00", order=orders[number % 3], key=f"e{number}")

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.api_clients import english_client
-from tests.commissions.earning import after_window, agent, complete, refund, sell
+from tests.commissions.earning import (
+    after_window,
+    agent,
+    complete,
+    refund,
+    sell,
+    upline_commission,
+)
 from weishang.commissions.queries import statement_for
 from weishang.commissions.settlement import settle
 
@@ -83,3 +90,22 @@ def test_the_statement_reads_its_partial_index(seller):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "USING INDEX commissions_entry_statement" in plan
+
+
+def test_an_upline_sees_only_the_end_of_the_number_of_a_sale_in_another_shop(client):
+    """With the buyer's mobile number (a customer both may share), the whole number of the
+    downline's order would open the buyer's private page at the order lookup."""
+    upline_commission("10")
+    upline = agent()
+    downline = agent(upline=upline)
+    sale = sell(downline, price="100.00")
+    own_sale = sell(upline, price="50.00")
+    rows = english_client(upline.user).get("/api/v1/earnings/ledger/").json()["results"]
+    assert sorted(row["order"] for row in rows) == sorted([f"…{sale.number[-4:]}",
+                                                           own_sale.number])
+    client.force_login(upline.user)
+    page = client.get(reverse("earnings:home")).content.decode()
+    assert sale.number not in page and f"…{sale.number[-4:]}" in page
+    assert own_sale.number in page
+    downline_rows = english_client(downline.user).get("/api/v1/earnings/ledger/").json()
+    assert [row["order"] for row in downline_rows["results"]] == [sale.number]

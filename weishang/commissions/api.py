@@ -57,8 +57,10 @@ class BalanceSerializer(serializers.ModelSerializer):
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    order = serializers.CharField(source="order.number", read_only=True, allow_null=True,
-                                  default=None)
+    order = serializers.CharField(
+        source="order_number", read_only=True, allow_null=True, default=None,
+        help_text="The order's number; of another seller's sale (an upline commission) only "
+                  "its last 4 digits.")
     withdrawal = serializers.CharField(source="withdrawal.public_id", read_only=True,
                                        allow_null=True, default=None)
 

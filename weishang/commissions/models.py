@@ -93,6 +93,12 @@ class LedgerEntry(AppendOnlyModel):
     def __str__(self):
         return f"{self.agent_id} {self.kind} {self.bucket} {self.amount}"
 
+    @property
+    def order_number(self) -> str | None:
+        """The order's number as the agent may see it (orders.Order.number_for): an upline
+        commission's order is another seller's sale."""
+        return self.order.number_for(self.agent.user_id) if self.order_id else None
+
 
 class SettlementRun(models.Model):
     """One settlement (settlement.py), written in its own transaction: created when it starts,

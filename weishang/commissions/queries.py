@@ -31,7 +31,7 @@ def statement_for(agent: Agent) -> QuerySet[LedgerEntry]:
     earnings, what took them back and their withdrawals — not the moves of money between
     buckets (``with_states`` tells where each earning's money is now)."""
     return (LedgerEntry.objects.filter(~Q(kind=STATEMENT_HIDES), agent=agent)
-            .select_related("order", "withdrawal")
+            .select_related("agent", "order__shop", "withdrawal")
             .order_by("-created_at", "-id"))
 
 

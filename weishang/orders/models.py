@@ -181,6 +181,12 @@ class Order(TimeStamped):
     def __str__(self):
         return self.number
 
+    def number_for(self, seller_id: int) -> str:
+        """The order number as a seller sees it: whole for its shop's seller, only the last 4
+        digits for another (e.g. an upline paid on it): with the buyer's mobile number, the
+        whole number opens the buyer's private page at the order lookup. Needs ``shop``."""
+        return self.number if self.shop.seller_id == seller_id else f"…{self.number[-4:]}"
+
 
 class OrderLine(models.Model):
     """One item of an order, with a snapshot of what it was when bought."""
