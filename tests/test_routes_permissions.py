@@ -370,6 +370,9 @@ def shared(owner, stocked):
     b_record = customers.create_customer(agent_b.user, name="芳姐", phone="13800001111")
     customers.add_note(agent_b.user, b_record, "乙的笔记")
     a_orders = [sell(agent_a, TO_A) for _ in range(4)]
+    customers.update_customer(agent_a.user, Customer.objects.get(seller=agent_a.user),
+                              tags="甲的私密标签", wechat_id="wangfang_a")
+    customers.add_note(agent_a.user, Customer.objects.get(seller=agent_a.user), "甲的笔记")
     paid = orders.confirm_payment(a_orders[1], actor=owner)
     orders.ship_order(orders.confirm_payment(a_orders[2], actor=owner), actor=owner,
                       carrier="SF", tracking_number="SF1234567890123")
@@ -440,7 +443,8 @@ def test_every_shared_customer_route_is_read_or_says_why_not():
 def test_agent_b_sees_nothing_of_agent_as_sales_to_a_shared_customer(shared):
     """The whole of what B reads, pages, API, exports and lookups, holds none of A's orders
     (number, private link, amount), nor the name and address she gave A."""
-    secrets = [TO_A.name, "华星时代广场", "777.77", "SF1234567890123",
+    secrets = [TO_A.name, "华星时代广场", "777.77", "SF1234567890123", "甲的私密标签",
+               "wangfang_a", "甲的笔记",
                *(order.number for order in shared.a_orders),
                *(order.access_token for order in shared.a_orders)]
     api, console = english_client(shared.agent_b.user), Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -51,9 +51,10 @@ class CustomerFilterForm(ConsoleForm):
         self.fields["segment"].choices = _with_blank(segment_choices, _("All segments"))
 
     @classmethod
-    def with_choices(cls, data, channel_choices=None) -> "CustomerFilterForm":
-        """The form offering the tags in use, the source channels and the segments."""
-        return cls(data, tag_names=queries.tags_in_use().values_list("name", flat=True),
+    def with_choices(cls, data, user, channel_choices=None) -> "CustomerFilterForm":
+        """The form offering the tags of ``user``'s customers, the source channels and the
+        segments."""
+        return cls(data, tag_names=queries.tags_in_use(user).values_list("name", flat=True),
                    channel_choices=channel_choices or queries.source_channel_choices(),
                    segment_choices=queries.segment_choices())
 

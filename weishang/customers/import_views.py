@@ -145,7 +145,7 @@ def import_apply(request):
 @customers_area
 @require_GET
 def export_xlsx(request):
-    filter_form = CustomerFilterForm.with_choices(request.GET)
+    filter_form = CustomerFilterForm.with_choices(request.GET, request.user)
     if not filter_form.is_valid():
         messages.error(request, filter_form.first_error())
         return redirect("customers:list")

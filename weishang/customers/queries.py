@@ -193,7 +193,8 @@ def tags_for(user) -> QuerySet:
         customers__in=visible))).filter(customer_count__gt=0).order_by("name"))
 
 
-def tags_in_use() -> QuerySet:
-    """Tags some customer carries (the list's tag filter), by name."""
+def tags_in_use(user) -> QuerySet:
+    """Tags carried by customers ``user`` may see (the list's tag filter), by name: another
+    seller's tags say something about their customers and are theirs."""
     return Tag.objects.filter(Exists(Customer.tags.through.objects.filter(
-        tag=OuterRef("pk")))).order_by("name")
+        tag=OuterRef("pk"), customer__in=customers_for(user)))).order_by("name")

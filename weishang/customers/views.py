@@ -42,7 +42,8 @@ def _customer_or_404(request, public_id: str) -> Customer:
 @customers_area
 def customer_list(request):
     channels = queries.source_channel_choices()
-    filter_form = CustomerFilterForm.with_choices(request.GET, channel_choices=channels)
+    filter_form = CustomerFilterForm.with_choices(request.GET, request.user,
+                                                  channel_choices=channels)
     page = Paginator(queries.customer_list(request.user, **filter_form.filters()),
                      CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     channel_names = dict(channels)
