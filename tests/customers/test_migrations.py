@@ -3,23 +3,17 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import AgentFactory
+from tests.migrating import back_to_latest, migrate
 from weishang.accounts.services import owner_shop
 from weishang.customers.models import Customer
 from weishang.orders import services as orders
 from weishang.orders.models import Order
 from weishang.orders.services import CartLine, Recipient
 
-BEFORE = [("customers", "0003_search_keys_per_reading")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+BEFORE = [("customers", "0004_search_keys_per_reading")]
+AFTER = [("customers", "0006_one_record_per_seller_and_phone")]
 
 
 def _address(apps, customer, recipient, *, is_default=False):
@@ -48,8 +42,8 @@ def test_each_seller_gets_a_record_with_their_own_orders_and_addresses(owner, st
     owners_orders = [orders.confirm_payment(sell(owner_shop(), at_owner), actor=owner),
                      sell(owner_shop(), at_owner)]
     Customer.objects.all().delete()
-    try:
-        old = _migrate(BEFORE)
+    with back_to_latest():
+        old = migrate(BEFORE)
         OldCustomer = old.get_model("customers", "Customer")
         record = OldCustomer.objects.create(seller_id=agent.user.pk, name="老客户三哥",
                                             phone="13812345678", name_pinyin="laokehusange")
@@ -60,7 +54,7 @@ def test_each_seller_gets_a_record_with_their_own_orders_and_addresses(owner, st
         _address(old, record, at_agent, is_default=True)
         old.get_model("customers", "CustomerNote").objects.create(customer=record,
                                                                   text="乙的笔记")
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate(AFTER)
 
         agents, owners = (Customer.objects.get(seller=agent.user),
                           Customer.objects.get(seller=owner))
@@ -78,5 +72,3 @@ def test_each_seller_gets_a_record_with_their_own_orders_and_addresses(owner, st
         assert (owners.name_pinyin, owners.name_initials) == ("zhangsan", "zs")
         assert owners.created_at == Order.objects.get(pk=owners_orders[0].pk).created_at
         assert not owners.notes.exists()
-    finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

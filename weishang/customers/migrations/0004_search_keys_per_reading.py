@@ -31,7 +31,7 @@ def one_reading_per_column(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0002_search_indexes'),
+        ('customers', '0003_ledgers_keep_their_customer'),
     ]
 
     operations = [

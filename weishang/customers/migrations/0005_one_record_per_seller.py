@@ -99,14 +99,14 @@ def _refresh_order_stats(Customer, Order, customer_id):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_search_keys_per_reading'),
-        ('orders', '0007_after_sales_window_freezes_earnings'),
+        ('customers', '0004_search_keys_per_reading'),
+        ('orders', '0009_one_fee_per_province'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     # The schema changes come first and the data last: PostgreSQL refuses to ALTER a table
     # with pending trigger events in the same transaction. The new index and constraint are
-    # 0005's, in a transaction of their own.
+    # 0006's, in a transaction of their own.
     operations = [
         migrations.RemoveConstraint(
             model_name='customer',

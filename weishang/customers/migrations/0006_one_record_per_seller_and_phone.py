@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_one_record_per_seller'),
+        ('customers', '0005_one_record_per_seller'),
     ]
 
     operations = [
