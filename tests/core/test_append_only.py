@@ -14,10 +14,11 @@ from tests.factories import AgentFactory, CustomerFactory, UserFactory, VariantF
 from weishang.commissions.models import FrozenRelease, LedgerEntry
 from weishang.core.models import AppendOnlyError
 from weishang.customers import services as customers
-from weishang.customers.models import AccessLog, CustomerNote
+from weishang.customers.models import AccessLog, Customer, CustomerNote
 from weishang.inventory import services as inventory
 from weishang.inventory.models import StockMovement
 from weishang.network.models import AgentEvent, UplineChange
+from weishang.orders import services as orders
 from weishang.orders.models import Order, OrderEvent
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,25 @@ def test_flushing_the_database_empties_the_ledgers(make_row):
         make_row(kind)
     call_command("flush", interactive=False, verbosity=0)
     assert not any(model._base_manager.exists() for model in LEDGERS)
+
+
+def test_erasing_a_customer_empties_the_notes_of_their_orders_timeline(owner, stocked, place,
+                                                                       caplog):
+    """The tracking number and the customer's own words were written on the timeline; the
+    steps stay, their text goes, through the one logged way."""
+    order = orders.confirm_payment(place(stocked(5)), actor=owner, reference="张三转账")
+    order = orders.ship_order(order, actor=owner, carrier="SF",
+                              tracking_number="SF1234567890123")
+    orders.complete_order(order, actor=owner)
+    customer = Customer.objects.get(order_links__order=order)
+    steps = list(OrderEvent.objects.filter(order=order).values_list("to_state", flat=True))
+    with caplog.at_level(logging.WARNING, logger="weishang.erasure"):
+        customers.erase_customer(owner, customer)
+    events = OrderEvent.objects.filter(order=order)
+    assert list(events.values_list("to_state", flat=True)) == steps
+    assert set(events.values_list("note", flat=True)) == {""}
+    reason = f"customer {customer.public_id} erased on request by user {owner.pk}"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"emptied note of 2 OrderEvent rows: {reason}", f"erased 0 CustomerNote rows: {reason}"]
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().erase_personal_text(reason="no")

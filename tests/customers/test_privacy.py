@@ -290,7 +290,7 @@ def test_the_api_refuses_erasure_with_the_reason(owner, open_orders):
 def test_orders_under_way_keep_their_recipient_even_when_asked_directly(open_orders):
     paid, unpaid = open_orders
     with pytest.raises(Conflict) as refused:
-        orders.erase_recipient([paid.pk, unpaid.pk])
+        orders.erase_recipient([paid.pk, unpaid.pk], reason="test")
     assert refused.value.code == "orders_open"
     assert not Order.objects.filter(recipient_phone="").exists()
 

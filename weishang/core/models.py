@@ -54,6 +54,20 @@ class AppendOnlyQuerySet(models.QuerySet):
         erasure_log.warning("erased %d %s rows: %s", deleted, self.model.__name__, reason)
         return deleted
 
+    def erase_personal_text(self, *, reason: str) -> int:
+        """Empty the free text of these rows that may hold a person's words or parcel numbers
+        (``AppendOnlyModel.erasable_text``), keeping the rows, when that person's data is
+        erased on request: a timeline still says who moved what when. Logged with
+        ``reason``; how many rows changed."""
+        fields = self.model.erasable_text
+        if not fields:
+            raise AppendOnlyError(f"{self.model.__name__} rows hold no personal text to erase")
+        changed = models.QuerySet.update(self, **dict.fromkeys(fields, ""))
+        if changed:
+            erasure_log.warning("emptied %s of %d %s rows: %s", ", ".join(fields), changed,
+                                self.model.__name__, reason)
+        return changed
+
 
 class AppendOnlyModel(models.Model):
     """A ledger row: written once, never changed or deleted (balances are sums of these)."""
@@ -61,6 +75,9 @@ class AppendOnlyModel(models.Model):
     #: Whether its rows are a person's data and go when that person's data is erased on request
     #: (AppendOnlyQuerySet.erase_personal_data); no ledger of money or stock ever is.
     erasable = False
+    #: Free-text fields that may hold a person's words and are emptied, the row kept, when
+    #: that person's data is erased (AppendOnlyQuerySet.erase_personal_text).
+    erasable_text: tuple[str, ...] = ()
 
     objects = AppendOnlyQuerySet.as_manager()
 

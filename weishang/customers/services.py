@@ -616,10 +616,11 @@ def erase_customer(actor, customer: Customer) -> Customer:
 
 
 def _erase_record(actor, customer: Customer) -> None:
-    orders.erase_recipient(customer.order_links.values_list("order_id", flat=True))
+    reason = f"customer {customer.public_id} erased on request by user {actor.pk}"
+    orders.erase_recipient(customer.order_links.values_list("order_id", flat=True),
+                           reason=reason)
     customer.addresses.all().delete()
-    CustomerNote.objects.filter(customer=customer).erase_personal_data(
-        reason=f"customer {customer.public_id} erased on request by user {actor.pk}")
+    CustomerNote.objects.filter(customer=customer).erase_personal_data(reason=reason)
     FollowUp.objects.filter(customer=customer).delete()
     ReminderHandled.objects.filter(customer=customer).delete()
     tag_ids = list(customer.tags.values_list("pk", flat=True))

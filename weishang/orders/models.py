@@ -240,6 +240,9 @@ class OrderEvent(AppendOnlyModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
+    # The customer's words (a refund request) and the tracking number are written here too.
+    erasable_text = ("note",)
+
     class Meta:
         verbose_name = _("order event")
         verbose_name_plural = _("order events")

@@ -934,12 +934,13 @@ def has_address(order: Order) -> bool:
 
 
 @transaction.atomic
-def erase_recipient(order_ids) -> int:
+def erase_recipient(order_ids, *, reason: str) -> int:
     """Remove who and where from the given orders (a customer's erasure under PIPL), keeping
     the goods, amounts, dates and states that accounting needs: the recipient, the customer's
     note, the tracking number, and the notes of the timeline (where the tracking number and
     the customer's own words are written too). Returns how many orders changed. Refused while
-    one of them is still under way (OPEN_STATES): it needs its address."""
+    one of them is still under way (OPEN_STATES): it needs its address. ``reason`` goes to
+    the erasure log."""
     orders = Order.objects.filter(pk__in=list(order_ids))
     still_open = [number for number, state in
                   orders.select_for_update().order_by("pk").values_list("number", "state")
@@ -947,9 +948,8 @@ def erase_recipient(order_ids) -> int:
     if still_open:
         raise Conflict(_("These orders are still under way: %(numbers)s.")
                        % {"numbers": ", ".join(still_open)}, code="orders_open")
-    # The timeline is append-only for everyday use; erasure is the one lawful reason to
-    # change it, and only its free text goes: who moved the order when stays.
-    OrderEvent.objects.filter(order__in=orders).exclude(note="").update(note="")
+    OrderEvent.objects.filter(order__in=orders).exclude(note="").erase_personal_text(
+        reason=reason)
     return orders.update(
         recipient_name=ERASED_NAME, recipient_phone="", province="", city="", district="",
         street="", customer_note="", tracking_number="", updated_at=timezone.now(),
