@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from weishang.core.pinyin import search_keys
 
-#: As customers.services had them when this was written.
-COUNTED_STATES = ("paid", "shipped", "completed", "refund_requested")
+#: The sales (orders.models.SALE_STATES) as they were when this was written.
+SALE_STATES = ("paid", "shipped", "completed")
 ERASED_NAME = "[erased]"
 KEY_FIELDS = (("name_pinyin", "name_initials"), ("name_pinyin_2", "name_initials_2"),
               ("name_pinyin_3", "name_initials_3"))
@@ -84,7 +84,7 @@ def _move_addresses(apps, original, record, orders):
 
 
 def _refresh_order_stats(Customer, Order, customer_id):
-    counted = Q(state__in=COUNTED_STATES)
+    counted = Q(state__in=SALE_STATES)
     stats = Order.objects.filter(customer_link__customer_id=customer_id).aggregate(
         order_count=Count("pk", filter=counted), total_spent=Sum("payable", filter=counted),
         first_counted=Min("created_at", filter=counted),
