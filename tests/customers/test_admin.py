@@ -16,8 +16,7 @@ def test_customer_settings_are_read_only_in_the_admin(owner_admin_client):
     url = reverse("admin:customers_customersettings_change", args=[settings.pk])
     assert owner_admin_client.get(url).status_code == 200
     response = owner_admin_client.post(url, {"remind_days_before": "0", "recency_days": "0",
-                                       "frequency_orders": "0", "monetary_amount": "500",
-                                       "ownership_days": ""})
+                                       "frequency_orders": "0", "monetary_amount": "500"})
     assert response.status_code == 403
     stored = CustomerSettings.objects.get()
     assert (stored.recency_days, stored.frequency_orders) == (90, 2)
