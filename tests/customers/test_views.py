@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import AgentFactory, UserFactory
 from weishang.customers.models import AccessLog, Customer
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,22 @@ def test_list_shows_masked_numbers_tags_and_totals(owner_client, add_customer):
     assert "张三" in page and "139****6666" in page and "13955556666" not in page
     assert "VIP" in page and "¥0.00" in page
     assert 'hx-trigger="input changed delay:300ms' in page
+
+
+def test_the_owners_list_names_the_agent_of_an_agents_record(owner_client, add_customer):
+    """A person at the owner's shop and at an agent's is two rows; the agent's says whose."""
+    agent = AgentFactory(name="乙")
+    agent.user.display_name = "乙姐"
+    agent.user.save()
+    add_customer(name="张三", phone="13812345678")
+    add_customer(name="张三", phone="13812345678", actor=agent.user)
+    page = owner_client.get(reverse("customers:list"), **EN).content.decode()
+    assert page.count("data-customer=") == 2
+    assert page.count("data-agent>") == 1 and "agent 乙姐" in page
+    agent_client = Client()
+    agent_client.force_login(agent.user)
+    own = agent_client.get(reverse("customers:list"), **EN).content.decode()
+    assert own.count("data-customer=") == 1 and "data-agent>" not in own
 
 
 def test_live_search_returns_only_the_results(owner_client, add_customer):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weishang.accounts.models import Role
 from weishang.accounts.permissions import area_or_agent_required, owner_required
 from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
@@ -44,12 +45,16 @@ def customer_list(request):
     channels = queries.source_channel_choices()
     filter_form = CustomerFilterForm.with_choices(request.GET, request.user,
                                                   channel_choices=channels)
-    page = Paginator(queries.customer_list(request.user, **filter_form.filters()),
-                     CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queries.customer_list(request.user, **filter_form.filters())
+                     .select_related("seller"), CUSTOMERS_PER_PAGE).get_page(
+        request.GET.get("page"))
     channel_names = dict(channels)
     for customer in page:
         customer.source_name = queries.source_channel_name(customer.source_channel,
                                                            channel_names)
+        # The owner's list holds every agent's records: a person at two sellers is two rows.
+        customer.agent_name = (str(customer.seller) if customer.seller.role == Role.AGENT
+                               and customer.seller_id != request.user.pk else "")
     context = {"filter_form": filter_form, "page": page}
     if request.headers.get("HX-Request"):
         # Results as you type: only the rows and the count change.
