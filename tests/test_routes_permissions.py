@@ -7,6 +7,7 @@ given a case here, so nobody adds an agent's page without saying who may open it
 
 import io
 import json
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -427,7 +428,10 @@ def _text(response) -> str:
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))
         return json.dumps([list(sheet.iter_rows(values_only=True)) for sheet in workbook],
                           ensure_ascii=False, default=str)
-    return f"{response.get('Location', '')} {response.content.decode()}"
+    # Every page's language switch carries the page's own path back (the URL B typed).
+    page = re.sub(r'<input name="next" type="hidden" value="[^"]*">', "",
+                  response.content.decode())
+    return f"{response.get('Location', '')} {page}"
 
 
 def test_every_shared_customer_route_is_read_or_says_why_not():

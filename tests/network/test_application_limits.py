@@ -38,7 +38,7 @@ def apply_by_api(ip, **given):
 def test_an_address_gets_a_few_tries_an_hour_valid_or_not(client, shop, entry_level):
     assert apply_on_page(client, "10.5.0.1", phone="123").status_code == 400
     assert apply_on_page(client, "10.5.0.1", phone="17700000001").status_code == 302
-    assert apply_by_api("10.5.0.1", phone="17700000002").status_code == 201
+    assert apply_by_api("10.5.0.1", phone="17700000002").status_code == 202
     refused = apply_on_page(client, "10.5.0.1", phone="17700000003")
     assert refused.status_code == 429
     assert TOO_MANY in refused.text
