@@ -55,7 +55,7 @@ def test_the_library_fits_the_phone_with_long_unbroken_words(new_page, agent, ow
                                                              reader):
     post = PostFactory(title=UNBROKEN_TITLE, body=f"{LONG_URL} {LONG_URL}",
                        hashtags=["Supercalifragilisticexpialidocious" * 2])
-    post.products.set([stocked(title="Organic" * 12).product])
+    post.products.set([stocked(title="Organic" * 11).product])
     user = agent.user if reader == "agent" else owner
     page = new_page(language="en")
     log_in(page, user.phone, TEST_PASSWORD)
