@@ -2,16 +2,20 @@
 withdrawal); the owner's queue, decisions, any agent's balance and the rules. Agent A never
 sees or touches agent B's."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.api_clients import english_client
 from tests.catalog.conftest import picture_bytes, upload
+from tests.commissions.earning import complete, refund, sell
 from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
 from weishang.commissions import withdrawals
 from weishang.commissions.models import Bucket, EntryKind, LedgerEntry, Withdrawal
+from weishang.commissions.settlement import settle
 from weishang.orders.services import CartLine, place_order, update_shop_settings
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +180,38 @@ def test_staff_with_the_agents_area_manage_others_do_not(agent):
         "/api/v1/withdrawals/").status_code == 403
     manager = english_client(UserFactory(role="staff", areas=["agents"]))
     assert manager.post(f"/api/v1/withdrawals/{withdrawal.public_id}/approve/").status_code == 200
+
+
+def test_no_payout_while_a_refund_left_the_balance_negative(owner):
+    """Approve and pay are refused, with the figures, while a reversal that came after the
+    request holds the agent's available balance below zero; the owner may reject."""
+    seller = AgentFactory()
+    first, second = (complete(sell(seller, price="100.00", level_price=Decimal("70.00")),
+                              at=timezone.now() - timedelta(days=8)) for _ in range(2))
+    settle()
+    agent_api, owner_api = english_client(seller.user), english_client(owner)
+    approved = agent_api.post("/api/v1/withdrawals/", {**REQUEST, "amount": "30.00",
+                                                       "request_key": "a"}, format="json")
+    waiting = agent_api.post("/api/v1/withdrawals/", {**REQUEST, "amount": "30.00",
+                                                      "request_key": "b"}, format="json")
+    approved, waiting = approved.json()["id"], waiting.json()["id"]
+    assert owner_api.post(f"/api/v1/withdrawals/{approved}/approve/").status_code == 200
+    refund(first)
+    assert balance(seller)["available"] == Decimal("-30.00")
+
+    paying = owner_api.post(f"/api/v1/withdrawals/{approved}/pay/", {"reference": "网银 1"},
+                            format="json")
+    approving = owner_api.post(f"/api/v1/withdrawals/{waiting}/approve/")
+    for answer in (paying, approving):
+        assert answer.status_code == 409 and answer.json()["code"] == "negative_balance"
+        assert "available balance is ¥-30.00" in answer.json()["message"]
+        assert "withdrawal of ¥30.00" in answer.json()["message"]
+    assert Withdrawal.objects.filter(state="paid").count() == 0
+
+    rejected = owner_api.post(f"/api/v1/withdrawals/{waiting}/reject/",
+                              {"note": "退款已扣回"}, format="json")
+    assert rejected.json()["state"] == "rejected"
+    assert balance(seller)["available"] == Decimal("0.00")
+    assert owner_api.post(f"/api/v1/withdrawals/{approved}/pay/", {"reference": "网银 1"},
+                          format="json").json()["state"] == "paid"
+    assert second.state == "completed"

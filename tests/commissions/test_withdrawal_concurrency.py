@@ -62,3 +62,15 @@ def test_the_same_request_sent_twenty_times_at_once_is_one_withdrawal():
     assert {withdrawal.pk for withdrawal in results} == {Withdrawal.objects.get().pk}
     assert balance(agent)["available"] == Decimal("650.00")
     assert LedgerEntry.objects.filter(withdrawal__isnull=False).count() == 2
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_the_same_request_for_the_whole_balance_sent_at_once_is_never_refused(attempt):
+    """The balance covers exactly one withdrawal: a retry that arrives while the first takes
+    the money answers with that withdrawal, not 409 insufficient_balance."""
+    agent = AgentFactory()
+    credit(agent, "100.00")
+    results, refused = requests_by_twenty(agent, ["whole-balance"] * WORKERS)
+    assert refused == 0
+    assert {withdrawal.pk for withdrawal in results} == {Withdrawal.objects.get().pk}
+    assert balance(agent)["available"] == Decimal("0.00")

@@ -112,6 +112,24 @@ def test_the_same_request_key_is_one_withdrawal(agent):
     assert balance(agent)["available"] == Decimal("400.00")
 
 
+def test_a_retry_overtaken_by_its_first_request_gets_that_withdrawal_not_a_refusal(
+        agent, monkeypatch):
+    """The first request commits between the retry's look-up of its key and its balance
+    check (a race seen on PostgreSQL, see test_withdrawal_concurrency): the retry answers with
+    the first request's withdrawal."""
+    checked_amount = withdrawals._amount
+
+    def the_first_request_commits_meanwhile(amount):
+        monkeypatch.setattr(withdrawals, "_amount", checked_amount)
+        ask(agent, "500.00", key="whole")
+        return checked_amount(amount)
+
+    monkeypatch.setattr(withdrawals, "_amount", the_first_request_commits_meanwhile)
+    retry = ask(agent, "500.00", key="whole")
+    assert retry == Withdrawal.objects.get()
+    assert balance(agent)["available"] == Decimal("0.00")
+
+
 def test_another_agents_request_key_is_refused_without_showing_theirs(agent):
     ask(agent, key="shared")
     other = AgentFactory()

@@ -154,12 +154,19 @@ def request_withdrawal(agent, *, amount, method: str, account: str, account_name
     fee = fee_for(amount)
     if fee >= amount:
         raise InvalidInput(_("The amount does not cover the withdrawal fee."), field="amount")
-    _refuse_unless_available(agent, amount)
     try:
+        _refuse_unless_available(agent, amount)
         return _create(agent, amount=amount, fee=fee, method=method, account=account,
                        account_name=account_name, request_key=request_key)
     except _RequestKeyTaken:
         return _same_agent(Withdrawal.objects.get(request_key=request_key), agent)
+    except InsufficientBalance:
+        # The same request sent at the same moment may have taken the money first: then its
+        # withdrawal is the answer, not a refusal.
+        existing = Withdrawal.objects.filter(request_key=request_key).first()
+        if existing:
+            return _same_agent(existing, agent)
+        raise
 
 
 def _same_agent(withdrawal: Withdrawal, agent) -> Withdrawal:
@@ -205,14 +212,16 @@ def invalid_transition(current: str, target: str) -> Conflict:
 
 @transaction.atomic
 def _transition(withdrawal: Withdrawal, target: str, *, actor, changes: dict,
-                entries: list[tuple[str, str, Decimal]]) -> Withdrawal:
+                entries: list[tuple[str, str, Decimal]], now=None) -> Withdrawal:
     """Lock the withdrawal, check ``target`` is allowed from its state, move the money and
     change the state on the condition of the old one (a repeated call is refused)."""
     _refuse_unless_manager(actor)
     locked = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
     if target not in TRANSITIONS[locked.state]:
         raise invalid_transition(locked.state, target)
-    now = timezone.now()
+    if target in PAYING_OUT:
+        _refuse_while_negative(locked)
+    now = now or timezone.now()
     for name, value in {"state": target, "updated_at": now, **changes}.items():
         setattr(locked, name, value)
     if target != WithdrawalState.PAID:
@@ -223,16 +232,39 @@ def _transition(withdrawal: Withdrawal, target: str, *, actor, changes: dict,
     return locked
 
 
-def approve(withdrawal: Withdrawal, *, actor) -> Withdrawal:
-    """The owner agrees to pay: the money stays in withdrawing until it is paid."""
+#: The steps that pay an agent out: refused while their available balance is negative.
+PAYING_OUT = (WithdrawalState.APPROVED, WithdrawalState.PAID)
+
+
+def _refuse_while_negative(withdrawal: Withdrawal) -> None:
+    """A refund taken back after the request left the agent owing: paying out now would pay
+    money they no longer have. The balance row is locked, so no reversal slips in between."""
+    available = (AgentBalance.objects.select_for_update().filter(agent_id=withdrawal.agent_id)
+                 .values_list("available", flat=True).first()) or Decimal(0)
+    if available < 0:
+        raise InsufficientBalance(
+            _("%(agent)s's available balance is ¥%(available)s: a refund took back earnings "
+              "after this withdrawal of ¥%(amount)s was requested. It cannot be approved or "
+              "paid until the balance is back to at least zero; you may reject it, which "
+              "returns the ¥%(amount)s to the balance.")
+            % {"agent": withdrawal.agent.name, "available": available,
+               "amount": withdrawal.amount},
+            code="negative_balance")
+
+
+def approve(withdrawal: Withdrawal, *, actor, now=None) -> Withdrawal:
+    """The owner agrees to pay: the money stays in withdrawing until it is paid. Refused while
+    the agent's available balance is negative."""
     return _transition(withdrawal, WithdrawalState.APPROVED, actor=actor, changes={},
-                       entries=[])
+                       entries=[], now=now)
 
 
 @transaction.atomic
-def mark_paid(withdrawal: Withdrawal, *, actor, reference: str, receipt=None) -> Withdrawal:
+def mark_paid(withdrawal: Withdrawal, *, actor, reference: str, receipt=None,
+              now=None) -> Withdrawal:
     """The owner transferred amount − fee: record the transfer's ``reference`` and, if given,
-    a picture of the ``receipt`` (checked like product images, its metadata removed)."""
+    a picture of the ``receipt`` (checked like product images, its metadata removed). Refused
+    while the agent's available balance is negative."""
     reference = _text(reference, field="reference",
                       missing=_("Enter the transfer's reference number."))
     if receipt is not None:
@@ -242,8 +274,9 @@ def mark_paid(withdrawal: Withdrawal, *, actor, reference: str, receipt=None) ->
             exc.field = "receipt"
             raise
     amount, fee = withdrawal.amount, withdrawal.fee
-    paid = _transition(withdrawal, WithdrawalState.PAID, actor=actor,
-                       changes={"reference": reference, "paid_at": timezone.now()}, entries=[
+    now = now or timezone.now()
+    paid = _transition(withdrawal, WithdrawalState.PAID, actor=actor, now=now,
+                       changes={"reference": reference, "paid_at": now}, entries=[
                            (EntryKind.WITHDRAWAL, Bucket.WITHDRAWING, -amount),
                            (EntryKind.WITHDRAWAL, Bucket.WITHDRAWN, amount - fee),
                            *([(EntryKind.WITHDRAWAL_FEE, Bucket.WITHDRAWN, fee)] if fee else []),
@@ -254,10 +287,10 @@ def mark_paid(withdrawal: Withdrawal, *, actor, reference: str, receipt=None) ->
     return paid
 
 
-def reject(withdrawal: Withdrawal, *, actor, note: str) -> Withdrawal:
+def reject(withdrawal: Withdrawal, *, actor, note: str, now=None) -> Withdrawal:
     """The owner will not pay (``note`` tells the agent why): the amount is available again."""
     note = _text(note, field="note", missing=_("Tell the agent why."))
-    return _transition(withdrawal, WithdrawalState.REJECTED, actor=actor,
+    return _transition(withdrawal, WithdrawalState.REJECTED, actor=actor, now=now,
                        changes={"note": note}, entries=[
                            (EntryKind.WITHDRAWAL_RETURN, Bucket.WITHDRAWING, -withdrawal.amount),
                            (EntryKind.WITHDRAWAL_RETURN, Bucket.AVAILABLE, withdrawal.amount),
