@@ -90,7 +90,9 @@ def build_orders(lines: int) -> None:
     assert shops[-1] - first_shop + 1 == shop_count, "agent shops have consecutive ids"
     variants = list(Variant.objects.order_by("pk").values_list("pk", flat=True))[
         :LINES_PER_ORDER]
-    completed = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(days=30))
+    completed_at = timezone.now() - timedelta(days=30)
+    completed = connection.ops.adapt_datetimefield_value(completed_at)
+    window_end = connection.ops.adapt_datetimefield_value(completed_at + timedelta(days=7))
     total = Decimal("99.00") * LINES_PER_ORDER
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -98,12 +100,12 @@ def build_orders(lines: int) -> None:
             f"delivery, state, recipient_name, recipient_phone, province, city, district, "
             f"street, customer_note, source_channel, source_post, source_link, goods_total, "
             f"shipping_fee, payable, paid_at, payment_reference, shipped_at, carrier, "
-            f"tracking_number, completed_at, created_at, updated_at) "
+            f"tracking_number, completed_at, after_sales_until, created_at, updated_at) "
             f"SELECT 'B' || s.n, 'bench' || s.n, {first_shop} + (s.n * 7919) %% {shop_count}, "
             f"'shop', 'retail', '', 'completed', '张三', '13812345678', '广东省', '深圳市', "
             f"'南山区', '科技园', '', '', '', '', {total}, 0, {total}, %s, '', %s, 'SF', "
-            f"'SF' || s.n, %s, %s, %s FROM ({_sequence(orders)}) AS s",
-            [completed] * 5)
+            f"'SF' || s.n, %s, %s, %s, %s FROM ({_sequence(orders)}) AS s",
+            [completed] * 3 + [window_end] + [completed] * 2)
         for position, variant in enumerate(variants):
             cursor.execute(
                 f"INSERT INTO {OrderLine._meta.db_table} (order_id, variant_id, product_title, "

@@ -105,7 +105,8 @@ def _bought_a_month_ago(owner) -> None:
 def move_back(order, shift: timedelta) -> None:
     """Move the steps the order has taken so far ``shift`` into the past."""
     Order.objects.filter(pk=order.pk).update(**{
-        step: F(step) - shift for step in ("created_at", "paid_at", "shipped_at", "completed_at")})
+        step: F(step) - shift
+        for step in ("created_at", "paid_at", "shipped_at", "completed_at", "after_sales_until")})
 
 
 # -- Marketing --------------------------------------------------------------------------------

@@ -85,11 +85,12 @@ def completed_order(seller, *, price, quantity, source="warehouse", level_price=
     would), without the receivers."""
     variant = VariantFactory(product=ProductFactory(), retail_price=price)
     total = money(Decimal(price) * quantity)
+    completed = timezone.now() - timedelta(days=days_ago)
     order = Order.objects.create(
         shop=seller.user.shop, number=f"T{Order.objects.count():020d}", state="completed",
         recipient_name="张三", recipient_phone="13812345678", province="广东省", city="深圳市",
         street="科技园", goods_total=total, shipping_fee=0, payable=total,
-        completed_at=timezone.now() - timedelta(days=days_ago))
+        completed_at=completed, after_sales_until=completed + timedelta(days=7))
     OrderLine.objects.create(order=order, variant=variant, product_title="T", unit_price=price,
                              quantity=quantity, line_total=total, stock_source=source,
                              level_price=level_price)

@@ -59,7 +59,7 @@ def set_window(days):
 
 def test_the_window_is_7_days_from_completion_by_default(order):
     assert services.shop_settings().after_sales_days == 7
-    assert services.after_sales_until(order) == order.completed_at + timedelta(days=7)
+    assert order.after_sales_until == order.completed_at + timedelta(days=7)
 
 
 def test_the_customer_asks_within_the_window_and_the_owner_refunds(order, owner):
@@ -84,7 +84,7 @@ def test_after_the_window_the_customer_is_refused_with_the_date(late):
 
 
 def test_the_window_ends_to_the_second(order):
-    until = services.after_sales_until(order)
+    until = order.after_sales_until
     with pytest.raises(Conflict):
         services.request_refund(order, by_customer=True, now=until)
     asked = services.request_refund(order, by_customer=True, now=until - timedelta(seconds=1))
@@ -92,8 +92,9 @@ def test_the_window_ends_to_the_second(order):
 
 
 @pytest.mark.usefixtures("english")
-def test_a_window_of_0_days_takes_no_customer_request_after_completion(order):
+def test_a_window_of_0_days_takes_no_customer_request_after_completion(place, stocked, owner):
     set_window(0)
+    order = completed(place(stocked(5, price="25.00")), owner)
     with pytest.raises(Conflict) as refused:
         services.request_refund(order, by_customer=True)
     assert "no refund requests once an order is completed" in str(refused.value.message)
@@ -112,9 +113,15 @@ def test_a_completed_order_is_not_refunded_in_one_step(order, owner):
     assert refused.value.code == "invalid_transition"
 
 
-def test_a_longer_window_lets_the_customer_ask_later(late):
+def test_a_longer_window_lets_the_customer_ask_later_of_orders_completed_since(
+        late, place, stocked, owner):
     set_window(10)
-    assert services.request_refund(late, by_customer=True).state == OrderState.REFUND_REQUESTED
+    since = completed(place(stocked(5, price="25.00")), owner, days_ago=8)
+    assert since.after_sales_until == since.completed_at + timedelta(days=10)
+    assert services.request_refund(since, by_customer=True).state == OrderState.REFUND_REQUESTED
+    with pytest.raises(Conflict) as refused:
+        services.request_refund(late, by_customer=True)
+    assert refused.value.code == "after_sales_closed", "completed with 7 days, it keeps them"
 
 
 @pytest.mark.parametrize("days", [-1, 91, "7", None, True])
@@ -132,7 +139,7 @@ def test_a_completed_cloud_purchase_has_no_after_sales_its_way_back_is_the_buy_b
     agent, variant = new_agent(), stocked(10)
     purchase = buy_into_cloud(agent, variant, 3, owner)
     assert purchase.state == OrderState.COMPLETED
-    assert services.after_sales_until(purchase) is None
+    assert purchase.after_sales_until is None
     assert services.allowed_moves(purchase) == frozenset()
     with pytest.raises(Conflict) as refused:
         services.request_refund(purchase, actor=owner)

@@ -103,8 +103,9 @@ class SettingsSerializer(serializers.ModelSerializer):
         help_text="Needed to switch upline_enabled on: the owner read upline_warning.")
     upline_warning = serializers.SerializerMethodField()
     after_sales_days = serializers.SerializerMethodField(
-        help_text="How many days the earnings of a completed order stay frozen: the shop's "
-                  "after-sales window, changed in /api/v1/orders/settings/.")
+        help_text="How many days the earnings of an order completed now stay frozen: the "
+                  "shop's after-sales window, changed in /api/v1/orders/settings/ (each order "
+                  "keeps the window it completed with).")
 
     class Meta:
         model = CommissionSettings

@@ -170,8 +170,9 @@ class AgentBalance(models.Model):
 
 class CommissionSettings(models.Model):
     """The owner's rules for earnings and withdrawals (one row). How long earnings stay
-    frozen is the shop's after-sales window (orders' ShopSettings.after_sales_days): the time
-    a customer may still ask for a refund, so no refund comes after they were settled."""
+    frozen is each order's after-sales window (Order.after_sales_until, fixed from the shop's
+    setting when it completes): the time its customer may still ask for a refund, so no
+    refund comes after they were settled."""
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     upline_enabled = models.BooleanField(_("pay the direct upline a commission"), default=False)

@@ -1,7 +1,7 @@
 """The owner's earnings rules (CommissionSettings): the withdrawal minimum and fee, and the
-upline commission. How long earnings stay frozen is not one of them: it is the shop's
-after-sales window (orders' ShopSettings.after_sales_days), so a refund never comes after the
-earnings it takes back were settled.
+upline commission. How long earnings stay frozen is not one of them: it is each order's
+after-sales window (Order.after_sales_until, fixed from ShopSettings.after_sales_days when it
+completes), so a refund never comes after the earnings it takes back were settled.
 
 The upline commission reaches the direct upline only. Paying uplines on their downlines' sales
 across levels is 团队计酬, which 禁止传销条例 Art. 7 forbids: a depth other than one is refused

@@ -37,7 +37,6 @@ from weishang.accounts.models import Shop
 from weishang.catalog.models import Variant
 from weishang.network.models import Agent, AgentLevel, AgentState, LevelVariantRule
 from weishang.orders.models import Order, OrderKind, OrderLine, OrderState, StockSource
-from weishang.orders.services import shop_settings
 
 from .models import (
     AgentBalance,
@@ -126,7 +125,7 @@ def _lines_earning(order_filter: str) -> str:
         f"CASE WHEN up.state = '{AgentState.ACTIVE}' AND (a.upline_until IS NULL "
         f"OR a.upline_until > %(now)s) THEN up.id END AS upline_id, "
         f"ol.stock_source AS source, {PAID_CENTS} AS paid, {level_price} AS unit_cost, "
-        f"ol.quantity AS quantity, o.completed_at AS completed_at "
+        f"ol.quantity AS quantity, o.after_sales_until AS after_sales_until "
         f"FROM {OrderLine._meta.db_table} ol "
         f"JOIN {Order._meta.db_table} o ON o.id = ol.order_id "
         f"JOIN {Shop._meta.db_table} s ON s.id = o.shop_id "
@@ -151,25 +150,25 @@ INSERT_ENTRIES = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order
                   f'order_line_id, available_at, "key", created_at) ')
 
 
-def _available_at(window_days: int, completed_at: str = "o.completed_at") -> str:
-    """SQL for the ``completed_at`` column plus the after-sales window, in each database's
-    terms."""
+def as_stored_time(expression: str) -> str:
+    """SQL for a time in the form ``available_at`` is stored in: SQLite compares the text, so
+    every due time is written, and compared, to the millisecond."""
     if connection.vendor == "sqlite":
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {completed_at}, '+{window_days} days')"
-    return f"{completed_at} + INTERVAL '{window_days} days'"
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {expression})"
+    return expression
 
 
 def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None:
     """Write the earnings of the lines ``order_filter`` selects, pending — or, for orders
-    already completed (``frozen``), straight into frozen, due after the after-sales window:
-    the same money in one entry instead of an earning and its move."""
+    already completed (``frozen``), straight into frozen, due at the end of the order's
+    after-sales window: the same money in one entry instead of an earning and its move."""
     settings = commission_settings()
     basis_points = int(settings.upline_percent * 100) if settings.upline_enabled else 0
     params = {**params, "now": db_time(now), "upline_basis_points": basis_points}
     bucket = Bucket.FROZEN if frozen else Bucket.PENDING
     # A typed NULL: PostgreSQL would take a bare one in a UNION for text.
     no_due = f"CAST(NULL AS {LedgerEntry._meta.get_field('available_at').db_type(connection)})"
-    due = _available_at(shop_settings().after_sales_days, "e.completed_at") if frozen else no_due
+    due = as_stored_time("e.after_sales_until") if frozen else no_due
 
     def entries(agent: str, kind: str, cents: str, key: str) -> str:
         return (f"SELECT {agent}, {kind}, '{bucket}', {cents} / 100.0, e.order_id, e.line_id, "
@@ -189,9 +188,9 @@ def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None
 
 def _freeze(order_filter: str, params: dict, now) -> None:
     """Move each pending earning of the completed orders ``order_filter`` selects to frozen,
-    due after the after-sales window."""
+    due at the end of the order's after-sales window (fixed when it completed)."""
     params = {**params, "now": db_time(now)}
-    due = _available_at(shop_settings().after_sales_days)
+    due = as_stored_time("o.after_sales_until")
     earnings = (f"FROM {ENTRIES} e JOIN {Order._meta.db_table} o ON o.id = e.order_id "
                 f"WHERE e.kind IN ({_in(EARNING_KINDS)}) AND e.bucket = '{Bucket.PENDING}' "
                 f"AND o.completed_at IS NOT NULL AND {order_filter}")

@@ -85,21 +85,13 @@ class OrderEventSerializer(TimelineEntrySerializer):
 class ShippingInfoMixin(serializers.Serializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     carrier_name = serializers.SerializerMethodField()
-    after_sales_until = serializers.SerializerMethodField(
-        help_text="Until when the customer may ask for a refund of the completed order; "
-                  "null before completion.")
+    after_sales_until = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="Until when the customer may ask for a refund of the completed order, fixed "
+                  "when it completed; null before completion.")
 
     def get_carrier_name(self, order) -> str:
         return carriers.carrier_name(order.carrier)
-
-    @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_after_sales_until(self, order):
-        # The settings are read once for a whole list: the root serializer keeps them.
-        root = self.root
-        if not hasattr(root, "shop_settings"):
-            root.shop_settings = services.shop_settings()
-        until = services.after_sales_until(order, root.shop_settings)
-        return serializers.DateTimeField().to_representation(until) if until else None
 
 
 class OrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):

@@ -149,6 +149,10 @@ class Order(TimeStamped):
     carrier = models.CharField(_("carrier"), max_length=20, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The end of this order's after-sales window, fixed when it completes: a later change of
+    # the shop's window applies to orders completed afterwards only. Refund requests by the
+    # customer and the freeze of agents' earnings both end here.
+    after_sales_until = models.DateTimeField(_("after-sales until"), null=True, blank=True)
     closed_at = models.DateTimeField(_("cancelled or refunded at"), null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
@@ -176,6 +180,13 @@ class Order(TimeStamped):
                                    name="orders_state_valid"),
             models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"],
                                     name="orders_idempotency_key_per_client"),
+            # Every completed order has its after-sales deadline, except a purchase kept in
+            # cloud stock, which has no after-sales.
+            models.CheckConstraint(
+                condition=(Q(completed_at__isnull=True) | Q(kind="purchase", delivery="cloud")
+                           | Q(after_sales_until__isnull=False,
+                               after_sales_until__gte=F("completed_at"))),
+                name="orders_completed_has_after_sales_deadline"),
         ]
 
     def __str__(self):

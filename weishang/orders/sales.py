@@ -1,7 +1,7 @@
 """Real retail: the selling an agent's upgrade may count (network/upgrades.py).
 
 Fewer orders than the sales counted elsewhere (models.SALE_STATES): a retail order of the
-agent's shop counts once it is final — completed and past the shop's after-sales window, so no
+agent's shop counts once it is final — completed and past its after-sales window, so no
 refund request can come any more — and only while it stays so: an order refunded later (the
 owner may refund at any time) drops out again. It never counts when the buyer is the agent
 themselves or an agent of their team (anyone below them in the tree): buying from oneself, or
@@ -14,7 +14,7 @@ Network comes before orders, so it does not read orders itself: apps.py hands it
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Q, Sum
@@ -22,7 +22,6 @@ from django.db.models import Q, Sum
 from weishang.network.models import Agent
 
 from .models import Order, OrderKind, OrderState
-from .services import shop_settings
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,9 @@ class RetailSelling:
 
 
 def final(now: datetime) -> Q:
-    """Orders no customer can ask to refund any more: completed, after-sales window over."""
-    window = timedelta(days=shop_settings().after_sales_days)
-    return Q(state=OrderState.COMPLETED, completed_at__lte=now - window)
+    """Orders no customer can ask to refund any more: completed, their own after-sales window
+    (fixed when they completed) over."""
+    return Q(state=OrderState.COMPLETED, after_sales_until__lte=now)
 
 
 class AgentBuyers:
@@ -70,7 +69,7 @@ class AgentBuyers:
 
 def retail_selling(seller_user_ids: list[int], now: datetime) -> dict[int, RetailSelling]:
     """{seller's user id: their real retail sales (goods, ¥) and distinct customers} for the
-    shops of ``seller_user_ids``, final by ``now``. Three queries, however many sellers."""
+    shops of ``seller_user_ids``, final by ``now``. Two queries, however many sellers."""
     per_buyer = (Order.objects.filter(final(now), kind=OrderKind.RETAIL,
                                       shop__seller_id__in=seller_user_ids)
                  .values_list("shop__seller_id", "recipient_phone")

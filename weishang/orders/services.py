@@ -692,14 +692,6 @@ def is_cloud_purchase(order: Order) -> bool:
     return order.kind == OrderKind.PURCHASE and order.delivery == PurchaseDelivery.CLOUD
 
 
-def after_sales_until(order: Order, settings: ShopSettings | None = None) -> datetime | None:
-    """When the customer's after-sales window of a completed order ends (None: the order was
-    never completed, or is a cloud purchase, which has no after-sales)."""
-    if order.completed_at is None or is_cloud_purchase(order):
-        return None
-    return order.completed_at + timedelta(days=(settings or shop_settings()).after_sales_days)
-
-
 def state_before_refund_request(order: Order) -> str:
     """The state a refund request was made from, read from what happened to the order: a
     declined request takes it back there."""
@@ -722,7 +714,7 @@ def allowed_moves(order: Order, *, by_customer: bool = False,
     if order.state == OrderState.REFUND_REQUESTED:
         return frozenset({OrderState.REFUNDED, state_before_refund_request(order)})
     if order.state == OrderState.COMPLETED:
-        until = after_sales_until(order)
+        until = order.after_sales_until
         if until is None or (by_customer and (now or timezone.now()) >= until):
             return frozenset()
     return TRANSITIONS[order.state]
@@ -731,7 +723,7 @@ def allowed_moves(order: Order, *, by_customer: bool = False,
 def after_sales_closed(order: Order, now: datetime | None = None) -> str:
     """Why the customer may no longer ask for a refund of this completed order ("" while they
     may, or when it is not a completed order with after-sales)."""
-    until = after_sales_until(order)
+    until = order.after_sales_until
     if order.state != OrderState.COMPLETED or until is None or (now or timezone.now()) < until:
         return ""
     if until <= order.completed_at:
@@ -833,11 +825,14 @@ def ship_order(order: Order, *, actor, carrier: str, tracking_number: str) -> Or
 
 def complete_order(order: Order, *, actor=None, now: datetime | None = None,
                    note: str = "") -> Order:
-    """The parcel arrived (``actor`` None: completed automatically)."""
+    """The parcel arrived (``actor`` None: completed automatically). The order's after-sales
+    window is fixed now, from the shop's setting: changing the setting later applies to orders
+    completed afterwards."""
     now = now or timezone.now()
+    until = now + timedelta(days=shop_settings().after_sales_days)
     return _transition(order, OrderState.COMPLETED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=False), note=_clean_note(note),
-                       changes={"completed_at": now}, now=now)
+                       changes={"completed_at": now, "after_sales_until": until}, now=now)
 
 
 def cancel_order(order: Order, *, actor=None, by_customer: bool = False, note: str = "",

@@ -164,7 +164,7 @@ def _detail_page(request, order: Order, refused=None, status=200):
     may_move = request.user.can("orders")
     return _page(request, "orders/order_detail.html", {
         "order": order, "actions": _allowed_actions(order, refused) if may_move else [],
-        "after_sales_until": services.after_sales_until(order),
+        "after_sales_until": order.after_sales_until,
         "carrier": carrier_name(order.carrier),
         "source_channel": channel_name(order.source_channel),
     }, status=status)

@@ -441,7 +441,7 @@ def order(request, access_token: str):
         "carrier": carriers.carrier_name(found.carrier) if found.carrier else "",
         "refund_requestable": OrderState.REFUND_REQUESTED in orders.allowed_moves(
             found, by_customer=True),
-        "after_sales_until": orders.after_sales_until(found),
+        "after_sales_until": found.after_sales_until,
         "after_sales_closed": orders.after_sales_closed(found),
         "refund_declined": orders.declined_refund(found),
     })
