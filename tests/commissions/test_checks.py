@@ -11,7 +11,13 @@ from django.utils import translation
 
 from tests.commissions.earning import agent, sell, upline_commission
 from weishang.commissions.checks import BalanceProblem, LineProblem, verify_earnings
-from weishang.commissions.models import AgentBalance, EntryKind, FrozenRelease, LedgerEntry
+from weishang.commissions.models import (
+    AgentBalance,
+    EntryKind,
+    FrozenRelease,
+    LedgerEntry,
+    SettlementHold,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +78,10 @@ def test_a_release_naming_no_frozen_money_is_reported():
         problems = [str(problem) for problem in verify_earnings()]
     assert problems == [
         "Release of frozen money 987654: no ledger entry froze that money"]
+
+
+def test_a_hold_naming_no_frozen_money_is_reported():
+    SettlementHold.objects.create(entry_id=123456)
+    with translation.override("en"):
+        assert [str(problem) for problem in verify_earnings()] == [
+            "Held earning 123456: no ledger entry froze that money"]

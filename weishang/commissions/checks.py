@@ -1,5 +1,6 @@
 """The earnings ledger, proven (``weishang check`` runs ``check_ledger``): every balance equals
-the sums of its agent's entries per bucket, and no order line paid out more than it took."""
+the sums of its agent's entries per bucket, no order line paid out more than it took, and
+every release and hold of frozen money names an entry that froze money."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,14 @@ from django.utils.translation import ngettext
 
 from weishang.core.money import to_money
 
-from .models import AgentBalance, Bucket, FrozenRelease, LedgerEntry, SettlementRun
+from .models import (
+    AgentBalance,
+    Bucket,
+    FrozenRelease,
+    LedgerEntry,
+    SettlementHold,
+    SettlementRun,
+)
 from .services import EARNING_KINDS
 
 
@@ -70,27 +78,35 @@ def _line_problems() -> list[LineProblem]:
 @dataclass(frozen=True)
 class ReleaseProblem:
     entry_id: int
+    held: bool = False
 
     def __str__(self):
+        if self.held:
+            return _("Held earning %(entry)s: no ledger entry froze that money") % {
+                "entry": self.entry_id}
         return _("Release of frozen money %(entry)s: no ledger entry froze that money") % {
             "entry": self.entry_id}
 
 
 def _release_problems() -> list[ReleaseProblem]:
-    """Releases hold plain ids (no foreign key, for speed): each must name an entry that froze
-    money, and a settlement run that exists. NOT EXISTS, an anti-join on the primary keys: a
-    NOT IN over millions of ids is a scan per release on PostgreSQL."""
+    """Releases and holds hold plain ids (no foreign key, for speed): each must name an entry
+    that froze money, and a release a settlement run that exists. NOT EXISTS, an anti-join on
+    the primary keys: a NOT IN over millions of ids is a scan per release on PostgreSQL."""
     freezing = LedgerEntry.objects.filter(pk=OuterRef("entry_id"), bucket=Bucket.FROZEN,
                                           amount__gt=0, available_at__isnull=False)
     run = SettlementRun.objects.filter(pk=OuterRef("run_id"))
     stray = FrozenRelease.objects.filter(~Exists(freezing) | (Q(run_id__isnull=False)
                                                               & ~Exists(run)))
-    return [ReleaseProblem(entry_id) for entry_id in stray.values_list("entry_id", flat=True)]
+    held = SettlementHold.objects.filter(~Exists(freezing))
+    return [*(ReleaseProblem(entry_id) for entry_id in stray.values_list("entry_id", flat=True)),
+            *(ReleaseProblem(entry_id, held=True)
+              for entry_id in held.values_list("entry_id", flat=True))]
 
 
 def verify_earnings() -> list[BalanceProblem | LineProblem | ReleaseProblem]:
     """Balances that differ from their ledger, order lines whose earnings (all agents) exceed
-    what the customer paid for them, and releases of frozen money that name nothing."""
+    what the customer paid for them, and releases or holds of frozen money that name
+    nothing."""
     return [*_balance_problems(), *_line_problems(), *_release_problems()]
 
 

@@ -144,6 +144,24 @@ class FrozenRelease(AppendOnlyModel):
         return f"entry {self.entry_id} released by run {self.run_id}"
 
 
+class SettlementHold(models.Model):
+    """A frozen entry (``entry_id``) that fell due while its order had an open refund request:
+    settlement left it frozen, and every run looks at the held entries again, releasing those
+    whose request was declined; one the refund took back, or released already, is skipped by
+    its release's primary key. Not an entry of the ledger, only a reminder for settlement,
+    whose runs otherwise never read what fell due before the last one. Few rows (refund
+    requests open when their window ends); a plain id, like FrozenRelease's."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("earning held for a refund request")
+        verbose_name_plural = _("earnings held for refund requests")
+
+    def __str__(self):
+        return f"entry {self.entry_id} held"
+
+
 class AgentBalance(models.Model):
     """The sums of an agent's ledger per bucket, changed in the same transaction as the entries
     (conditional updates: a withdrawal never takes more than is available). ``available`` may

@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from weishang.network.models import Agent
+from weishang.orders.models import OrderState
 
 from .models import (
     STATEMENT_HIDES,
@@ -38,13 +39,15 @@ def statement_for(agent: Agent) -> QuerySet[LedgerEntry]:
 class EarningState(models.TextChoices):
     PENDING = "pending", _("Pending: the order is not completed yet")
     FROZEN = "frozen", _("Frozen for the after-sales window")
+    HELD = "held", _("Frozen: the customer asked for a refund")
     AVAILABLE = "available", _("Available")
     TAKEN_BACK = "taken_back", _("Taken back by a refund")
 
 
 def with_states(entries) -> list[LedgerEntry]:
-    """Each earning among ``entries`` (a page of a statement) with ``state`` (an EarningState)
-    and, while frozen, ``due`` (when it becomes available), read from its moves and the release
+    """Each earning among ``entries`` (a page of a statement, with their orders) with
+    ``state`` (an EarningState) and, while frozen, ``due`` (when it becomes available, unless
+    a refund request is open: it waits for the answer), read from its moves and the release
     of its frozen money in two queries."""
     entries = list(entries)
     earnings = [entry for entry in entries if entry.kind in EARNING_KINDS]
@@ -64,6 +67,8 @@ def with_states(entries) -> list[LedgerEntry]:
             earning.state = EarningState.TAKEN_BACK
         elif holding is not None and holding.pk in settled:
             earning.state = EarningState.AVAILABLE
+        elif holding is not None and earning.order.state == OrderState.REFUND_REQUESTED:
+            earning.state = EarningState.HELD
         elif holding is not None:
             earning.state, earning.due = EarningState.FROZEN, holding.available_at
         else:

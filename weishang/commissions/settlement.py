@@ -9,9 +9,15 @@ Idempotent: an entry is released once (the release's primary key), and a refund 
 frozen money back released it first, so a second run, or one waiting behind a first for the
 ledger lock, finds nothing left to move.
 
+An order with an open refund request settles nothing: its due entries stay frozen and are
+held (SettlementHold). Each run looks at the held entries again and releases those whose
+request was declined (the order is back where it was, its window fixed when it completed);
+a refund took them back itself. So no money the customer may still get back becomes
+available, to be withdrawn and paid before the refund comes.
+
 The last run bounds what the next reads: what was frozen by then and due by then has left
-frozen, so a run reads the entries written since and those falling due since — the hour's
-work, not the ledger's whole history.
+frozen or is held, so a run reads the entries written since, those falling due since and the
+held ones — the hour's work, not the ledger's whole history.
 """
 
 from dataclasses import dataclass
@@ -22,11 +28,26 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from weishang.core.money import to_money
+from weishang.orders.models import Order, OrderState
 
-from .models import Bucket, EntryKind, FrozenRelease, LedgerEntry, SettlementRun
-from .services import ENTRIES, INSERT_ENTRIES, db_time, last_entry_id, lock_ledger, post_to_balances
+from .models import Bucket, EntryKind, FrozenRelease, LedgerEntry, SettlementHold, SettlementRun
+from .services import (
+    ENTRIES,
+    INSERT_ENTRIES,
+    as_stored_time,
+    db_time,
+    last_entry_id,
+    lock_ledger,
+    post_to_balances,
+)
 
 RELEASES = FrozenRelease._meta.db_table
+HOLDS = SettlementHold._meta.db_table
+#: SQL on ``f``, a ledger entry: it froze money.
+FREEZING = f"f.bucket = '{Bucket.FROZEN}' AND f.amount > 0 AND f.available_at IS NOT NULL"
+#: The orders whose refund request is open.
+REQUESTED = (f"SELECT o.id FROM {Order._meta.db_table} o "
+             f"WHERE o.state = '{OrderState.REFUND_REQUESTED}'")
 
 
 @dataclass(frozen=True)
@@ -36,34 +57,45 @@ class Settled:
     amount: Decimal
 
 
-def _as_stored(param: str) -> str:
-    """SQL for a time parameter in the form ``available_at`` is stored in (SQLite compares
-    text, whose fraction of a second the freeze wrote to milliseconds)."""
-    if connection.vendor == "sqlite":
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {param})"
-    return param
-
-
 def _due_entries(last: SettlementRun | None) -> tuple[str, dict]:
-    """SQL (on ``f``) selecting the entries that froze money, due by ``%(now)s`` and not among
-    those the last run already saw, with its parameters."""
-    due = f"f.available_at <= {_as_stored('%(now)s')}"
+    """SQL (on ``f``) selecting the entries due by ``%(now)s`` and not among those the last
+    run already saw, with its parameters."""
+    due = f"f.available_at <= {as_stored_time('%(now)s')}"
     if last is None:
         return due, {}
-    return (f"{due} AND (f.id > %(through)s OR f.available_at > {_as_stored('%(last)s')})",
+    return (f"{due} AND (f.id > %(through)s OR f.available_at > {as_stored_time('%(last)s')})",
             {"through": last.through_entry, "last": db_time(last.settled_through)})
 
 
+def _hold_requested(params: dict, due: str) -> None:
+    """Hold the due frozen entries of orders with an open refund request: read from those
+    orders (few) through the entries' index on their order, not from every due entry."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {HOLDS} (entry_id) SELECT f.id FROM ({REQUESTED}) AS r "
+            f"JOIN {ENTRIES} f ON f.order_id = r.id WHERE {FREEZING} AND {due} "
+            f"ON CONFLICT (entry_id) DO NOTHING", params)
+
+
 def _release_due(run: SettlementRun, params: dict, due: str) -> int:
-    """Release the due frozen entries; those already released (settled, or taken back by a
-    refund) are skipped by the primary key — not by a NOT EXISTS, which PostgreSQL may plan as
-    a scan of the table this very statement is filling."""
+    """Release the due frozen entries but those of orders with an open refund request, and the
+    held entries whose request is no longer open. Those already released (settled, or taken
+    back by a refund) are skipped by the primary key — not by a NOT EXISTS, which PostgreSQL
+    may plan as a scan of the table this very statement is filling."""
+    params = {**params, "run": run.pk}
+    not_requested = f"f.order_id NOT IN ({REQUESTED})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {RELEASES} (entry_id, run_id) SELECT f.id, %(run)s FROM {ENTRIES} f "
-            f"WHERE f.available_at IS NOT NULL AND {due} AND f.bucket = '{Bucket.FROZEN}' "
-            f"AND f.amount > 0 ON CONFLICT (entry_id) DO NOTHING", {**params, "run": run.pk})
-        return cursor.rowcount
+            f"WHERE {FREEZING} AND {due} AND {not_requested} "
+            f"ON CONFLICT (entry_id) DO NOTHING", params)
+        released = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {RELEASES} (entry_id, run_id) SELECT f.id, %(run)s FROM {HOLDS} h "
+            f"JOIN {ENTRIES} f ON f.id = h.entry_id "
+            f"WHERE f.available_at <= {as_stored_time('%(now)s')} AND {not_requested} "
+            f"ON CONFLICT (entry_id) DO NOTHING", params)
+        return released + cursor.rowcount
 
 
 def _move_released(run: SettlementRun, now) -> None:
@@ -83,13 +115,16 @@ def _move_released(run: SettlementRun, now) -> None:
 
 @transaction.atomic
 def settle(now=None) -> Settled:
-    """Move every frozen earning due by ``now`` (default: now) to available."""
+    """Move every frozen earning due by ``now`` (default: now) to available, but those of
+    orders with an open refund request (held until it is declined)."""
     now = now or timezone.now()
     lock_ledger()
     since = last_entry_id()
     due, params = _due_entries(SettlementRun.objects.order_by("-id").first())
+    params = {**params, "now": db_time(now)}
     run = SettlementRun.objects.create(settled_through=now, through_entry=since)
-    earnings = _release_due(run, {**params, "now": db_time(now)}, due)
+    _hold_requested(params, due)
+    earnings = _release_due(run, params, due)
     if not earnings:
         run.delete()
         return Settled(earnings=0, agents=0, amount=to_money(0))
