@@ -44,7 +44,7 @@ class WithdrawalAdmin(ReadOnlyAdmin):
 @admin.register(CommissionSettings)
 class CommissionSettingsAdmin(ReadOnlyAdmin):
     list_display = ["withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",
-                    "upline_percent", "upline_depth"]
+                    "upline_percent", "upline_depth", "team_orders_earn"]
 
 
 @admin.register(SettlementRun)

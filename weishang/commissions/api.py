@@ -111,7 +111,7 @@ class SettingsSerializer(serializers.ModelSerializer):
         model = CommissionSettings
         fields = ["after_sales_days", "withdrawal_minimum", "withdrawal_fee_percent",
                   "upline_enabled", "upline_percent", "upline_depth", "confirm_upline",
-                  "upline_warning"]
+                  "upline_warning", "team_orders_earn"]
 
     def get_after_sales_days(self, settings) -> int:
         return shop_settings().after_sales_days

@@ -1,6 +1,7 @@
 """The earnings ledger, proven (``weishang check`` runs ``check_ledger``): every balance equals
-the sums of its agent's entries per bucket, no order line paid out more than it took, and
-every release and hold of frozen money names an entry that froze money."""
+the sums of its agent's entries per bucket; no order line paid out more than it took; nobody
+kept an earning on their own order; every release and hold of frozen money names an entry
+that froze money."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from weishang.core.money import to_money
+from weishang.orders.models import Order
 
 from .models import (
     AgentBalance,
     Bucket,
+    EntryKind,
     FrozenRelease,
     LedgerEntry,
     SettlementHold,
@@ -76,6 +79,31 @@ def _line_problems() -> list[LineProblem]:
 
 
 @dataclass(frozen=True)
+class OwnOrderProblem:
+    agent_id: int
+    order_id: int
+    kept: Decimal
+
+    def __str__(self):
+        return _("Agent %(agent)s kept %(kept)s earned on order %(order)s, which they bought "
+                 "themselves") % {"agent": self.agent_id, "kept": self.kept,
+                                  "order": self.order_id}
+
+
+def _own_order_problems() -> list[OwnOrderProblem]:
+    """Earnings still held (not taken back by a refund) on an order whose buyer is the agent
+    who earned them."""
+    bought_by_agents = Order.objects.filter(buyer_agent__isnull=False).values("pk")
+    kept = (LedgerEntry.objects
+            .filter(kind__in=[*EARNING_KINDS, EntryKind.CANCEL, EntryKind.REVERSAL],
+                    order__in=bought_by_agents, order__buyer_agent_id=F("agent_id"))
+            .values("agent_id", "order_id").order_by("agent_id", "order_id")
+            .annotate(kept=Round(Sum("amount"), 2)).filter(kept__gt=0))
+    return [OwnOrderProblem(row["agent_id"], row["order_id"], to_money(row["kept"]))
+            for row in kept]
+
+
+@dataclass(frozen=True)
 class ReleaseProblem:
     entry_id: int
     held: bool = False
@@ -105,9 +133,10 @@ def _release_problems() -> list[ReleaseProblem]:
 
 def verify_earnings() -> list[BalanceProblem | LineProblem | ReleaseProblem]:
     """Balances that differ from their ledger, order lines whose earnings (all agents) exceed
-    what the customer paid for them, and releases or holds of frozen money that name
-    nothing."""
-    return [*_balance_problems(), *_line_problems(), *_release_problems()]
+    what the customer paid for them, earnings kept on one's own order, and releases or holds
+    of frozen money that name nothing."""
+    return [*_balance_problems(), *_line_problems(), *_own_order_problems(),
+            *_release_problems()]
 
 
 def check_ledger(command) -> None:
@@ -128,7 +157,7 @@ def check_ledger(command) -> None:
     count = AgentBalance.objects.count()
     command.stdout.write(command.style.SUCCESS(ngettext(
         "Earnings ledger: %(count)d balance, equal to its entries; no line pays out more than "
-        "it took.",
+        "it took; nobody earns on their own order.",
         "Earnings ledger: %(count)d balances, all equal to their entries; no line pays out "
-        "more than it took.",
+        "more than it took; nobody earns on their own order.",
         count) % {"count": count}))

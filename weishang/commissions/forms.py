@@ -70,8 +70,12 @@ class CommissionSettingsForm(ConsoleForm):
         max_value=rules.HIGHEST_PERCENT, max_digits=5, decimal_places=2, widget=MONEY_INPUT)
     confirm_upline = forms.BooleanField(
         label=_("I read the warning: the direct upline only, never deeper"), required=False)
+    team_orders_earn = forms.BooleanField(
+        label=_label(CommissionSettings, "team_orders_earn"), required=False,
+        help_text=CommissionSettings._meta.get_field("team_orders_earn").help_text)
 
-    FIELDS = ("withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled", "upline_percent")
+    FIELDS = ("withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled", "upline_percent",
+              "team_orders_earn")
 
     @classmethod
     def initial_for(cls, settings: CommissionSettings) -> dict:

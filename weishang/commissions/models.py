@@ -8,7 +8,7 @@ reversal). An agent's balance in a bucket is the sum of their entries in it; Age
 those sums for fast reads and conditional updates, and `weishang check` proves they agree.
 
 What arises from recruiting, upgrades or an agent's own purchases: nothing — there is no entry
-kind for it.
+kind for it, and no earning on an order its buyer's agent would earn on (services.py).
 """
 
 from django.conf import settings
@@ -197,6 +197,11 @@ class CommissionSettings(models.Model):
     # xgettext:no-python-format
     upline_percent = models.DecimalField(_("upline commission (% of what was paid)"),
                                          max_digits=5, decimal_places=2, default=0)
+    team_orders_earn = models.BooleanField(
+        _("pay commission on orders from the agent's own team"), default=False,
+        help_text=_("An order whose buyer is an agent of the seller's team (a downline) is a "
+                    "team order: it never counts as a retail sale, and earns nothing unless "
+                    "you switch this on."))
     upline_depth = models.PositiveSmallIntegerField(default=MAX_UPLINE_DEPTH, editable=False)
     withdrawal_minimum = MoneyField(_("smallest withdrawal"), default=10)
     withdrawal_fee_percent = models.DecimalField(_("withdrawal fee (%)"), max_digits=5,

@@ -1,7 +1,8 @@
-"""The owner's earnings rules (CommissionSettings): the withdrawal minimum and fee, and the
-upline commission. How long earnings stay frozen is not one of them: it is each order's
-after-sales window (Order.after_sales_until, fixed from ShopSettings.after_sales_days when it
-completes), so a refund never comes after the earnings it takes back were settled.
+"""The owner's earnings rules (CommissionSettings): the withdrawal minimum and fee, the upline
+commission and whether team orders earn. How long earnings stay frozen is not one of them: it
+is each order's after-sales window (Order.after_sales_until, fixed from
+ShopSettings.after_sales_days when it completes), so a refund never comes after the earnings
+it takes back were settled.
 
 The upline commission reaches the direct upline only. Paying uplines on their downlines' sales
 across levels is 团队计酬, which 禁止传销条例 Art. 7 forbids: a depth other than one is refused
@@ -75,15 +76,15 @@ def refuse_deeper_upline(depth) -> None:
 def update_commission_settings(actor, *, confirm_upline: bool = False,
                                **changes) -> CommissionSettings:
     """Change the given rules (others stay). ``changes`` may hold withdrawal_minimum,
-    withdrawal_fee_percent, upline_enabled, upline_percent and upline_depth (only 1 is
-    accepted). Switching the upline commission on needs
-    ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
+    withdrawal_fee_percent, upline_enabled, upline_percent, upline_depth (only 1 is accepted)
+    and team_orders_earn. Switching the upline commission on
+    needs ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
     if not (actor and actor.can("agents")):
         raise PermissionDenied()
     if "upline_depth" in changes:
         refuse_deeper_upline(changes.pop("upline_depth"))
     unknown = set(changes) - {"withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",
-                              "upline_percent"}
+                              "upline_percent", "team_orders_earn"}
     if unknown:
         raise InvalidInput(field=sorted(unknown)[0])
     settings = CommissionSettings.objects.select_for_update().get(pk=commission_settings().pk)
@@ -103,6 +104,8 @@ def update_commission_settings(actor, *, confirm_upline: bool = False,
                 _("Confirm that you read the warning about 团队计酬 to switch the upline "
                   "commission on."), code="confirm_upline", field="confirm_upline")
         settings.upline_enabled = bool(changes["upline_enabled"])
+    if "team_orders_earn" in changes:
+        settings.team_orders_earn = bool(changes["team_orders_earn"])
     if settings.upline_enabled and settings.upline_percent <= 0:
         raise InvalidInput(_("Enter the upline commission's percentage (above 0)."),
                            field="upline_percent")

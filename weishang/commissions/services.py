@@ -15,9 +15,13 @@ The amounts are worked out in SQL, one set-based statement for any set of lines 
 through the receivers, or every completed line in bulk), in integer fen so SQLite's floating
 point never rounds differently from PostgreSQL or from ``money.to_money`` (half up):
 
-- the seller earns what the customer paid for the line less the level price × quantity when
-  the goods come from the owner's stock, and all of it when they come from the seller's own
-  cloud stock (they paid the level price already); never below zero;
+- nobody earns on their own order: the seller earns nothing on an order whose buyer is
+  themselves (checkout refuses those, orders/buyers.py; older ones were recorded), and the
+  upline nothing on an order they placed; a team order (the buyer is in the seller's team)
+  earns only when the owner switched ``team_orders_earn`` on;
+- otherwise the seller earns what the customer paid for the line less the level price ×
+  quantity when the goods come from the owner's stock, and all of it when they come from the
+  seller's own cloud stock (they paid the level price already); never below zero;
 - the direct upline (active, binding not expired) earns ``upline_percent`` of the line's paid
   amount when the owner switched that on, capped so the two never exceed what was paid.
 
@@ -36,7 +40,14 @@ from django.utils import timezone
 from weishang.accounts.models import Shop
 from weishang.catalog.models import Variant
 from weishang.network.models import Agent, AgentLevel, AgentState, LevelVariantRule
-from weishang.orders.models import Order, OrderKind, OrderLine, OrderState, StockSource
+from weishang.orders.models import (
+    BuyerRelation,
+    Order,
+    OrderKind,
+    OrderLine,
+    OrderState,
+    StockSource,
+)
 
 from .models import (
     AgentBalance,
@@ -114,7 +125,8 @@ def post_to_balances(since_id: int) -> int:
 
 def _lines_earning(order_filter: str) -> str:
     """One row per retail line of an agent's shop among the orders ``order_filter`` (SQL on
-    ``o``) selects: who sells, who is their direct upline now, and the amounts in fen."""
+    ``o``) selects: who sells, who is their direct upline now, and the amounts in fen.
+    Parameters: ``now``, ``team_orders_earn`` (0 or 1) and ``upline_basis_points``."""
     level_price = (
         f"CASE WHEN ol.level_price IS NOT NULL THEN {_cents('ol.level_price')} "
         f"WHEN r.price IS NOT NULL THEN {_cents('r.price')} "
@@ -123,7 +135,11 @@ def _lines_earning(order_filter: str) -> str:
     lines = (
         f"SELECT ol.id AS line_id, ol.order_id AS order_id, a.id AS seller_id, "
         f"CASE WHEN up.state = '{AgentState.ACTIVE}' AND (a.upline_until IS NULL "
-        f"OR a.upline_until > %(now)s) THEN up.id END AS upline_id, "
+        f"OR a.upline_until > %(now)s) AND (o.buyer_agent_id IS NULL "
+        f"OR o.buyer_agent_id <> up.id) THEN up.id END AS upline_id, "
+        f"CASE WHEN o.buyer_relation = '{BuyerRelation.SELF}' OR o.buyer_agent_id = a.id "
+        f"OR (o.buyer_relation = '{BuyerRelation.TEAM}' AND %(team_orders_earn)s = 0) "
+        f"THEN 0 ELSE 1 END AS earns, "
         f"ol.stock_source AS source, {PAID_CENTS} AS paid, {level_price} AS unit_cost, "
         f"ol.quantity AS quantity, o.after_sales_until AS after_sales_until "
         f"FROM {OrderLine._meta.db_table} ol "
@@ -137,12 +153,14 @@ def _lines_earning(order_filter: str) -> str:
         f"ON r.level_id = a.level_id AND r.variant_id = ol.variant_id "
         f"WHERE o.kind = '{OrderKind.RETAIL}' AND {order_filter}")
     seller = (
-        f"SELECT l.*, CASE WHEN l.source = '{StockSource.CLOUD}' THEN l.paid "
+        f"SELECT l.*, CASE WHEN l.earns = 0 THEN 0 "
+        f"WHEN l.source = '{StockSource.CLOUD}' THEN l.paid "
         f"WHEN l.paid > l.unit_cost * l.quantity THEN l.paid - l.unit_cost * l.quantity "
         f"ELSE 0 END AS seller_cents FROM ({lines}) AS l")
     share = "(x.paid * %(upline_basis_points)s + 5000) / 10000"
     return (
-        f"SELECT x.*, CASE WHEN x.upline_id IS NULL THEN 0 WHEN {share} < x.paid - x.seller_cents "
+        f"SELECT x.*, CASE WHEN x.upline_id IS NULL OR x.earns = 0 THEN 0 "
+        f"WHEN {share} < x.paid - x.seller_cents "
         f"THEN {share} ELSE x.paid - x.seller_cents END AS upline_cents FROM ({seller}) AS x")
 
 
@@ -164,7 +182,8 @@ def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None
     after-sales window: the same money in one entry instead of an earning and its move."""
     settings = commission_settings()
     basis_points = int(settings.upline_percent * 100) if settings.upline_enabled else 0
-    params = {**params, "now": db_time(now), "upline_basis_points": basis_points}
+    params = {**params, "now": db_time(now), "upline_basis_points": basis_points,
+              "team_orders_earn": int(settings.team_orders_earn)}
     bucket = Bucket.FROZEN if frozen else Bucket.PENDING
     # A typed NULL: PostgreSQL would take a bare one in a UNION for text.
     no_due = f"CAST(NULL AS {LedgerEntry._meta.get_field('available_at').db_type(connection)})"

@@ -295,8 +295,10 @@ class CheckoutView(APIView):
             "per item and per order), 409 `insufficient_stock` naming the item, "
             "`idempotency_key_reused` for a key sent before with other content, "
             "`too_many_unpaid_orders` when the mobile number has the shop's most unpaid "
-            "orders, and 429 `too_many_checkouts` (with Retry-After) when the client's address "
-            "or the mobile number checked out too often lately."
+            "orders, `own_shop` when an agent (by the recipient's mobile or the signed-in "
+            "user) orders in their own shop (they buy stock on the purchase page), and 429 "
+            "`too_many_checkouts` (with Retry-After) when the client's address or the mobile "
+            "number checked out too often lately."
         ),
         request=CheckoutSerializer,
         responses={201: CustomerOrderSerializer, 200: CustomerOrderSerializer,
@@ -315,6 +317,7 @@ class CheckoutView(APIView):
             recipient=services.Recipient(**data["recipient"]),
             idempotency_key=data["idempotency_key"],
             client=checkout.client_of(request),
+            buyer_user=request.user,
         )
         body = CustomerOrderSerializer(_customer_view(placed.order),
                                        context={"request": request}).data

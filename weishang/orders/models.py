@@ -84,6 +84,18 @@ class StockSource(models.TextChoices):
     CLOUD = "cloud", _("Agent's cloud stock")
 
 
+class BuyerRelation(models.TextChoices):
+    """Who bought a retail order, seen from the agent whose shop sold it (orders/buyers.py):
+    matched by the recipient's mobile against agents' login phones, and by the logged-in user.
+    Only a sale to a customer who is no agent is real retail."""
+
+    CUSTOMER = "customer", _("A customer")  # no agent's phone or login
+    SELF = "self", _("The shop's own agent")  # refused at checkout (self-dealing)
+    TEAM = "team", _("An agent of the seller's team")  # a downline, at any depth
+    UPLINE = "upline", _("An upline of the seller")
+    AGENT = "agent", _("Another agent")  # elsewhere in the tree, or in the owner's shop
+
+
 class OrderChannel(models.TextChoices):
     SHOP = "shop", _("Shop link")
     CHAT = "chat", _("Taken in chat")  # 代客下单: entered by the owner or staff
@@ -112,6 +124,14 @@ class Order(TimeStamped):
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("entered by"))
+    # Who bought, when an agent did (a retail order): commissions pay nothing on an agent's own
+    # order, team orders only if the owner says so, and neither counts as retail.
+    buyer_agent = models.ForeignKey("network.Agent", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("bought by the agent"))
+    buyer_relation = models.CharField(_("buyer"), max_length=10, choices=BuyerRelation.choices,
+                                      default=BuyerRelation.CUSTOMER,
+                                      db_default=BuyerRelation.CUSTOMER)
     # A checkout submitted twice (double tap, retry) carries the same key: one order. A key
     # belongs to the client that sent it (``idempotency_scope``, a digest of its session or
     # user: checkout.Client), so one buyer's key never finds another's order, and to what that
@@ -187,6 +207,11 @@ class Order(TimeStamped):
                            | Q(after_sales_until__isnull=False,
                                after_sales_until__gte=F("completed_at"))),
                 name="orders_completed_has_after_sales_deadline"),
+            models.CheckConstraint(
+                condition=(Q(buyer_relation="customer", buyer_agent__isnull=True)
+                           | Q(buyer_relation__in=["self", "team", "upline", "agent"],
+                               buyer_agent__isnull=False)),
+                name="orders_buyer_agent_named"),
         ]
 
     def __str__(self):

@@ -30,15 +30,16 @@ from weishang.core.regions import checked_region, refuse_outside_mainland
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.inventory.queries import with_stock
-from weishang.network.models import HiddenProduct
+from weishang.network.models import Agent, HiddenProduct
 from weishang.network.pricing import level_prices
 from weishang.network.queries import selling_agent
 
-from . import carriers, checkout, signals
+from . import buyers, carriers, checkout, signals
 from .models import (
     OPEN_STATES,
     PROVINCE_SUFFIXES,
     TRANSITIONS,
+    BuyerRelation,
     Order,
     OrderChannel,
     OrderEvent,
@@ -493,7 +494,7 @@ def _insert_order(order: Order, key: checkout.CheckoutKey | None) -> None:
 def create_order(*, shop, order_lines, recipient, key: checkout.CheckoutKey | None, actor,
                  channel, attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
                  purchaser=None, delivery: str = "", settings: ShopSettings | None = None,
-                 limit_unpaid: bool = False) -> Order:
+                 limit_unpaid: bool = False, buyer: buyers.Buyer | None = None) -> Order:
     """Insert an order with its priced, unsaved ``order_lines`` and take its stock. Callers
     clean their input first (place_order, purchases.place_purchase). Raises
     IdempotencyKeyTaken when a concurrent request with the same key won. ``limit_unpaid``:
@@ -513,7 +514,7 @@ def create_order(*, shop, order_lines, recipient, key: checkout.CheckoutKey | No
         recipient_name=recipient.name, recipient_phone=recipient.phone,
         province=recipient.province, city=recipient.city, district=recipient.district,
         street=recipient.street, customer_note=recipient.note,
-        **_attribution_fields(attribution),
+        **_attribution_fields(attribution), **(buyer or buyers.Buyer()).order_fields,
         goods_total=goods_total, shipping_fee=shipping, payable=goods_total + shipping,
         expires_at=now + timedelta(minutes=settings.unpaid_expiry_minutes),
     )
@@ -532,14 +533,16 @@ def _take_order_stock(order: Order, order_lines: list[OrderLine], *, actor) -> N
     """Take the units of a new order. A retail order in an active agent's shop takes each line
     from that agent's cloud stock when it holds enough for the line (一件代发), else from the
     warehouse; its lines keep the agent's level price, which their earnings are worked out
-    from. Everything else comes from the warehouse."""
+    from. Everything else comes from the warehouse, a team order too (buyers.py): the agent's
+    cloud stock serves customers, not their team."""
     agent = selling_agent(order.shop) if order.kind == OrderKind.RETAIL else None
     from_warehouse = order_lines
     if agent is not None:
         prices = level_prices(agent.level, [line.variant for line in order_lines])
-        drawn = inventory.draw_cloud_stock(
-            agent.user, [(line.variant, line.quantity) for line in order_lines],
-            actor=actor, related=order)
+        drawn = set() if order.buyer_relation == BuyerRelation.TEAM else (
+            inventory.draw_cloud_stock(
+                agent.user, [(line.variant, line.quantity) for line in order_lines],
+                actor=actor, related=order))
         for line in order_lines:
             line.level_price = prices[line.variant.pk]
             line.stock_source = (StockSource.CLOUD if line.variant.pk in drawn
@@ -559,11 +562,12 @@ def _attribution_fields(attribution: Attribution | None) -> dict:
             "source_seller": attribution.seller}
 
 
-def _ensure_the_shop_sells(shop, order_lines: list[OrderLine]) -> None:
+def _ensure_the_shop_sells(shop, order_lines: list[OrderLine]) -> Agent | None:
     """An agent's shop sells only while the agent is active, and never what the agent hid.
-    The shop pages say so; this holds for every way in (the API too)."""
+    The shop pages say so; this holds for every way in (the API too). Returns the shop's agent
+    (None: the owner's shop)."""
     if shop.seller.role != Role.AGENT:
-        return
+        return None
     agent = selling_agent(shop)
     if agent is None:
         raise Conflict(_("This shop is closed."), code="shop_closed")
@@ -574,6 +578,7 @@ def _ensure_the_shop_sells(shop, order_lines: list[OrderLine]) -> None:
         if line.variant.product_id in hidden:
             raise InvalidInput(_("%(item)s is not sold in this shop.")
                                % {"item": line.product_title}, field="lines")
+    return agent
 
 
 @dataclass(frozen=True)
@@ -593,7 +598,7 @@ def clean_checkout_key(key) -> str | None:
 def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
                      actor=None, channel=OrderChannel.SHOP,
                      attribution: Attribution | None = None,
-                     client: checkout.Client | None = None) -> PlacedOrder:
+                     client: checkout.Client | None = None, buyer_user=None) -> PlacedOrder:
     """Create an order awaiting payment and take its stock, all or nothing.
 
     ``actor`` is the owner or staff entering an order taken in chat (None: the customer).
@@ -601,7 +606,10 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
     the customer's device when the order comes from a request (the shop's pages, the API): its
     checkouts are then counted (orders/checkout.py), which code placing orders in-process
     (the demo, tests) leaves out. A customer's order is held to the owner's limits per item
-    and per order (ShopSettings); one taken in chat is not.
+    and per order (ShopSettings); one taken in chat is not. ``buyer_user`` is whoever is
+    signed in while checking out for themselves (None: nobody): with the recipient's mobile it
+    tells whether an agent is buying (buyers.py); an agent is refused in their own shop
+    (Conflict ``own_shop``).
 
     A repeated ``idempotency_key`` of the same client with the same content returns the order
     the first request created (``replayed``), even when both arrive at the same moment; with
@@ -619,7 +627,8 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
         raise InvalidInput(_("Choose a valid channel."), field="channel")
     recipient = clean_recipient(recipient)
     order_lines = priced_lines(lines)
-    _ensure_the_shop_sells(shop, order_lines)
+    seller = _ensure_the_shop_sells(shop, order_lines)
+    buyer = buyers.buyer_at_checkout(seller, recipient.phone, buyer_user)
     settings = shop_settings()
     if actor is None:
         _refuse_over_customer_limits(order_lines, settings)
@@ -629,7 +638,7 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
     try:
         order = create_order(shop=shop, order_lines=order_lines, recipient=recipient, key=key,
                              actor=actor, channel=channel, attribution=attribution,
-                             settings=settings, limit_unpaid=counted)
+                             settings=settings, limit_unpaid=counted, buyer=buyer)
     except IdempotencyKeyTaken:
         return PlacedOrder(key.earlier_order(), replayed=True)
     return PlacedOrder(order, replayed=False)

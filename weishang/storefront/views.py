@@ -352,7 +352,7 @@ def _place_order(request, form: CheckoutForm):
                                   recipient=recipient,
                                   idempotency_key=data["idempotency_key"],
                                   attribution=attribution_from_request(request),
-                                  client=client_of(request))
+                                  client=client_of(request), buyer_user=request.user)
     except TooManyRequests:
         raise
     except DomainError as error:
