@@ -1,5 +1,7 @@
-"""``weishang check`` proves the earnings ledger: balances equal their entries, and no line pays
-out more than the customer paid for it."""
+"""``weishang check`` proves the earnings ledger: balances equal their entries; no line pays out
+more than the customer paid for it, nor its upline more than its seller, nor leaves the owner
+below cost; nobody keeps an earning on their own order; releases and holds name frozen
+money."""
 
 from decimal import Decimal
 from io import StringIO
@@ -10,7 +12,12 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from tests.commissions.earning import agent, refund, sell, upline_commission
-from weishang.commissions.checks import BalanceProblem, LineProblem, verify_earnings
+from weishang.commissions.checks import (
+    BalanceProblem,
+    LineProblem,
+    UplineProblem,
+    verify_earnings,
+)
 from weishang.commissions.models import (
     AgentBalance,
     EntryKind,
@@ -37,7 +44,8 @@ def test_a_consistent_ledger_passes_the_check():
     out, _err = run_check()
     assert "Stock ledger:" in out
     assert ("Earnings ledger: 2 balances, all equal to their entries; no line pays out more "
-            "than it took; nobody earns on their own order.") in out
+            "than it took, nor an upline more than the seller; nobody earns on their own "
+            "order.") in out
 
 
 def test_a_balance_changed_behind_the_ledger_fails_the_check():
@@ -62,7 +70,9 @@ def test_a_line_that_pays_out_more_than_it_took_fails_the_check():
                                amount=Decimal("70.01"), order=order, order_line=line,
                                key=f"upline:{line.pk}")
     AgentBalance.objects.create(agent=other, pending=Decimal("70.01"))
-    assert verify_earnings() == [LineProblem(line.pk, Decimal("100.00"), Decimal("100.01"))]
+    assert verify_earnings() == [
+        LineProblem(line.pk, Decimal("100.00"), Decimal("100.01")),
+        UplineProblem(line.pk, seller=Decimal("30.00"), upline=Decimal("70.01"))]
 
 
 def test_entries_without_a_balance_row_are_a_problem_too():

@@ -104,7 +104,7 @@ def test_an_upline_buying_in_her_downlines_shop_earns_no_commission_on_it(owner,
     assert earned(upline) == 0 and balance(upline) == {}
     # The same upline earns her commission on a customer's order.
     pay(owner, checkout(seller, tea))
-    assert earned(upline, EntryKind.UPLINE) == money(10)
+    assert earned(upline, EntryKind.UPLINE) == money(3)
 
 
 def test_an_order_by_the_sellers_team_is_a_team_order_earning_nothing_by_default(owner,

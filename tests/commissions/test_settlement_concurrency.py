@@ -33,7 +33,7 @@ def test_concurrent_settlement_runs_pay_each_earning_once():
     assert FrozenRelease.objects.filter(run_id__isnull=False).count() == len(orders) * 2
     settled = LedgerEntry.objects.filter(kind=EntryKind.SETTLE, bucket=Bucket.AVAILABLE)
     assert settled.count() == len(sellers) + 1, "one move to available per agent and run"
-    assert services.AgentBalance.objects.get(agent=upline).available == 60
+    assert services.AgentBalance.objects.get(agent=upline).available == 3 * len(orders)
     assert verify_earnings() == []
 
 

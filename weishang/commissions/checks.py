@@ -1,5 +1,6 @@
 """The earnings ledger, proven (``weishang check`` runs ``check_ledger``): every balance equals
-the sums of its agent's entries per bucket; no order line paid out more than it took; nobody
+the sums of its agent's entries per bucket; no order line paid out more than it took, paid its
+upline more than its seller, or left the owner below the goods' cost to pay an upline; nobody
 kept an earning on their own order; every release and hold of frozen money names an entry
 that froze money."""
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from weishang.core.money import to_money
-from weishang.orders.models import Order
+from weishang.orders.models import Order, OrderLine
 
 from .models import (
     AgentBalance,
@@ -25,7 +26,7 @@ from .models import (
     SettlementHold,
     SettlementRun,
 )
-from .services import EARNING_KINDS
+from .services import EARNING_KINDS, sql_list
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,61 @@ def _balance_problems() -> list[BalanceProblem]:
     return problems
 
 
-def _line_problems() -> list[LineProblem]:
-    earned = (LedgerEntry.objects.filter(kind__in=EARNING_KINDS)
-              .values("order_line_id", "order_line__line_total").order_by("order_line_id")
-              .annotate(earned=Round(Sum("amount"), 2))
-              .filter(earned__gt=F("order_line__line_total")))
-    return [LineProblem(row["order_line_id"], to_money(row["order_line__line_total"]),
-                        to_money(row["earned"])) for row in earned]
+@dataclass(frozen=True)
+class UplineProblem:
+    order_line_id: int
+    seller: Decimal
+    upline: Decimal
+
+    def __str__(self):
+        return _("Order line %(line)s: the upline earned %(upline)s, the seller %(seller)s") % {
+            "line": self.order_line_id, "upline": self.upline, "seller": self.seller}
+
+
+@dataclass(frozen=True)
+class CostProblem:
+    order_line_id: int
+    cost: Decimal
+    kept: Decimal
+
+    def __str__(self):
+        return _("Order line %(line)s: an upline commission left the owner %(kept)s of goods "
+                 "that cost %(cost)s") % {
+            "line": self.order_line_id, "kept": self.kept, "cost": self.cost}
+
+
+def _line_problems() -> list[LineProblem | UplineProblem | CostProblem]:
+    """In one pass over the earnings, summed per line (each earning as written, whatever took
+    it back later), then joined to their lines: those whose earnings exceed what was paid,
+    whose upline earned more than their seller, or whose upline commission left the owner less
+    than the goods' recorded cost. Rounded to fen: SQLite sums money in floating point."""
+    per_line = (
+        f"SELECT order_line_id AS line_id, ROUND(SUM(amount), 2) AS earned, "
+        f"ROUND(SUM(CASE WHEN kind = '{EntryKind.UPLINE}' THEN amount ELSE 0 END), 2) AS upline "
+        f"FROM {LedgerEntry._meta.db_table} WHERE kind IN ({sql_list(EARNING_KINDS)}) "
+        f"GROUP BY order_line_id")
+    costs = "ROUND(l.cost_price * l.quantity, 2)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.line_id, l.line_total, {costs}, e.earned, e.upline FROM ({per_line}) AS e "
+            f"JOIN {OrderLine._meta.db_table} l ON l.id = e.line_id "
+            f"WHERE e.earned > l.line_total OR e.upline > ROUND(e.earned - e.upline, 2) "
+            f"OR (e.upline > 0 AND e.earned > ROUND(l.line_total - {costs}, 2)) "
+            f"ORDER BY e.line_id")
+        rows = cursor.fetchall()
+    problems = []
+    for line, *amounts in rows:
+        # SQLite answers in floating point: read as the text it prints, to the fen.
+        paid, costs, earned, upline = (None if amount is None else to_money(str(amount))
+                                       for amount in amounts)
+        seller = earned - upline
+        if earned > paid:
+            problems.append(LineProblem(line, paid, earned))
+        if upline > seller:
+            problems.append(UplineProblem(line, seller, upline))
+        if upline > 0 and costs is not None and paid - earned < costs:
+            problems.append(CostProblem(line, costs, paid - earned))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -131,10 +180,10 @@ def _release_problems() -> list[ReleaseProblem]:
               for entry_id in held.values_list("entry_id", flat=True))]
 
 
-def verify_earnings() -> list[BalanceProblem | LineProblem | ReleaseProblem]:
-    """Balances that differ from their ledger, order lines whose earnings (all agents) exceed
-    what the customer paid for them, earnings kept on one's own order, and releases or holds
-    of frozen money that name nothing."""
+def verify_earnings() -> list:
+    """Balances that differ from their ledger, order lines that pay out more than they may,
+    earnings kept on one's own order, and releases or holds of frozen money that name
+    nothing."""
     return [*_balance_problems(), *_line_problems(), *_own_order_problems(),
             *_release_problems()]
 
@@ -157,7 +206,8 @@ def check_ledger(command) -> None:
     count = AgentBalance.objects.count()
     command.stdout.write(command.style.SUCCESS(ngettext(
         "Earnings ledger: %(count)d balance, equal to its entries; no line pays out more than "
-        "it took; nobody earns on their own order.",
+        "it took, nor an upline more than the seller; nobody earns on their own order.",
         "Earnings ledger: %(count)d balances, all equal to their entries; no line pays out "
-        "more than it took; nobody earns on their own order.",
+        "more than it took, nor an upline more than the seller; nobody earns on their own "
+        "order.",
         count) % {"count": count}))

@@ -35,7 +35,7 @@ class Bucket(models.TextChoices):
 class EntryKind(models.TextChoices):
     SALE = "sale", _("Sale from the owner's stock")  # retail paid − level price
     CLOUD_SALE = "cloud_sale", _("Sale from cloud stock")  # retail paid
-    UPLINE = "upline", _("Upline commission")  # % of what the direct downline's customer paid
+    UPLINE = "upline", _("Upline commission")  # % of the direct downline's earning on a line
     SETTLE = "settle", _("Settled")  # a move between buckets
     CANCEL = "cancel", _("Cancelled by a refund")  # before settlement
     REVERSAL = "reversal", _("Reversed by a refund")  # after settlement
@@ -194,8 +194,9 @@ class CommissionSettings(models.Model):
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     upline_enabled = models.BooleanField(_("pay the direct upline a commission"), default=False)
+    # Below 100 (a constraint): a share of the seller's earning never exceeds it.
     # xgettext:no-python-format
-    upline_percent = models.DecimalField(_("upline commission (% of what was paid)"),
+    upline_percent = models.DecimalField(_("upline commission (% of the seller's earning)"),
                                          max_digits=5, decimal_places=2, default=0)
     team_orders_earn = models.BooleanField(
         _("pay commission on orders from the agent's own team"), default=False,

@@ -1,8 +1,8 @@
 """The owner's earnings rules (CommissionSettings): the withdrawal minimum and fee, the upline
-commission and whether team orders earn. How long earnings stay frozen is not one of them: it
-is each order's after-sales window (Order.after_sales_until, fixed from
-ShopSettings.after_sales_days when it completes), so a refund never comes after the earnings
-it takes back were settled.
+commission (a share of the seller's earning, out of the owner's share) and whether team
+orders earn. How long earnings stay frozen is not one of them: it is each order's after-sales
+window (Order.after_sales_until, fixed from ShopSettings.after_sales_days when it completes),
+so a refund never comes after the earnings it takes back were settled.
 
 The upline commission reaches the direct upline only. Paying uplines on their downlines' sales
 across levels is 团队计酬, which 禁止传销条例 Art. 7 forbids: a depth other than one is refused
@@ -28,8 +28,10 @@ HIGHEST_PERCENT = Decimal("99.99")
 UPLINE_WARNING = gettext_lazy(
     "Paying uplines a share of their team's sales is 团队计酬 (team-based pay), one of the "
     "three marks of a pyramid scheme under Art. 7 of the 禁止传销条例. Weishang pays the direct "
-    "upline only (one level, never deeper), and only on what real customers paid. Switch it on "
-    "only if you are sure this suits your business.")
+    "upline only (one level, never deeper), only on what real customers paid, and never more "
+    "than the seller earned: the percentage is of the seller's earning on each sale, paid out "
+    "of your share (never below the goods' cost you entered). Switch it on only if you are "
+    "sure this suits your business.")
 
 
 def commission_settings() -> CommissionSettings:
@@ -76,8 +78,8 @@ def refuse_deeper_upline(depth) -> None:
 def update_commission_settings(actor, *, confirm_upline: bool = False,
                                **changes) -> CommissionSettings:
     """Change the given rules (others stay). ``changes`` may hold withdrawal_minimum,
-    withdrawal_fee_percent, upline_enabled, upline_percent, upline_depth (only 1 is accepted)
-    and team_orders_earn. Switching the upline commission on
+    withdrawal_fee_percent, upline_enabled, upline_percent (of the seller's earning),
+    upline_depth (only 1 is accepted) and team_orders_earn. Switching the upline commission on
     needs ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
     if not (actor and actor.can("agents")):
         raise PermissionDenied()

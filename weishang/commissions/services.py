@@ -22,8 +22,18 @@ point never rounds differently from PostgreSQL or from ``money.to_money`` (half 
 - otherwise the seller earns what the customer paid for the line less the level price ×
   quantity when the goods come from the owner's stock, and all of it when they come from the
   seller's own cloud stock (they paid the level price already); never below zero;
-- the direct upline (active, binding not expired) earns ``upline_percent`` of the line's paid
-  amount when the owner switched that on, capped so the two never exceed what was paid.
+- the direct upline (active, binding not expired) earns ``upline_percent`` of the seller's
+  earning when the owner switched that on. It comes out of the owner's share of the line
+  (what the customer paid less the seller's earning: the level price), so it is capped there,
+  and where the line recorded the goods' cost (``cost_price``), capped so the owner keeps at
+  least the cost: the commission is cut, never the owner's cost. With a percentage below 100
+  (a constraint), the upline never earns more than the seller.
+
+The upline's commission is worked out per order, not per line, so that how a cart is split
+into lines never changes it: each line's exact share (in 1/10000 fen) is summed over the
+order and rounded half up once, and the fen are handed to the lines by largest remainder
+(ties to the lower line id), each line its share rounded down plus at most one fen — which
+keeps every line within its caps, and the lines add up to the order's figure.
 
 What the customer paid for a line is its ``line_total``: the shipping fee is the owner's and
 checkout has no order discounts. Should discounts come, a line's paid amount is its total less
@@ -74,7 +84,8 @@ def _cents(column: str) -> str:
     return f"CAST(ROUND({column} * 100) AS BIGINT)"
 
 
-def _in(values) -> str:
+def sql_list(values) -> str:
+    """Constants of ours (entry kinds) as an SQL list: 'sale', 'cloud_sale'."""
     return ", ".join(f"'{value}'" for value in values)
 
 
@@ -99,7 +110,7 @@ def post_to_balances(since_id: int) -> int:
     """Add the entries of our kinds inserted after ``since_id`` (under the ledger lock: this
     transaction's) to their agents' balances, creating the missing ones. Returns how many
     agents changed."""
-    mine = f"e.id > %s AND e.kind IN ({_in(LEDGER_KINDS)})"
+    mine = f"e.id > %s AND e.kind IN ({sql_list(LEDGER_KINDS)})"
     sums = ", ".join(
         f"SUM(CASE WHEN e.bucket = '{bucket}' THEN e.amount ELSE 0 END) AS d_{bucket}"
         for bucket in (Bucket.PENDING, Bucket.FROZEN, Bucket.AVAILABLE))
@@ -123,10 +134,12 @@ def post_to_balances(since_id: int) -> int:
 # Earning: a retail order of an agent's shop is paid
 
 
-def _lines_earning(order_filter: str) -> str:
+def _lines_earning(order_filter: str, *, upline: bool) -> str:
     """One row per retail line of an agent's shop among the orders ``order_filter`` (SQL on
-    ``o``) selects: who sells, who is their direct upline now, and the amounts in fen.
-    Parameters: ``now``, ``team_orders_earn`` (0 or 1) and ``upline_basis_points``."""
+    ``o``) selects: who sells, who is their direct upline now, the seller's earning in fen and,
+    when ``upline``, the upline's exact share of it (``share``, in 1/10000 fen) within the
+    owner's share of the line above the goods' cost. Parameters: ``now``,
+    ``team_orders_earn`` (0 or 1) and ``upline_basis_points``."""
     level_price = (
         f"CASE WHEN ol.level_price IS NOT NULL THEN {_cents('ol.level_price')} "
         f"WHEN r.price IS NOT NULL THEN {_cents('r.price')} "
@@ -141,7 +154,8 @@ def _lines_earning(order_filter: str) -> str:
         f"OR (o.buyer_relation = '{BuyerRelation.TEAM}' AND %(team_orders_earn)s = 0) "
         f"THEN 0 ELSE 1 END AS earns, "
         f"ol.stock_source AS source, {PAID_CENTS} AS paid, {level_price} AS unit_cost, "
-        f"ol.quantity AS quantity, o.after_sales_until AS after_sales_until "
+        f"{_cents('ol.cost_price')} AS unit_owner_cost, ol.quantity AS quantity, "
+        f"o.after_sales_until AS after_sales_until "
         f"FROM {OrderLine._meta.db_table} ol "
         f"JOIN {Order._meta.db_table} o ON o.id = ol.order_id "
         f"JOIN {Shop._meta.db_table} s ON s.id = o.shop_id "
@@ -157,12 +171,26 @@ def _lines_earning(order_filter: str) -> str:
         f"WHEN l.source = '{StockSource.CLOUD}' THEN l.paid "
         f"WHEN l.paid > l.unit_cost * l.quantity THEN l.paid - l.unit_cost * l.quantity "
         f"ELSE 0 END AS seller_cents FROM ({lines}) AS l")
-    share = "(x.paid * %(upline_basis_points)s + 5000) / 10000"
-    return (
-        f"SELECT x.*, CASE WHEN x.upline_id IS NULL OR x.earns = 0 THEN 0 "
-        f"WHEN {share} < x.paid - x.seller_cents "
-        f"THEN {share} ELSE x.paid - x.seller_cents END AS upline_cents FROM ({seller}) AS x")
+    if not upline:
+        return seller
+    margin = "x.paid - x.seller_cents - COALESCE(x.unit_owner_cost * x.quantity, 0)"
+    wanted = "x.seller_cents * %(upline_basis_points)s"
+    return (f"SELECT x.*, CASE WHEN x.upline_id IS NULL OR {margin} <= 0 THEN 0 "
+            f"WHEN {wanted} < ({margin}) * 10000 THEN {wanted} "
+            f"ELSE ({margin}) * 10000 END AS share FROM ({seller}) AS x")
 
+
+#: The upline's fen per line of ``earning`` (the lines with a share): each line's share rounded
+#: down, plus one fen to as many lines as the order's exact total rounded half up has more,
+#: the largest remainders first. One window (one sort) for the sums over the order and the
+#: rank in it.
+UPLINE_FEN = (
+    "SELECT e.*, e.share / 10000 + CASE WHEN ROW_NUMBER() OVER w <= "
+    "(CAST(SUM(e.share) OVER w AS BIGINT) + 5000) / 10000 "
+    "- CAST(SUM(e.share / 10000) OVER w AS BIGINT) THEN 1 ELSE 0 END AS upline_cents "
+    "FROM earning e WHERE e.share > 0 "
+    "WINDOW w AS (PARTITION BY e.order_id ORDER BY e.share %% 10000 DESC, e.line_id "
+    "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)")
 
 INSERT_ENTRIES = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order_id, '
                   f'order_line_id, available_at, "key", created_at) ')
@@ -189,15 +217,16 @@ def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None
     no_due = f"CAST(NULL AS {LedgerEntry._meta.get_field('available_at').db_type(connection)})"
     due = as_stored_time("e.after_sales_until") if frozen else no_due
 
-    def entries(agent: str, kind: str, cents: str, key: str) -> str:
+    def entries(agent: str, kind: str, cents: str, key: str, lines: str = "earning") -> str:
         return (f"SELECT {agent}, {kind}, '{bucket}', {cents} / 100.0, e.order_id, e.line_id, "
-                f"{due}, '{key}:' || e.line_id, %(now)s FROM earning e WHERE {cents} > 0")
+                f"{due}, '{key}:' || e.line_id, %(now)s FROM {lines} e WHERE {cents} > 0")
 
     seller = entries("e.seller_id", f"CASE WHEN e.source = '{StockSource.CLOUD}' THEN "
                      f"'{EntryKind.CLOUD_SALE}' ELSE '{EntryKind.SALE}' END", "e.seller_cents",
                      "sale")
-    upline = entries("e.upline_id", f"'{EntryKind.UPLINE}'", "e.upline_cents", "upline")
-    earning = _lines_earning(order_filter)
+    upline = entries("e.upline_id", f"'{EntryKind.UPLINE}'", "e.upline_cents", "upline",
+                     lines=f"({UPLINE_FEN})")
+    earning = _lines_earning(order_filter, upline=bool(basis_points))
     # One pass over the lines for both earnings (the CTE is read twice, computed once).
     select = seller + (f" UNION ALL {upline}" if basis_points else "")
     with connection.cursor() as cursor:
@@ -211,7 +240,7 @@ def _freeze(order_filter: str, params: dict, now) -> None:
     params = {**params, "now": db_time(now)}
     due = as_stored_time("o.after_sales_until")
     earnings = (f"FROM {ENTRIES} e JOIN {Order._meta.db_table} o ON o.id = e.order_id "
-                f"WHERE e.kind IN ({_in(EARNING_KINDS)}) AND e.bucket = '{Bucket.PENDING}' "
+                f"WHERE e.kind IN ({sql_list(EARNING_KINDS)}) AND e.bucket = '{Bucket.PENDING}' "
                 f"AND o.completed_at IS NOT NULL AND {order_filter}")
     with connection.cursor() as cursor:
         cursor.execute(

@@ -240,6 +240,9 @@ class OrderLine(models.Model):
     stock_source = models.CharField(_("stock from"), max_length=10, choices=StockSource.choices,
                                     default=StockSource.WAREHOUSE)
     level_price = MoneyField(_("level price"), null=True, blank=True)
+    # The variant's cost to the owner when it was ordered, if the owner set one: an upline's
+    # commission never takes the owner's share of the line below it.
+    cost_price = MoneyField(_("cost price"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order line")
@@ -250,6 +253,8 @@ class OrderLine(models.Model):
                                    name="orders_line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0),
                                    name="orders_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0),
+                                   name="orders_line_cost_not_negative"),
             # Rounded: in SQLite's floating point 19.90 × 3 is 59.699999999999996.
             models.CheckConstraint(
                 condition=Q(line_total=Round(F("unit_price") * F("quantity"), 2)),

@@ -458,6 +458,7 @@ def priced_lines(lines) -> list[OrderLine]:
             unit_price=unit_price,
             quantity=line.quantity,
             line_total=to_money(unit_price * line.quantity),
+            cost_price=variant.cost_price,
         ))
     return order_lines
 
