@@ -69,11 +69,13 @@ def _due_entries(last: SettlementRun | None) -> tuple[str, dict]:
 
 def _hold_requested(params: dict, due: str) -> None:
     """Hold the due frozen entries of orders with an open refund request: read from those
-    orders (few) through the entries' index on their order, not from every due entry."""
+    orders (few) through the entries' index on their order, not from every due entry (CROSS
+    JOIN keeps SQLite's planner to that order; PostgreSQL plans it as any join)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {HOLDS} (entry_id) SELECT f.id FROM ({REQUESTED}) AS r "
-            f"JOIN {ENTRIES} f ON f.order_id = r.id WHERE {FREEZING} AND {due} "
+            f"INSERT INTO {HOLDS} (entry_id) SELECT f.id FROM {Order._meta.db_table} o "
+            f"CROSS JOIN {ENTRIES} f WHERE o.state = '{OrderState.REFUND_REQUESTED}' "
+            f"AND f.order_id = o.id AND {FREEZING} AND {due} "
             f"ON CONFLICT (entry_id) DO NOTHING", params)
 
 
@@ -92,8 +94,8 @@ def _release_due(run: SettlementRun, params: dict, due: str) -> int:
         released = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {RELEASES} (entry_id, run_id) SELECT f.id, %(run)s FROM {HOLDS} h "
-            f"JOIN {ENTRIES} f ON f.id = h.entry_id "
-            f"WHERE f.available_at <= {as_stored_time('%(now)s')} AND {not_requested} "
+            f"CROSS JOIN {ENTRIES} f WHERE f.id = h.entry_id "
+            f"AND f.available_at <= {as_stored_time('%(now)s')} AND {not_requested} "
             f"ON CONFLICT (entry_id) DO NOTHING", params)
         return released + cursor.rowcount
 
