@@ -97,13 +97,14 @@ def build_orders(lines: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Order._meta.db_table} (number, access_token, shop_id, channel, kind, "
-            f"delivery, state, recipient_name, recipient_phone, province, city, district, "
+            f"delivery, state, idempotency_scope, request_digest, recipient_name, "
+            f"recipient_phone, province, city, district, "
             f"street, customer_note, source_channel, source_post, source_link, goods_total, "
             f"shipping_fee, payable, paid_at, payment_reference, shipped_at, carrier, "
             f"tracking_number, completed_at, after_sales_until, created_at, updated_at) "
             f"SELECT 'B' || s.n, 'bench' || s.n, {first_shop} + (s.n * 7919) %% {shop_count}, "
-            f"'shop', 'retail', '', 'completed', '张三', '13812345678', '广东省', '深圳市', "
-            f"'南山区', '科技园', '', '', '', '', {total}, 0, {total}, %s, '', %s, 'SF', "
+            f"'shop', 'retail', '', 'completed', '', '', '张三', '13812345678', '广东省', "
+            f"'深圳市', '南山区', '科技园', '', '', '', '', {total}, 0, {total}, %s, '', %s, 'SF', "
             f"'SF' || s.n, %s, %s, %s, %s FROM ({_sequence(orders)}) AS s",
             [completed] * 3 + [window_end] + [completed] * 2)
         for position, variant in enumerate(variants):
