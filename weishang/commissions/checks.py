@@ -97,7 +97,9 @@ def _line_problems() -> list[LineProblem | UplineProblem | CostProblem]:
     """In one pass over the earnings, summed per line (each earning as written, whatever took
     it back later), then joined to their lines: those whose earnings exceed what was paid,
     whose upline earned more than their seller, or whose upline commission left the owner less
-    than the goods' recorded cost. Rounded to fen: SQLite sums money in floating point."""
+    than the goods' recorded cost. Rounded to fen: SQLite sums money in floating point. The
+    sums are a materialised CTE: PostgreSQL would otherwise aggregate the whole ledger once in
+    every parallel worker of the join."""
     per_line = (
         f"SELECT order_line_id AS line_id, ROUND(SUM(amount), 2) AS earned, "
         f"ROUND(SUM(CASE WHEN kind = '{EntryKind.UPLINE}' THEN amount ELSE 0 END), 2) AS upline "
@@ -106,7 +108,8 @@ def _line_problems() -> list[LineProblem | UplineProblem | CostProblem]:
     costs = "ROUND(l.cost_price * l.quantity, 2)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT e.line_id, l.line_total, {costs}, e.earned, e.upline FROM ({per_line}) AS e "
+            f"WITH e AS MATERIALIZED ({per_line}) "
+            f"SELECT e.line_id, l.line_total, {costs}, e.earned, e.upline FROM e "
             f"JOIN {OrderLine._meta.db_table} l ON l.id = e.line_id "
             f"WHERE e.earned > l.line_total OR e.upline > ROUND(e.earned - e.upline, 2) "
             f"OR (e.upline > 0 AND e.earned > ROUND(l.line_total - {costs}, 2)) "
