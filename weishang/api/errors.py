@@ -21,8 +21,9 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
+        required=False,
+        help_text="Per field, its messages; for a list or an object given as a field, the "
+                  "messages of its items or fields in the same shape.")
 
 
 def _first_message(detail) -> str:

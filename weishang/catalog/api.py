@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission
+from weishang.api.errors import ErrorSerializer
 from weishang.catalog import queries, services
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
@@ -42,7 +43,7 @@ def _money_field(**kwargs):
 
 class CategorySerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -80,6 +81,8 @@ class VariantSerializer(serializers.ModelSerializer):
         max_digits=14, decimal_places=2, read_only=True, allow_null=True,
         help_text="Only shown to users who manage the catalog.",
     )
+    #: Left out for users who do not manage the catalog (so not required in the schema).
+    withheld_fields = ("cost_price",)
 
     class Meta:
         model = Variant
@@ -90,7 +93,8 @@ class VariantSerializer(serializers.ModelSerializer):
     def to_representation(self, variant):
         data = super().to_representation(variant)
         if not self.context.get("manager"):
-            del data["cost_price"]
+            for name in self.withheld_fields:
+                del data[name]
         return data
 
 
@@ -209,11 +213,20 @@ class CatalogViewSet(viewsets.GenericViewSet):
         return data
 
 
+#: A write refused for what it would break: a category still in use, a SKU code taken, a
+#: product with nothing on sale put on shelf.
+CONFLICT = {409: ErrorSerializer}
+
+
 @extend_schema_view(
     list=extend_schema(summary="Categories (top ones first, then their sub-categories)"),
-    create=extend_schema(request=CategoryWriteSerializer, responses={201: CategorySerializer}),
-    update=extend_schema(request=CategoryWriteSerializer, responses=CategorySerializer),
-    partial_update=extend_schema(request=CategoryWriteSerializer, responses=CategorySerializer),
+    create=extend_schema(request=CategoryWriteSerializer,
+                         responses={201: CategorySerializer, **CONFLICT}),
+    update=extend_schema(request=CategoryWriteSerializer,
+                         responses={200: CategorySerializer, **CONFLICT}),
+    partial_update=extend_schema(request=CategoryWriteSerializer,
+                                 responses={200: CategorySerializer, **CONFLICT}),
+    destroy=extend_schema(responses={204: None, **CONFLICT}),
 )
 class CategoryViewSet(CatalogViewSet):
     serializer_class = CategorySerializer
@@ -266,9 +279,12 @@ PRODUCT_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=PRODUCT_FILTERS),
-    create=extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer}),
-    update=extend_schema(request=ProductWriteSerializer, responses=ProductSerializer),
-    partial_update=extend_schema(request=ProductWriteSerializer, responses=ProductSerializer),
+    create=extend_schema(request=ProductWriteSerializer,
+                         responses={201: ProductSerializer, **CONFLICT}),
+    update=extend_schema(request=ProductWriteSerializer,
+                         responses={200: ProductSerializer, **CONFLICT}),
+    partial_update=extend_schema(request=ProductWriteSerializer,
+                                 responses={200: ProductSerializer, **CONFLICT}),
 )
 class ProductViewSet(CatalogViewSet):
     serializer_class = ProductSerializer
@@ -333,7 +349,7 @@ class ProductViewSet(CatalogViewSet):
     def partial_update(self, request, id=None):
         return self.update(request, id, partial=True)
 
-    @extend_schema(request=ShelfSerializer, responses=ProductSerializer,
+    @extend_schema(request=ShelfSerializer, responses={200: ProductSerializer, **CONFLICT},
                    summary="Put on shelf or take off shelf")
     @action(detail=True, methods=["post"])
     def shelf(self, request, id=None):
@@ -368,8 +384,10 @@ class ProductViewSet(CatalogViewSet):
 
 
 @extend_schema_view(
-    update=extend_schema(request=VariantWriteSerializer, responses=VariantSerializer),
-    partial_update=extend_schema(request=VariantWriteSerializer, responses=VariantSerializer),
+    update=extend_schema(request=VariantWriteSerializer,
+                         responses={200: VariantSerializer, **CONFLICT}),
+    partial_update=extend_schema(request=VariantWriteSerializer,
+                                 responses={200: VariantSerializer, **CONFLICT}),
 )
 class VariantViewSet(CatalogViewSet):
     serializer_class = VariantSerializer

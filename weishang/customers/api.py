@@ -234,8 +234,9 @@ class CustomerViewSet(viewsets.GenericViewSet):
         summary="Export the customer's personal data (written in the access log)",
         description="JSON answers with the data itself; xlsx with an Excel file.",
         request=ExportInputSerializer,
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT,
-                                        description="The data (JSON) or an .xlsx file."),
+        responses={(200, data_files.FORMATS["json"]): OpenApiResponse(
+                       OpenApiTypes.OBJECT, description="The data (JSON) or an .xlsx file."),
+                   (200, data_files.FORMATS["xlsx"]): OpenApiTypes.BINARY,
                    **ERRORS})
     @action(detail=True, methods=["post"])
     def export(self, request, public_id=None):

@@ -9,7 +9,7 @@ refused change answers ``{"code", "message", "fields"?}`` and writes nothing.
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -103,6 +103,7 @@ class ThresholdsSerializer(serializers.Serializer):
     monetary_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
+@extend_schema_serializer(many=False)  # the answer of a list action, but one object
 class SegmentOverviewSerializer(serializers.Serializer):
     thresholds = ThresholdsSerializer()
     buyers = serializers.IntegerField(help_text="Customers with at least one paid order.")

@@ -50,7 +50,7 @@ class ImportReportSerializer(serializers.Serializer):
 
 
 class ImportRefusedSerializer(ErrorSerializer):
-    report = ImportReportSerializer()
+    report = ImportReportSerializer(required=False, help_text="With invalid_rows.")
 
 
 def _report_data(report: imports.ImportReport) -> dict:

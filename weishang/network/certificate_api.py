@@ -56,7 +56,7 @@ class PublicCertificateSerializer(serializers.ModelSerializer):
     def get_wechat_id(self, certificate) -> str:
         return certificates.mask_wechat_id(certificate.wechat_id)
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_revoked_on(self, certificate):
         return (timezone.localdate(certificate.revoked_at).isoformat()
                 if certificate.revoked_at else None)
