@@ -110,6 +110,16 @@ def test_unknown_follow_up_is_not_found(api):
     assert response.json() == {"code": "not_found", "message": "No such follow-up."}
 
 
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "abc/"), ("patch", "abc/"), ("delete", "abc/"), ("post", "abc/done/"),
+    ("post", "abc/snooze/"), ("get", "1.5/"), ("get", "%C2%A2/")])
+def test_a_follow_up_id_that_is_not_a_number_is_not_found(api, method, path):
+    """Not a 500 (ValueError: "Field 'id' expected a number")."""
+    response = getattr(api, method)(f"/api/v1/follow-ups/{path}")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Not found."}
+
+
 # -- Today ------------------------------------------------------------------------------------
 
 def test_today_lists_contacts_with_reason_and_message(owner, api, place, stocked, li,

@@ -130,6 +130,16 @@ def test_agent_list_query_count(api, entry_level, django_assert_max_num_queries)
         assert len(api.get("/api/v1/agents/").data["results"]) == 6
 
 
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "abc/"), ("put", "abc/"), ("delete", "abc/"), ("get", "abc/rules/"),
+    ("post", "abc/rules/"), ("get", "%C2%A2/")])
+def test_a_level_id_that_is_not_a_number_is_not_found(api, method, path):
+    """Not a 500 (ValueError: "Field 'id' expected a number")."""
+    response = getattr(api, method)(f"/api/v1/agent-levels/{path}")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Not found."}
+
+
 def test_rules_refuse_a_buyback_below_90(api, entry_level):
     assert api.get("/api/v1/network-settings/").data["buyback_percent"] == "90.00"
     rules = {"binding_mode": "signup", "binding_days": None, "auto_approve": True}

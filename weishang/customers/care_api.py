@@ -181,6 +181,7 @@ class FollowUpViewSet(viewsets.GenericViewSet):
     permission_classes = [AreaPermission]
     area = "customers"
     serializer_class = FollowUpSerializer
+    lookup_value_regex = r"[0-9]+"
     queryset = FollowUp.objects.none()
 
     def _follow_up(self, pk) -> FollowUp:

@@ -104,6 +104,7 @@ class LevelViewSet(viewsets.GenericViewSet):
     permission_classes = [AreaPermission]
     area = "agents"
     serializer_class = NetworkLevelSerializer
+    lookup_value_regex = r"[0-9]+"
     pagination_class = None  # a handful of levels, listed whole
     queryset = AgentLevel.objects.none()
 
