@@ -34,6 +34,7 @@ def test_create_and_change_a_level_with_conditions(owner):
                                                       "discount_percent"),
     ({"rank": 1}, "rank"), ({"name": "特约"}, "name"), ({"combination": "xor"}, "combination"),
     ({"conditions": {"retail_sales": -1}}, "conditions"),
+    ({"rank": 40000}, "rank"),  # beyond the column (a smallint): a 500 on PostgreSQL
 ])
 def test_bad_levels_are_refused(data, field, entry_level, owner):
     values = {"rank": 5, "name": "新", "discount_percent": Decimal("10"), **data}
@@ -62,6 +63,15 @@ def test_variant_rules_set_the_level_price_and_limits(entry_level, owner):
     with pytest.raises(InvalidInput):
         services.set_variant_rule(owner, entry_level, variant, min_per_order=5, max_per_order=2)
     services.set_variant_rule(owner, entry_level, variant)  # all empty: removed
+    assert not LevelVariantRule.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["min_per_order", "max_per_order", "max_per_month"])
+def test_a_limit_beyond_the_column_is_refused(entry_level, owner, field):
+    """2**31 does not fit the column: a 500 on PostgreSQL, before."""
+    with pytest.raises(InvalidInput) as error:
+        services.set_variant_rule(owner, entry_level, VariantFactory(), **{field: 2**31})
+    assert error.value.field == field
     assert not LevelVariantRule.objects.exists()
 
 

@@ -140,6 +140,22 @@ def test_a_level_id_that_is_not_a_number_is_not_found(api, method, path):
     assert response.json() == {"code": "not_found", "message": "Not found."}
 
 
+def test_a_rank_beyond_the_column_is_refused(api):
+    response = api.post("/api/v1/agent-levels/", {
+        "rank": 40000, "name": "至尊", "discount_percent": "10"}, format="json")
+    assert response.status_code == 400 and "rank" in response.data["fields"]
+    assert not AgentLevel.objects.exists()
+
+
+def test_a_binding_longer_than_a_century_is_refused(api):
+    """Its end would be past the last date there is: every later binding failed."""
+    rules = {"binding_mode": "first", "auto_approve": True, "buyback_percent": "90"}
+    response = api.put("/api/v1/network-settings/", {**rules, "binding_days": 10**9},
+                       format="json")
+    assert response.status_code == 400 and "binding_days" in response.data["fields"]
+    assert api.get("/api/v1/network-settings/").data["binding_days"] is None
+
+
 def test_rules_refuse_a_buyback_below_90(api, entry_level):
     assert api.get("/api/v1/network-settings/").data["buyback_percent"] == "90.00"
     rules = {"binding_mode": "signup", "binding_days": None, "auto_approve": True}

@@ -2,6 +2,7 @@
 moves, the history of every change, and no cycle ever."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import AgentFactory
-from weishang.core.errors import Conflict
+from weishang.core.errors import Conflict, InvalidInput
 from weishang.network import services
 from weishang.network.models import Agent, BindingMode, NetworkSettings, UplineChange
 
@@ -43,6 +44,14 @@ def test_signup_mode_never_binds_after_sign_up(agents):
     agent, inviter, *_rest = agents
     assert not services.bind(agent, inviter)
     assert Agent.objects.get(pk=agent.pk).upline is None
+
+
+def test_a_binding_ends_on_a_date_that_exists(owner):
+    with pytest.raises(InvalidInput) as error:
+        services.update_settings(owner, binding_mode=BindingMode.FIRST,
+                                 binding_days=services.MAX_BINDING_DAYS + 1, auto_approve=False,
+                                 buyback_percent=Decimal("90"))
+    assert error.value.field == "binding_days"
 
 
 def test_a_binding_with_days_expires_and_is_recorded(agents):

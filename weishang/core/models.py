@@ -2,6 +2,7 @@ import logging
 import uuid
 
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,13 @@ def new_public_id() -> str:
 def max_length_of(model, field_name: str) -> int:
     """The column's length limit, so forms, serializers and services check what it stores."""
     return model._meta.get_field(field_name).max_length
+
+
+def largest_value_of(model, field_name: str) -> int:
+    """The largest number an integer column stores on every database we run on (PostgreSQL
+    refuses a larger one with an error; SQLite would store it): checked before saving."""
+    field = model._meta.get_field(field_name)
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()][1]
 
 
 class TimeStamped(models.Model):

@@ -23,7 +23,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.accounts.validators import PASSWORD_MAX_LENGTH
 from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Variant
-from weishang.core.models import max_length_of
+from weishang.core.models import largest_value_of, max_length_of
 
 from . import owner_queries, services
 from .joining import limit_applications
@@ -64,7 +64,8 @@ class NetworkLevelSerializer(serializers.ModelSerializer):
 
 
 class LevelInputSerializer(serializers.Serializer):
-    rank = serializers.IntegerField(min_value=1)
+    rank = serializers.IntegerField(min_value=1,
+                                    max_value=largest_value_of(AgentLevel, "rank"))
     name = serializers.CharField(max_length=max_length_of(AgentLevel, "name"))
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
     may_invite = serializers.BooleanField(default=True)
@@ -90,14 +91,19 @@ class VariantRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _limit_field(name: str):
+    return serializers.IntegerField(max_value=largest_value_of(LevelVariantRule, name),
+                                    required=False, allow_null=True, default=None)
+
+
 class VariantRuleInputSerializer(serializers.Serializer):
     variant = serializers.CharField(help_text="The variant's id; all other fields empty "
                                               "removes its rule.")
     price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
                                      allow_null=True, default=None)
-    min_per_order = serializers.IntegerField(required=False, allow_null=True, default=None)
-    max_per_order = serializers.IntegerField(required=False, allow_null=True, default=None)
-    max_per_month = serializers.IntegerField(required=False, allow_null=True, default=None)
+    min_per_order = _limit_field("min_per_order")
+    max_per_order = _limit_field("max_per_order")
+    max_per_month = _limit_field("max_per_month")
 
 
 class LevelViewSet(viewsets.GenericViewSet):
@@ -341,7 +347,8 @@ class AgentViewSet(viewsets.GenericViewSet):
 
 class NetworkSettingsSerializer(serializers.Serializer):
     binding_mode = serializers.ChoiceField(choices=BindingMode.choices)
-    binding_days = serializers.IntegerField(min_value=1, allow_null=True,
+    binding_days = serializers.IntegerField(min_value=1, max_value=services.MAX_BINDING_DAYS,
+                                            allow_null=True,
                                             help_text="null: the binding lasts for good.")
     auto_approve = serializers.BooleanField()
     buyback_percent = serializers.DecimalField(

@@ -26,7 +26,7 @@ from weishang.accounts.services import (
 )
 from weishang.catalog.models import Variant
 from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from weishang.core.models import max_length_of
+from weishang.core.models import largest_value_of, max_length_of
 
 from .models import (
     MIN_BUYBACK_PERCENT,
@@ -54,6 +54,9 @@ STATE_MOVES: dict[str, frozenset[str]] = {
 }
 
 HUNDRED = Decimal(100)
+#: A binding ends on a date, which must exist (9999-12-31 is the last): a century at most; for
+#: longer, the binding has no end at all (None, "for good").
+MAX_BINDING_DAYS = 36500
 
 
 def _ensure_manager(actor) -> None:
@@ -116,6 +119,9 @@ def lawful_conditions(conditions: dict | None) -> dict[str, Decimal]:
 def _clean_level(data: LevelData, level: AgentLevel | None) -> dict:
     if data.rank is None or data.rank < 1:
         raise InvalidInput(_("The rank is a whole number of at least 1."), field="rank")
+    if data.rank > largest_value_of(AgentLevel, "rank"):
+        raise InvalidInput(_("The rank is at most %(largest)d.") % {
+            "largest": largest_value_of(AgentLevel, "rank")}, field="rank")
     name = _text(data.name, "name", AgentLevel, required=True, label=_("a name"))
     others = AgentLevel.objects.exclude(pk=level.pk) if level else AgentLevel.objects.all()
     if others.filter(rank=data.rank).exists():
@@ -178,6 +184,9 @@ def set_variant_rule(actor, level: AgentLevel, variant: Variant, *,
                          ("max_per_month", max_per_month)):
         if value is not None and value < 1:
             raise InvalidInput(_("A limit is at least 1."), field=field)
+        if value is not None and value > largest_value_of(LevelVariantRule, field):
+            raise InvalidInput(_("A limit is at most %(largest)d.") % {
+                "largest": largest_value_of(LevelVariantRule, field)}, field=field)
     if min_per_order and max_per_order and min_per_order > max_per_order:
         raise InvalidInput(_("The least per order cannot be above the most per order."),
                            field="max_per_order")
@@ -532,6 +541,9 @@ def update_settings(actor, *, binding_mode: str, binding_days: int | None, auto_
     if binding_days is not None and binding_days < 1:
         raise InvalidInput(_("A binding lasts at least 1 day (or leave it empty: for good)."),
                            field="binding_days")
+    if binding_days is not None and binding_days > MAX_BINDING_DAYS:
+        raise InvalidInput(_("A binding lasts at most %(days)d days (or leave it empty: for "
+                             "good).") % {"days": MAX_BINDING_DAYS}, field="binding_days")
     if buyback_percent is None or not (MIN_BUYBACK_PERCENT <= buyback_percent <= HUNDRED):
         raise InvalidInput(_("The buy-back refund is at least %(least)d%% and at most 100%%: "
                              "the law protects an agent who leaves.") % {
