@@ -7,14 +7,14 @@ indexed prefix lookup, so it stays fast with hundreds of thousands of customers.
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weishang.accounts.models import Role
+from weishang.core.days import between_days
 from weishang.core.phone import normalize_mobile
 from weishang.core.pinyin import query_key
 from weishang.orders.models import OPEN_STATES, Order
@@ -106,9 +106,6 @@ def search(customers: QuerySet, text: str) -> QuerySet:
     return customers.filter(matches)
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
 
 def filter_customers(customers: QuerySet, *, tag: str = "", channel: str = "",
                      segment: str = "", last_order_from: date | None = None,
@@ -125,11 +122,7 @@ def filter_customers(customers: QuerySet, *, tag: str = "", channel: str = "",
         from . import segments  # imported here: segments imports services, which imports us
 
         customers = segments.segment_filter(customers, segment)
-    if last_order_from:
-        customers = customers.filter(last_order_at__gte=_start_of(last_order_from))
-    if last_order_to:
-        customers = customers.filter(
-            last_order_at__lt=_start_of(last_order_to) + timedelta(days=1))
+    customers = customers.filter(between_days("last_order_at", last_order_from, last_order_to))
     if spent_min is not None:
         customers = customers.filter(total_spent__gte=spent_min)
     if spent_max is not None:

@@ -7,7 +7,6 @@ A plan that breaks a rule answers 409 ``{"code": "plan_rule", "message", "violat
 it is saved and its ``warnings`` hold the same list. Bad input answers 400.
 """
 
-from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,6 +17,7 @@ from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
+from weishang.core.days import between_days
 
 from . import plan, queries
 from .models import Channel, PlannedPost, PlanState, Post
@@ -151,11 +151,8 @@ class PlanViewSet(viewsets.GenericViewSet):
         filters.is_valid(raise_exception=True)
         values = filters.validated_data
         entries = self.get_queryset()
-        if values.get("start"):
-            entries = entries.filter(planned_at__gte=plan.day_start(values["start"]))
-        if values.get("end"):
-            entries = entries.filter(
-                planned_at__lt=plan.day_start(values["end"] + timedelta(days=1)))
+        entries = entries.filter(between_days("planned_at", values.get("start"),
+                                              values.get("end"), plan.PLAN_TIME_ZONE))
         if values.get("channel"):
             entries = entries.filter(channel=values["channel"])
         if values.get("state"):

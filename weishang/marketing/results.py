@@ -11,7 +11,7 @@ orders grouped, the labels), however many clicks and orders there are.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, User
+from weishang.core.days import between_days
 from weishang.orders.models import SALE_STATES, Order
 
 from .models import Channel, Click, Post, TrackedLink
@@ -83,19 +84,11 @@ class Period:
         return cls(today - timedelta(days=days - 1), today)
 
     def bounds(self, name: str) -> Q:
-        condition = Q()
-        if self.date_from:
-            condition &= Q(**{f"{name}__gte": _start_of(self.date_from)})
-        if self.date_to:
-            condition &= Q(**{f"{name}__lt": _start_of(self.date_to + timedelta(days=1))})
-        return condition
+        return between_days(name, self.date_from, self.date_to)
 
 
 ALL_TIME = Period()
 
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def seller_scope(user) -> User | None:

@@ -4,11 +4,11 @@ Lists run a fixed number of queries however many orders there are: the shop is j
 are prefetched.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from weishang.core.days import between_days
 from weishang.core.phone import normalize_mobile
 
 from .models import Order, OrderEvent, OrderLine, OrderState
@@ -22,9 +22,6 @@ def _with_lines(orders: QuerySet) -> QuerySet:
         Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
     )
 
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def search_orders(orders: QuerySet, search: str) -> QuerySet:
@@ -49,10 +46,7 @@ def console_orders(*, state: str = "", search: str = "", date_from: date | None 
     orders = Order.objects.all()
     if state in OrderState.values:
         orders = orders.filter(state=state)
-    if date_from:
-        orders = orders.filter(created_at__gte=_start_of(date_from))
-    if date_to:
-        orders = orders.filter(created_at__lt=_start_of(date_to + timedelta(days=1)))
+    orders = orders.filter(between_days("created_at", date_from, date_to))
     return _with_lines(search_orders(orders, search)).order_by("-created_at", "-id")
 
 
