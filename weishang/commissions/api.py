@@ -15,13 +15,14 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.api.errors import ErrorSerializer
+from weishang.api.parsers import JSONParser
 from weishang.core.models import max_length_of
 from weishang.network.agent_api import IsAgent
 from weishang.network.models import Agent

@@ -20,12 +20,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission, is_agent
 from weishang.api.errors import ErrorSerializer
+from weishang.api.parsers import JSONParser
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
 from weishang.core.site import absolute_url

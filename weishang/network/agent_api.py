@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from weishang.accounts.permissions import is_agent
 from weishang.api.errors import ErrorSerializer
+from weishang.api.parsers import JSONParser
 from weishang.core.models import max_length_of
 from weishang.core.site import absolute_url
 from weishang.orders.api import OrderDetailSerializer, OrderSerializer
