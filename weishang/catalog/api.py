@@ -218,14 +218,20 @@ class CatalogViewSet(viewsets.GenericViewSet):
 CONFLICT = {409: ErrorSerializer}
 
 
+def _changes(request, answer, *, create=True) -> dict:
+    """The schemas of a viewset's (create,) update and partial_update: ``request`` in,
+    ``answer`` out, or a conflict."""
+    changes = {name: extend_schema(request=request, responses={200: answer, **CONFLICT})
+               for name in ("update", "partial_update")}
+    if create:
+        changes["create"] = extend_schema(request=request,
+                                          responses={201: answer, **CONFLICT})
+    return changes
+
+
 @extend_schema_view(
     list=extend_schema(summary="Categories (top ones first, then their sub-categories)"),
-    create=extend_schema(request=CategoryWriteSerializer,
-                         responses={201: CategorySerializer, **CONFLICT}),
-    update=extend_schema(request=CategoryWriteSerializer,
-                         responses={200: CategorySerializer, **CONFLICT}),
-    partial_update=extend_schema(request=CategoryWriteSerializer,
-                                 responses={200: CategorySerializer, **CONFLICT}),
+    **_changes(CategoryWriteSerializer, CategorySerializer),
     destroy=extend_schema(responses={204: None, **CONFLICT}),
 )
 class CategoryViewSet(CatalogViewSet):
@@ -279,12 +285,7 @@ PRODUCT_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=PRODUCT_FILTERS),
-    create=extend_schema(request=ProductWriteSerializer,
-                         responses={201: ProductSerializer, **CONFLICT}),
-    update=extend_schema(request=ProductWriteSerializer,
-                         responses={200: ProductSerializer, **CONFLICT}),
-    partial_update=extend_schema(request=ProductWriteSerializer,
-                                 responses={200: ProductSerializer, **CONFLICT}),
+    **_changes(ProductWriteSerializer, ProductSerializer),
 )
 class ProductViewSet(CatalogViewSet):
     serializer_class = ProductSerializer
@@ -383,12 +384,7 @@ class ProductViewSet(CatalogViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(
-    update=extend_schema(request=VariantWriteSerializer,
-                         responses={200: VariantSerializer, **CONFLICT}),
-    partial_update=extend_schema(request=VariantWriteSerializer,
-                                 responses={200: VariantSerializer, **CONFLICT}),
-)
+@extend_schema_view(**_changes(VariantWriteSerializer, VariantSerializer, create=False))
 class VariantViewSet(CatalogViewSet):
     serializer_class = VariantSerializer
     fields = ("retail_price", "market_price", "cost_price", "weight_grams", "barcode",
