@@ -273,7 +273,9 @@ def test_an_unknown_source_is_a_row_error_and_known_names_map(owner, english):
     ("客户,电话号\n张三,138".encode(), "No header row found: the first sheet needs a name column "
                                      "(姓名) and a mobile number column (手机)."),
     ("姓名,手机\n,\n".encode(), "The file has no customers in it."),
-], ids=["empty", "xls", "png", "fake-zip", "no-header", "no-rows"])
+    # Neither UTF-8 nor GB18030: its first line did not decode (a 500, found by the fuzzer).
+    (b"B\x8e", "This file cannot be read: upload an Excel file (.xlsx) or a CSV file."),
+], ids=["empty", "xls", "png", "fake-zip", "no-header", "no-rows", "undecodable-first-line"])
 def test_unreadable_files_are_refused_with_a_message(owner, english, content, message):
     with pytest.raises(InvalidInput) as refused:
         imports.check_file(SimpleUploadedFile("x.csv", content), actor=owner)

@@ -173,9 +173,9 @@ def text_encoding(stream, head: bytes) -> str:
 
 def _csv_lines(stream, encoding: str) -> Iterator[list]:
     reader = codecs.getreader(encoding)(stream)
-    first_line = reader.readline()
-    delimiter = max(",\t;", key=first_line.count)
     try:
+        first_line = reader.readline()
+        delimiter = max(",\t;", key=first_line.count)
         yield from csv.reader(_chain_first(first_line, reader), delimiter=delimiter)
     except (UnicodeDecodeError, csv.Error):
         raise _unreadable() from None
