@@ -39,6 +39,8 @@ def _cases(world):
         (owner, "GET", "/api/v1/agent-levels/", {}, {}, None, 200),  # a list, not a page
         (owner, "POST", "/api/v1/customers/{public_id}/export/", customer, {},
          {"file_format": "xlsx"}, 200),  # an Excel file
+        (owner, "POST", "/api/v1/posts/{id}/images/order/", {"id": world.posts[0].public_id},
+         {}, {"order": [world.image.public_id]}, 200),  # the pictures, not a page of them
     ]
 
 

@@ -329,7 +329,8 @@ class PostViewSet(MarketingViewSet):
     @extend_schema(request=PostImageOrderSerializer,
                    responses={200: PostImageSerializer(many=True), **ERRORS},
                    summary="Put the pictures in a new order")
-    @action(detail=True, methods=["post"], url_path="images/order", parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], url_path="images/order", parser_classes=[JSONParser],
+            pagination_class=None)
     def order_images(self, request, id=None):
         serializer = PostImageOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
