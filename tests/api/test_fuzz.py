@@ -8,7 +8,7 @@ that name an object are, half of the time, the ids of the shop's real objects.
 The run is bounded (``EXAMPLES`` per operation and role) and seeded, so CI draws the same
 examples each time. To fuzz much longer by hand, e.g. ten times as long on PostgreSQL:
 
-    FUZZ_EXAMPLES=100 DATABASE_URL=postgres://… pytest tests/api/test_fuzz.py -s
+    FUZZ_EXAMPLES=200 DATABASE_URL=postgres://… pytest tests/api/test_fuzz.py -s
 
 (``FUZZ_SEED`` draws other examples; ``-s`` prints how many requests each role sent.)
 
@@ -36,8 +36,8 @@ from tests.api.conftest import CONFORMS, token_headers
 pytestmark = pytest.mark.django_db
 
 #: Examples per operation and role (valid and invalid input, half each). CI's number keeps the
-#: module within about two minutes on SQLite on two cores.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+#: module within about two minutes on SQLite on a core of its own.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 SEED = int(os.environ.get("FUZZ_SEED", "13"))
 API_PREFIX = "/api/v1/"
 
