@@ -33,7 +33,7 @@ from schemathesis.generation import GenerationMode
 from tests.api import shop_world
 from tests.api.conftest import CONFORMS, token_headers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 #: Examples per operation and role (valid and invalid input, half each). CI's number keeps the
 #: module within about two minutes on SQLite on a core of its own.
