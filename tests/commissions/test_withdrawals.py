@@ -209,3 +209,13 @@ def test_only_who_manages_agents_decides(agent):
             withdrawals.approve(withdrawal, actor=someone)
     manager = UserFactory(role="staff", areas=["agents"])
     assert withdrawals.approve(withdrawal, actor=manager).state == WithdrawalState.APPROVED
+
+
+def test_what_is_left_after_a_withdrawal_can_be_withdrawn_to_the_fen():
+    """Before: on SQLite the balance was moved in floating point, 20.49 − 10.00 left
+    10.489999999999998, and asking for the 10.49 shown was refused."""
+    agent = AgentFactory()
+    credit(agent, "20.49")
+    ask(agent, "10.00")
+    assert ask(agent, "10.49", key="k2").amount == Decimal("10.49")
+    assert balance(agent)["available"] == Decimal("0.00")

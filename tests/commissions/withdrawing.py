@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import F, Sum
 
 from weishang.commissions.models import AgentBalance, Bucket, EntryKind, LedgerEntry
+from weishang.core.money import to_money
 
 
 def credit(agent, amount, *, bucket=Bucket.AVAILABLE) -> None:
@@ -25,5 +26,6 @@ def balance(agent) -> dict[str, Decimal]:
     sums = dict(LedgerEntry.objects.filter(agent=agent).values_list("bucket")
                 .annotate(total=Sum("amount")).values_list("bucket", "total"))
     cached = {bucket: getattr(row, bucket) for bucket in Bucket.values}
-    assert cached == {bucket: sums.get(bucket, Decimal("0.00")) for bucket in Bucket.values}
+    # Rounded to the fen: SQLite sums in floating point.
+    assert cached == {bucket: to_money(sums.get(bucket) or 0) for bucket in Bucket.values}
     return cached

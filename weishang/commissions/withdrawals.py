@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,8 +66,11 @@ def _move(withdrawal: Withdrawal, step: str, entries: list[tuple[str, str, Decim
     for _kind, bucket, amount in entries:
         totals[bucket] = totals.get(bucket, Decimal(0)) + amount
     enough = {f"{bucket}__gte": -total for bucket, total in totals.items() if total < 0}
+    # Rounded to the fen, as post_to_balances does: SQLite adds in floating point, and a
+    # balance left at 10.489999999999998 would refuse the 10.49 the agent is shown.
     updated = (AgentBalance.objects.filter(agent_id=withdrawal.agent_id, **enough)
-               .update(**{bucket: F(bucket) + total for bucket, total in totals.items()}))
+               .update(**{bucket: Round(F(bucket) + total, 2)
+                          for bucket, total in totals.items()}))
     if updated != 1:
         raise InsufficientBalance(_("Your available balance is not enough for this amount."))
     LedgerEntry.objects.bulk_create(
