@@ -209,6 +209,16 @@ def test_settings_warn_about_team_pay_and_need_the_confirmation(owner_client):
     assert rules.commission_settings().upline_percent == Decimal("3.00")
 
 
+def test_settings_say_the_switch_covers_every_order_an_agent_bought(owner_client):
+    """Not only the seller's team: uplines and unrelated agents buying in each other's shops
+    (before, the switch spoke of team orders only and the others earned regardless)."""
+    page = owner_client.get(reverse("earnings:settings")).content.decode()
+    assert "Orders bought by agents" in page
+    assert "pay commission on orders bought by agents" in page
+    assert "(of the seller&#x27;s team, an upline or any other agent)" in page
+    assert "never counts towards upgrades" in page
+
+
 def test_settings_tell_the_freeze_and_the_owner_where_to_change_it(owner_client):
     update_shop_settings(None, after_sales_days=1)
     page = owner_client.get(reverse("earnings:settings")).content.decode()

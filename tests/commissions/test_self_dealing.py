@@ -1,8 +1,8 @@
 """Nobody earns on their own purchases: an agent is refused in her own shop (she buys stock on the
 purchase page, within her level's limits), an upline earns nothing on an order she placed in a
-downline's shop, and an order by the seller's own team is a team order — flagged, never retail,
-shipped from the owner's stock, earning only if the owner says so. All through the API, as an
-agent would try it."""
+downline's shop, and an order bought by any other agent — the seller's team, her upline, an
+agent elsewhere — is no retail sale: flagged, never retail, shipped from the owner's stock,
+earning only if the owner says so. All through the API, as an agent would try it."""
 
 from decimal import Decimal
 
@@ -95,12 +95,13 @@ def test_an_agent_buys_in_her_own_shop_through_the_storefront_neither(client, ow
 
 def test_an_upline_buying_in_her_downlines_shop_earns_no_commission_on_it(owner, stocked):
     upline_commission_on(owner)
+    agents_orders_earn(owner)
     upline = agent()
     seller = agent(upline=upline)
     tea = stocked(10, price="100.00")
     order = pay(owner, checkout(seller, tea, phone=dashed(upline.user.phone)))
     assert (order.buyer_relation, order.buyer_agent) == (BuyerRelation.UPLINE, upline)
-    assert earned(seller) == money(30), "a sale for the seller"
+    assert earned(seller) == money(30), "the owner lets agents' orders earn: the seller does"
     assert earned(upline) == 0 and balance(upline) == {}
     # The same upline earns her commission on a customer's order.
     pay(owner, checkout(seller, tea))
@@ -126,10 +127,14 @@ def test_an_order_by_the_sellers_team_is_a_team_order_earning_nothing_by_default
     assert not LedgerEntry.objects.exists(), "neither the seller nor her upline earns"
 
 
-def test_team_orders_earn_once_the_owner_switches_them_on(owner, stocked):
+def agents_orders_earn(owner):
     answer = english_client(owner).patch("/api/v1/earnings/settings/",
                                          {"team_orders_earn": True}, format="json")
     assert answer.status_code == 200 and answer.json()["team_orders_earn"] is True
+
+
+def test_team_orders_earn_once_the_owner_switches_them_on(owner, stocked):
+    agents_orders_earn(owner)
     seller = agent()
     downline = agent(upline=seller)
     tea = stocked(10, price="100.00")
@@ -138,7 +143,7 @@ def test_team_orders_earn_once_the_owner_switches_them_on(owner, stocked):
     assert earned(seller) == money(30)
 
 
-def test_a_customer_an_applicant_and_an_agent_elsewhere_are_ordinary_sales(owner, stocked):
+def test_a_customer_and_an_applicant_are_customers_agents_are_not(owner, stocked):
     seller = agent()
     elsewhere = agent()
     applicant = agent(upline=seller, state="applied", joined_at=None)
@@ -151,7 +156,28 @@ def test_a_customer_an_applicant_and_an_agent_elsewhere_are_ordinary_sales(owner
     assert [(o.buyer_relation, o.buyer_agent) for o in orders] == [
         (BuyerRelation.CUSTOMER, None), (BuyerRelation.AGENT, elsewhere),
         (BuyerRelation.CUSTOMER, None), (BuyerRelation.TEAM, former)]
-    assert earned(seller) == money(90), "an agent who left stays in the team she left"
+    assert earned(seller) == money(60), "an agent who left stays in the team she left"
+
+
+def test_agents_buying_in_each_others_shops_earn_nothing_by_default(owner, stocked):
+    """Cross-buying: A buys at retail in B's shop, B in A's. Paid the margin back, each would
+    buy at her level price past her level's limits (before: both earned ¥30, and A's order
+    drew B's cloud stock)."""
+    a, b = agent(), agent()
+    tea = stocked(10, price="100.00")
+    inventory.adjust_stock(variant=tea, delta=5, reason=MovementReason.PURCHASE,
+                           location=inventory.cloud_location(b.user))
+    by_a = pay(owner, checkout(b, tea, as_user=a.user))
+    by_b = pay(owner, checkout(a, tea, phone=dashed(b.user.phone)))
+    assert [(order.buyer_relation, order.buyer_agent) for order in (by_a, by_b)] == [
+        (BuyerRelation.AGENT, a), (BuyerRelation.AGENT, b)]
+    assert not LedgerEntry.objects.exists()
+    assert by_a.lines.get().stock_source == "warehouse", "cloud stock serves customers"
+    assert StockLevel.objects.get(location__holder=b.user).quantity == 5
+
+    agents_orders_earn(owner)
+    pay(owner, checkout(b, tea, as_user=a.user))
+    assert (earned(a), earned(b)) == (0, money(30)), "the owner lets agents' orders earn"
 
 
 def test_an_agent_buying_in_the_owners_shop_is_named_and_earns_nothing(owner, shop, stocked):

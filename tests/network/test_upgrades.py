@@ -1,5 +1,6 @@
 """Automatic upgrades: measured on real retail selling — final orders (completed, past the
-after-sales window), net of refunds, never the agent's own or their team's — and months active;
+after-sales window), net of refunds, bought by customers, never by the agent or any other
+agent as checkout recorded the buyer — and months active;
 to the highest level met, recorded and signalled, idempotent. When refunds later leave the
 selling short of a level it earned, the owner's setting decides: flag it for the owner (the
 default) or recompute, never below the level held before the upgrades; the owner's hand
@@ -23,6 +24,7 @@ from weishang.network.services import LevelData
 from weishang.network.signals import agent_level_changed
 from weishang.network.upgrades import full_months, metrics, run_upgrades
 from weishang.orders import services as orders
+from weishang.orders.buyers import identify_buyer
 from weishang.orders.models import Order, OrderKind, OrderState
 from weishang.orders.services import CartLine, Recipient
 
@@ -50,9 +52,9 @@ def seller(entry_level, owner):
 @pytest.fixture
 def sell(stocked, owner):
     """sell(agent, amount, phone, state="completed", completed_days_ago=10): a retail order in
-    the agent's shop, final by default (the after-sales window is 7 days). The buyer's mobile
-    is written afterwards: checkout refuses an agent's order in their own shop now, but one
-    from before may be there."""
+    the agent's shop, final by default (the after-sales window is 7 days). The buyer's mobile,
+    and the buyer checkout would name for it, are written afterwards: checkout refuses an
+    agent's order in their own shop now, but one from before may be there."""
     variants = {}
 
     def make(agent, amount, phone=CUSTOMER, state=OrderState.COMPLETED, completed_days_ago=10):
@@ -64,7 +66,8 @@ def sell(stocked, owner):
         completed = timezone.now() - timedelta(days=completed_days_ago)
         Order.objects.filter(pk=order.pk).update(
             state=state, recipient_phone=phone, completed_at=completed,
-            after_sales_until=completed + timedelta(days=7))
+            after_sales_until=completed + timedelta(days=7),
+            **identify_buyer(agent, phone).order_fields)
         return order
 
     return make
@@ -100,28 +103,58 @@ def test_a_sale_refunded_after_the_window_no_longer_counts(seller, sell):
     assert _measured(seller)["retail_customers"] == 1
 
 
-def test_own_and_team_orders_never_count_and_agents_are_no_customers(seller, sell,
-                                                                     entry_level):
+def test_orders_bought_by_any_agent_never_count(seller, sell, entry_level):
     team = AgentFactory(level=entry_level, upline=seller)
     below_team = AgentFactory(level=entry_level, upline=team)
     other_agent = AgentFactory(level=entry_level)
     sell(seller, 500, seller.user.phone)
     sell(seller, 400, team.user.phone)
     sell(seller, 300, below_team.user.phone)
-    sell(seller, 80, other_agent.user.phone)  # sold, but to an agent: no customer
+    sell(seller, 80, other_agent.user.phone)
     sell(seller, 20, "13800000009")
-    sell(team, 60, seller.user.phone)  # the upline buying is no team order of the downline
+    sell(team, 60, seller.user.phone)  # her upline buying
     measured = metrics([seller, team], timezone.now())
     assert (measured[seller.pk]["retail_sales"], measured[seller.pk]["retail_customers"]) == (
-        100, 1)
-    assert (measured[team.pk]["retail_sales"], measured[team.pk]["retail_customers"]) == (60, 0)
+        20, 1)
+    assert (measured[team.pk]["retail_sales"], measured[team.pk]["retail_customers"]) == (0, 0)
 
 
-def test_an_ended_upline_binding_is_no_team_any_more(seller, sell, entry_level):
-    former = AgentFactory(level=entry_level, upline=seller,
-                          upline_until=timezone.now() - timedelta(days=1))
-    sell(seller, 80, former.user.phone)
-    assert _measured(seller)["retail_sales"] == 80
+def test_agents_buying_in_each_others_shops_upgrade_neither(seller, entry_level, senior_level,
+                                                            owner, stocked):
+    """Cross-buying: two unrelated agents buy at retail in each other's shops (before: each
+    order was a retail sale for the seller, who was also paid the margin back)."""
+    _conditions(senior_level, retail_sales=100)
+    other = AgentFactory(level=entry_level, joined_at=seller.joined_at)
+    variant = stocked(20, price="100.00")
+    owner_api = english_client(owner)
+    for shop_of, buyer in ((seller, other), (other, seller)):
+        _paid_shipped_completed(owner_api, _checkout(shop_of.user.shop, variant,
+                                                     buyer.user.phone))
+    assert run_upgrades(now=timezone.now() + timedelta(days=8)) == 0
+    assert {agent.level for agent in Agent.objects.filter(pk__in=[seller.pk, other.pk])} == {
+        entry_level}
+
+
+def test_who_bought_is_what_checkout_recorded(seller, entry_level, owner, stocked):
+    """One definition of the buyer (Order.buyer_relation): an agent of the team buying logged
+    in, with a friend's number, is no customer (before: counted by the number alone); a
+    customer who joins the team later bought as a customer."""
+    variant, cheaper = stocked(20, price="100.00"), stocked(20, price="60.00")
+    team = AgentFactory(level=entry_level, upline=seller)
+    customer = "13800000123"
+    owner_api = english_client(owner)
+    by_team = english_client(team.user).post("/api/v1/checkout/", {
+        "shop_code": seller.user.shop.code,
+        "lines": [{"variant": variant.public_id, "quantity": 1}],
+        "recipient": {"name": "朋友", "phone": "13800000456", "province": "广东省",
+                      "city": "深圳市", "district": "南山区", "street": "科技园1号"}},
+        format="json").json()["number"]
+    by_customer = _checkout(seller.user.shop, cheaper, customer)
+    for number in (by_team, by_customer):
+        _paid_shipped_completed(owner_api, number)
+    AgentFactory(level=entry_level, upline=seller, user__phone=customer)
+    measured = metrics([seller], timezone.now() + timedelta(days=8))[seller.pk]
+    assert (measured["retail_sales"], measured["retail_customers"]) == (60, 1)
 
 
 def test_own_stock_purchases_never_count(seller, sell):
@@ -139,10 +172,10 @@ def test_full_months():
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_metrics_take_the_same_two_queries_for_any_number_of_agents(
+def test_metrics_take_one_query_for_any_number_of_agents(
         entry_level, count, django_assert_num_queries):
     agents = AgentFactory.create_batch(count, level=entry_level)
-    with django_assert_num_queries(2):  # the orders (their own after-sales window), the agents
+    with django_assert_num_queries(1):  # the orders, with their buyers as checkout recorded
         metrics(agents, timezone.now())
 
 
@@ -310,6 +343,12 @@ def _move(api, number, move, data=None):
     response = api.post(f"/api/v1/orders/{number}/{move}/", data or {}, format="json")
     assert response.status_code == 200, response.json()
     return response.json()
+
+
+def _paid_shipped_completed(api, number):
+    _move(api, number, "confirm-payment")
+    _move(api, number, "ship", {"carrier": "SF", "tracking_number": "SF1234567890123"})
+    _move(api, number, "complete")
 
 
 def test_ten_paid_then_refunded_orders_upgrade_nobody(seller, senior_level, owner, stocked):

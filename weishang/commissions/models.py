@@ -198,11 +198,14 @@ class CommissionSettings(models.Model):
     # xgettext:no-python-format
     upline_percent = models.DecimalField(_("upline commission (% of the seller's earning)"),
                                          max_digits=5, decimal_places=2, default=0)
+    # Named for the team orders it first covered; it covers every order an agent bought.
     team_orders_earn = models.BooleanField(
-        _("pay commission on orders from the agent's own team"), default=False,
-        help_text=_("An order whose buyer is an agent of the seller's team (a downline) is a "
-                    "team order: it never counts as a retail sale, and earns nothing unless "
-                    "you switch this on."))
+        _("pay commission on orders bought by agents"), default=False,
+        help_text=_("An order whose buyer is an agent (of the seller's team, an upline or any "
+                    "other agent) is no sale to a real customer: it never counts towards "
+                    "upgrades, ships from your stock rather than the seller's cloud stock, and "
+                    "earns nothing unless you switch this on. Nobody ever earns on an order "
+                    "they bought themselves."))
     upline_depth = models.PositiveSmallIntegerField(default=MAX_UPLINE_DEPTH, editable=False)
     withdrawal_minimum = MoneyField(_("smallest withdrawal"), default=10)
     withdrawal_fee_percent = models.DecimalField(_("withdrawal fee (%)"), max_digits=5,

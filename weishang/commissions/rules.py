@@ -1,6 +1,7 @@
 """The owner's earnings rules (CommissionSettings): the withdrawal minimum and fee, the upline
-commission (a share of the seller's earning, out of the owner's share) and whether team
-orders earn. How long earnings stay frozen is not one of them: it is each order's after-sales
+commission (a share of the seller's earning, out of the owner's share) and whether orders
+bought by agents earn (``team_orders_earn``: by the seller's team, an upline or any other
+agent). How long earnings stay frozen is not one of them: it is each order's after-sales
 window (Order.after_sales_until, fixed from ShopSettings.after_sales_days when it completes),
 so a refund never comes after the earnings it takes back were settled.
 

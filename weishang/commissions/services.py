@@ -17,8 +17,9 @@ point never rounds differently from PostgreSQL or from ``money.to_money`` (half 
 
 - nobody earns on their own order: the seller earns nothing on an order whose buyer is
   themselves (checkout refuses those, orders/buyers.py; older ones were recorded), and the
-  upline nothing on an order they placed; a team order (the buyer is in the seller's team)
-  earns only when the owner switched ``team_orders_earn`` on;
+  upline nothing on an order they placed; an order bought by any other agent (of the seller's
+  team, above them or elsewhere: no real customer) earns only when the owner switched
+  ``team_orders_earn`` on;
 - otherwise the seller earns what the customer paid for the line less the level price ×
   quantity when the goods come from the owner's stock, and all of it when they come from the
   seller's own cloud stock (they paid the level price already); never below zero;
@@ -151,7 +152,7 @@ def _lines_earning(order_filter: str, *, upline: bool) -> str:
         f"OR a.upline_until > %(now)s) AND (o.buyer_agent_id IS NULL "
         f"OR o.buyer_agent_id <> up.id) THEN up.id END AS upline_id, "
         f"CASE WHEN o.buyer_relation = '{BuyerRelation.SELF}' OR o.buyer_agent_id = a.id "
-        f"OR (o.buyer_relation = '{BuyerRelation.TEAM}' AND %(team_orders_earn)s = 0) "
+        f"OR (o.buyer_relation <> '{BuyerRelation.CUSTOMER}' AND %(team_orders_earn)s = 0) "
         f"THEN 0 ELSE 1 END AS earns, "
         f"ol.stock_source AS source, {PAID_CENTS} AS paid, {level_price} AS unit_cost, "
         f"{_cents('ol.cost_price')} AS unit_owner_cost, ol.quantity AS quantity, "

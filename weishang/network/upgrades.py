@@ -4,8 +4,8 @@ the level is reviewed as the owner chose (NetworkSettings.upgrade_review).
 
 What is measured is only what the law allows (UpgradeMetric): the goods of the agent's retail
 orders that are final (completed, past the after-sales window) and net of refunds, sold to
-real customers — never to the agent themselves or to agents of their team — the distinct
-customers of those orders who are not agents, and the full months since joining. Orders
+real customers — never to the agent themselves or to any other agent — the distinct
+customers of those orders, and the full months since joining. Orders
 defines which orders those are (orders/sales.py) and hands the reading over at start-up
 (``read_retail_with``): network comes before orders. Stock purchases never count.
 

@@ -8,11 +8,13 @@ and by the logged-in user when there is one — and records how they stand to th
 - the shop's own agent: refused. Their own stock is bought on the stock-purchase page at the
   level price, within the level's limits; through their shop it would be bought at retail and
   paid back as a commission, at the level price without the limits;
-- an agent of the seller's team (a downline at any depth): a team order, which earns only if
-  the owner says so (commissions) and never counts as retail; it ships from the owner's stock,
-  never the seller's cloud stock;
-- an upline of the seller, or another agent: an ordinary sale for the seller, but whoever buys
-  never earns on their own order (an upline takes no commission on it).
+- an agent of the seller's team (a downline at any depth), an upline of the seller, or any
+  other agent: no retail sale. Agents earn from selling to real customers; two agents buying
+  at retail in each other's shops, each paid the margin back as commission, would each buy
+  at their level price past their level's limits. So such an order earns only if the owner
+  says so (one setting, off by default: commissions), never counts towards upgrades, and
+  ships from the owner's stock, never the seller's cloud stock. Whoever buys never earns on
+  their own order (an upline takes no commission on it).
 
 An agent is anyone the owner ever approved (as orders/sales.py counts them for upgrades):
 an applicant not yet approved is a customer, one who left is still an agent.

@@ -87,7 +87,9 @@ class StockSource(models.TextChoices):
 class BuyerRelation(models.TextChoices):
     """Who bought a retail order, seen from the agent whose shop sold it (orders/buyers.py):
     matched by the recipient's mobile against agents' login phones, and by the logged-in user.
-    Only a sale to a customer who is no agent is real retail."""
+    Only a sale to a customer who is no agent is real retail: an order bought by any agent
+    (every relation but CUSTOMER) never counts for upgrades, never draws the seller's cloud
+    stock and earns only if the owner says so (commissions)."""
 
     CUSTOMER = "customer", _("A customer")  # no agent's phone or login
     SELF = "self", _("The shop's own agent")  # refused at checkout (self-dealing)
@@ -125,7 +127,7 @@ class Order(TimeStamped):
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("entered by"))
     # Who bought, when an agent did (a retail order): commissions pay nothing on an agent's own
-    # order, team orders only if the owner says so, and neither counts as retail.
+    # order, other agents' orders only if the owner says so, and none counts as retail.
     buyer_agent = models.ForeignKey("network.Agent", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("bought by the agent"))
@@ -216,6 +218,11 @@ class Order(TimeStamped):
 
     def __str__(self):
         return self.number
+
+    @property
+    def bought_by_agent(self) -> bool:
+        """Whether an agent bought this retail order (BuyerRelation): no retail sale."""
+        return self.buyer_relation != BuyerRelation.CUSTOMER
 
     def number_for(self, seller_id: int) -> str:
         """The order number as a seller sees it: whole for its shop's seller, only the last 4

@@ -39,7 +39,6 @@ from .models import (
     OPEN_STATES,
     PROVINCE_SUFFIXES,
     TRANSITIONS,
-    BuyerRelation,
     Order,
     OrderChannel,
     OrderEvent,
@@ -534,13 +533,14 @@ def _take_order_stock(order: Order, order_lines: list[OrderLine], *, actor) -> N
     """Take the units of a new order. A retail order in an active agent's shop takes each line
     from that agent's cloud stock when it holds enough for the line (一件代发), else from the
     warehouse; its lines keep the agent's level price, which their earnings are worked out
-    from. Everything else comes from the warehouse, a team order too (buyers.py): the agent's
-    cloud stock serves customers, not their team."""
+    from. Everything else comes from the warehouse, an order bought by an agent too
+    (buyers.py): the agent's cloud stock serves customers, and such an order may earn the
+    seller nothing (commissions), which would leave them short of the stock they paid for."""
     agent = selling_agent(order.shop) if order.kind == OrderKind.RETAIL else None
     from_warehouse = order_lines
     if agent is not None:
         prices = level_prices(agent.level, [line.variant for line in order_lines])
-        drawn = set() if order.buyer_relation == BuyerRelation.TEAM else (
+        drawn = set() if order.bought_by_agent else (
             inventory.draw_cloud_stock(
                 agent.user, [(line.variant, line.quantity) for line in order_lines],
                 actor=actor, related=order))
