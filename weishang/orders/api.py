@@ -32,7 +32,7 @@ from weishang.core.phone import mask_mobile
 from weishang.core.site import absolute_url
 
 from . import bulk, carriers, checkout, queries, services
-from .models import Order, OrderEvent, OrderLine, OrderState, ShopSettings
+from .models import BuyerRelation, Order, OrderEvent, OrderLine, OrderState, ShopSettings
 
 # --- output ---------------------------------------------------------------------------------
 
@@ -98,11 +98,22 @@ class OrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
     """An order in the owner's list."""
 
     shop = serializers.CharField(source="shop.code", read_only=True)
+    buyer_relation = serializers.ChoiceField(
+        choices=BuyerRelation.choices, read_only=True,
+        help_text="Who bought, seen from the shop's seller, as checkout recorded it: a "
+                  "customer, or an agent — the seller's team, an upline, another agent (the "
+                  "seller's own orders are refused). An order bought by an agent is no retail "
+                  "sale and earns only if the owner switched team_orders_earn on.")
+    buyer_badge = serializers.CharField(
+        read_only=True,
+        help_text="The badge the console shows for buyer_relation (代理自购, 团队订单, "
+                  "代理订单), translated; empty for a customer.")
     lines = OrderLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Order
-        fields = ["number", "state", "state_label", "channel", "shop", "recipient_name",
+        fields = ["number", "state", "state_label", "channel", "shop", "buyer_relation",
+                  "buyer_badge", "recipient_name",
                   "recipient_phone", "province", "city", "district", "street", "customer_note",
                   "goods_total", "shipping_fee", "payable", "created_at", "expires_at",
                   "paid_at", "payment_reference", "shipped_at", "carrier", "carrier_name",

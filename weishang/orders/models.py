@@ -98,6 +98,16 @@ class BuyerRelation(models.TextChoices):
     AGENT = "agent", _("Another agent")  # elsewhere in the tree, or in the owner's shop
 
 
+#: The badge an order bought by an agent carries on the owner's pages and in the API (a
+#: customer's carries none): it earns nothing by default and is no retail sale.
+BUYER_BADGES = {
+    BuyerRelation.SELF: _("Agent's own order"),
+    BuyerRelation.TEAM: _("Team order"),
+    BuyerRelation.UPLINE: _("Agent order"),
+    BuyerRelation.AGENT: _("Agent order"),
+}
+
+
 class OrderChannel(models.TextChoices):
     SHOP = "shop", _("Shop link")
     CHAT = "chat", _("Taken in chat")  # 代客下单: entered by the owner or staff
@@ -223,6 +233,11 @@ class Order(TimeStamped):
     def bought_by_agent(self) -> bool:
         """Whether an agent bought this retail order (BuyerRelation): no retail sale."""
         return self.buyer_relation != BuyerRelation.CUSTOMER
+
+    @property
+    def buyer_badge(self) -> str:
+        """代理自购, 团队订单 or 代理订单 (BUYER_BADGES), translated; "" for a customer's."""
+        return str(BUYER_BADGES.get(self.buyer_relation, ""))
 
     def number_for(self, seller_id: int) -> str:
         """The order number as a seller sees it: whole for its shop's seller, only the last 4
