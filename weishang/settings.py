@@ -250,13 +250,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "weishang.api.schema.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [
-        "weishang.api.parsers.JSONParser",
+        "weishang.core.rest.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "weishang.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "weishang.core.rest.errors.exception_handler",
     # DRF's throttles take the client address as core/clients.py does.
     "NUM_PROXIES": PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": True,

@@ -9,8 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import services
 from .models import Area, Role, User

@@ -12,7 +12,7 @@ rely on the schema.
 from drf_spectacular import openapi
 from rest_framework.permissions import AllowAny
 
-from .errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer
 
 
 class AutoSchema(openapi.AutoSchema):

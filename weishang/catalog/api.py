@@ -22,10 +22,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.catalog import queries, services
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
+from weishang.core.rest.errors import ErrorSerializer
 
 
 def manages_catalog(request) -> bool:

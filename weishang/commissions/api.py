@@ -21,9 +21,9 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
-from weishang.api.parsers import JSONParser
 from weishang.core.models import max_length_of
+from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.parsers import JSONParser
 from weishang.network.agent_api import IsAgent
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from weishang.api.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer
 
 from .address import cities, districts, parse_address, provinces
 from .errors import NotFound

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaOrAgentPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import api_filters, care_api, data_files, import_api, queries, services
 from .models import Customer, CustomerAddress, CustomerNote, Gender, Tag

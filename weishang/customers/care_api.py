@@ -18,8 +18,8 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core.phone import mask_mobile
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import care, queries, segments, services
 from .models import Customer, FollowUp, FollowUpKind, FollowUpState, ReminderHandled, ReminderKind

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core import spreadsheets
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import api_filters, exports, imports
 

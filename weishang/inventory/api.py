@@ -12,8 +12,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Variant
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import queries, services
 from .models import MovementReason, StockMovement

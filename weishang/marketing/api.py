@@ -25,10 +25,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission, is_agent
-from weishang.api.errors import ErrorSerializer
-from weishang.api.parsers import JSONParser
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
+from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.parsers import JSONParser
 from weishang.core.site import absolute_url
 from weishang.network.models import AgentLevel
 

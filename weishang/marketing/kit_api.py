@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaOrAgentPermission
-from weishang.api.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import kits
 from .kit_views import poster_response

@@ -16,8 +16,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import links, queries, results
 from .models import Channel, Post, TrackedLink

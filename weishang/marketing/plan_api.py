@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core.days import between_days
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import plan, queries
 from .models import Channel, PlannedPost, PlanState, Post

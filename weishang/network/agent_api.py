@@ -14,9 +14,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from weishang.accounts.permissions import is_agent
-from weishang.api.errors import ErrorSerializer
-from weishang.api.parsers import JSONParser
 from weishang.core.models import max_length_of
+from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.parsers import JSONParser
 from weishang.core.site import absolute_url
 from weishang.orders.api import OrderDetailSerializer, OrderSerializer
 from weishang.orders.models import Order, OrderState

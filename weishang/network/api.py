@@ -21,9 +21,9 @@ from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.accounts.validators import PASSWORD_MAX_LENGTH
-from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Variant
 from weishang.core.models import largest_value_of, max_length_of
+from weishang.core.rest.errors import ErrorSerializer
 
 from . import owner_queries, services
 from .joining import limit_applications

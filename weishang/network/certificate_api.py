@@ -18,9 +18,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput, NotFound
 from weishang.core.models import max_length_of
+from weishang.core.rest.errors import ErrorSerializer
 from weishang.core.site import absolute_url
 
 from . import certificates

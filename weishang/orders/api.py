@@ -25,10 +25,10 @@ from rest_framework.views import APIView
 
 from weishang.accounts.models import Shop
 from weishang.accounts.permissions import AreaPermission
-from weishang.api.errors import ErrorSerializer
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
+from weishang.core.rest.errors import ErrorSerializer
 from weishang.core.site import absolute_url
 
 from . import bulk, carriers, checkout, queries, services

@@ -13,10 +13,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from weishang.api.errors import ErrorSerializer
 from weishang.catalog.models import Variant
 from weishang.core.errors import InvalidInput, NotFound, PermissionDenied
 from weishang.core.models import max_length_of
+from weishang.core.rest.errors import ErrorSerializer
 from weishang.inventory.models import StockLevel
 from weishang.network.queries import agent_of
 
