@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from tests.factories import TEST_PASSWORD, UserFactory
 from weishang.accounts import services
 from weishang.accounts.models import User
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 
 STRONG = "Helper-Passw0rd-2026"
 
@@ -44,9 +44,9 @@ def test_set_areas_refuses_unknown_areas(owner, catalog_staff):
 @pytest.mark.parametrize("actor_role", ["staff", "agent"])
 def test_only_the_owner_manages_staff(db, catalog_staff, actor_role):
     actor = UserFactory(role=actor_role, areas=["catalog"] if actor_role == "staff" else [])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.set_areas(actor, catalog_staff, [])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.create_staff(
             actor, username="x", phone="13700001111", display_name="", password=STRONG, areas=[]
         )
@@ -55,7 +55,7 @@ def test_only_the_owner_manages_staff(db, catalog_staff, actor_role):
 
 def test_an_inactive_owner_cannot_act(owner, staff):
     owner.is_active = False
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.set_areas(owner, staff, ["orders"])
 
 
@@ -98,5 +98,5 @@ def test_api_tokens(owner):
 
 def test_agents_and_inactive_users_get_no_api_token(db):
     for user in (UserFactory(role="agent"), UserFactory(is_active=False)):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotPermitted):
             services.api_token_for(user)

@@ -10,7 +10,7 @@ import pytest
 from tests.factories import AgentFactory, UserFactory
 from tests.migrating import back_to_latest, migrate
 from weishang.commissions.rules import commission_settings, update_commission_settings
-from weishang.core.errors import InvalidInput, PermissionDenied
+from weishang.core.errors import InvalidInput, NotPermitted
 from weishang.orders.services import shop_settings, update_shop_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -67,7 +67,7 @@ def test_bad_numbers_are_refused_and_nothing_changes(owner, field, value):
 
 def test_only_who_manages_agents_changes_the_rules():
     for someone in (AgentFactory().user, UserFactory(role="staff", areas=["orders"])):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotPermitted):
             update_commission_settings(someone, withdrawal_minimum="1")
     manager = UserFactory(role="staff", areas=["agents"])
     assert update_commission_settings(manager, withdrawal_minimum="1").withdrawal_minimum == 1

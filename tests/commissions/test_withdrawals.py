@@ -14,7 +14,7 @@ from weishang.commissions.models import (
     Withdrawal,
     WithdrawalState,
 )
-from weishang.core.errors import Conflict, InvalidInput, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -205,7 +205,7 @@ def test_rejected_twice_returns_the_amount_once(agent, owner):
 def test_only_who_manages_agents_decides(agent):
     withdrawal = ask(agent)
     for someone in (agent.user, UserFactory(role="staff", areas=["orders"])):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotPermitted):
             withdrawals.approve(withdrawal, actor=someone)
     manager = UserFactory(role="staff", areas=["agents"])
     assert withdrawals.approve(withdrawal, actor=manager).state == WithdrawalState.APPROVED

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.customers import care, services
 from weishang.customers.models import CustomerSettings, FollowUp, FollowUpState
 
@@ -182,7 +182,7 @@ def test_settings_are_the_owners(client, english):
     staff = UserFactory(role="staff", areas=["customers"])
     client.force_login(staff)
     assert client.get(SETTINGS_URL).status_code == 403
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         care.update_customer_settings(staff, recency_days=30)
     assert services.customer_settings().recency_days == 90
 

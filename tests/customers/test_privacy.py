@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.api_clients import english_client
 from tests.factories import UserFactory
-from weishang.core.errors import Conflict, PermissionDenied
+from weishang.core.errors import Conflict, NotPermitted
 from weishang.customers import services
 from weishang.customers.models import AccessLog, Customer, FollowUp, Tag
 from weishang.orders import services as orders
@@ -127,7 +127,7 @@ def test_erased_data_cannot_be_exported_edited_or_erased_again(owner, english, c
 
 def test_only_the_owner_erases(customer, english):
     staff = UserFactory(role="staff", areas=["customers"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.erase_customer(staff, customer)
     client = Client()
     client.force_login(staff)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import UserFactory
-from weishang.core.errors import InvalidInput, PermissionDenied
+from weishang.core.errors import InvalidInput, NotPermitted
 from weishang.marketing import services
 from weishang.marketing.models import Channel, MarketingSettings
 
@@ -67,9 +67,9 @@ def test_bad_channel_settings_are_refused_and_nothing_changes(owner, channel, en
 
 def test_only_the_owner_changes_channels_and_rules(channel, english):
     staff = UserFactory(role="staff", areas=["marketing"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.update_channel(staff, channel("qq"), daily_cap=9)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.update_marketing_settings(staff, product_share_percent=90)
     assert channel("qq").daily_cap == 3
     assert services.marketing_settings().product_share_percent == 60

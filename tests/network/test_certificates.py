@@ -16,7 +16,7 @@ from PIL import Image, ImageFont
 from tests.factories import AgentFactory, AgentLevelFactory, UserFactory
 from weishang.accounts.models import Shop
 from weishang.core import drawing
-from weishang.core.errors import Conflict, InvalidInput, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.network import certificates
 from weishang.network.models import Certificate, NetworkSettings
 from weishang.network.signals import agent_level_changed, agent_state_changed
@@ -93,7 +93,7 @@ def test_numbers_end_in_random_letters_not_a_sequence(agent):
 
 
 def test_only_an_active_agent_gets_a_certificate_and_only_from_a_manager(agent, staff):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         certificates.issue(agent, actor=staff)
     agent.state = "suspended"
     agent.save()

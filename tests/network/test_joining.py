@@ -152,7 +152,7 @@ def test_a_stale_state_change_is_refused(applicant, owner):
 
 
 def test_only_managers_change_states(applicant, staff, english):
-    from weishang.core.errors import PermissionDenied
+    from weishang.core.errors import NotPermitted
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.approve(staff, applicant())

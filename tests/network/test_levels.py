@@ -76,8 +76,8 @@ def test_a_limit_beyond_the_column_is_refused(entry_level, owner, field):
 
 
 def test_staff_without_the_agents_area_cannot_change_levels(staff):
-    from weishang.core.errors import PermissionDenied
+    from weishang.core.errors import NotPermitted
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.save_level(staff, LevelData(rank=1, name="特约", discount_percent=0))
     assert not UpgradeCondition.objects.exists()

@@ -7,7 +7,7 @@ import pytest
 
 from tests.orders.purchasing import buy, cloud, new_agent, rule, set_state, warehouse
 from weishang.accounts.services import owner_shop
-from weishang.core.errors import Conflict, InvalidInput, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.inventory.models import MovementReason, StockMovement
 from weishang.orders import purchases, services
 from weishang.orders.models import Order, OrderState
@@ -117,12 +117,12 @@ def test_months_before_keeps_the_day_or_the_months_last():
 @pytest.mark.parametrize("state", ["applied", "suspended", "exited"])
 def test_only_an_active_agent_buys(owner, stocked, state):
     agent = set_state(new_agent(), state)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         buy(agent, stocked(5))
 
 
 def test_the_owner_is_not_an_agent(owner, stocked):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         purchases.place_purchase(user=owner, lines=[CartLine(stocked(5).public_id, 1)],
                                  delivery="cloud")
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.phone import is_mobile, normalize_mobile, validate_mobile
 
 from . import throttle
@@ -195,12 +195,12 @@ def may_use_api_tokens(user: User) -> bool:
 
 def _ensure_api_user(user: User) -> None:
     if not may_use_api_tokens(user):
-        raise PermissionDenied(_("API tokens are for the owner and staff only."))
+        raise NotPermitted(_("API tokens are for the owner and staff only."))
 
 
 def _ensure_owner(actor: User) -> None:
     if not (actor.is_active and actor.is_owner):
-        raise PermissionDenied(_("Only the owner can manage staff."))
+        raise NotPermitted(_("Only the owner can manage staff."))
 
 
 def _ensure_staff(user: User) -> None:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from weishang.core.errors import InvalidInput, PermissionDenied
+from weishang.core.errors import InvalidInput, NotPermitted
 from weishang.core.money import to_money
 
 from .models import MAX_UPLINE_DEPTH, CommissionSettings
@@ -83,7 +83,7 @@ def update_commission_settings(actor, *, confirm_upline: bool = False,
     upline_depth (only 1 is accepted) and team_orders_earn. Switching the upline commission on
     needs ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
     if not (actor and actor.can("agents")):
-        raise PermissionDenied()
+        raise NotPermitted()
     if "upline_depth" in changes:
         refuse_deeper_upline(changes.pop("upline_depth"))
     unknown = set(changes) - {"withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.catalog import images
-from weishang.core.errors import Conflict, InvalidInput, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 
@@ -204,7 +204,7 @@ def _create(agent, **fields) -> Withdrawal:
 
 def _refuse_unless_manager(actor) -> None:
     if not (actor and actor.can("agents")):
-        raise PermissionDenied()
+        raise NotPermitted()
 
 
 def invalid_transition(current: str, target: str) -> Conflict:

@@ -14,7 +14,7 @@ from django.template import loader
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from .errors import DomainError, InvalidInput, NotFound, NotPermitted
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +40,14 @@ NOT_FOUND = ErrorPage(404, _("Page not found"), _(
     "shop."), NotFound())
 PERMISSION_DENIED = ErrorPage(403, _("Not for this account"), _(
     "You do not have permission to do this. If you need to, ask the shop owner."),
-    PermissionDenied())
+    NotPermitted())
 BAD_REQUEST = ErrorPage(400, _("This request could not be understood"), _(
     "Something in the address or the form was not right. Go back and try again."),
     InvalidInput(_("The request could not be understood."), code="bad_request"))
 CSRF_FAILED = ErrorPage(403, _("This form has expired"), _(
     "The page was open for a long time, or the browser does not keep cookies. Go back, reload "
     "the page and send the form again."),
-    PermissionDenied(_("The form's security check failed: reload the page and send it "
+    NotPermitted(_("The form's security check failed: reload the page and send it "
                        "again."), code="csrf_failed"))
 SERVER_ERROR_MESSAGE = _("Something went wrong on our side. Please try again in a moment.")
 _LAST_RESORT = ("<!doctype html><title>500</title><p>Server error. Please try again in a "

@@ -31,7 +31,10 @@ class NotFound(DomainError):
     default_message = _("Not found.")
 
 
-class PermissionDenied(DomainError):
+class NotPermitted(DomainError):
+    """Not Django's ``PermissionDenied`` (which views raise for a 403 page): a service's refusal,
+    carrying a code and a message like every domain error."""
+
     code = "permission_denied"
     status = 403
     default_message = _("You do not have permission to do this.")

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.money import to_money
 from weishang.orders.models import SALE_STATES, OrderLine
 
@@ -432,7 +432,7 @@ def _amount(name: str, value) -> Decimal:
 def update_customer_settings(actor, **fields) -> CustomerSettings:
     """Change the customer-care rules (owner only); fields left out stay as they are."""
     if not (actor and actor.is_authenticated and actor.is_owner):
-        raise PermissionDenied(_("Only the owner can change the customer-care settings."))
+        raise NotPermitted(_("Only the owner can change the customer-care settings."))
     unknown = set(fields) - {*SETTING_LIMITS, "birthday_reminders"}
     if unknown:
         raise InvalidInput(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]})

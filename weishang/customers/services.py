@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from weishang.accounts.models import Role, User
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.core.phone import mask_mobile, normalize_mobile, validate_mobile
@@ -515,7 +515,7 @@ def reveal_phone(actor, customer: Customer) -> str:
     """The full number, for the owner or staff granted customers (written in the access log)."""
     customer = visible_customer(actor, customer)
     if not can_see_full_phone(actor, customer) and not _may_handle_personal_data(actor):
-        raise PermissionDenied(_("Only the customer's seller, the owner or customer staff may "
+        raise NotPermitted(_("Only the customer's seller, the owner or customer staff may "
                                  "see the full number."))
     if not customer.phone:
         raise NotFound(_("This customer has no mobile number."))
@@ -570,7 +570,7 @@ def export_customer(actor, customer: Customer, *, file_format: str) -> dict:
     log (json or xlsx), the caller writes the file."""
     customer = visible_customer(actor, customer)
     if not _may_handle_personal_data(actor) and not can_see_full_phone(actor, customer):
-        raise PermissionDenied()
+        raise NotPermitted()
     _log(actor, customer, AccessAction.EXPORT, file_format)
     return personal_data(customer)
 
@@ -603,7 +603,7 @@ def erase_customer(actor, customer: Customer) -> Customer:
     it happened, naming nobody.
     """
     if not actor.is_owner:
-        raise PermissionDenied(_("Only the owner can erase a customer's data."))
+        raise NotPermitted(_("Only the owner can erase a customer's data."))
     customer = visible_customer(actor, customer, lock=True)
     records = list(queries.person_records(customer).select_for_update().order_by("pk"))
     refused_because = erasure_refused_because(customer)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from weishang.catalog import images as image_checks
 from weishang.catalog.models import Product
-from weishang.core.errors import Conflict, InvalidInput, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.core.files import delete_files_after_commit, stored_files
 
 from .models import (
@@ -44,7 +44,7 @@ TOPIC_SEPARATORS = re.compile(r"[\s,，、;；#＃]+")
 
 def _ensure_owner(actor) -> None:
     if not (actor and actor.is_active and actor.is_owner):
-        raise PermissionDenied(_("Only the owner can change this."))
+        raise NotPermitted(_("Only the owner can change this."))
 
 
 def _clean_whole_number(value, *, field: str, minimum: int, maximum: int,

@@ -36,7 +36,7 @@ from PIL import Image, ImageDraw
 from weishang.accounts.models import Role, Shop
 from weishang.catalog.images import check_image
 from weishang.core.drawing import drawable, font, qr_code, wrap
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.files import delete_files_after_commit, drawn_once
 from weishang.core.models import max_length_of
 
@@ -111,7 +111,7 @@ def shop_name() -> str:
 def _ensure_manager(actor) -> None:
     """``actor`` None is the system (a receiver); a person must manage agents."""
     if actor is not None and not actor.can("agents"):
-        raise PermissionDenied(_("Only the owner or staff managing agents may do this."))
+        raise NotPermitted(_("Only the owner or staff managing agents may do this."))
 
 
 def network_settings(*, lock: bool = False) -> NetworkSettings:

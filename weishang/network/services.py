@@ -25,7 +25,7 @@ from weishang.accounts.services import (
     unique_account_fields,
 )
 from weishang.catalog.models import Variant
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.models import largest_value_of, max_length_of
 
 from .models import (
@@ -61,7 +61,7 @@ MAX_BINDING_DAYS = 36500
 
 def _ensure_manager(actor) -> None:
     if actor is not None and not actor.can("agents"):
-        raise PermissionDenied(_("Only the owner or staff managing agents may do this."))
+        raise NotPermitted(_("Only the owner or staff managing agents may do this."))
 
 
 def _text(value: str | None, field: str, model=Agent, *, required: bool = False,

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from weishang.catalog.models import Variant
-from weishang.core.errors import InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import InvalidInput, NotFound, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.rest.errors import ErrorSerializer
 from weishang.inventory.models import StockLevel
@@ -106,7 +106,7 @@ def _manages(user) -> bool:
 def _own_agent(user):
     agent = agent_of(user)
     if agent is None:
-        raise PermissionDenied(_("Only agents have purchases and cloud stock."))
+        raise NotPermitted(_("Only agents have purchases and cloud stock."))
     return agent
 
 
@@ -203,7 +203,7 @@ class BuyBackViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def pay(self, request, public_id=None):
         if not _manages(request.user):
-            raise PermissionDenied()
+            raise NotPermitted()
         buyback = BuyBack.objects.filter(public_id=public_id).first()
         if buyback is None:
             raise NotFound(_("No such buy-back."))

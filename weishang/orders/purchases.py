@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Variant
-from weishang.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.inventory import services as inventory
@@ -89,10 +89,10 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 
 def active_agent(user) -> Agent:
-    """The user's agent record if it is active; PermissionDenied for anyone else."""
+    """The user's agent record if it is active; NotPermitted for anyone else."""
     agent = agent_of(user)
     if agent is None or agent.state != AgentState.ACTIVE:
-        raise PermissionDenied(_("Only an active agent can buy stock."))
+        raise NotPermitted(_("Only an active agent can buy stock."))
     return agent
 
 
@@ -179,7 +179,7 @@ def _place(agent: Agent, order_lines: list[OrderLine], *, delivery: str, recipie
     # Locked, the agent's month cannot change between counting it and adding this purchase.
     locked = Agent.objects.select_for_update().select_related("level", "user").get(pk=agent.pk)
     if locked.state != AgentState.ACTIVE:
-        raise PermissionDenied(_("Only an active agent can buy stock."))
+        raise NotPermitted(_("Only an active agent can buy stock."))
     terms = purchase_terms(locked, [line.variant for line in order_lines])
     for line in order_lines:
         line_terms = terms[line.variant.pk]
