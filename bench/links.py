@@ -20,7 +20,7 @@ import shutil
 from shop import build_shop
 from storefront import free_port, run_wrk, start_gunicorn  # sets Django up (see shop.py)
 
-from weishang.marketing import links
+from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel, Click, Post
 
 TARGET_RATIO = 0.7

@@ -169,8 +169,8 @@ def test_demo_orders_fill_the_order_desk(login, client):
 
 def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client):
     from weishang.customers import care
-    from weishang.marketing import plan
     from weishang.marketing.models import Click, Post, PostKind
+    from weishang.marketing.plan import services as plan
 
     owner = User.objects.get(role=Role.OWNER)
     assert {reminder.kind for reminder in care.today_for(owner)} == {

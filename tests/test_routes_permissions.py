@@ -35,8 +35,8 @@ from weishang.commissions import withdrawals
 from weishang.customers import care
 from weishang.customers import services as customers
 from weishang.customers.models import Customer
-from weishang.marketing import links
 from weishang.marketing import services as marketing
+from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel
 from weishang.network import certificates
 from weishang.network.models import LevelVariantRule

@@ -17,9 +17,11 @@ from weishang.catalog.models import Product
 from weishang.customers import care
 from weishang.customers import services as customers
 from weishang.customers.models import Customer
-from weishang.marketing import clicks, links, plan
 from weishang.marketing import services as marketing
+from weishang.marketing.links import clicks
+from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel, PostKind
+from weishang.marketing.plan import services as plan
 from weishang.orders import services as orders
 from weishang.orders.models import Order
 

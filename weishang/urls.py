@@ -7,7 +7,7 @@ from weishang.core import views as core_views
 
 urlpatterns = [
     # The hottest path when a post spreads: resolved before everything else.
-    path("t/", include("weishang.marketing.public_urls")),
+    path("t/", include("weishang.marketing.links.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -36,8 +36,8 @@ from weishang.customers import care
 from weishang.customers import services as customers
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
-from weishang.marketing import links
 from weishang.marketing import services as marketing
+from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel
 from weishang.network import certificates
 from weishang.network import services as network

@@ -6,8 +6,8 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from tests.factories import PostFactory, ProductFactory
-from weishang.marketing import plan
 from weishang.marketing.models import Channel
+from weishang.marketing.plan import services as plan
 
 DAYS_AHEAD = 10
 

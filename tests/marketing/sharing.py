@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import PostFactory
 from weishang.accounts.services import owner_shop
-from weishang.marketing import links
+from weishang.marketing.links import services as links
 from weishang.orders.models import Order
 
 PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) MicroMessenger/8.0", "REMOTE_ADDR": "10.1.2.3"}

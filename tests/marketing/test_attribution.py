@@ -15,7 +15,8 @@ from tests.marketing.sharing import (
     link_targets_checked_at_once,  # noqa: F401 (autouse)
     shared_post,
 )
-from weishang.marketing import links, services
+from weishang.marketing import services
+from weishang.marketing.links import services as links
 from weishang.orders import services as orders
 
 pytestmark = pytest.mark.django_db

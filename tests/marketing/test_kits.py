@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.factories import ChannelFactory, PostFactory, UserFactory
 from weishang.core.errors import InvalidInput, NotFound
-from weishang.marketing import kits
+from weishang.marketing.kits import services as kits
 from weishang.marketing.models import TrackedLink
 
 BODY = "这里的软件好用 {商品名} 只要 {价格}，戳 {店铺链接} ——{昵称}"

@@ -11,7 +11,7 @@ from tests.marketing.sharing import (
     shared_post,
 )
 from weishang.accounts.models import Shop
-from weishang.marketing import links
+from weishang.marketing.links import services as links
 from weishang.marketing.models import TrackedLink
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,8 @@ from tests.marketing.sharing import (
 )
 from weishang.catalog import services as catalog
 from weishang.core.errors import InvalidInput
-from weishang.marketing import clicks, links
+from weishang.marketing.links import clicks
+from weishang.marketing.links import services as links
 from weishang.marketing.models import Click, TrackedLink
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from tests.factories import PostFactory, ProductFactory, UserFactory
 from tests.marketing.planning import at, entry, other_post, plan_day, product_post
 from weishang.core.errors import Conflict, InvalidInput, NotFound
-from weishang.marketing import plan, services
+from weishang.marketing import services
 from weishang.marketing.models import Channel, PlannedPost, PlanState
+from weishang.marketing.plan import services as plan
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from tests.api_clients import english_client
 from tests.factories import PostFactory, ProductFactory, UserFactory
 from tests.marketing.planning import at, entry, other_post, plan_day, product_post
-from weishang.marketing import plan, services
+from weishang.marketing import services
 from weishang.marketing.models import PlannedPost, PlanState
+from weishang.marketing.plan import services as plan
 
 PLANS = "/api/v1/plans/"
 

@@ -11,8 +11,9 @@ from tests.conftest import is_postgres
 from tests.factories import UserFactory
 from tests.inventory.test_concurrency import run_together
 from tests.marketing.planning import entry, other_post, product_post
-from weishang.marketing import plan, services
+from weishang.marketing import services
 from weishang.marketing.models import Channel, PlannedPost
+from weishang.marketing.plan import services as plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 on_postgres = pytest.mark.skipif(not is_postgres(), reason="concurrent writers need PostgreSQL")

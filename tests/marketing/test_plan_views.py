@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from tests.factories import ProductFactory, UserFactory
 from tests.marketing.planning import at, entry, other_post, plan_day, product_post
-from weishang.marketing import plan, services
+from weishang.marketing import services
 from weishang.marketing.models import PlannedPost, PlanState
+from weishang.marketing.plan import services as plan
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PLAN_URL = reverse("marketing:plan")

@@ -16,7 +16,8 @@ from tests.factories import PostFactory, VariantFactory
 from tests.marketing.conftest import picture
 from weishang.catalog import services as catalog
 from weishang.core import drawing
-from weishang.marketing import kits, poster
+from weishang.marketing.kits import poster
+from weishang.marketing.kits import services as kits
 
 # Common, rare (龘 靐 鱻 饕餮 魑魅魍魉) and Traditional (臺灣 這裏 軟體 滑鼠) characters, full-width
 # punctuation, Latin letters and digits.

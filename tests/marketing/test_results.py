@@ -14,9 +14,10 @@ from tests.marketing.sharing import (
     shared_post,
 )
 from weishang.accounts.models import Shop
-from weishang.marketing import links, results
+from weishang.marketing.links import services as links
 from weishang.marketing.models import Click
-from weishang.marketing.results import By, Period
+from weishang.marketing.results import queries as results
+from weishang.marketing.results.queries import By, Period
 from weishang.orders import services as orders
 from weishang.orders.services import Attribution
 

@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from weishang.accounts.permissions import is_agent
-from weishang.marketing import plan
+from weishang.marketing.plan import services as plan
 from weishang.orders.queries import waiting_counts
 
 

@@ -32,8 +32,11 @@ from weishang.core.rest.parsers import JSONParser
 from weishang.core.site import absolute_url
 from weishang.network.models import AgentLevel
 
-from . import kit_api, link_api, plan_api, queries, rendering, services
+from . import queries, rendering, services
+from .kits import api as kit_api
+from .links import api as link_api
 from .models import Channel, HashtagStyle, Post, PostImage, PostKind
+from .plan import api as plan_api
 from .views import PREVIEW_LINK_PATH
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,

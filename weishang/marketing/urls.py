@@ -6,9 +6,9 @@ from . import views
 
 app_name = "marketing"
 urlpatterns = [
-    path("kits/", include("weishang.marketing.kit_urls")),
-    path("plan/", include("weishang.marketing.plan_urls")),
-    path("results/", include("weishang.marketing.results_urls")),
+    path("kits/", include("weishang.marketing.kits.urls")),
+    path("plan/", include("weishang.marketing.plan.urls")),
+    path("results/", include("weishang.marketing.results.urls")),
     path("", views.post_list, name="post_list"),
     path("new/", views.post_create, name="post_create"),
     path("channels/", views.channel_list, name="channel_list"),

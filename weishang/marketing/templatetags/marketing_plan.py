@@ -4,7 +4,8 @@ reminders of planned posts whose time has come."""
 from django import template
 from django.utils import timezone
 
-from weishang.marketing import plan, queries
+from weishang.marketing import queries
+from weishang.marketing.plan import services as plan
 
 register = template.Library()
 

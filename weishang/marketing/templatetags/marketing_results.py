@@ -2,7 +2,7 @@
 
 from django import template
 
-from weishang.marketing import results
+from weishang.marketing.results import queries as results
 
 register = template.Library()
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from weishang.accounts.services import owner_shop
 from weishang.core.errors import DomainError
-from weishang.marketing import plan, queries
+from weishang.marketing import queries
 from weishang.marketing.models import Channel, PlanState
+from weishang.marketing.plan import services as plan
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, User
 from weishang.core.days import between_days
+from weishang.marketing.models import Channel, Click, Post, TrackedLink
 from weishang.orders.models import SALE_STATES, Order
-
-from .models import Channel, Click, Post, TrackedLink
 
 ZERO = Decimal("0.00")
 CONVERSION_PLACES = Decimal("0.0001")

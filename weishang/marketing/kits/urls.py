@@ -3,7 +3,7 @@ of a post on a channel, its poster and its images."""
 
 from django.urls import path
 
-from . import kit_views
+from . import views as kit_views
 
 urlpatterns = [
     path("<str:post>/", kit_views.kit_channels, name="kit_channels"),

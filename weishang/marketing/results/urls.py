@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import results_views
+from . import views as results_views
 
 urlpatterns = [
     path("", results_views.ranking, name="results"),

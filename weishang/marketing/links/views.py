@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import links
+from . import services as links
 
 
 def _nowhere(request, message: str):

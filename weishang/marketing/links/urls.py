@@ -3,7 +3,7 @@ add, is accepted)."""
 
 from django.urls import re_path
 
-from . import link_views
+from . import views as link_views
 
 app_name = "tracked"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import plan_views
+from . import views as plan_views
 
 urlpatterns = [
     path("", plan_views.plan_week, name="plan"),

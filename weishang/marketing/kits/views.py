@@ -11,9 +11,10 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
 from weishang.core.errors import InvalidInput, NotFound
+from weishang.marketing import queries
+from weishang.marketing.views import library_area
 
-from . import kits, queries
-from .views import library_area
+from . import services as kits
 
 
 def _kit_or_404(request, post, channel, variant="") -> kits.Kit:

@@ -32,11 +32,11 @@ from weishang.core.errors import InvalidInput
 from weishang.core.models import ShopPagesVersion
 from weishang.core.site import absolute_url
 from weishang.core.versions import VERSION_ROW
+from weishang.marketing.models import Channel, Click, Post, TrackedLink
+from weishang.marketing.services import MAX_ATTRIBUTION_DAYS, marketing_settings
 from weishang.orders.services import Attribution
 
 from . import clicks
-from .models import Channel, Click, Post, TrackedLink
-from .services import MAX_ATTRIBUTION_DAYS, marketing_settings
 
 ATTRIBUTION_COOKIE = "ws_ref"
 ATTRIBUTION_SALT = "weishang.marketing.attribution"

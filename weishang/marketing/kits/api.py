@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from weishang.accounts.permissions import AreaOrAgentPermission
 from weishang.core.rest.errors import ErrorSerializer
 
-from . import kits
-from .kit_views import poster_response
+from . import services as kits
+from .views import poster_response
 
 
 class KitImageSerializer(serializers.Serializer):

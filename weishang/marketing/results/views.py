@@ -9,8 +9,8 @@ from weishang.accounts.permissions import area_required
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.forms import DateInput
 
-from . import results
-from .results import By, Period
+from . import queries as results
+from .queries import By, Period
 
 TABS = [(By.POST, _("Posts")), (By.CHANNEL, _("Channels")), (By.SELLER, _("Sellers"))]
 

@@ -18,10 +18,12 @@ from rest_framework.response import Response
 from weishang.accounts.permissions import AreaPermission
 from weishang.core.errors import InvalidInput
 from weishang.core.rest.errors import ErrorSerializer
+from weishang.marketing import queries
+from weishang.marketing.models import Channel, Post, TrackedLink
+from weishang.marketing.results import queries as results
+from weishang.marketing.results.queries import By, Period
 
-from . import links, queries, results
-from .models import Channel, Post, TrackedLink
-from .results import By, Period
+from . import services as links
 
 # --- output ---------------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy
 from weishang.accounts.models import Role
 from weishang.core.convert import REGIONS
 from weishang.core.errors import InvalidInput, NotFound
+from weishang.marketing import queries, rendering
+from weishang.marketing.links import services as links
+from weishang.marketing.models import Channel, Post, PostImage, TrackedLink
 from weishang.network.models import Agent, AgentState
 
-from . import links, poster, queries, rendering
-from .models import Channel, Post, PostImage, TrackedLink
+from . import poster
 
 REGION_LABELS = {"tw": gettext_lazy("Traditional (Taiwan)"),
                  "hk": gettext_lazy("Traditional (Hong Kong)")}

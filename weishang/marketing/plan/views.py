@@ -17,11 +17,12 @@ from weishang.accounts.permissions import area_required
 from weishang.core.errors import DomainError, NotFound
 from weishang.core.forms import add_domain_error
 from weishang.core.views import back_url
+from weishang.marketing import queries
+from weishang.marketing.models import PlanState, PostKind, RuleMode
+from weishang.marketing.services import marketing_settings
 
-from . import plan, queries
-from .models import PlanState, PostKind, RuleMode
-from .plan_forms import PlanForm, WeekForm
-from .services import marketing_settings
+from . import services as plan
+from .forms import PlanForm, WeekForm
 
 marketing_area = area_required("marketing")
 DAYS_IN_WEEK = 7

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.forms import DateInput, TimeInput
+from weishang.marketing import queries
+from weishang.marketing.models import Post
 
-from . import plan, queries
-from .models import Post
+from . import services as plan
 
 
 class LibraryPostField(forms.ModelChoiceField):

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
 
-from .models import Click, TrackedLink
+from weishang.marketing.models import Click, TrackedLink
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,11 @@ from rest_framework.routers import SimpleRouter
 from weishang.accounts.permissions import AreaPermission
 from weishang.core.days import between_days
 from weishang.core.rest.errors import ErrorSerializer
+from weishang.marketing import queries
+from weishang.marketing.models import Channel, PlannedPost, PlanState, Post
+from weishang.marketing.services import marketing_settings
 
-from . import plan, queries
-from .models import Channel, PlannedPost, PlanState, Post
-from .services import marketing_settings
+from . import services as plan
 
 MAX_RANGE_DAYS = 92
 

@@ -38,10 +38,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from weishang.catalog.models import Product
 from weishang.core.errors import Conflict, InvalidInput, NotFound
-
-from . import queries
-from .models import Channel, PlannedPost, PlanState, Post, PostKind, RuleMode
-from .services import marketing_settings
+from weishang.marketing import queries
+from weishang.marketing.models import Channel, PlannedPost, PlanState, Post, PostKind, RuleMode
+from weishang.marketing.services import marketing_settings
 
 PLAN_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 ACCOUNT_MAX_LENGTH = PlannedPost._meta.get_field("account").max_length
