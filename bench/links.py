@@ -20,6 +20,7 @@ import shutil
 from shop import build_shop
 from storefront import free_port, run_wrk, start_gunicorn  # sets Django up (see shop.py)
 
+from weishang.marketing.links import queries as link_queries
 from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel, Click, Post
 
@@ -39,7 +40,7 @@ def shared_link(owner) -> str:
         post.products.set([Product.objects.order_by("id").first()])
     link = links.link_for(post=post, channel=Channel.objects.get(code="wechat_moments"),
                           seller=owner)
-    return links.link_url(link)
+    return link_queries.link_url(link)
 
 
 def main():

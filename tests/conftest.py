@@ -50,7 +50,7 @@ def _default_channels_after_a_flush(request):
 @pytest.fixture(autouse=True)
 def _clicks_written_at_once(settings):
     """A tracked-link click is in the database when its request ends: no writer thread
-    outlives a test (production batches them: marketing/clicks.py)."""
+    outlives a test (production batches them: marketing/links/services.py)."""
     settings.CLICK_FLUSH_SECONDS = 0
 
 

@@ -18,7 +18,7 @@ from weishang.customers import care
 from weishang.customers import services as customers
 from weishang.customers.models import Customer
 from weishang.marketing import services as marketing
-from weishang.marketing.links import clicks
+from weishang.marketing.links import attribution
 from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel, PostKind
 from weishang.marketing.plan import services as plan
@@ -139,15 +139,15 @@ def _sell_through_a_tracked_link(owner, post) -> None:
     """A friend clicks the Weibo link of the first post and orders: the results page shows the
     click, the order and the revenue."""
     link = links.link_for(post=post, channel=Channel.objects.get(code="weibo"), seller=owner)
-    clicks.add(link.pk, timezone.now(), "demo-visitor")
-    clicks.flush()
+    links.add_click(link.pk, timezone.now(), "demo-visitor")
+    links.flush_clicks()
     product = post.products.get()
     variant = product.variants.filter(is_active=True).order_by("position").first()
     order = orders.place_order(
         shop=owner_shop(), lines=[orders.CartLine(variant.public_id, 1)],
         recipient=orders.Recipient("林晓", "13812340000", "福建省", "厦门市", "思明区",
                                    "环岛南路2888号"),
-        attribution=links.attribution_of(link))
+        attribution=attribution.attribution_of(link))
     orders.confirm_payment(order, actor=owner, reference="微信转账")
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.factories import PostFactory
 from weishang.accounts.services import owner_shop
+from weishang.marketing.links import queries as link_queries
 from weishang.marketing.links import services as links
 from weishang.orders.models import Order
 
@@ -22,7 +23,7 @@ def shared_post(seller, channel, *products, **post_fields):
 
 
 def follow(client, link, **headers):
-    return client.get(links.link_url(link), **{**PHONE, **headers})
+    return client.get(link_queries.link_url(link), **{**PHONE, **headers})
 
 
 def buy(client, variant, quantity=1, key="checkout-1") -> Order:
@@ -39,5 +40,5 @@ def buy(client, variant, quantity=1, key="checkout-1") -> Order:
 @pytest.fixture(autouse=True)
 def link_targets_checked_at_once(monkeypatch):
     """A product taken off shelf changes where links land at once (production checks by the
-    second: links.py)."""
-    monkeypatch.setattr(links, "VERSION_CHECK_SECONDS", 0)
+    second: links/queries.py)."""
+    monkeypatch.setattr(link_queries, "VERSION_CHECK_SECONDS", 0)

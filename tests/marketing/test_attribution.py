@@ -16,6 +16,7 @@ from tests.marketing.sharing import (
     shared_post,
 )
 from weishang.marketing import services
+from weishang.marketing.links import attribution
 from weishang.marketing.links import services as links
 from weishang.orders import services as orders
 
@@ -91,7 +92,7 @@ def test_a_click_counts_within_the_attribution_window(client, owner, shop, chann
 
 def test_a_forged_or_stale_cookie_is_ignored(client, owner, shop, channel, tea):
     link = links.shop_link_for(channel=channel("qq"), seller=owner)
-    client.cookies[links.ATTRIBUTION_COOKIE] = link.code  # not signed
+    client.cookies[attribution.ATTRIBUTION_COOKIE] = link.code  # not signed
     assert buy(client, tea, key="forged").source_link == ""
 
     follow(client, link)

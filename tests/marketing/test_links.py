@@ -20,7 +20,8 @@ from tests.marketing.sharing import (
 )
 from weishang.catalog import services as catalog
 from weishang.core.errors import InvalidInput
-from weishang.marketing.links import clicks
+from weishang.marketing.links import attribution
+from weishang.marketing.links import queries as link_queries
 from weishang.marketing.links import services as links
 from weishang.marketing.models import Click, TrackedLink
 
@@ -97,8 +98,8 @@ def test_link_url_is_short_and_absolute_with_a_request(owner, shop, moments, set
     link = links.link_for(post=PostFactory(), channel=moments, seller=owner)
     request = RequestFactory().get("/", HTTP_HOST="shop.example.com")
 
-    assert links.link_url(link) == f"/t/{link.code}"
-    assert links.link_url(link, request) == f"http://shop.example.com/t/{link.code}"
+    assert link_queries.link_url(link) == f"/t/{link.code}"
+    assert link_queries.link_url(link, request) == f"http://shop.example.com/t/{link.code}"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -192,8 +193,8 @@ def test_a_click_runs_no_query_once_its_link_is_known_and_is_written_in_a_batch(
         client, owner, shop, moments, stocked, settings, monkeypatch,
         django_assert_max_num_queries):
     settings.CLICK_FLUSH_SECONDS = 60  # as in production, without waiting for the writer
-    monkeypatch.setattr(links, "VERSION_CHECK_SECONDS", 60)
-    monkeypatch.setattr(clicks, "_ensure_flusher", lambda: None)
+    monkeypatch.setattr(link_queries, "VERSION_CHECK_SECONDS", 60)
+    monkeypatch.setattr(links, "_ensure_flusher", lambda: None)
     link = shared_post(owner, moments, stocked().product)
     follow(client, link)  # the first click looks the link up
 
@@ -204,7 +205,7 @@ def test_a_click_runs_no_query_once_its_link_is_known_and_is_written_in_a_batch(
     assert all("sessionid" not in response.cookies for response in responses)
     assert not Click.objects.exists()
     with django_assert_max_num_queries(4):
-        assert clicks.flush() == 6
+        assert links.flush_clicks() == 6
     assert Click.objects.filter(link=link).count() == 6
 
 
@@ -213,16 +214,16 @@ def test_a_batch_drops_clicks_of_deleted_links_and_keeps_the_rest_after_an_error
     kept, deleted = (links.shop_link_for(channel=channel, seller=owner)
                      for channel in (moments, ChannelFactory(code="gone")))
     now = timezone.now()
-    monkeypatch.setattr(clicks, "_ensure_flusher", lambda: None)
-    monkeypatch.setattr(clicks, "_flush_seconds", lambda: 60)
-    clicks.add(kept.pk, now, "a")
-    clicks.add(deleted.pk, now, "b")
+    monkeypatch.setattr(links, "_ensure_flusher", lambda: None)
+    monkeypatch.setattr(links, "_flush_seconds", lambda: 60)
+    links.add_click(kept.pk, now, "a")
+    links.add_click(deleted.pk, now, "b")
     deleted.delete()
 
     with monkeypatch.context() as broken:
         broken.setattr(Click.objects, "bulk_create", failing_insert)
-        assert clicks.flush() == 0
-    assert clicks.flush() == 1
+        assert links.flush_clicks() == 0
+    assert links.flush_clicks() == 1
     assert list(Click.objects.values_list("link", "visitor")) == [(kept.pk, "a")]
 
 
@@ -249,12 +250,12 @@ def test_the_click_keeps_a_daily_salted_hash_never_the_address(client, owner, sh
 def test_the_attribution_cookie_is_signed_and_names_the_link(client, owner, shop, moments):
     link = links.shop_link_for(channel=moments, seller=owner)
 
-    cookie = follow(client, link).cookies[links.ATTRIBUTION_COOKIE]
+    cookie = follow(client, link).cookies[attribution.ATTRIBUTION_COOKIE]
 
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert cookie["max-age"] == 90 * 24 * 3600
     request = RequestFactory().get("/")
-    request.COOKIES[links.ATTRIBUTION_COOKIE] = cookie.value
-    assert links.attribution_from_request(request).link == link.code
-    request.COOKIES[links.ATTRIBUTION_COOKIE] = cookie.value.replace(link.code, "Xx9Xx9Xx")
-    assert links.attribution_from_request(request) is None
+    request.COOKIES[attribution.ATTRIBUTION_COOKIE] = cookie.value
+    assert attribution.attribution_from_request(request).link == link.code
+    request.COOKIES[attribution.ATTRIBUTION_COOKIE] = cookie.value.replace(link.code, "Xx9Xx9Xx")
+    assert attribution.attribution_from_request(request) is None

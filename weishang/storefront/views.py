@@ -22,7 +22,7 @@ from weishang.core import address
 from weishang.core.errors import DomainError, InsufficientStock, InvalidInput, TooManyRequests
 from weishang.core.phone import normalize_mobile
 from weishang.inventory.services import item_name
-from weishang.marketing.links.services import attribution_from_request
+from weishang.marketing.links.attribution import attribution_from_request
 from weishang.orders import carriers
 from weishang.orders import queries as order_queries
 from weishang.orders import services as orders

@@ -18,6 +18,7 @@ from weishang.accounts.models import Role
 from weishang.core.convert import REGIONS
 from weishang.core.errors import InvalidInput, NotFound
 from weishang.marketing import queries, rendering
+from weishang.marketing.links import queries as link_queries
 from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel, Post, PostImage, TrackedLink
 from weishang.network.models import Agent, AgentState
@@ -71,7 +72,7 @@ def share_kit(post: Post, channel: Channel, seller, *, request, variant: str = "
     """``post`` ready to share on ``channel`` by ``seller`` ("" Simplified, "tw"/"hk")."""
     variant = clean_variant(variant)
     link = links.link_for(post=post, channel=channel, seller=seller)
-    link_url = links.link_url(link, request)
+    link_url = link_queries.link_url(link, request)
     poster_path = reverse("marketing:kit_poster", args=[post.public_id, channel.code])
     if variant:
         poster_path += f"?variant={variant}"

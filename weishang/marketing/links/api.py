@@ -23,7 +23,8 @@ from weishang.marketing.models import Channel, Post, TrackedLink
 from weishang.marketing.results import queries as results
 from weishang.marketing.results.queries import By, Period
 
-from . import services as links
+from . import services
+from .queries import link_url
 
 # --- output ---------------------------------------------------------------------------------
 
@@ -75,7 +76,7 @@ class LinkSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, link):
-        return links.link_url(link, self.context["request"])
+        return link_url(link, self.context["request"])
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, link):
@@ -180,9 +181,9 @@ class LinkListView(MarketingView):
         seller = queries.sharing_seller(request.user)
         existed = TrackedLink.objects.filter(post=post, channel=channel, seller=seller).exists()
         if post is None:
-            link = links.shop_link_for(channel=channel, seller=seller)
+            link = services.shop_link_for(channel=channel, seller=seller)
         else:
-            link = links.link_for(post=post, channel=channel, seller=seller)
+            link = services.link_for(post=post, channel=channel, seller=seller)
         body = self._links_data([_with_parts(TrackedLink.objects).get(pk=link.pk)])[0]
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 

@@ -1,56 +1,46 @@
-"""Tracked links (/t/<code>): one per post × channel × seller, the clicks they bring and the
-attribution cookie that carries a click into the order.
-
-Following a link is the hottest path when a post spreads: where a link leads is cached (one
-indexed SELECT when it is not), the click joins the next batch written to the database
-(clicks.py), and the cookie is signed in place; it never touches the session nor renders a
-template.
+"""Every change of tracked links: a seller's link made the first time it is shared (and its
+landing page kept up to date), and the clicks it brings.
 
 No IP address is stored: a click keeps a hash of the client's address and browser salted with a
 secret that changes every day, which tells repeat clicks of the same day apart and nothing else.
+
+Clicks are written in batches: the /t/<code> redirect only appends to a list in memory.
+Why: one INSERT per click took most of a redirect's time (and on SQLite every worker process
+queues for the single writer lock), leaving a tracked link at a fraction of a bare Django view's
+speed (bench/links.py). A thread in each process writes the pending clicks every
+``CLICK_FLUSH_SECONDS`` (setting, default 1) in one INSERT, and again when the process exits
+(gunicorn and waitress exit through ``atexit``); a click waits at most that long to show in the
+results.
+
+The trade-off: a process killed without a chance to exit (SIGKILL, power loss) loses the clicks
+of its last second. Orders are unaffected: attribution rides in the visitor's cookie. With
+``CLICK_FLUSH_SECONDS = 0`` every click is written during its request instead.
 """
 
+import atexit
 import hashlib
-import time
-from dataclasses import dataclass
+import logging
+import os
+import threading
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core import signing
-from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
+from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Shop
 from weishang.accounts.services import owner_shop
-from weishang.catalog.models import Product
-from weishang.catalog.queries import visible_in_shop
 from weishang.core.clients import client_address
 from weishang.core.errors import InvalidInput
-from weishang.core.models import ShopPagesVersion
-from weishang.core.site import absolute_url
-from weishang.core.versions import VERSION_ROW
 from weishang.marketing.models import Channel, Click, Post, TrackedLink
-from weishang.marketing.services import MAX_ATTRIBUTION_DAYS, marketing_settings
-from weishang.orders.services import Attribution
 
-from . import clicks
+from .queries import LinkTarget, forget_target
 
-ATTRIBUTION_COOKIE = "ws_ref"
-ATTRIBUTION_SALT = "weishang.marketing.attribution"
-#: The browser keeps the cookie for the longest window the owner may set; the window in force
-#: is checked when the order is placed, so changing it applies to cookies already given.
-ATTRIBUTION_COOKIE_SECONDS = MAX_ATTRIBUTION_DAYS * 24 * 3600
-#: How long a process may go on using a link's landing page after the shop changed.
-TARGET_CACHE_SECONDS = 60
-#: Links remembered per process (a post that spreads is one link clicked many times).
-TARGET_CACHE_SIZE = 10_000
-#: How often a process reads the shop-pages version (a product taken off shelf reaches the
-#: links within this time).
-VERSION_CHECK_SECONDS = 1.0
-CODE_MAX_LENGTH = TrackedLink._meta.get_field("code").max_length
+logger = logging.getLogger(__name__)
+
 CODE_ATTEMPTS = 5
 VISITOR_HASH_LENGTH = Click._meta.get_field("visitor").max_length
 USER_AGENT_MAX_LENGTH = 512
@@ -92,7 +82,7 @@ def _get_or_create(*, post: Post | None, channel: Channel, seller) -> TrackedLin
                 # The post's products changed since the link was made: land on the current one.
                 TrackedLink.objects.filter(pk=link.pk).update(product_public_id=landing)
                 link.product_public_id = landing
-                transaction.on_commit(partial(_forget_target, link.code))
+                transaction.on_commit(partial(forget_target, link.code))
             return link
         try:
             # A savepoint: another request may create the same link (or draw the same code)
@@ -119,104 +109,8 @@ def shop_link_for(*, channel: Channel, seller) -> TrackedLink:
     return _get_or_create(post=None, channel=channel, seller=seller)
 
 
-def link_url(link: TrackedLink, request=None) -> str:
-    """/t/<code> on the site's address (core.site.absolute_url)."""
-    return absolute_url(reverse("tracked:follow", kwargs={"code": link.code}), request)
-
-
 # ---------------------------------------------------------------------------------------------
-# Following a link
-
-
-@dataclass(frozen=True)
-class LinkTarget:
-    """Where /t/<code> leads and what its click records. ``location`` is "" when the seller's
-    shop is closed."""
-
-    link_id: int
-    code: str
-    location: str
-
-
-@cache
-def _target_sql() -> str:
-    quote = connection.ops.quote_name
-
-    def table(model):
-        return quote(model._meta.db_table)
-
-    link, shop = table(TrackedLink), table(Shop)
-    return (
-        f"SELECT {link}.{quote('id')}, {link}.{quote('product_public_id')},"
-        f" {shop}.{quote('code')}, {shop}.{quote('is_open')}"
-        f" FROM {link}"
-        f" INNER JOIN {shop} ON {shop}.{quote('seller_id')} = {link}.{quote('seller_id')}"
-        f" WHERE {link}.{quote('code')} = %s"
-    )
-
-
-_version_seen = {"value": None, "at": float("-inf")}
-
-
-def _pages_version() -> int | None:
-    """The shop-pages version (core.versions), read at most every VERSION_CHECK_SECONDS."""
-    now = time.monotonic()
-    if now - _version_seen["at"] >= VERSION_CHECK_SECONDS:
-        _version_seen["value"] = (ShopPagesVersion.objects.filter(pk=VERSION_ROW)
-                                  .values_list("value", flat=True).first())
-        _version_seen["at"] = now
-    return _version_seen["value"]
-
-
-# Where links lead, per process: a dict read costs nothing next to the shared cache's
-# serialisation (or, with Redis, a round trip) on every click. Keyed by the shop-pages version.
-_targets: dict[str, tuple[float, "LinkTarget"]] = {}
-
-
-def _target_key(code: str) -> str:
-    return f"{_pages_version()}:{code}"
-
-
-def _landing(product_public_id: str, shop_code: str) -> str:
-    """The seller's shop page of the product, or the shop when there is none or it is no
-    longer for sale."""
-    if product_public_id and visible_in_shop(
-            Product.objects.filter(public_id=product_public_id)).exists():
-        return reverse("storefront:product", args=[shop_code, product_public_id])
-    return reverse("storefront:shop", args=[shop_code])
-
-
-def find_target(code: str) -> LinkTarget | None:
-    """Where /t/<code> leads, or None for a code no link has.
-
-    Remembered under the shop-pages version, which every change of what shop pages show (a
-    product off shelf, …) bumps, so such a change reaches every process within
-    VERSION_CHECK_SECONDS; a change of the shop itself (closed, renamed) or of the post's
-    products within TARGET_CACHE_SECONDS (at once in the process that made it). The lookup is plain
-    SQL for the same reason as storefront.queries.open_shop: the ORM costs more than the query.
-    """
-    if not code or len(code) > CODE_MAX_LENGTH:
-        return None
-    key, now = _target_key(code), time.monotonic()
-    remembered = _targets.get(key)
-    if remembered is not None and remembered[0] > now:
-        return remembered[1]
-    with connection.cursor() as cursor:
-        cursor.execute(_target_sql(), [code])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    link_id, product_public_id, shop_code, shop_is_open = row
-    target = LinkTarget(link_id, code,
-                        _landing(product_public_id, shop_code) if shop_is_open else "")
-    if len(_targets) >= TARGET_CACHE_SIZE:
-        _targets.clear()
-    _targets[key] = (now + TARGET_CACHE_SECONDS, target)
-    return target
-
-
-def _forget_target(code: str) -> None:
-    _targets.pop(_target_key(code), None)
+# Clicks
 
 
 @lru_cache(maxsize=4)
@@ -237,51 +131,81 @@ def visitor_hash(request, now: datetime) -> str:
 
 
 def record_click(link: TrackedLink | LinkTarget, *, request, now: datetime | None = None) -> None:
-    """One visit through ``link``; written with the next batch (see clicks.py)."""
+    """One visit through ``link``; written with the next batch (``flush_clicks``)."""
     now = now or timezone.now()
     link_id = link.link_id if isinstance(link, LinkTarget) else link.pk
-    clicks.add(link_id, now, visitor_hash(request, now))
+    add_click(link_id, now, visitor_hash(request, now))
 
 
-# ---------------------------------------------------------------------------------------------
-# Attribution: the last link clicked within the window goes with the order
+#: Past this many waiting clicks the request that adds one writes them all (back-pressure).
+MAX_PENDING = 5000
 
 
-def remember_click(response, target: LinkTarget) -> None:
-    """Gives the visitor the attribution cookie (signed, so it cannot be forged): the last
-    link clicked wins."""
-    response.set_cookie(ATTRIBUTION_COOKIE,
-                        _signed(settings.SECRET_KEY, target.code, int(time.time())),
-                        max_age=ATTRIBUTION_COOKIE_SECONDS, httponly=True, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE)
+class PendingClick(NamedTuple):
+    link_id: int
+    at: datetime
+    visitor: str
 
 
-@lru_cache(maxsize=1024)
-def _signed(secret_key: str, code: str, second: int) -> str:
-    """What ``set_signed_cookie`` gives (and ``get_signed_cookie`` reads back), signed once per
-    link and second: a spreading post's clicks share both, and signing is a good part of a
-    click's time."""
-    return signing.get_cookie_signer(salt=ATTRIBUTION_COOKIE + ATTRIBUTION_SALT).sign(code)
+_pending: list[PendingClick] = []
+_lock = threading.Lock()
+_flusher_pid: int | None = None
 
 
-def attribution_from_request(request) -> Attribution | None:
-    """The tracked link this visitor clicked within the attribution window, as the order's
-    source (channel, post, link, seller); None without a valid, recent click."""
-    if ATTRIBUTION_COOKIE not in request.COOKIES:
-        return None
-    window = marketing_settings().attribution_days * 24 * 3600
+def _flush_seconds() -> float:
+    return settings.CLICK_FLUSH_SECONDS
+
+
+def add_click(link_id: int, at: datetime, visitor: str) -> None:
+    with _lock:
+        _pending.append(PendingClick(link_id, at, visitor))
+        backlog = len(_pending)
+    if _flush_seconds() <= 0 or backlog >= MAX_PENDING:
+        flush_clicks()
+    else:
+        _ensure_flusher()
+
+
+def flush_clicks() -> int:
+    """Writes every pending click (of links that still exist) in one transaction; returns how
+    many were written. On a database error the clicks stay pending for the next try."""
+    with _lock:
+        batch = _pending[:]
+        _pending.clear()
+    if not batch:
+        return 0
     try:
-        code = request.get_signed_cookie(ATTRIBUTION_COOKIE, salt=ATTRIBUTION_SALT,
-                                         max_age=window)
-    except (KeyError, signing.BadSignature):
-        return None
-    link = (TrackedLink.objects.select_related("channel", "post", "seller")
-            .filter(code=code).first())
-    return attribution_of(link) if link is not None else None
+        with transaction.atomic():
+            existing = set(TrackedLink.objects.filter(
+                pk__in={click.link_id for click in batch}).values_list("pk", flat=True))
+            written = Click.objects.bulk_create(
+                Click(link_id=click.link_id, at=click.at, visitor=click.visitor)
+                for click in batch if click.link_id in existing)
+    except DatabaseError:
+        logger.exception("could not write %d clicks; retrying", len(batch))
+        with _lock:
+            _pending[:0] = batch
+        return 0
+    return len(written)
 
 
-def attribution_of(link: TrackedLink) -> Attribution:
-    """What an order placed through ``link`` carries."""
-    return Attribution(channel=link.channel.code,
-                       post=link.post.public_id if link.post_id else "",
-                       link=link.code, seller=link.seller)
+def _ensure_flusher() -> None:
+    """One writer thread per process (a forked worker starts its own)."""
+    global _flusher_pid
+    if _flusher_pid == os.getpid():
+        return
+    with _lock:
+        if _flusher_pid == os.getpid():
+            return
+        _flusher_pid = os.getpid()
+    threading.Thread(target=_flush_forever, name="click-flusher", daemon=True).start()
+
+
+def _flush_forever() -> None:
+    stop = threading.Event()
+    while not stop.wait(_flush_seconds()):
+        close_old_connections()
+        flush_clicks()
+
+
+atexit.register(flush_clicks)

@@ -3,9 +3,9 @@ add, is accepted)."""
 
 from django.urls import re_path
 
-from . import views as link_views
+from . import views
 
 app_name = "tracked"
 urlpatterns = [
-    re_path(r"^(?P<code>[^/]+)/?$", link_views.follow, name="follow"),
+    re_path(r"^(?P<code>[^/]+)/?$", views.follow, name="follow"),
 ]
