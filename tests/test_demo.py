@@ -170,7 +170,7 @@ def test_demo_orders_fill_the_order_desk(login, client):
 def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client):
     from weishang.customers import care
     from weishang.marketing.models import Click, Post, PostKind
-    from weishang.marketing.plan import services as plan
+    from weishang.marketing.plan import queries as plan_queries
 
     owner = User.objects.get(role=Role.OWNER)
     assert {reminder.kind for reminder in care.today_for(owner)} == {
@@ -181,7 +181,7 @@ def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client)
     assert Click.objects.count() == 1
     sold = Order.objects.exclude(source_channel="").get()
     assert (sold.source_channel, sold.source_seller) == ("weibo", owner)
-    assert plan.due_count(owner) == 1
+    assert plan_queries.due_count(owner) == 1
 
     client.post(reverse("accounts:login"), {"username": login.phone, "password": login.password})
     for name in ("console:home", "customers:list", "customers:today", "customers:segments",

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.factories import PostFactory, ProductFactory
 from weishang.marketing.models import Channel
+from weishang.marketing.plan import queries as plan_queries
 from weishang.marketing.plan import services as plan
 
 DAYS_AHEAD = 10
@@ -14,13 +15,13 @@ DAYS_AHEAD = 10
 
 def plan_day(offset: int = 0):
     """A date in Shanghai ``DAYS_AHEAD`` (+ ``offset``) days from today."""
-    return plan.local_day(timezone.now()) + timedelta(days=DAYS_AHEAD + offset)
+    return plan_queries.local_day(timezone.now()) + timedelta(days=DAYS_AHEAD + offset)
 
 
 def at(clock: str, offset: int = 0):
     """at("10:30"): that time on the plan day, in Shanghai."""
     hours, minutes = (int(part) for part in clock.split(":"))
-    return plan.planned_moment(plan_day(offset), time(hours, minutes))
+    return plan_queries.planned_moment(plan_day(offset), time(hours, minutes))
 
 
 def product_post(*products, **fields):

@@ -13,6 +13,7 @@ from tests.marketing.planning import at, entry, other_post, plan_day, product_po
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.marketing import services
 from weishang.marketing.models import Channel, PlannedPost, PlanState
+from weishang.marketing.plan import queries as plan_queries
 from weishang.marketing.plan import services as plan
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -38,7 +39,7 @@ def test_a_plan_within_the_rules_is_saved(owner):
     planned = entry(owner, other_post(), clock="09:00")
     assert planned.state == PlanState.PLANNED
     assert planned.warnings == []
-    assert plan.local_day(planned.planned_at) == plan_day()
+    assert plan_queries.local_day(planned.planned_at) == plan_day()
 
 
 # -- Daily cap --------------------------------------------------------------------------------
@@ -379,17 +380,17 @@ def test_due_reminders_are_planned_entries_whose_time_has_come(owner):
     posted = plan.mark_posted(entry(owner, other_post(), code="weibo", clock="08:00"))
     skipped = plan.skip(entry(owner, other_post(), code="qq", clock="08:00"))
     later = entry(owner, other_post(), code="qzone", clock="12:00")
-    assert list(plan.due_reminders(owner, at("09:00"))) == [due]
-    assert list(plan.due_reminders(owner, at("12:00"))) == [due, later]
-    assert posted not in plan.due_reminders(owner, at("23:00"))
-    assert skipped not in plan.due_reminders(owner, at("23:00"))
+    assert list(plan_queries.due_reminders(owner, at("09:00"))) == [due]
+    assert list(plan_queries.due_reminders(owner, at("12:00"))) == [due, later]
+    assert posted not in plan_queries.due_reminders(owner, at("23:00"))
+    assert skipped not in plan_queries.due_reminders(owner, at("23:00"))
 
 
 def test_staff_work_on_the_owners_plan_and_others_see_nothing_of_it(owner, staff, shop):
     planned = entry(owner, other_post(), clock="10:00")
     marketing_staff = UserFactory(role="staff", areas=["marketing"])
-    assert plan.entry_for(marketing_staff, planned.pk) == planned
+    assert plan_queries.entry_for(marketing_staff, planned.pk) == planned
     with pytest.raises(NotFound):
-        plan.entry_for(UserFactory(role="agent"), planned.pk)
-    assert plan.due_count(marketing_staff) == 0
-    assert plan.due_count(staff) == 0  # no marketing area
+        plan_queries.entry_for(UserFactory(role="agent"), planned.pk)
+    assert plan_queries.due_count(marketing_staff) == 0
+    assert plan_queries.due_count(staff) == 0  # no marketing area

@@ -11,6 +11,7 @@ from tests.factories import ProductFactory, UserFactory
 from tests.marketing.planning import at, entry, other_post, plan_day, product_post
 from weishang.marketing import services
 from weishang.marketing.models import PlannedPost, PlanState
+from weishang.marketing.plan import queries as plan_queries
 from weishang.marketing.plan import services as plan
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -209,7 +210,7 @@ def test_due_posts_are_reminded_with_the_share_kit_one_tap_away(owner_client, ow
     page = text(owner_client.get(PLAN_URL, **EN))
     assert "1 planned post to share now" in page
     assert reverse("marketing:kit", args=[planned.post.public_id, planned.channel.code]) in page
-    assert plan.due_count(owner) == 1
+    assert plan_queries.due_count(owner) == 1
 
 
 # -- Who may -----------------------------------------------------------------------------------

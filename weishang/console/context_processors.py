@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from weishang.accounts.permissions import is_agent
-from weishang.marketing.plan import services as plan
+from weishang.marketing.plan import queries as plan_queries
 from weishang.orders.queries import waiting_counts
 
 
@@ -20,5 +20,5 @@ def console_permissions(request):
     if context["perms_orders"]:
         context["orders_waiting"] = SimpleLazyObject(waiting_counts)
     if context["perms_marketing"]:
-        context["plan_due"] = SimpleLazyObject(lambda: plan.due_count(user))
+        context["plan_due"] = SimpleLazyObject(lambda: plan_queries.due_count(user))
     return context

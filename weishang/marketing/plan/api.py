@@ -22,6 +22,7 @@ from weishang.marketing import queries
 from weishang.marketing.models import Channel, PlannedPost, PlanState, Post
 from weishang.marketing.services import marketing_settings
 
+from . import queries as plan_queries
 from . import services as plan
 
 MAX_RANGE_DAYS = 92
@@ -132,10 +133,10 @@ class PlanViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return plan.visible_plans(self.request.user)
+        return plan_queries.visible_plans(self.request.user)
 
     def get_object(self):
-        return plan.entry_for(self.request.user, self.kwargs["pk"])
+        return plan_queries.entry_for(self.request.user, self.kwargs["pk"])
 
     def handle_exception(self, exc):
         if isinstance(exc, plan.PlanRefused):
@@ -153,7 +154,7 @@ class PlanViewSet(viewsets.GenericViewSet):
         values = filters.validated_data
         entries = self.get_queryset()
         entries = entries.filter(between_days("planned_at", values.get("start"),
-                                              values.get("end"), plan.PLAN_TIME_ZONE))
+                                              values.get("end"), plan_queries.PLAN_TIME_ZONE))
         if values.get("channel"):
             entries = entries.filter(channel=values["channel"])
         if values.get("state"):
@@ -213,7 +214,7 @@ class PlanViewSet(viewsets.GenericViewSet):
                    summary="Planned posts whose time has come, not posted yet")
     @action(detail=False, methods=["get"], pagination_class=None)
     def due(self, request):
-        entries = plan.due_reminders(queries.sharing_seller(request.user))
+        entries = plan_queries.due_reminders(queries.sharing_seller(request.user))
         return Response(self.get_serializer(entries, many=True).data)
 
 

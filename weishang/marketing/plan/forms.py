@@ -12,6 +12,7 @@ from weishang.core.forms import DateInput, TimeInput
 from weishang.marketing import queries
 from weishang.marketing.models import Post
 
+from . import queries as plan_queries
 from . import services as plan
 
 
@@ -26,7 +27,7 @@ class ChannelField(forms.ModelChoiceField):
 
 
 def next_full_hour(now: datetime | None = None) -> datetime:
-    local = (now or timezone.now()).astimezone(plan.PLAN_TIME_ZONE)
+    local = (now or timezone.now()).astimezone(plan_queries.PLAN_TIME_ZONE)
     return local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
@@ -48,7 +49,7 @@ class PlanForm(ConsoleForm):
 
     def __init__(self, *args, seller, entry=None, **kwargs):
         if entry is not None:
-            local = entry.planned_at.astimezone(plan.PLAN_TIME_ZONE)
+            local = entry.planned_at.astimezone(plan_queries.PLAN_TIME_ZONE)
             kwargs.setdefault("initial", {
                 "post": entry.post.public_id, "channel": entry.channel.code,
                 "account": entry.account, "day": local.date(), "at": local.time()})
@@ -62,7 +63,7 @@ class PlanForm(ConsoleForm):
     def entry_fields(self) -> dict:
         data = self.cleaned_data
         return {"post": data["post"], "channel": data["channel"], "account": data["account"],
-                "planned_at": plan.planned_moment(data["day"], data["at"])}
+                "planned_at": plan_queries.planned_moment(data["day"], data["at"])}
 
     @classmethod
     def initial_from(cls, query) -> dict:
@@ -89,7 +90,7 @@ class WeekForm(ConsoleForm):
     def monday(self) -> date:
         self.is_valid()
         day = self.cleaned_data.get("week") if hasattr(self, "cleaned_data") else None
-        day = day or plan.local_day(timezone.now())
+        day = day or plan_queries.local_day(timezone.now())
         return day - timedelta(days=day.weekday())
 
     def channel_code(self) -> str:

@@ -1,5 +1,5 @@
-"""The posting plan (发圈计划): when a seller posts which library post on which channel, and the
-rules that keep a feed from turning into a spam wall.
+"""Every change of a seller's posting plan (发圈计划), and the rules that keep a feed from turning
+into a spam wall (its reads are in queries.py).
 
 The rules, checked for every new or moved entry (``check_plan``):
 
@@ -26,8 +26,7 @@ one after the other and cannot both take the last place under a cap.
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -42,7 +41,8 @@ from weishang.marketing import queries
 from weishang.marketing.models import Channel, PlannedPost, PlanState, Post, PostKind, RuleMode
 from weishang.marketing.services import marketing_settings
 
-PLAN_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+from .queries import PLAN_TIME_ZONE, day_start, local_day
+
 ACCOUNT_MAX_LENGTH = PlannedPost._meta.get_field("account").max_length
 #: A form filled in slowly still saves "now".
 PAST_GRACE = timedelta(minutes=10)
@@ -72,66 +72,6 @@ class PlanRefused(Conflict):
         self.violations = violations
         super().__init__(_("Not planned: %(reasons)s") % {
             "reasons": " ".join(violation.message for violation in violations)})
-
-
-# -- Reads ------------------------------------------------------------------------------------
-
-def visible_plans(user) -> QuerySet:
-    """The plan entries ``user`` works on, with what the pages show.
-
-    The one place that decides it: a seller (the owner now, each agent later) sees their own
-    plan; staff plan for the owner (``queries.sharing_seller``)."""
-    return (PlannedPost.objects.filter(seller=queries.sharing_seller(user))
-            .select_related("post", "channel"))
-
-
-def entry_for(user, entry_id) -> PlannedPost:
-    """One entry of ``user``'s plan; NotFound for anyone else's or a missing one."""
-    try:
-        return visible_plans(user).get(pk=int(entry_id))
-    except (PlannedPost.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(_("This planned post does not exist.")) from exc
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(PLAN_TIME_ZONE).date()
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=PLAN_TIME_ZONE)
-
-
-def planned_moment(day: date, at: time) -> datetime:
-    """A date and a time of day as typed by a seller in China."""
-    return datetime.combine(day, at, tzinfo=PLAN_TIME_ZONE)
-
-
-def due_reminders(seller, now: datetime | None = None) -> QuerySet:
-    """Planned entries whose time has come and that are not posted yet, oldest first."""
-    return (PlannedPost.objects.filter(seller=seller, state=PlanState.PLANNED,
-                                       planned_at__lte=now or timezone.now())
-            .select_related("post", "channel").order_by("planned_at", "id"))
-
-
-def due_count(user) -> int:
-    """How many planned posts wait for ``user`` to post them (the navigation badge)."""
-    if not (user.is_authenticated and user.can("marketing")):
-        return 0
-    return due_reminders(queries.sharing_seller(user)).count()
-
-
-def kit_entry(user, post: Post, channel: Channel) -> PlannedPost | None:
-    """The entry the share kit of ``post`` on ``channel`` offers to mark as posted: the
-    earliest one not posted yet, due or not."""
-    return (visible_plans(user).filter(post=post, channel=channel, state=PlanState.PLANNED)
-            .order_by("planned_at", "id").first())
-
-
-def week_entries(user, monday: date, *, channel: Channel | None = None) -> QuerySet:
-    """``user``'s plan for the seven days from ``monday``, in time order."""
-    entries = visible_plans(user).filter(planned_at__gte=day_start(monday),
-                                         planned_at__lt=day_start(monday + timedelta(days=7)))
-    return entries.filter(channel=channel) if channel is not None else entries
 
 
 # -- Rules ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from weishang.marketing import queries
 from weishang.marketing.models import PlanState, PostKind, RuleMode
 from weishang.marketing.services import marketing_settings
 
+from . import queries as plan_queries
 from . import services as plan
 from .forms import PlanForm, WeekForm
 
@@ -35,7 +36,7 @@ def week_url(day) -> str:
 
 def _entry_or_404(request, entry_id):
     try:
-        return plan.entry_for(request.user, entry_id)
+        return plan_queries.entry_for(request.user, entry_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -49,7 +50,7 @@ def _day_list(days, entries, percent) -> list[dict]:
     and whether that is over the share (possible with warn-only rules or a lowered share)."""
     rows = []
     for day in days:
-        on_day = [entry for entry in entries if plan.local_day(entry.planned_at) == day]
+        on_day = [entry for entry in entries if plan_queries.local_day(entry.planned_at) == day]
         counted = _counted(on_day)
         products = sum(entry.post.kind == PostKind.PRODUCT for entry in counted)
         rows.append({"day": day, "entries": on_day, "total": len(counted), "products": products,
@@ -68,7 +69,7 @@ def _grid(days, channels, entries) -> list[dict]:
         cells = []
         for day in days:
             on_day = [entry for entry in entries if entry.channel_id == channel.pk
-                      and plan.local_day(entry.planned_at) == day]
+                      and plan_queries.local_day(entry.planned_at) == day]
             cells.append({"day": day, "entries": on_day, "count": len(_counted(on_day))})
         rows.append({"channel": channel, "cells": cells})
     return rows
@@ -81,7 +82,7 @@ def plan_week(request):
     channels = list(queries.channels(active_only=True))
     channel = (queries.channels().filter(code=week.channel_code()).first()
                if week.channel_code() else None)
-    entries = list(plan.week_entries(request.user, monday, channel=channel))
+    entries = list(plan_queries.week_entries(request.user, monday, channel=channel))
     days = [monday + timedelta(days=offset) for offset in range(DAYS_IN_WEEK)]
     settings = marketing_settings()
     return render(request, "marketing/plan.html", {
@@ -89,7 +90,7 @@ def plan_week(request):
         "days": _day_list(days, entries, settings.product_share_percent),
         "grid": _grid(days, [channel] if channel else channels, entries),
         "channels": channels, "channel": channel, "now": timezone.now(),
-        "today": plan.local_day(timezone.now()),
+        "today": plan_queries.local_day(timezone.now()),
         "previous_week": monday - timedelta(days=DAYS_IN_WEEK),
         "next_week": monday + timedelta(days=DAYS_IN_WEEK),
         "settings": settings, "warn_only": settings.rule_mode == RuleMode.WARN,
@@ -99,11 +100,12 @@ def plan_week(request):
 def _saved(request, entry, verb):
     messages.success(request, verb % {
         "post": entry.post.title, "channel": entry.channel.name,
-        "time": entry.planned_at.astimezone(plan.PLAN_TIME_ZONE).strftime("%Y-%m-%d %H:%M")})
+        "time": entry.planned_at.astimezone(plan_queries.PLAN_TIME_ZONE)
+        .strftime("%Y-%m-%d %H:%M")})
     for warning in entry.warnings:
         messages.warning(request, _("Saved although it breaks a rule: %(reason)s") % {
             "reason": warning["message"]})
-    return redirect(week_url(plan.local_day(entry.planned_at)))
+    return redirect(week_url(plan_queries.local_day(entry.planned_at)))
 
 
 def _plan_form_page(request, entry=None):
@@ -150,7 +152,7 @@ def plan_edit(request, entry_id):
     entry = _entry_or_404(request, entry_id)
     if entry.state == PlanState.POSTED:
         messages.error(request, _("This post is already marked as posted."))
-        return redirect(week_url(plan.local_day(entry.planned_at)))
+        return redirect(week_url(plan_queries.local_day(entry.planned_at)))
     return _plan_form_page(request, entry)
 
 
@@ -164,7 +166,7 @@ def _change(request, entry_id, change, done):
     else:
         messages.success(request, done % {"post": entry.post.title,
                                           "channel": entry.channel.name})
-    return redirect(back_url(request, week_url(plan.local_day(entry.planned_at))))
+    return redirect(back_url(request, week_url(plan_queries.local_day(entry.planned_at))))
 
 
 @marketing_area

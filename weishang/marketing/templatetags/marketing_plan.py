@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 
 from weishang.marketing import queries
-from weishang.marketing.plan import services as plan
+from weishang.marketing.plan import queries as plan_queries
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ REMINDERS_SHOWN = 5
 @register.simple_tag(takes_context=True)
 def kit_plan_entry(context, post, channel):
     """The viewer's next planned entry of ``post`` on ``channel`` (``is_due`` set), or None."""
-    entry = plan.kit_entry(context["request"].user, post, channel)
+    entry = plan_queries.kit_entry(context["request"].user, post, channel)
     if entry is not None:
         entry.is_due = entry.planned_at <= timezone.now()
     return entry
@@ -28,7 +28,7 @@ def due_plans(context):
     user = context["request"].user
     if not (user.is_authenticated and user.can("marketing")):
         return {"entries": [], "count": 0}
-    due = plan.due_reminders(queries.sharing_seller(user))
+    due = plan_queries.due_reminders(queries.sharing_seller(user))
     entries = list(due[:REMINDERS_SHOWN])
     count = len(entries) if len(entries) < REMINDERS_SHOWN else due.count()
     return {"entries": entries, "count": count}

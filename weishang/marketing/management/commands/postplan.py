@@ -10,6 +10,7 @@ from weishang.accounts.services import owner_shop
 from weishang.core.errors import DomainError
 from weishang.marketing import queries
 from weishang.marketing.models import Channel, PlanState
+from weishang.marketing.plan import queries as plan_queries
 from weishang.marketing.plan import services as plan
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -37,18 +38,18 @@ class Command(BaseCommand):
         if add:
             self._add(seller, add, channel, at, account, check)
         elif due:
-            self._print(plan.due_reminders(seller))
+            self._print(plan_queries.due_reminders(seller))
         else:
             if not 1 <= days <= 92:
                 raise CommandError(_("--days must be from 1 to 92."))
-            today = plan.local_day(timezone.now())
-            self._print(plan.visible_plans(seller).filter(
-                planned_at__gte=plan.day_start(today),
-                planned_at__lt=plan.day_start(today + timedelta(days=days))))
+            today = plan_queries.local_day(timezone.now())
+            self._print(plan_queries.visible_plans(seller).filter(
+                planned_at__gte=plan_queries.day_start(today),
+                planned_at__lt=plan_queries.day_start(today + timedelta(days=days))))
 
     def _print(self, entries):
         for entry in entries:
-            when = entry.planned_at.astimezone(plan.PLAN_TIME_ZONE).strftime(TIME_FORMAT)
+            when = entry.planned_at.astimezone(plan_queries.PLAN_TIME_ZONE).strftime(TIME_FORMAT)
             where = f"{entry.channel.code}" + (f"/{entry.account}" if entry.account else "")
             state = "" if entry.state == PlanState.PLANNED else f" [{entry.state}]"
             self.stdout.write(f"{when}\t{where}\t{entry.post.public_id}\t{entry.post.title}"
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                                  "--list-channels.") % {"channel": channel_code})
         try:
             planned_at = datetime.strptime(at or "", TIME_FORMAT).replace(
-                tzinfo=plan.PLAN_TIME_ZONE)
+                tzinfo=plan_queries.PLAN_TIME_ZONE)
         except ValueError as exc:
             raise CommandError(_("--at takes a date and time (China time) like %(example)s.")
                                % {"example": "2026-11-26 10:30"}) from exc
