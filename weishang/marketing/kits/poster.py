@@ -8,10 +8,7 @@ core.drawing's (no system font needed, no tofu boxes).
 The poster is written for the seller's customers, not for the console user: its few fixed words
 are Chinese (Traditional for a "tw" or "hk" poster), whatever language the console speaks.
 
-Posters are cached under ``MEDIA_ROOT/posters/<kit>/``, named by a hash of everything drawn
-(texts, price, link, image file, the post's and product's ``updated_at``), so any change
-re-renders and an unchanged poster is never drawn twice. A new poster replaces the older ones
-of its kit.
+Drawing writes nothing: the kit's service stores the poster (``kits.services.kit_poster``).
 """
 
 import hashlib
@@ -39,7 +36,6 @@ from weishang.core.drawing import (
     qr_code,
     wrap,
 )
-from weishang.core.files import drawn_once
 from weishang.core.money import format_cny
 
 IMAGE_HEIGHT = 680
@@ -58,7 +54,6 @@ PRICE_FROM = "起"  # after the lowest price when variants cost more ("¥99.00�
 
 #: Bumped when the layout changes, so cached posters are drawn again.
 LAYOUT_VERSION = 1
-POSTER_DIR = "posters"
 
 
 @dataclass(frozen=True)
@@ -188,15 +183,3 @@ def poster_png(content: PosterContent) -> bytes:
     output = io.BytesIO()
     draw_poster(content).save(output, "PNG")  # optimize=True: 4× slower for 8% smaller
     return output.getvalue()
-
-
-# -- Cache --------------------------------------------------------------------------------------
-
-def poster_file(content: PosterContent, *, kit_key: str) -> str:
-    """The stored poster of ``content`` (its storage name), drawn only when nothing drawn the
-    same way is stored yet; the kit's older posters (same ``kit_key``) are removed then.
-
-    Each kit has its own folder, so finding its older posters reads a folder of one or two
-    files however many kits there are."""
-    return drawn_once(f"{POSTER_DIR}/{kit_key}", f"{content.fingerprint()}.png",
-                      lambda: poster_png(content))

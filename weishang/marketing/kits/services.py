@@ -5,7 +5,8 @@ A kit is the post rendered for the channel with the seller's own tracked link an
 the link (``poster``). The console page, the API and the plan's reminders build kits here.
 
 Opening a kit creates the seller's tracked link for the post and channel the first time
-(``links.link_for``); nothing else is written, apart from the cached poster file.
+(``links.services.link_for``); nothing else is written, apart from the cached poster file
+(``kit_poster``).
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from weishang.accounts.models import Role
 from weishang.core.convert import REGIONS
 from weishang.core.errors import InvalidInput, NotFound
+from weishang.core.files import drawn_once
 from weishang.marketing import queries, rendering
 from weishang.marketing.links import queries as link_queries
 from weishang.marketing.links import services as links
@@ -31,6 +33,7 @@ REGION_LABELS = {"tw": gettext_lazy("Traditional (Taiwan)"),
 VARIANT_CHOICES = [("", gettext_lazy("Simplified")),
                    *((region, REGION_LABELS[region]) for region in REGIONS)]
 VARIANTS = tuple(value for value, _label in VARIANT_CHOICES)
+POSTER_DIR = "posters"
 
 
 @dataclass(frozen=True)
@@ -138,9 +141,16 @@ def poster_content(kit: Kit) -> poster.PosterContent:
 
 
 def kit_poster(kit: Kit) -> str:
-    """The storage name of the kit's poster, drawn now if what it shows has changed."""
-    return poster.poster_file(poster_content(kit),
-                              kit_key=f"{kit.link.code}-{kit.variant or 'zh'}")
+    """The storage name of the kit's poster, drawn now if what it shows has changed.
+
+    Posters are cached under ``MEDIA_ROOT/posters/<kit>/``, named by a hash of everything drawn
+    (texts, price, link, image file, the post's and product's ``updated_at``), so any change
+    re-renders and an unchanged poster is never drawn twice; a new poster replaces the older
+    ones of its kit. Each kit has its own folder, so finding its older posters reads a folder of
+    one or two files however many kits there are."""
+    content = poster_content(kit)
+    return drawn_once(f"{POSTER_DIR}/{kit.link.code}-{kit.variant or 'zh'}",
+                      f"{content.fingerprint()}.png", lambda: poster.poster_png(content))
 
 
 def poster_filename(kit: Kit) -> str:
