@@ -1,6 +1,6 @@
 """REST endpoints of marketing, under /api/v1/: channels, the content library (posts and their
-pictures) and the per-channel preview of a post; share kits, tracked links and plans have their
-own modules, included at the end.
+pictures) and the per-channel preview of a post; share kits, tracked links, results and plans
+have their own modules, included at the end.
 
 Everything needs the "marketing" area, except that an agent reads the library: the list of
 posts and one post, only those they may share (``queries.library_for``; any other answers 404).
@@ -37,6 +37,7 @@ from .kits import api as kit_api
 from .links import api as link_api
 from .models import Channel, HashtagStyle, Post, PostImage, PostKind
 from .plan import api as plan_api
+from .results import api as results_api
 from .views import PREVIEW_LINK_PATH
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
@@ -382,5 +383,5 @@ router = SimpleRouter()
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("posts", PostViewSet, basename="post")
 
-urlpatterns = [*router.urls, *link_api.urlpatterns, *kit_api.urlpatterns,
-               *plan_api.urlpatterns]
+urlpatterns = [*router.urls, *link_api.urlpatterns, *results_api.urlpatterns,
+               *kit_api.urlpatterns, *plan_api.urlpatterns]

@@ -3,12 +3,12 @@ of a post on a channel, its poster and its images."""
 
 from django.urls import path
 
-from . import views as kit_views
+from . import views
 
 urlpatterns = [
-    path("<str:post>/", kit_views.kit_channels, name="kit_channels"),
-    path("<str:post>/<slug:channel>/", kit_views.kit_page, name="kit"),
-    path("<str:post>/<slug:channel>/poster.png", kit_views.kit_poster, name="kit_poster"),
-    path("<str:post>/<slug:channel>/images/<str:image>/", kit_views.kit_image,
+    path("<str:post>/", views.kit_channels, name="kit_channels"),
+    path("<str:post>/<slug:channel>/", views.kit_page, name="kit"),
+    path("<str:post>/<slug:channel>/poster.png", views.kit_poster, name="kit_poster"),
+    path("<str:post>/<slug:channel>/images/<str:image>/", views.kit_image,
          name="kit_image"),
 ]

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import views as results_views
+from . import views
 
 urlpatterns = [
-    path("", results_views.ranking, name="results"),
+    path("", views.ranking, name="results"),
 ]
