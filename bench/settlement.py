@@ -35,8 +35,9 @@ from shop import build_shop  # sets Django up on a throw-away data folder
 
 from weishang.accounts.models import Role, Shop, User
 from weishang.catalog.models import Variant
-from weishang.commissions import checks, services, settlement
-from weishang.commissions.rules import commission_settings
+from weishang.commissions import checks, services
+from weishang.commissions.services import settlement
+from weishang.commissions.services.rules import commission_settings
 from weishang.network.models import Agent, AgentLevel
 from weishang.orders.models import Order, OrderLine
 

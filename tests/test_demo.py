@@ -12,7 +12,7 @@ from weishang.accounts.models import Role, User
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.commissions.models import AgentBalance, LedgerEntry, Withdrawal, WithdrawalState
-from weishang.commissions.rules import commission_settings
+from weishang.commissions.services.rules import commission_settings
 from weishang.inventory import services as inventory
 from weishang.inventory.models import LocationKind, StockLevel, StockMovement
 from weishang.marketing.models import Post

@@ -31,7 +31,7 @@ from tests.marketing.conftest import picture
 from tests.marketing.planning import entry
 from tests.orders.purchasing import buy, buy_into_cloud, set_state
 from tests.routes import named_routes
-from weishang.commissions import withdrawals
+from weishang.commissions.services import withdrawals
 from weishang.customers import care
 from weishang.customers import services as customers
 from weishang.customers.models import Customer

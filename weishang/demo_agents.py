@@ -22,9 +22,9 @@ from PIL import Image, ImageDraw
 
 from weishang.accounts.models import Shop
 from weishang.catalog.models import Product, Variant
-from weishang.commissions import rules as earnings_rules
-from weishang.commissions import settlement, withdrawals
 from weishang.commissions.models import PayoutMethod
+from weishang.commissions.services import rules as earnings_rules
+from weishang.commissions.services import settlement, withdrawals
 from weishang.demo_growth import move_back
 from weishang.inventory.queries import with_stock
 from weishang.marketing import services as marketing

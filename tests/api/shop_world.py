@@ -31,7 +31,7 @@ from tests.marketing.planning import entry
 from tests.orders.purchasing import buy, buy_into_cloud, rule, set_state
 from weishang.accounts.services import owner_shop
 from weishang.catalog import services as catalog
-from weishang.commissions import withdrawals
+from weishang.commissions.services import withdrawals
 from weishang.customers import care
 from weishang.customers import services as customers
 from weishang.inventory import services as inventory

@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from weishang.commissions.checks import verify_earnings
 from weishang.commissions.models import LedgerEntry, PayoutMethod, Withdrawal, WithdrawalState
-from weishang.commissions.settlement import settle
+from weishang.commissions.services.settlement import settle
 from weishang.inventory import services as inventory
 from weishang.network.models import Agent, AgentState
 from weishang.orders import services as orders

@@ -16,7 +16,7 @@ from tests.factories import (
 from weishang.accounts.models import Role, User
 from weishang.accounts.services import owner_shop
 from weishang.commissions.models import AgentBalance, Bucket, LedgerEntry
-from weishang.commissions.rules import commission_settings
+from weishang.commissions.services.rules import commission_settings
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.orders import services as orders

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.api_clients import english_client
 from tests.commissions.earning import RECIPIENT, agent, balance, complete, money, sell
 from weishang.commissions.models import LedgerEntry
-from weishang.commissions.settlement import settle
+from weishang.commissions.services.settlement import settle
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import AgentFactory, UserFactory
 from tests.migrating import back_to_latest, migrate
-from weishang.commissions.rules import commission_settings, update_commission_settings
+from weishang.commissions.services.rules import commission_settings, update_commission_settings
 from weishang.core.errors import InvalidInput, NotPermitted
 from weishang.orders.services import shop_settings, update_shop_settings
 

@@ -13,9 +13,9 @@ from tests.catalog.conftest import picture_bytes, upload
 from tests.commissions.earning import complete, refund, sell
 from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
-from weishang.commissions import withdrawals
 from weishang.commissions.models import Bucket, EntryKind, LedgerEntry, Withdrawal
-from weishang.commissions.settlement import settle
+from weishang.commissions.services import withdrawals
+from weishang.commissions.services.settlement import settle
 from weishang.orders.services import CartLine, place_order, update_shop_settings
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from django.urls import reverse
 from tests.catalog.conftest import picture_bytes, upload
 from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
-from weishang.commissions import rules, withdrawals
 from weishang.commissions.models import (
     Bucket,
     EntryKind,
@@ -19,6 +18,7 @@ from weishang.commissions.models import (
     Withdrawal,
     WithdrawalState,
 )
+from weishang.commissions.services import rules, withdrawals
 from weishang.orders.services import CartLine, place_order, update_shop_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

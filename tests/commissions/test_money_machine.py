@@ -58,9 +58,9 @@ from weishang.commissions.models import (
     LedgerEntry,
     SettlementRun,
 )
-from weishang.commissions.rules import commission_settings, update_commission_settings
 from weishang.commissions.services import EARNING_KINDS
-from weishang.commissions.settlement import settle
+from weishang.commissions.services.rules import commission_settings, update_commission_settings
+from weishang.commissions.services.settlement import settle
 from weishang.core.errors import Conflict
 from weishang.core.money import to_money
 from weishang.inventory import services as inventory

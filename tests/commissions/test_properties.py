@@ -28,7 +28,7 @@ from tests.commissions.earning import (
 from weishang.commissions.checks import verify_earnings
 from weishang.commissions.models import EntryKind, LedgerEntry
 from weishang.commissions.services import EARNING_KINDS
-from weishang.commissions.settlement import settle
+from weishang.commissions.services.settlement import settle
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from tests.api_clients import english_client
 from tests.commissions.earning import RECIPIENT, agent, balance, complete, money, sell
 from weishang.commissions.checks import verify_earnings
 from weishang.commissions.models import EntryKind, LedgerEntry, SettlementHold
-from weishang.commissions.settlement import settle
+from weishang.commissions.services.settlement import settle
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,11 @@ from tests.commissions.earning import (
     the_owner,
     upline_commission,
 )
-from weishang.commissions import services, withdrawals
+from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
 from weishang.commissions.models import EntryKind, LedgerEntry
-from weishang.commissions.settlement import settle
+from weishang.commissions.services import withdrawals
+from weishang.commissions.services.settlement import settle
 from weishang.core.errors import Conflict
 from weishang.orders import services as orders
 

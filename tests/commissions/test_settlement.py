@@ -21,8 +21,8 @@ from tests.commissions.earning import (
 from tests.factories import ProductFactory, VariantFactory
 from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
-from weishang.commissions.models import FrozenRelease, LedgerEntry, SettlementRun
-from weishang.commissions.settlement import settle
+from weishang.commissions.models import AgentBalance, FrozenRelease, LedgerEntry, SettlementRun
+from weishang.commissions.services.settlement import settle
 from weishang.core import jobs
 from weishang.orders.models import Order, OrderLine
 from weishang.orders.services import update_shop_settings
@@ -116,7 +116,7 @@ def test_earning_in_bulk_writes_what_the_receivers_would_have():
             complete(sell(seller, price="88.00", source="cloud"))]
     expected = _earned_and_frozen()
     LedgerEntry._base_manager.all().delete()  # the ledger refuses it: start over as a test
-    services.AgentBalance.objects.all().delete()
+    AgentBalance.objects.all().delete()
     Order.objects.filter(pk__in=[o.pk for o in live]).update(state="completed")
     assert services.earn_completed_lines_in_bulk() == 3, "one entry an earning, straight frozen"
     assert _earned_and_frozen() == expected

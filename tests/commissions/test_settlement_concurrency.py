@@ -8,10 +8,9 @@ from django.utils import timezone
 from tests.commissions.earning import agent, complete, refund, sell, upline_commission
 from tests.conftest import is_postgres
 from tests.inventory.test_concurrency import run_together
-from weishang.commissions import services
 from weishang.commissions.checks import verify_earnings
-from weishang.commissions.models import Bucket, EntryKind, FrozenRelease, LedgerEntry
-from weishang.commissions.settlement import settle
+from weishang.commissions.models import AgentBalance, Bucket, EntryKind, FrozenRelease, LedgerEntry
+from weishang.commissions.services.settlement import settle
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not is_postgres(), reason="concurrent writers need PostgreSQL")]
@@ -33,7 +32,7 @@ def test_concurrent_settlement_runs_pay_each_earning_once():
     assert FrozenRelease.objects.filter(run_id__isnull=False).count() == len(orders) * 2
     settled = LedgerEntry.objects.filter(kind=EntryKind.SETTLE, bucket=Bucket.AVAILABLE)
     assert settled.count() == len(sellers) + 1, "one move to available per agent and run"
-    assert services.AgentBalance.objects.get(agent=upline).available == 3 * len(orders)
+    assert AgentBalance.objects.get(agent=upline).available == 3 * len(orders)
     assert verify_earnings() == []
 
 
@@ -46,6 +45,6 @@ def test_a_refund_racing_settlement_takes_back_each_earning_once():
     jobs += [lambda order=order: refund(order) for order in paid]
     done, _refused, errors = run_together(jobs)
     assert errors == [] and done == len(jobs)
-    assert services.AgentBalance.objects.get(agent=seller).available == 30 * len(completed)
-    assert services.AgentBalance.objects.get(agent=seller).pending == 0
+    assert AgentBalance.objects.get(agent=seller).available == 30 * len(completed)
+    assert AgentBalance.objects.get(agent=seller).pending == 0
     assert verify_earnings() == []

@@ -19,7 +19,7 @@ from tests.commissions.earning import (
     upline_commission,
 )
 from weishang.commissions.queries import statement_for
-from weishang.commissions.settlement import settle
+from weishang.commissions.services.settlement import settle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -11,8 +11,8 @@ from tests.commissions.withdrawing import balance, credit
 from tests.conftest import is_postgres
 from tests.factories import AgentFactory
 from tests.inventory.test_concurrency import WORKERS, run_together
-from weishang.commissions import withdrawals
 from weishang.commissions.models import LedgerEntry, Withdrawal
+from weishang.commissions.services import withdrawals
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not is_postgres(), reason="concurrent writers need PostgreSQL")]

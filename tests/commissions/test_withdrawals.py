@@ -7,13 +7,13 @@ import pytest
 
 from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
-from weishang.commissions import rules, withdrawals
 from weishang.commissions.models import (
     EntryKind,
     LedgerEntry,
     Withdrawal,
     WithdrawalState,
 )
+from weishang.commissions.services import rules, withdrawals
 from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -11,7 +11,7 @@ from tests.api_clients import english_client
 from tests.commissions.withdrawing import credit
 from tests.factories import AgentFactory, CustomerFactory
 from tests.orders.purchasing import buy, buy_into_cloud
-from weishang.commissions import withdrawals
+from weishang.commissions.services import withdrawals
 from weishang.orders import services as orders
 from weishang.orders.services import CartLine
 

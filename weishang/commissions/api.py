@@ -29,7 +29,7 @@ from weishang.network.models import Agent
 from weishang.network.queries import agent_of
 from weishang.orders.services import shop_settings
 
-from . import queries, rules, withdrawals
+from . import queries
 from .models import (
     AgentBalance,
     CommissionSettings,
@@ -39,6 +39,7 @@ from .models import (
     WithdrawalState,
 )
 from .queries import EarningState
+from .services import rules, withdrawals
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}

@@ -11,6 +11,6 @@ class CommissionsConfig(AppConfig):
         from weishang.core import jobs
 
         from . import receivers  # noqa: F401  (connects to the orders signals)
-        from .settlement import settle
+        from .services.settlement import settle
 
         jobs.register("settle_earnings", lambda: settle().earnings, every=jobs.HOUR)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.models import max_length_of
 
-from . import rules
 from .models import CommissionSettings, PayoutMethod, Withdrawal, WithdrawalState
+from .services import rules
 
 MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"})
 

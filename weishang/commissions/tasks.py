@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import settlement
+from .services import settlement
 
 
 @shared_task

@@ -24,9 +24,10 @@ from weishang.network.models import Agent
 from weishang.network.queries import agent_of
 from weishang.orders.services import shop_settings
 
-from . import queries, rules, withdrawals
+from . import queries
 from .forms import CommissionSettingsForm, PayForm, QueueFilterForm, RejectForm, WithdrawForm
 from .models import Bucket, Withdrawal, WithdrawalState
+from .services import rules, withdrawals
 
 LEDGER_PER_PAGE = 30
 WITHDRAWALS_PER_PAGE = 20

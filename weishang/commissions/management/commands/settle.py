@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from weishang.core.money import format_cny
 
-from ...settlement import settle
+from ...services.settlement import settle
 
 
 class Command(BaseCommand):

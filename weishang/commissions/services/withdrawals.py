@@ -26,7 +26,7 @@ from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 
-from .models import (
+from ..models import (
     AgentBalance,
     Bucket,
     EntryKind,

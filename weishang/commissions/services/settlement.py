@@ -30,8 +30,8 @@ from django.utils import timezone
 from weishang.core.money import to_money
 from weishang.orders.models import Order, OrderState
 
-from .models import Bucket, EntryKind, FrozenRelease, LedgerEntry, SettlementHold, SettlementRun
-from .services import (
+from ..models import Bucket, EntryKind, FrozenRelease, LedgerEntry, SettlementHold, SettlementRun
+from .earnings import (
     ENTRIES,
     INSERT_ENTRIES,
     as_stored_time,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from weishang.core.errors import InvalidInput, NotPermitted
 from weishang.core.money import to_money
 
-from .models import MAX_UPLINE_DEPTH, CommissionSettings
+from ..models import MAX_UPLINE_DEPTH, CommissionSettings
 
 MAX_WITHDRAWAL_MINIMUM = Decimal("100000.00")
 #: Both percentages stay below 100 (the database says so), with at most two decimals.

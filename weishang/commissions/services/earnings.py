@@ -60,7 +60,7 @@ from weishang.orders.models import (
     StockSource,
 )
 
-from .models import (
+from ..models import (
     AgentBalance,
     Bucket,
     CommissionSettings,
