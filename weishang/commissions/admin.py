@@ -1,5 +1,6 @@
 """Admin for earnings: look, don't touch. Balances change only with their ledger entries and
-withdrawals only through their services (withdrawals.py), so everything here is read-only."""
+withdrawals only through their services (services/withdrawals.py), so everything here is
+read-only."""
 
 from django.contrib import admin
 

@@ -26,7 +26,7 @@ from .models import (
     SettlementHold,
     SettlementRun,
 )
-from .services import EARNING_KINDS, sql_list
+from .services.ledger import EARNING_KINDS, sql_list
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ reversal). An agent's balance in a bucket is the sum of their entries in it; Age
 those sums for fast reads and conditional updates, and `weishang check` proves they agree.
 
 What arises from recruiting, upgrades or an agent's own purchases: nothing — there is no entry
-kind for it, and no earning on an order its buyer's agent would earn on (services.py).
+kind for it, and no earning on an order its buyer's agent would earn on (services/earnings.py).
 """
 
 from django.conf import settings
@@ -101,8 +101,8 @@ class LedgerEntry(AppendOnlyModel):
 
 
 class SettlementRun(models.Model):
-    """One settlement (settlement.py), written in its own transaction: created when it starts,
-    its totals filled in when it ends; a run that moved nothing is not kept. The last run
+    """One settlement (services/settlement.py), written in its own transaction: created when it
+    starts, its totals filled in when it ends; a run that moved nothing is not kept. The last run
     bounds what the next one reads: every frozen entry written up to ``through_entry`` and due
     by ``settled_through`` has left frozen, so a run looks only at entries written since or
     falling due since, not at the whole history."""

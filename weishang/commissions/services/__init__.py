@@ -5,22 +5,21 @@
 - ``settlement``: frozen earnings whose after-sales window passed become available (the hourly
   job);
 - ``withdrawals``: an agent asks for available money, the owner approves, pays or rejects;
-- ``rules``: the owner's earnings rules (CommissionSettings).
+- ``rules``: the owner's earnings rules (CommissionSettings);
+- ``ledger``: the lock, balance posting and SQL pieces earnings and settlement share.
 
 The public names are re-exported here, so ``from weishang.commissions import services`` reaches
 them all.
 """
 
 from .earnings import (
-    EARNING_KINDS,
-    LEDGER_KINDS,
     earn_completed_lines_in_bulk,
     earn_for_order,
     freeze_for_order,
     freezing_entries,
-    sql_list,
     take_back_for_order,
 )
+from .ledger import EARNING_KINDS, LEDGER_KINDS, sql_list
 from .rules import (
     HIGHEST_PERCENT,
     MAX_WITHDRAWAL_MINIMUM,

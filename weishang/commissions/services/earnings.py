@@ -40,9 +40,8 @@ What the customer paid for a line is its ``line_total``: the shipping fee is the
 checkout has no order discounts. Should discounts come, a line's paid amount is its total less
 the discount shared out in proportion to the line totals, and only ``PAID_CENTS`` changes.
 
-Every writer here (and settlement) first locks the one CommissionSettings row, so they run one
-at a time: the entries a step inserted are those of our kinds above the highest id seen under
-the lock, and the balances are updated from their sums in one statement.
+Every writer here (and settlement) takes turns on the ledger's lock and posts the entries it
+inserted to the balances in one statement (ledger.py).
 """
 
 from django.db import connection, transaction
@@ -60,22 +59,20 @@ from weishang.orders.models import (
     StockSource,
 )
 
-from ..models import (
-    AgentBalance,
-    Bucket,
-    CommissionSettings,
-    EntryKind,
-    FrozenRelease,
-    LedgerEntry,
+from ..models import Bucket, EntryKind, FrozenRelease, LedgerEntry
+from .ledger import (
+    EARNING_KINDS,
+    ENTRIES,
+    INSERT_ENTRIES,
+    LEDGER_KINDS,
+    as_stored_time,
+    db_time,
+    last_entry_id,
+    lock_ledger,
+    post_to_balances,
+    sql_list,
 )
 from .rules import commission_settings
-
-#: Entries this module and settlement write; withdrawals write the others.
-EARNING_KINDS = (EntryKind.SALE, EntryKind.CLOUD_SALE, EntryKind.UPLINE)
-LEDGER_KINDS = (*EARNING_KINDS, EntryKind.SETTLE, EntryKind.CANCEL, EntryKind.REVERSAL)
-
-ENTRIES = LedgerEntry._meta.db_table
-BALANCES = AgentBalance._meta.db_table
 
 #: What the customer paid for a line, in fen (see the module's note on discounts).
 PAID_CENTS = "CAST(ROUND(ol.line_total * 100) AS BIGINT)"
@@ -83,53 +80,6 @@ PAID_CENTS = "CAST(ROUND(ol.line_total * 100) AS BIGINT)"
 
 def _cents(column: str) -> str:
     return f"CAST(ROUND({column} * 100) AS BIGINT)"
-
-
-def sql_list(values) -> str:
-    """Constants of ours (entry kinds) as an SQL list: 'sale', 'cloud_sale'."""
-    return ", ".join(f"'{value}'" for value in values)
-
-
-def db_time(value):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def lock_ledger() -> None:
-    """Wait for any other earnings writer or settlement run to finish (the CommissionSettings
-    row, locked until this transaction ends; SQLite's writers take turns anyway)."""
-    pk = commission_settings().pk
-    list(CommissionSettings.objects.select_for_update().filter(pk=pk).values_list("pk"))
-
-
-def last_entry_id() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {ENTRIES}")
-        return cursor.fetchone()[0]
-
-
-def post_to_balances(since_id: int) -> int:
-    """Add the entries of our kinds inserted after ``since_id`` (under the ledger lock: this
-    transaction's) to their agents' balances, creating the missing ones. Returns how many
-    agents changed."""
-    mine = f"e.id > %s AND e.kind IN ({sql_list(LEDGER_KINDS)})"
-    sums = ", ".join(
-        f"SUM(CASE WHEN e.bucket = '{bucket}' THEN e.amount ELSE 0 END) AS d_{bucket}"
-        for bucket in (Bucket.PENDING, Bucket.FROZEN, Bucket.AVAILABLE))
-    changes = ", ".join(f"{bucket} = ROUND({BALANCES}.{bucket} + d.d_{bucket}, 2)"
-                        for bucket in (Bucket.PENDING, Bucket.FROZEN, Bucket.AVAILABLE))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {BALANCES} (agent_id, pending, frozen, available, withdrawing, "
-            f"withdrawn) SELECT DISTINCT e.agent_id, 0, 0, 0, 0, 0 FROM {ENTRIES} e "
-            f"WHERE {mine} AND NOT EXISTS "
-            f"(SELECT 1 FROM {BALANCES} b WHERE b.agent_id = e.agent_id) "
-            f"ON CONFLICT (agent_id) DO NOTHING", [since_id])
-        cursor.execute(
-            f"UPDATE {BALANCES} SET {changes} FROM (SELECT e.agent_id, {sums} FROM {ENTRIES} e "
-            f"WHERE {mine} GROUP BY e.agent_id) AS d WHERE {BALANCES}.agent_id = d.agent_id",
-            [since_id])
-        return cursor.rowcount
-
 
 # ---------------------------------------------------------------------------------------------
 # Earning: a retail order of an agent's shop is paid
@@ -192,18 +142,6 @@ UPLINE_FEN = (
     "FROM earning e WHERE e.share > 0 "
     "WINDOW w AS (PARTITION BY e.order_id ORDER BY e.share %% 10000 DESC, e.line_id "
     "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)")
-
-INSERT_ENTRIES = (f'INSERT INTO {ENTRIES} (agent_id, kind, bucket, amount, order_id, '
-                  f'order_line_id, available_at, "key", created_at) ')
-
-
-def as_stored_time(expression: str) -> str:
-    """SQL for a time in the form ``available_at`` is stored in: SQLite compares the text, so
-    every due time is written, and compared, to the millisecond."""
-    if connection.vendor == "sqlite":
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {expression})"
-    return expression
-
 
 def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None:
     """Write the earnings of the lines ``order_filter`` selects, pending — or, for orders

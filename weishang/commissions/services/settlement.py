@@ -31,7 +31,7 @@ from weishang.core.money import to_money
 from weishang.orders.models import Order, OrderState
 
 from ..models import Bucket, EntryKind, FrozenRelease, LedgerEntry, SettlementHold, SettlementRun
-from .earnings import (
+from .ledger import (
     ENTRIES,
     INSERT_ENTRIES,
     as_stored_time,
