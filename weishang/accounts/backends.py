@@ -1,4 +1,7 @@
-"""Log in with a mobile number or a username (and a password), within the login limits."""
+"""Log in with a mobile number or a username (and a password), within the login limits.
+
+Writes nothing itself: the login limits (throttle.py) record the attempt.
+"""
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend

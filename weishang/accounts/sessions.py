@@ -3,6 +3,9 @@
 A visitor's session (the cart) keeps Django's SESSION_COOKIE_AGE (SESSION_DAYS). Logging in
 gives the session a shorter, sliding lifetime: each console page moves its end further, at
 most once every few minutes so that reading pages does not write the session each time.
+
+Not a service module: it changes only the request's own session (Django's session store, no
+rows of ours), from the ``user_logged_in`` signal and the accounts middleware.
 """
 
 from django.conf import settings

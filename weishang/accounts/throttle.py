@@ -19,6 +19,12 @@ back, and so does a refusal. What is counted are the failures still inside their
 
 A refused attempt is not counted and its password is never checked. A new password
 (``weishang resetpassword``) and ``weishang unlock`` take back an account's failures.
+
+Not a service module although it writes (LoginFailure rows): it is the login's own machinery,
+called by the authentication backend (backends.py) in the middle of ``authenticate``, for a
+visitor who is nobody yet, so there is no actor and no permission to check. People clear
+failures through services (``reset_password``, ``unlock_account``, ``unlock_address``), which
+call ``forget``.
 """
 
 import math
