@@ -12,7 +12,7 @@ body or in a function of the same module it calls, do one of:
   NotFound, as if it did not exist).
 
 The functions that do not are listed in EXCEPTIONS with the reason; the list may only shrink
-(a listed function that now checks, or no longer exists, fails the test: take it out).
+(a listed service that now checks, or a name found nowhere, fails the test: take it out).
 Functions without an actor are system actions (jobs, signal receivers, commands) or take
 the person they act for as the subject (``agent``, ``user``): see docs/architecture.md.
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "weishang"
 ACTOR_PARAMETERS = {"actor", "by"}
 PERMISSION_MODULE = "weishang.accounts.permissions"
-#: Helpers of other modules that check what the actor may see before anything is changed.
-SCOPE_HELPERS = {"visible_customer"}
+#: Helpers that find only what the actor may see (else NotFound) before anything is changed.
+SCOPE_HELPERS = {"visible_customer", "customers_for", "follow_ups_for"}
 
 _RECORDED_ONLY = ("the actor is only recorded (stock movements' and order events' audit "
                   "trail); callers are orders and jobs as well as people, and the view checks")
@@ -53,10 +53,17 @@ EXCEPTIONS = {
     "catalog.duplicate_product": _VIEW_CHECKS,
     "customers.create_customer": "scoped by seller_for(actor) (an agent's own list); "
                                  + _VIEW_CHECKS,
-    "customers.visible_customer": "the scope check itself (a read the writers call first)",
     "customers.seller_for": "a read: whose list a new customer goes to",
     "network.change_level": _VIEW_CHECKS + " (also the upgrades job, actor None)",
     "network.bind": _VIEW_CHECKS + " (also applications and invitations)",
+    # Writing modules outside services today, listed ahead of their move into services.
+    "customers.export_customers": "exports what the caller read with customers_for(actor); "
+                                  "the actor is logged",
+    "customers.check_file": "writes nothing (a preview); " + _VIEW_CHECKS,
+    "customers.import_file": _VIEW_CHECKS,
+    "orders.apply_shipping": "ships through ship_order; " + _VIEW_CHECKS,
+    "orders.request_buyback": _VIEW_CHECKS,
+    "orders.pay_buyback": _VIEW_CHECKS,
 }
 
 
@@ -139,5 +146,9 @@ def test_every_service_taking_the_actor_checks_permission():
 
 def test_the_exceptions_are_still_needed():
     services = acting_services()
-    stale = sorted(key for key in EXCEPTIONS if services.get(key, True))
+    defined = {f"{_app_of(path)}.{node.name}" for path in PACKAGE.rglob("*.py")
+               if "migrations" not in path.parts
+               for node in ast.parse(path.read_text(encoding="utf-8")).body
+               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    stale = sorted(key for key in EXCEPTIONS if services.get(key) or key not in defined)
     assert stale == [], "These now check permission (or are gone): take them out of EXCEPTIONS"
