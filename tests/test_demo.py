@@ -17,7 +17,7 @@ from weishang.inventory import services as inventory
 from weishang.inventory.models import LocationKind, StockLevel, StockMovement
 from weishang.marketing.models import Post
 from weishang.marketing.queries import library_for
-from weishang.network import certificates
+from weishang.network.certificates import services as certificates
 from weishang.network.models import (
     Agent,
     AgentLevel,

@@ -38,7 +38,7 @@ from weishang.customers.models import Customer
 from weishang.marketing import services as marketing
 from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel
-from weishang.network import certificates
+from weishang.network.certificates import services as certificates
 from weishang.network.models import LevelVariantRule
 from weishang.orders import purchases
 from weishang.orders import services as orders

@@ -29,8 +29,9 @@ from weishang.demo_growth import move_back
 from weishang.inventory.queries import with_stock
 from weishang.marketing import services as marketing
 from weishang.marketing.models import PostKind
-from weishang.network import agent_services, certificates
 from weishang.network import services as network
+from weishang.network.agent import services as agent_services
+from weishang.network.certificates import services as certificates
 from weishang.network.models import Agent, AgentState, BindingMode, Combination, UpgradeMetric
 from weishang.orders import purchases
 from weishang.orders import services as orders

@@ -39,8 +39,8 @@ from weishang.inventory.models import MovementReason
 from weishang.marketing import services as marketing
 from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel
-from weishang.network import certificates
 from weishang.network import services as network
+from weishang.network.certificates import services as certificates
 from weishang.orders import purchases
 from weishang.orders import services as orders
 from weishang.orders.services import CartLine, Recipient

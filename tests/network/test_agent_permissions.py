@@ -11,7 +11,7 @@ from tests.factories import AgentFactory, CustomerFactory, UserFactory
 from tests.routes import named_routes
 from weishang.accounts.models import Area
 from weishang.customers.models import Customer, CustomerNote
-from weishang.network import agent_services
+from weishang.network.agent import services as agent_services
 from weishang.network.models import HiddenProduct
 from weishang.orders import services as orders
 from weishang.orders.services import CartLine

@@ -5,7 +5,7 @@ import pytest
 
 from tests.api_clients import english_client
 from tests.factories import AgentFactory, UserFactory
-from weishang.network import certificates
+from weishang.network.certificates import services as certificates
 from weishang.network.models import Certificate
 
 URL = "/api/v1/certificates/"

@@ -17,7 +17,7 @@ from tests.factories import AgentFactory, AgentLevelFactory, UserFactory
 from weishang.accounts.models import Shop
 from weishang.core import drawing
 from weishang.core.errors import Conflict, InvalidInput, NotPermitted
-from weishang.network import certificates
+from weishang.network.certificates import services as certificates
 from weishang.network.models import Certificate, NetworkSettings
 from weishang.network.signals import agent_level_changed, agent_state_changed
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.factories import AgentFactory, AgentLevelFactory
 from weishang.accounts.models import Shop
-from weishang.network import certificates
+from weishang.network.certificates import services as certificates
 
 
 @pytest.fixture

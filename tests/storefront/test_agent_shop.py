@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.factories import AgentFactory, VariantFactory
-from weishang.network import agent_services
+from weishang.network.agent import services as agent_services
 from weishang.orders.models import Order
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ urlpatterns = [
     path("", include("weishang.customers.api")),
     path("", include("weishang.marketing.api")),
     path("", include("weishang.network.api")),
-    path("", include("weishang.network.agent_api")),
-    path("", include("weishang.network.certificate_api")),
+    path("", include("weishang.network.agent.api")),
+    path("", include("weishang.network.certificates.api")),
     path("", include("weishang.orders.purchase_api")),
     path("", include("weishang.commissions.api")),
 ]

@@ -24,7 +24,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.core.models import max_length_of
 from weishang.core.rest.errors import ErrorSerializer
 from weishang.core.rest.parsers import JSONParser
-from weishang.network.agent_api import IsAgent
+from weishang.network.agent.api import IsAgent
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of
 from weishang.orders.services import shop_settings

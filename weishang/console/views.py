@@ -7,7 +7,7 @@ from weishang.accounts.permissions import is_agent
 from weishang.catalog.models import Product
 from weishang.customers import care
 from weishang.inventory.queries import StockFilter, stock_list
-from weishang.network import agent_views
+from weishang.network.agent import views as agent_views
 
 
 def _catalog_counts() -> dict:

@@ -10,7 +10,7 @@ class NetworkConfig(AppConfig):
     def ready(self):
         from weishang.core import jobs
 
-        from . import certificate_receivers  # noqa: F401  (connects the receivers)
+        from .certificates import receivers  # noqa: F401  (connects the receivers)
         from .services import expire_bindings
         from .upgrades import run_upgrades
 

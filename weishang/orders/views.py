@@ -24,7 +24,7 @@ from weishang.core.address import parse_address, with_delivery_note
 from weishang.core.errors import DomainError
 from weishang.core.forms import add_domain_error
 from weishang.inventory.queries import with_stock
-from weishang.network import agent_queries
+from weishang.network.agent import queries as agent_queries
 
 from . import queries, services
 from .carriers import carrier_name

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from weishang.catalog.forms import ConsoleForm
 from weishang.core.models import max_length_of
 
-from .models import Agent
+from ..models import Agent
 
 
 class ProfileForm(ConsoleForm):
@@ -30,7 +30,7 @@ class ProfileForm(ConsoleForm):
         return cls(*args, initial={"name": agent.name, "wechat_id": agent.wechat_id}, **kwargs)
 
     def changes(self) -> dict:
-        """What to pass to ``agent_services.update_profile``: a new picture, "" to remove one,
+        """What to pass to ``services.update_profile``: a new picture, "" to remove one,
         nothing for a picture left as it is."""
         data = self.cleaned_data
         changes = {"name": data["name"], "wechat_id": data["wechat_id"]}

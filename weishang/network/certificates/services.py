@@ -2,7 +2,7 @@
 image (PNG and PDF) an agent shows their customers.
 
 A certificate is issued when an agent becomes active and revoked when they are suspended or
-exit (see certificate_receivers); the owner may also issue, renew or revoke one by hand. A
+exit (see receivers); the owner may also issue, renew or revoke one by hand. A
 renewal is a new certificate: the old one stays valid until it expires unless revoked.
 
 The number (WS + issue date + six random letters) is printed on the image and checked by anyone
@@ -40,7 +40,7 @@ from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.files import delete_files_after_commit, drawn_once
 from weishang.core.models import max_length_of
 
-from .models import Agent, AgentState, Certificate, NetworkSettings
+from ..models import Agent, AgentState, Certificate, NetworkSettings
 
 NUMBER_PREFIX = "WS"
 NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed in

@@ -23,10 +23,10 @@ from weishang.core.models import max_length_of
 from weishang.core.rest.errors import ErrorSerializer
 from weishang.core.site import absolute_url
 
-from . import certificates
-from .certificates import State
-from .models import Agent, Certificate
-from .queries import agent_of
+from ..models import Agent, Certificate
+from ..queries import agent_of
+from . import services
+from .services import State
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}
@@ -51,10 +51,10 @@ class PublicCertificateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=State.CHOICES))
     def get_state(self, certificate) -> str:
-        return certificates.state_of(certificate, self.context.get("today"))
+        return services.state_of(certificate, self.context.get("today"))
 
     def get_wechat_id(self, certificate) -> str:
-        return certificates.mask_wechat_id(certificate.wechat_id)
+        return services.mask_wechat_id(certificate.wechat_id)
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_revoked_on(self, certificate):
@@ -98,7 +98,7 @@ class CertificateSerializer(PublicCertificateSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verify_url(self, certificate) -> str:
-        return absolute_url(certificates.verify_path(certificate), self.context["request"])
+        return absolute_url(services.verify_path(certificate), self.context["request"])
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ class RevokeSerializer(serializers.Serializer):
 
 
 def _context(request) -> dict:
-    return {"request": request, "shop_name": certificates.shop_name(),
+    return {"request": request, "shop_name": services.shop_name(),
             "today": timezone.localdate()}
 
 
@@ -147,7 +147,7 @@ class CertificateListView(ManagedView):
         state = request.query_params.get("state")
         today = timezone.localdate()
         if state == State.VALID:
-            found = found.filter(certificates.valid(today))
+            found = found.filter(services.valid(today))
         elif state == State.EXPIRED:
             found = found.filter(revoked_at__isnull=True, valid_until__lt=today)
         elif state == State.REVOKED:
@@ -166,7 +166,7 @@ class CertificateListView(ManagedView):
         agent = Agent.objects.filter(public_id=given.validated_data["agent"]).first()
         if agent is None:
             raise InvalidInput(field="agent")
-        return self._answer(certificates.issue(agent, actor=request.user),
+        return self._answer(services.issue(agent, actor=request.user),
                             status.HTTP_201_CREATED)
 
 
@@ -174,7 +174,7 @@ class RenewView(ManagedView):
     @extend_schema(operation_id="certificates_renew", request=None,
                    responses={201: CertificateSerializer, **ERRORS})
     def post(self, request, number):
-        return self._answer(certificates.renew(_certificate(number), actor=request.user),
+        return self._answer(services.renew(_certificate(number), actor=request.user),
                             status.HTTP_201_CREATED)
 
 
@@ -185,7 +185,7 @@ class RevokeView(ManagedView):
         certificate = _certificate(number)
         given = RevokeSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        return self._answer(certificates.revoke(certificate, actor=request.user,
+        return self._answer(services.revoke(certificate, actor=request.user,
                                                 reason=given.validated_data["reason"]))
 
 
@@ -212,7 +212,7 @@ class VerifyView(GenericAPIView):
     @extend_schema(operation_id="certificates_verify", auth=[],
                    responses={200: PublicCertificateSerializer, 404: ErrorSerializer})
     def get(self, request, number):
-        certificate = certificates.for_number(number)
+        certificate = services.for_number(number)
         return Response(PublicCertificateSerializer(certificate,
                                                     context=_context(request)).data)
 

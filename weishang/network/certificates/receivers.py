@@ -3,24 +3,24 @@ suspended or exit, replaced when their level changes (the old one would name the
 
 from django.dispatch import receiver
 
-from . import certificates
-from .models import AgentState
-from .signals import agent_level_changed, agent_state_changed
+from ..models import AgentState
+from ..signals import agent_level_changed, agent_state_changed
+from . import services
 
-REVOKED_WHEN = {AgentState.SUSPENDED: certificates.REVOKED_SUSPENDED,
-                AgentState.EXITED: certificates.REVOKED_EXITED}
+REVOKED_WHEN = {AgentState.SUSPENDED: services.REVOKED_SUSPENDED,
+                AgentState.EXITED: services.REVOKED_EXITED}
 
 
 @receiver(agent_state_changed, dispatch_uid="certificates_follow_state")
 def follow_state(sender, agent, from_state, to_state, **kwargs):
     if to_state == AgentState.ACTIVE:
-        certificates.issue(agent)
+        services.issue(agent)
     elif to_state in REVOKED_WHEN:
-        certificates.revoke_all(agent, reason=REVOKED_WHEN[to_state])
+        services.revoke_all(agent, reason=REVOKED_WHEN[to_state])
 
 
 @receiver(agent_level_changed, dispatch_uid="certificates_follow_level")
 def follow_level(sender, agent, from_level, to_level, **kwargs):
     if agent.state == AgentState.ACTIVE:
-        certificates.revoke_all(agent, reason=certificates.REVOKED_LEVEL_CHANGED)
-        certificates.issue(agent)
+        services.revoke_all(agent, reason=services.REVOKED_LEVEL_CHANGED)
+        services.issue(agent)

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import certificate_views
+from . import views
 
 app_name = "verify"
 urlpatterns = [
-    path("", certificate_views.verify_form, name="form"),
-    path("<str:number>", certificate_views.verify, name="certificate"),
+    path("", views.verify_form, name="form"),
+    path("<str:number>", views.verify, name="certificate"),
 ]

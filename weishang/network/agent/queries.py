@@ -12,7 +12,7 @@ from weishang.core.phone import mask_mobile
 from weishang.orders import queries as order_queries
 from weishang.orders.models import SALE_STATES, Order, OrderState
 
-from .models import Agent, HiddenProduct
+from ..models import Agent, HiddenProduct
 
 #: States in which an order of the agent's shop still waits for someone (payment, shipping).
 WAITING_STATES = (OrderState.PENDING_PAYMENT, OrderState.PAID)

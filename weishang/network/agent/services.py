@@ -11,7 +11,7 @@ from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.versions import shop_pages_changed
 
-from .models import Agent, HiddenProduct
+from ..models import Agent, HiddenProduct
 
 #: Pictures in the shop header are small: avatars and QR codes are stored without metadata.
 PROFILE_IMAGES = ("avatar", "wechat_qr")

@@ -20,10 +20,10 @@ from weishang.core.errors import DomainError, NotFound
 from weishang.core.models import max_length_of
 from weishang.core.site import absolute_url
 
-from . import certificates
-from .certificates import State
-from .models import Agent, Certificate
-from .queries import agent_of
+from ..models import Agent, Certificate
+from ..queries import agent_of
+from . import services
+from .services import State
 
 PER_PAGE = 30
 SEARCH_MAX_LENGTH = 30
@@ -61,7 +61,7 @@ def _with_states(found) -> list[Certificate]:
     today = timezone.localdate()
     found = list(found)
     for certificate in found:
-        certificate.state = certificates.state_of(certificate, today)
+        certificate.state = services.state_of(certificate, today)
     return found
 
 
@@ -82,13 +82,13 @@ def certificate_list(request):
     found = Certificate.objects.select_related("agent")
     today = timezone.localdate()
     if state == State.VALID:
-        found = found.filter(certificates.valid(today))
+        found = found.filter(services.valid(today))
     elif state == State.EXPIRED:
         found = found.filter(revoked_at__isnull=True, valid_until__lt=today)
     elif state == State.REVOKED:
         found = found.filter(revoked_at__isnull=False)
     if search:
-        found = found.filter(Q(number=certificates.normalized_number(search))
+        found = found.filter(Q(number=services.normalized_number(search))
                              | Q(agent_name__icontains=search))
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "network/certificates/list.html", {
@@ -111,7 +111,7 @@ def agent_certificates(request, public_id):
 def issue(request, public_id):
     agent = get_object_or_404(Agent, public_id=public_id)
     try:
-        certificate = certificates.issue(agent, actor=request.user)
+        certificate = services.issue(agent, actor=request.user)
     except DomainError as exc:
         _domain_error(request, exc)
     else:
@@ -125,7 +125,7 @@ def issue(request, public_id):
 def renew(request, number):
     old = _certificate(number)
     try:
-        certificate = certificates.renew(old, actor=request.user)
+        certificate = services.renew(old, actor=request.user)
     except DomainError as exc:
         _domain_error(request, exc)
     else:
@@ -144,7 +144,7 @@ def revoke(request, number):
         messages.error(request, _("Say why the certificate is revoked."))
     else:
         try:
-            certificates.revoke(certificate, reason=form.cleaned_data["reason"],
+            services.revoke(certificate, reason=form.cleaned_data["reason"],
                                 actor=request.user)
         except DomainError as exc:
             _domain_error(request, exc)
@@ -156,14 +156,14 @@ def revoke(request, number):
 
 @agents_area
 def seal(request):
-    rules = certificates.network_settings()
+    rules = services.network_settings()
     form = SealForm()
     if request.method == "POST":
         form = SealForm(request.POST, request.FILES)
         remove = "remove" in request.POST
         if form.is_valid() and (remove or form.cleaned_data["seal"]):
             try:
-                certificates.set_seal(request.user, None if remove else form.cleaned_data["seal"])
+                services.set_seal(request.user, None if remove else form.cleaned_data["seal"])
             except DomainError as exc:
                 form.add_error("seal", exc.message)
             else:
@@ -185,12 +185,12 @@ def download(request, number, kind):
     if not (request.user.can("agents") or certificate.agent.user_id == request.user.pk):
         # Another agent's certificate does not exist for this agent.
         raise Http404
-    stored = certificates.render(
+    stored = services.render(
         certificate, kind=kind,
-        verify_url=absolute_url(certificates.verify_path(certificate), request))
+        verify_url=absolute_url(services.verify_path(certificate), request))
     return FileResponse(default_storage.open(stored, "rb"), as_attachment=True,
-                        filename=certificates.filename(certificate, kind),
-                        content_type=certificates.KINDS[kind])
+                        filename=services.filename(certificate, kind),
+                        content_type=services.KINDS[kind])
 
 
 @login_required
@@ -210,13 +210,13 @@ def verify_form(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
         return redirect("verify:certificate",
-                        number=certificates.normalized_number(form.cleaned_data["number"]))
+                        number=services.normalized_number(form.cleaned_data["number"]))
     return render(request, "network/verify.html", {"form": form})
 
 
 def verify(request, number):
     try:
-        certificate = certificates.for_number(number)
+        certificate = services.for_number(number)
     except NotFound as exc:
         return render(request, "network/verify.html", {
             "form": VerifyForm(initial={"number": number}), "missing": exc.message,
@@ -227,8 +227,8 @@ def verify(request, number):
     typed = check.cleaned_data["wechat"] if check.is_valid() else ""
     return render(request, "network/verify.html", {
         "form": VerifyForm(), "certificate": certificate,
-        "state": certificates.state_of(certificate), "shop_name": certificates.shop_name(),
-        "masked_wechat_id": certificates.mask_wechat_id(certificate.wechat_id),
+        "state": services.state_of(certificate), "shop_name": services.shop_name(),
+        "masked_wechat_id": services.mask_wechat_id(certificate.wechat_id),
         "wechat_check": check, "typed_wechat_id": typed,
-        "wechat_matches": typed and certificates.wechat_id_matches(certificate, typed),
+        "wechat_matches": typed and services.wechat_id_matches(certificate, typed),
     })

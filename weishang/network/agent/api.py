@@ -21,9 +21,9 @@ from weishang.core.site import absolute_url
 from weishang.orders.api import OrderDetailSerializer, OrderSerializer
 from weishang.orders.models import Order, OrderState
 
-from . import agent_queries, agent_services
-from .models import Agent
-from .queries import agent_of
+from ..models import Agent
+from ..queries import agent_of
+from . import queries, services
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -100,7 +100,7 @@ class TeamMemberSerializer(serializers.Serializer):
     phone = serializers.SerializerMethodField(help_text="Masked: 139****5678.")
 
     def get_phone(self, member) -> str:
-        return agent_queries.masked_phone(member)
+        return queries.masked_phone(member)
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -126,13 +126,13 @@ class ProfileView(AgentView):
         serializer.is_valid(raise_exception=True)
         changes = {name: "" if value is None else value
                    for name, value in serializer.validated_data.items()}
-        agent_services.update_profile(request.agent, **changes)
+        services.update_profile(request.agent, **changes)
         return self._output(request)
 
 
 class HiddenProductsView(AgentView):
     def _hidden(self, request):
-        return (agent_queries.products_for_hiding(request.agent)
+        return (queries.products_for_hiding(request.agent)
                 .filter(is_hidden=True).order_by("title", "id"))
 
     @extend_schema(summary="Products the agent's shop hides",
@@ -145,7 +145,7 @@ class HiddenProductsView(AgentView):
     def post(self, request):
         serializer = HideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        hidden = agent_services.hide_product(request.agent, serializer.validated_data["product"])
+        hidden = services.hide_product(request.agent, serializer.validated_data["product"])
         return Response(HiddenProductSerializer(hidden.product).data,
                         status=status.HTTP_201_CREATED)
 
@@ -154,7 +154,7 @@ class HiddenProductView(AgentView):
     @extend_schema(summary="Show a hidden product in the agent's shop again",
                    responses={204: None, **ERRORS})
     def delete(self, request, product):
-        agent_services.show_product(request.agent, product)
+        services.show_product(request.agent, product)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -170,7 +170,7 @@ class ShopOrdersView(AgentView):
     )
     def get(self, request):
         params = request.query_params
-        orders = agent_queries.shop_orders(request.user, state=params.get("state", ""),
+        orders = queries.shop_orders(request.user, state=params.get("state", ""),
                                            search=params.get("q", ""))
         return self.paginated(orders, OrderSerializer)
 
@@ -180,7 +180,7 @@ class ShopOrderView(AgentView):
                    responses={200: OrderDetailSerializer, **ERRORS})
     def get(self, request, number):
         try:
-            order = agent_queries.shop_order(request.user, number)
+            order = queries.shop_order(request.user, number)
         except Order.DoesNotExist:
             raise NotFound(_("No such order.")) from None
         return Response(OrderDetailSerializer(order).data)
@@ -190,7 +190,7 @@ class TeamView(AgentView):
     @extend_schema(summary="The agent's direct team (one level, numbers masked)",
                    responses={200: TeamMemberSerializer(many=True), **ERRORS})
     def get(self, request):
-        return self.paginated(agent_queries.team_of(request.agent), TeamMemberSerializer)
+        return self.paginated(queries.team_of(request.agent), TeamMemberSerializer)
 
 
 urlpatterns = [

@@ -1,6 +1,6 @@
 """The agent's own console: the dashboard (their console home), the shop QR code, their direct
 team, their invitation, their profile and the products their shop hides. Every page shows the
-logged-in agent's own data only; changes go through ``agent_services``."""
+logged-in agent's own data only; changes go through ``services``."""
 
 import io
 from functools import wraps
@@ -21,9 +21,9 @@ from weishang.core.errors import DomainError
 from weishang.core.forms import add_domain_error
 from weishang.core.site import absolute_url
 
-from . import agent_queries, agent_services
-from .agent_forms import ProfileForm
-from .queries import agent_of
+from ..queries import agent_of
+from . import queries, services
+from .forms import ProfileForm
 
 TEAM_PER_PAGE = 30
 PRODUCTS_PER_PAGE = 30
@@ -69,7 +69,7 @@ def dashboard(request):
         "nav": "home",
         "shop_link": link,
         "shop_qr_svg": segno.make(link, error="m").svg_inline(scale=4, title=link),
-        "counts": agent_queries.dashboard_counts(request.user),
+        "counts": queries.dashboard_counts(request.user),
     })
 
 
@@ -85,10 +85,10 @@ def shop_qr(request):
 
 @agent_page
 def team(request):
-    page = Paginator(agent_queries.team_of(request.agent), TEAM_PER_PAGE).get_page(
+    page = Paginator(queries.team_of(request.agent), TEAM_PER_PAGE).get_page(
         request.GET.get("page"))
     for member in page:
-        member.masked_phone = agent_queries.masked_phone(member)
+        member.masked_phone = queries.masked_phone(member)
     return _page(request, "network/agent/team.html", {"page": page})
 
 
@@ -111,7 +111,7 @@ def profile(request):
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                agent_services.update_profile(agent, **form.changes())
+                services.update_profile(agent, **form.changes())
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -128,7 +128,7 @@ def profile(request):
 @agent_page
 def products(request):
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    page = Paginator(agent_queries.products_for_hiding(request.agent, search),
+    page = Paginator(queries.products_for_hiding(request.agent, search),
                      PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     return _page(request, "network/agent/products.html", {"page": page, "search": search})
 
@@ -147,12 +147,12 @@ def _change_shelf(request, public_id: str, change, done: str):
 @agent_page
 @require_POST
 def hide_product(request, public_id):
-    return _change_shelf(request, public_id, agent_services.hide_product,
+    return _change_shelf(request, public_id, services.hide_product,
                          _("Hidden from your shop."))
 
 
 @agent_page
 @require_POST
 def show_product(request, public_id):
-    return _change_shelf(request, public_id, agent_services.show_product,
+    return _change_shelf(request, public_id, services.show_product,
                          _("Shown in your shop again."))
