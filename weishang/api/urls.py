@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("weishang.marketing.api")),
     path("", include("weishang.network.api")),
     path("", include("weishang.network.agent.api")),
+    path("", include("weishang.orders.agents.api")),
     path("", include("weishang.network.certificates.api")),
     path("", include("weishang.orders.purchase_api")),
     path("", include("weishang.commissions.api")),

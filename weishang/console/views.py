@@ -1,4 +1,6 @@
+import segno
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 
@@ -8,6 +10,8 @@ from weishang.catalog.models import Product
 from weishang.customers import care
 from weishang.inventory.queries import StockFilter, stock_list
 from weishang.network.agent import views as agent_views
+from weishang.network.queries import agent_of
+from weishang.orders.agents.queries import dashboard_counts
 
 
 def _catalog_counts() -> dict:
@@ -22,12 +26,28 @@ def _stock_counts() -> dict:
     return low.aggregate(low=Count("pk"), sold_out=Count("pk", filter=Q(quantity=0)))
 
 
+def _agent_home(request):
+    """An agent's console home: their shop link with its QR code, and their shop's orders waiting
+    and this month's sales. It lives here, above network and orders, because it reads both."""
+    request.agent = agent_of(request.user)
+    if request.agent is None:
+        raise PermissionDenied
+    link = agent_views.shop_link(request)
+    return render(request, "network/agent/home.html", {
+        "nav": "home",
+        "agent": request.agent,
+        "shop_link": link,
+        "shop_qr_svg": segno.make(link, error="m").svg_inline(scale=4, title=link),
+        "counts": dashboard_counts(request.user),
+    })
+
+
 @login_required
 def home(request):
     """The owner's (or staff member's) start page: what needs attention today; an agent's is
     their own dashboard."""
     if is_agent(request.user):
-        return agent_views.dashboard(request)
+        return _agent_home(request)
     owner_shop = Shop.objects.filter(seller__role="owner", is_open=True).first()
     context = {"nav": "home", "shop": owner_shop}
     if request.user.can("catalog"):

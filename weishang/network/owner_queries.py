@@ -1,5 +1,7 @@
 """Reads of the owner's agent pages, shared by the console and the API."""
 
+from collections.abc import Callable
+
 from django.db.models import Count, Q, QuerySet
 
 from weishang.core.phone import normalize_mobile
@@ -36,3 +38,20 @@ def levels_overview() -> QuerySet:
     """Levels by rank, with their conditions and how many agents hold each."""
     return (AgentLevel.objects.prefetch_related("conditions")
             .annotate(agent_count=Count("agents")).order_by("rank"))
+
+
+#: (seller's user id, how many) → the newest orders of that seller's shop
+LatestOrdersReader = Callable[[int, int], list]
+_read_latest_orders: LatestOrdersReader | None = None
+
+
+def read_latest_orders_with(reader: LatestOrdersReader) -> None:
+    """How the agent's page reads their shop's latest orders (orders registers it in its
+    ``ready``): network comes before orders and never imports it."""
+    global _read_latest_orders
+    _read_latest_orders = reader
+
+
+def latest_orders(agent: Agent, count: int) -> list:
+    """The ``count`` newest orders of the agent's own shop."""
+    return _read_latest_orders(agent.user_id, count)

@@ -19,7 +19,6 @@ from weishang.accounts.services import owner_shop
 from weishang.core.errors import DomainError, InvalidInput, TooManyRequests
 from weishang.core.forms import add_domain_error, submit_form
 from weishang.core.site import absolute_url
-from weishang.orders.models import Order
 
 from . import owner_queries, services
 from .forms import (
@@ -91,8 +90,7 @@ def applications(request):
 
 
 def _detail_page(request, agent: Agent, *, level_form=None, move_form=None):
-    orders = (Order.objects.filter(shop__seller_id=agent.user_id)
-              .order_by("-created_at", "-id")[:LATEST_ORDERS])
+    orders = owner_queries.latest_orders(agent, LATEST_ORDERS)
     return _page(request, "network/agent_detail.html", {
         "agent": agent,
         "actions": STATE_ACTIONS[agent.state],

@@ -9,12 +9,15 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from weishang.core import jobs
-        from weishang.network import upgrades
+        from weishang.network import owner_queries, upgrades
 
         from . import sales, services
+        from .agents import queries as agent_queries
 
-        # Network comes before orders: upgrades read real retail selling through this.
+        # Network comes before orders: upgrades read real retail selling through this, and the
+        # owner's page of an agent their shop's latest orders.
         upgrades.read_retail_with(sales.retail_selling)
+        owner_queries.read_latest_orders_with(agent_queries.latest_orders)
 
         # Celery beat runs them on the same cadence (weishang/celery.py).
         jobs.register("expire_unpaid_orders", services.expire_unpaid_orders, every=jobs.MINUTE)

@@ -24,9 +24,9 @@ from weishang.core.address import parse_address, with_delivery_note
 from weishang.core.errors import DomainError
 from weishang.core.forms import add_domain_error
 from weishang.inventory.queries import with_stock
-from weishang.network.agent import queries as agent_queries
 
 from . import queries, services
+from .agents import queries as agent_queries
 from .carriers import carrier_name
 from .forms import (
     ConfirmPaymentForm,

@@ -1,4 +1,5 @@
-"""REST endpoints of an agent's own shop: profile, hidden products, their shop's orders, team.
+"""REST endpoints of an agent's own shop: profile, hidden products, team (their shop's orders
+are orders': ``orders.agents.api``).
 
 Every endpoint answers about the agent whose token (or session) calls it, and only them: there
 is no agent id in any URL, so agent A has no way to name agent B's data; an order of another
@@ -6,10 +7,8 @@ shop is 404 like one that does not exist. The owner and staff use the agents end
 """
 
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -18,8 +17,6 @@ from weishang.core.models import max_length_of
 from weishang.core.rest.errors import ErrorSerializer
 from weishang.core.rest.parsers import JSONParser
 from weishang.core.site import absolute_url
-from weishang.orders.api import OrderDetailSerializer, OrderSerializer
-from weishang.orders.models import Order, OrderState
 
 from ..models import Agent
 from ..queries import agent_of
@@ -158,34 +155,6 @@ class HiddenProductView(AgentView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ShopOrdersView(AgentView):
-    @extend_schema(
-        summary="Orders of the agent's own shop, newest first",
-        parameters=[
-            OpenApiParameter("state", enum=OrderState.values, required=False),
-            OpenApiParameter("q", str, required=False,
-                             description="Order number, mobile number (or last 4), name."),
-        ],
-        responses={200: OrderSerializer(many=True), **ERRORS},
-    )
-    def get(self, request):
-        params = request.query_params
-        orders = queries.shop_orders(request.user, state=params.get("state", ""),
-                                           search=params.get("q", ""))
-        return self.paginated(orders, OrderSerializer)
-
-
-class ShopOrderView(AgentView):
-    @extend_schema(summary="One order of the agent's own shop",
-                   responses={200: OrderDetailSerializer, **ERRORS})
-    def get(self, request, number):
-        try:
-            order = queries.shop_order(request.user, number)
-        except Order.DoesNotExist:
-            raise NotFound(_("No such order.")) from None
-        return Response(OrderDetailSerializer(order).data)
-
-
 class TeamView(AgentView):
     @extend_schema(summary="The agent's direct team (one level, numbers masked)",
                    responses={200: TeamMemberSerializer(many=True), **ERRORS})
@@ -198,7 +167,5 @@ urlpatterns = [
     path("agent/hidden-products/", HiddenProductsView.as_view(), name="agent-hidden-products"),
     path("agent/hidden-products/<str:product>/", HiddenProductView.as_view(),
          name="agent-hidden-product"),
-    path("agent/orders/", ShopOrdersView.as_view(), name="agent-orders"),
-    path("agent/orders/<str:number>/", ShopOrderView.as_view(), name="agent-order"),
     path("agent/team/", TeamView.as_view(), name="agent-team"),
 ]

@@ -1,53 +1,14 @@
-"""Reads of an agent's own console, shared by its pages and the API: their shop's orders, their
-direct team, the products they hid. Every read is scoped to the agent given, never wider."""
+"""Reads of an agent's own console, shared by its pages and the API: their direct team and the
+products they hid (their shop's orders are orders': ``orders.agents.queries``). Every read is
+scoped to the agent given, never wider."""
 
-from datetime import datetime
-
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, QuerySet
 
 from weishang.catalog.models import Product
 from weishang.catalog.queries import visible_in_shop, with_list_annotations
 from weishang.core.phone import mask_mobile
-from weishang.orders import queries as order_queries
-from weishang.orders.models import SALE_STATES, Order, OrderState
 
 from ..models import Agent, HiddenProduct
-
-#: States in which an order of the agent's shop still waits for someone (payment, shipping).
-WAITING_STATES = (OrderState.PENDING_PAYMENT, OrderState.PAID)
-
-
-def shop_orders(user, **filters) -> QuerySet:
-    """The orders of ``user``'s own shop (an agent's), newest first, filtered like the owner's
-    order list (``orders.queries.console_orders``)."""
-    return order_queries.console_orders(**filters).filter(shop__seller_id=user.pk)
-
-
-def shop_order(user, number: str) -> Order:
-    """One order of ``user``'s own shop with its lines and timeline; Order.DoesNotExist for any
-    other order (another agent's looks exactly like one that does not exist)."""
-    order = order_queries.order_detail(number)
-    if order.shop.seller_id != user.pk:
-        raise Order.DoesNotExist(number)
-    return order
-
-
-def _start_of_month(now: datetime) -> datetime:
-    local = timezone.localtime(now)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def dashboard_counts(user, now: datetime | None = None) -> dict:
-    """Orders waiting and this month's sales of ``user``'s own shop (one query)."""
-    month = _start_of_month(now or timezone.now())
-    totals = Order.objects.filter(shop__seller_id=user.pk).aggregate(
-        waiting=Count("pk", filter=Q(state__in=WAITING_STATES)),
-        month_orders=Count("pk", filter=Q(state__in=SALE_STATES, created_at__gte=month)),
-        month_sales=Sum("payable", filter=Q(state__in=SALE_STATES, created_at__gte=month)),
-    )
-    totals["month_sales"] = totals["month_sales"] or 0
-    return totals
 
 
 def team_of(agent: Agent) -> QuerySet:

@@ -1,6 +1,6 @@
-"""The agent's own console: the dashboard (their console home), the shop QR code, their direct
-team, their invitation, their profile and the products their shop hides. Every page shows the
-logged-in agent's own data only; changes go through ``services``."""
+"""The agent's own console: the shop QR code, their direct team, their invitation, their profile
+and the products their shop hides (their dashboard is the console's home, ``console.views``).
+Every page shows the logged-in agent's own data only; changes go through ``services``."""
 
 import io
 from functools import wraps
@@ -51,7 +51,7 @@ def _page(request, template: str, context: dict, status: int = 200):
                   status=status)
 
 
-def _shop_link(request) -> str:
+def shop_link(request) -> str:
     return absolute_url(reverse("storefront:shop", args=[request.user.shop.code]), request)
 
 
@@ -59,25 +59,11 @@ def _invitation_link(request) -> str:
     return absolute_url(reverse("join:apply", args=[request.agent.code]), request)
 
 
-def dashboard(request):
-    """The console home of an agent (``console.views.home`` hands over)."""
-    request.agent = agent_of(request.user)
-    if request.agent is None:
-        raise PermissionDenied
-    link = _shop_link(request)
-    return _page(request, "network/agent/home.html", {
-        "nav": "home",
-        "shop_link": link,
-        "shop_qr_svg": segno.make(link, error="m").svg_inline(scale=4, title=link),
-        "counts": queries.dashboard_counts(request.user),
-    })
-
-
 @agent_page
 def shop_qr(request):
     """The shop link as a PNG to save and post (WeChat cannot share an SVG)."""
     output = io.BytesIO()
-    segno.make(_shop_link(request), error="m").save(output, kind="png", scale=10, border=2)
+    segno.make(shop_link(request), error="m").save(output, kind="png", scale=10, border=2)
     response = HttpResponse(output.getvalue(), content_type="image/png")
     response["Content-Disposition"] = 'inline; filename="shop-qr.png"'
     return response
@@ -121,7 +107,7 @@ def profile(request):
     else:
         form = ProfileForm.for_agent(agent)
     return _page(request, "network/agent/profile.html", {
-        "nav": "me", "form": form, "shop_link": _shop_link(request),
+        "nav": "me", "form": form, "shop_link": shop_link(request),
     }, status=status)
 
 
