@@ -17,6 +17,7 @@ from weishang.accounts.models import Role
 from weishang.core.days import between_days
 from weishang.core.phone import normalize_mobile
 from weishang.core.pinyin import query_key
+from weishang.orders import sources
 from weishang.orders.models import OPEN_STATES, Order
 
 from .models import NAME_KEY_FIELDS, Customer, CustomerNote, CustomerOrder, Tag
@@ -41,10 +42,9 @@ def customers_for(user) -> QuerySet:
 
 
 def source_channel_choices() -> list[tuple[str, str]]:
-    """Every source a customer can come from: the marketing channels, then the built-in ones."""
-    from weishang.marketing.models import Channel  # customers may read marketing's channels
-
-    return [*Channel.objects.values_list("code", "name"),
+    """Every source a customer can come from: the marketing channels (registered by marketing,
+    which customers may not import), then the built-in ones."""
+    return [*sources.channels(),
             *((code, str(label)) for code, label in BUILT_IN_SOURCES)]
 
 
