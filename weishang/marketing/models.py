@@ -22,8 +22,8 @@ class HashtagStyle(models.TextChoices):
 
 
 class Channel(models.Model):
-    """Where sellers post (DESIGN.md §6). The defaults are created by a data migration and the
-    owner may edit them."""
+    """Where sellers post (WeChat Moments, groups, Weibo, Xiaohongshu …). The defaults are
+    created by a data migration and the owner may edit them."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=30)

@@ -1,5 +1,7 @@
-"""What happens to agents, for the apps that follow them (certificates are revoked when an agent
-is suspended or exits; commissions stop when an agent leaves)."""
+"""What happens to agents, for whoever follows them: today certificates
+(``network.certificates.receivers``: issued when an agent becomes active, revoked when they are
+suspended or exit, replaced when their level changes). The signal map of docs/architecture.md
+lists every receiver."""
 
 from django.dispatch import Signal
 

@@ -161,8 +161,8 @@ class Order(TimeStamped):
     customer_note = models.CharField(_("note"), max_length=200, blank=True)
 
     # Where the sale came from (a tracked link /t/<code> clicked within the attribution
-    # window). Plain values, not foreign keys: marketing comes after orders (DESIGN.md §4)
-    # and reads these to count its results.
+    # window). Plain values, not foreign keys: marketing comes after orders (the layers of
+    # docs/architecture.md) and reads these to count its results.
     source_channel = models.CharField(_("source channel"), max_length=20, blank=True)
     source_post = models.CharField(_("source post"), max_length=32, blank=True)
     source_link = models.CharField(_("tracked link"), max_length=16, blank=True, db_index=True)

@@ -1,8 +1,10 @@
-"""What orders tell the apps that come after them (customers, marketing, analytics).
+"""What orders tell the apps that come after them: commissions (earnings follow their orders,
+``commissions.receivers``) and customers (records and statistics, ``customers.receivers``).
 
-Orders may not import those apps (dependencies point one way, DESIGN.md §4), so they listen
-here instead. Both signals are sent inside the transaction that made the change: a receiver
-that raises undoes the change with it, so keep receivers small and correct.
+Orders may not import those apps (the layers of docs/architecture.md), so they listen here
+instead; the signal map there lists every receiver. Both signals are sent inside the
+transaction that made the change: a receiver that raises undoes the change with it, so keep
+receivers small and correct.
 """
 
 from django.dispatch import Signal

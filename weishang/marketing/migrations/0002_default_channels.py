@@ -1,4 +1,4 @@
-"""The channels of DESIGN.md §6 with their defaults; the owner edits them afterwards.
+"""The channels sellers post to (Channel) with their defaults; the owner edits them afterwards.
 
 Names are stored in Chinese: they are the owner's data (what the sellers call the channels),
 not interface text. Where a platform publishes no exact figure we chose a documented value:
