@@ -69,7 +69,7 @@ from weishang.inventory.models import MovementReason
 from weishang.network import services as network
 from weishang.network.models import Agent, Combination, UpgradeReview
 from weishang.network.pricing import discounted
-from weishang.network.upgrades import full_months, run_upgrades
+from weishang.network.upgrades.services import full_months, run_upgrades
 from weishang.orders import purchases
 from weishang.orders import services as orders
 from weishang.orders.models import BuyerRelation, Order, OrderState

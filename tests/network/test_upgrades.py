@@ -22,7 +22,7 @@ from weishang.network import services
 from weishang.network.models import Agent, AgentEvent, Combination, NetworkSettings
 from weishang.network.services import LevelData
 from weishang.network.signals import agent_level_changed
-from weishang.network.upgrades import full_months, metrics, run_upgrades
+from weishang.network.upgrades.services import full_months, metrics, run_upgrades
 from weishang.orders import services as orders
 from weishang.orders.buyers import identify_buyer
 from weishang.orders.models import Order, OrderKind, OrderState

@@ -12,7 +12,7 @@ class NetworkConfig(AppConfig):
 
         from .certificates import receivers  # noqa: F401  (connects the receivers)
         from .services import expire_bindings
-        from .upgrades import run_upgrades
+        from .upgrades.services import run_upgrades
 
         # Both measure in days (selling per month, binding days): once a day is enough.
         jobs.register("upgrade_agents", run_upgrades, every=jobs.DAY)

@@ -374,8 +374,8 @@ def set_level(actor, agent: Agent, level: AgentLevel, note: str = "", *,
 def decide_level_review(actor, agent: Agent, *, keep: bool, note: str = "",
                         now: datetime | None = None) -> Agent:
     """The owner's answer to a flagged level (refunds took the selling that earned it below
-    it, see upgrades.py): ``keep`` it — it is then the owner's decision, never reviewed again —
-    or move the agent down to the level their selling supports."""
+    it, see upgrades/services.py): ``keep`` it — it is then the owner's decision, never
+    reviewed again — or move the agent down to the level their selling supports."""
     _ensure_manager(actor)
     now = now or timezone.now()
     with transaction.atomic():

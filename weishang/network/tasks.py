@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from . import services, upgrades
+from . import services
+from .upgrades import services as upgrades
 
 
 @shared_task

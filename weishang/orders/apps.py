@@ -9,7 +9,8 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from weishang.core import jobs
-        from weishang.network import owner_queries, upgrades
+        from weishang.network import owner_queries
+        from weishang.network.upgrades import services as upgrades
 
         from . import sales, services
         from .agents import queries as agent_queries

@@ -1,4 +1,4 @@
-"""Real retail: the selling an agent's upgrade may count (network/upgrades.py).
+"""Real retail: the selling an agent's upgrade may count (network/upgrades/services.py).
 
 Fewer orders than the sales counted elsewhere (models.SALE_STATES): a retail order of the
 agent's shop counts once it is final — completed and past its after-sales window, so no

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
 from weishang.network.services import expire_bindings
-from weishang.network.upgrades import run_upgrades
+from weishang.network.upgrades.services import run_upgrades
 
 
 class Command(BaseCommand):

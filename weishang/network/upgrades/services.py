@@ -23,8 +23,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Agent, AgentLevel, AgentState, Combination, UpgradeMetric, UpgradeReview
-from .services import change_level, network_settings
+from ..models import Agent, AgentLevel, AgentState, Combination, UpgradeMetric, UpgradeReview
+from ..services import change_level, network_settings
 
 #: (sellers' user ids, now) → {user id: an object with ``sales`` and ``customers``}
 RetailReader = Callable[[list[int], datetime], dict]
