@@ -25,7 +25,7 @@ from weishang.catalog.models import Variant
 from weishang.core.models import largest_value_of, max_length_of
 from weishang.core.rest.errors import ErrorSerializer
 
-from . import owner_queries, services
+from . import queries, services
 from .joining import limit_applications
 from .models import (
     MIN_BUYBACK_PERCENT,
@@ -115,7 +115,7 @@ class LevelViewSet(viewsets.GenericViewSet):
     queryset = AgentLevel.objects.none()
 
     def _level(self, pk) -> AgentLevel:
-        return get_object_or_404(owner_queries.levels_overview(), pk=pk)
+        return get_object_or_404(queries.levels_overview(), pk=pk)
 
     def _answer(self, level, status_code=status.HTTP_200_OK):
         return Response(NetworkLevelSerializer(self._level(level.pk)).data, status=status_code)
@@ -123,7 +123,7 @@ class LevelViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Agent levels by rank",
                    responses={200: NetworkLevelSerializer(many=True)})
     def list(self, request):
-        return Response(NetworkLevelSerializer(owner_queries.levels_overview(), many=True).data)
+        return Response(NetworkLevelSerializer(queries.levels_overview(), many=True).data)
 
     @extend_schema(summary="Add a level", request=LevelInputSerializer,
                    responses={201: NetworkLevelSerializer, **ERRORS})
@@ -272,7 +272,7 @@ class AgentViewSet(viewsets.GenericViewSet):
 
     def _agent(self, public_id) -> Agent:
         try:
-            return owner_queries.agent_detail(public_id)
+            return queries.agent_detail(public_id)
         except Agent.DoesNotExist:
             raise NotFound(_("No such agent.")) from None
 
@@ -285,7 +285,7 @@ class AgentViewSet(viewsets.GenericViewSet):
         responses={200: AgentSummarySerializer(many=True)})
     def list(self, request):
         state = request.query_params.get("state", "")
-        page = self.paginate_queryset(owner_queries.agent_list(
+        page = self.paginate_queryset(queries.agent_list(
             q=request.query_params.get("q", "")[:30],
             state=state if state in AgentState.values else ""))
         return self.get_paginated_response(AgentSummarySerializer(page, many=True).data)

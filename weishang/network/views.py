@@ -20,7 +20,7 @@ from weishang.core.errors import DomainError, InvalidInput, TooManyRequests
 from weishang.core.forms import add_domain_error, submit_form
 from weishang.core.site import absolute_url
 
-from . import owner_queries, services
+from . import queries, services
 from .forms import (
     AgentFilterForm,
     ApplicationForm,
@@ -59,7 +59,7 @@ def _page(request, template, context, status=200):
 
 def _agent_or_404(public_id: str) -> Agent:
     try:
-        return owner_queries.agent_detail(public_id)
+        return queries.agent_detail(public_id)
     except Agent.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -71,7 +71,7 @@ def _agent_list(request, *, applications: bool):
     filters = filter_form.filters()
     if applications:
         filters["state"] = AgentState.APPLIED
-    page = Paginator(owner_queries.agent_list(**filters),
+    page = Paginator(queries.agent_list(**filters),
                      AGENTS_PER_PAGE).get_page(request.GET.get("page"))
     return _page(request, "network/agent_list.html", {
         "filter_form": filter_form, "page": page, "applications": applications,
@@ -90,7 +90,7 @@ def applications(request):
 
 
 def _detail_page(request, agent: Agent, *, level_form=None, move_form=None):
-    orders = owner_queries.latest_orders(agent, LATEST_ORDERS)
+    orders = queries.latest_orders(agent, LATEST_ORDERS)
     return _page(request, "network/agent_detail.html", {
         "agent": agent,
         "actions": STATE_ACTIONS[agent.state],
@@ -182,7 +182,7 @@ def move(request, public_id):
 @agents_area
 def level_list(request):
     return _page(request, "network/level_list.html",
-                 {"levels": owner_queries.levels_overview()})
+                 {"levels": queries.levels_overview()})
 
 
 def _level_page(request, level, form, rule_form=None):

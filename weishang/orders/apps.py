@@ -9,7 +9,7 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from weishang.core import jobs
-        from weishang.network import owner_queries
+        from weishang.network import queries as network_queries
         from weishang.network.upgrades import services as upgrades
 
         from . import sales, services
@@ -18,7 +18,7 @@ class OrdersConfig(AppConfig):
         # Network comes before orders: upgrades read real retail selling through this, and the
         # owner's page of an agent their shop's latest orders.
         upgrades.read_retail_with(sales.retail_selling)
-        owner_queries.read_latest_orders_with(agent_queries.latest_orders)
+        network_queries.read_latest_orders_with(agent_queries.latest_orders)
 
         # Celery beat runs them on the same cadence (weishang/celery.py).
         jobs.register("expire_unpaid_orders", services.expire_unpaid_orders, every=jobs.MINUTE)
