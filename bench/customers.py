@@ -38,7 +38,8 @@ from django.db import transaction
 from pypinyin import lazy_pinyin
 from shop import build_shop  # sets Django up on a throw-away data folder
 
-from weishang.customers import imports, queries, services
+from weishang.customers import queries, services
+from weishang.customers.imports import services as imports
 from weishang.customers.models import Customer
 
 SEED = 20260501

@@ -168,7 +168,7 @@ def test_demo_orders_fill_the_order_desk(login, client):
 
 
 def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client):
-    from weishang.customers import care
+    from weishang.customers.care import services as care
     from weishang.marketing.models import Click, Post, PostKind
     from weishang.marketing.plan import queries as plan_queries
 

@@ -32,8 +32,8 @@ from tests.marketing.planning import entry
 from tests.orders.purchasing import buy, buy_into_cloud, set_state
 from tests.routes import named_routes
 from weishang.commissions.services import withdrawals
-from weishang.customers import care
 from weishang.customers import services as customers
+from weishang.customers.care import services as care
 from weishang.customers.models import Customer
 from weishang.marketing import services as marketing
 from weishang.marketing.links import services as links

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product
-from weishang.customers import care
 from weishang.customers import services as customers
+from weishang.customers.care import services as care
 from weishang.customers.models import Customer
 from weishang.marketing import services as marketing
 from weishang.marketing.links import attribution

@@ -32,8 +32,8 @@ from tests.orders.purchasing import buy, buy_into_cloud, rule, set_state
 from weishang.accounts.services import owner_shop
 from weishang.catalog import services as catalog
 from weishang.commissions.services import withdrawals
-from weishang.customers import care
 from weishang.customers import services as customers
+from weishang.customers.care import services as care
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.marketing import services as marketing

@@ -72,7 +72,8 @@ def test_home_says_who_to_contact_today_and_which_posts_to_share(owner_client, o
     from django.utils import timezone
 
     from tests.factories import ChannelFactory, PostFactory
-    from weishang.customers import care, services
+    from weishang.customers import services
+    from weishang.customers.care import services as care
     from weishang.marketing.models import PlannedPost
 
     customer = services.create_customer(owner, name="李四", phone="13900001111")

@@ -9,7 +9,8 @@ from django.utils import timezone
 from tests.api_clients import english_client
 from tests.customers.care import buy, moment
 from tests.factories import CustomerFactory, UserFactory
-from weishang.customers import care, services
+from weishang.customers import services
+from weishang.customers.care import services as care
 from weishang.customers.models import FollowUp, FollowUpState, ReminderHandled
 
 pytestmark = pytest.mark.django_db

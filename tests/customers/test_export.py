@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from weishang.core import spreadsheets
-from weishang.customers import exports, imports
+from weishang.customers import exports
+from weishang.customers.imports import services as imports
 from weishang.customers.models import AccessLog, Customer
 
 pytestmark = pytest.mark.django_db

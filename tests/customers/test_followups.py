@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from weishang.customers import care, services
+from weishang.customers import services
+from weishang.customers.care import services as care
 from weishang.customers.models import CustomerSettings, FollowUp, FollowUpState
 
 pytestmark = pytest.mark.django_db

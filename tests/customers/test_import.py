@@ -19,7 +19,7 @@ from tests.factories import ChannelFactory, UserFactory
 from tests.sheets import with_dimension
 from weishang.core import spreadsheets
 from weishang.core.errors import Conflict, InvalidInput
-from weishang.customers import imports
+from weishang.customers.imports import services as imports
 from weishang.customers.models import Customer, CustomerAddress, CustomerNote
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from tests.customers.care import buy
 from tests.factories import UserFactory
 from weishang.core.errors import Conflict
-from weishang.customers import care, services
+from weishang.customers import services
+from weishang.customers.care import services as care
 from weishang.customers.models import Customer, FollowUp, ReminderKind
 from weishang.orders import services as orders
 

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 
 from tests.customers.care import buy, moment
 from tests.factories import CustomerFactory, UserFactory
-from weishang.customers import care, segments, services
+from weishang.customers import segments, services
+from weishang.customers.care import services as care
 from weishang.customers.models import Customer
 
 pytestmark = pytest.mark.django_db

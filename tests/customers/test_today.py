@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from tests.customers.care import buy
 from tests.factories import UserFactory
-from weishang.customers import care, services
+from weishang.customers import services
+from weishang.customers.care import services as care
 from weishang.customers.models import FollowUp, FollowUpState, ReminderHandled, ReminderKind
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from weishang.accounts.models import Shop
 from weishang.accounts.permissions import is_agent
 from weishang.catalog.models import Product
-from weishang.customers import care
+from weishang.customers.care import services as care
 from weishang.inventory.queries import StockFilter, stock_list
 from weishang.network.agent import views as agent_views
 from weishang.network.queries import agent_of

@@ -24,7 +24,9 @@ from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
 from weishang.core.rest.errors import ErrorSerializer
 
-from . import api_filters, care_api, data_files, import_api, queries, services
+from . import api_filters, data_files, queries, services
+from .care import api as care_api
+from .imports import api as import_api
 from .models import Customer, CustomerAddress, CustomerNote, Gender, Tag
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,

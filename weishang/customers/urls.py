@@ -6,8 +6,8 @@ from . import views
 
 app_name = "customers"
 urlpatterns = [
-    path("import/", include("weishang.customers.import_urls")),
-    path("", include("weishang.customers.care_urls")),
+    path("import/", include("weishang.customers.imports.urls")),
+    path("", include("weishang.customers.care.urls")),
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("access-log/", views.access_log, name="access_log"),

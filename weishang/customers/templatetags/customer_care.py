@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from weishang.customers import segments
-from weishang.customers.care_forms import FollowUpForm
+from weishang.customers.care.forms import FollowUpForm
 from weishang.customers.models import FollowUpState
 
 register = template.Library()

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from weishang.accounts.models import Role, User
 from weishang.core.errors import DomainError
-from weishang.customers import imports
+from weishang.customers.imports import services as imports
 
 
 class Command(BaseCommand):

@@ -20,7 +20,8 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.core import spreadsheets
 from weishang.core.rest.errors import ErrorSerializer
 
-from . import api_filters, exports, imports
+from .. import api_filters, exports
+from . import services as imports
 
 
 class CustomerImportSerializer(serializers.Serializer):

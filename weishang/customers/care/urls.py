@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import care_views
+from . import views as care_views
 
 urlpatterns = [
     path("today/", care_views.today, name="today"),

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.catalog.forms import ConsoleForm
 
-from . import care
-from .forms import DATE_INPUT
-from .models import CustomerSettings, FollowUpKind, ReminderHandled, ReminderKind
+from ..forms import DATE_INPUT
+from ..models import CustomerSettings, FollowUpKind, ReminderHandled, ReminderKind
+from . import services as care
 
 
 class FollowUpForm(ConsoleForm):

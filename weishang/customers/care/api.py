@@ -21,8 +21,9 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.core.phone import mask_mobile
 from weishang.core.rest.errors import ErrorSerializer
 
-from . import care, queries, segments, services
-from .models import Customer, FollowUp, FollowUpKind, FollowUpState, ReminderHandled, ReminderKind
+from .. import queries, segments, services
+from ..models import Customer, FollowUp, FollowUpKind, FollowUpState, ReminderHandled, ReminderKind
+from . import services as care
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}

@@ -33,8 +33,8 @@ from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.phone import is_mobile, normalize_mobile
 from weishang.core.spreadsheets import SheetRow, header_key
 
-from . import queries, services
-from .models import Customer, CustomerAddress, CustomerNote, Gender, Tag
+from .. import queries, services
+from ..models import Customer, CustomerAddress, CustomerNote, Gender, Tag
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 100_000

@@ -32,8 +32,8 @@ from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.money import to_money
 from weishang.orders.models import SALE_STATES, OrderLine
 
-from . import queries, services
-from .models import (
+from .. import queries, services
+from ..models import (
     Customer,
     CustomerSettings,
     FollowUp,

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import import_views
+from . import views as import_views
 
 urlpatterns = [
     path("", import_views.import_upload, name="import_upload"),

@@ -23,8 +23,9 @@ from weishang.accounts.permissions import area_required
 from weishang.core import spreadsheets
 from weishang.core.errors import DomainError
 
-from . import exports, imports, services
-from .forms import CustomerFilterForm
+from .. import exports, services
+from ..forms import CustomerFilterForm
+from . import services as imports
 
 customers_area = area_required("customers")
 SESSION_KEY = "customers_import"

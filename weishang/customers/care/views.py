@@ -18,10 +18,11 @@ from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
 from weishang.core.views import back_url
 
-from . import care, queries, segments, services
-from .care_forms import CustomerSettingsForm, FollowUpForm, ReminderForm, SnoozeForm
-from .models import Customer, FollowUp, ReminderKind
-from .views import CUSTOMERS_PER_PAGE
+from .. import queries, segments, services
+from ..models import Customer, FollowUp, ReminderKind
+from ..views import CUSTOMERS_PER_PAGE
+from . import services as care
+from .forms import CustomerSettingsForm, FollowUpForm, ReminderForm, SnoozeForm
 
 care_area = area_required("customers")
 
