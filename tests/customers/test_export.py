@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from weishang.core import spreadsheets
-from weishang.customers import exports
 from weishang.customers.imports import services as imports
 from weishang.customers.models import AccessLog, Customer
 
@@ -43,7 +42,7 @@ def customers(add_customer):
 
 def test_export_has_one_row_per_customer_with_full_details(owner_client, customers, owner):
     header, *rows = download(owner_client)
-    assert header == tuple(column.header for column in exports.COLUMNS)
+    assert header == tuple(column.header for column in imports.EXPORT_COLUMNS)
     by_phone = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
     zhang = by_phone["13812345678"]
     assert (zhang["姓名"], zhang["微信"], zhang["性别"], zhang["省"], zhang["区"]) == (

@@ -19,6 +19,7 @@ from tests.factories import ChannelFactory, UserFactory
 from tests.sheets import with_dimension
 from weishang.core import spreadsheets
 from weishang.core.errors import Conflict, InvalidInput
+from weishang.customers.imports import reports, rows
 from weishang.customers.imports import services as imports
 from weishang.customers.models import Customer, CustomerAddress, CustomerNote
 
@@ -146,7 +147,7 @@ def bad_file():
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_reports_each_row(owner, english):
-    with pytest.raises(imports.ImportRefused) as refused:
+    with pytest.raises(reports.ImportRefused) as refused:
         run(bad_file(), owner)
 
     report = refused.value.report
@@ -284,11 +285,11 @@ def test_unreadable_files_are_refused_with_a_message(owner, english, content, me
 
 
 def test_limits_on_size_and_rows(owner, english, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(rows, "MAX_ROWS", 2)
     upload = csv_file([["姓名", "手机"]] + [["甲", f"1380000000{n}"] for n in range(3)])
     with pytest.raises(InvalidInput, match="more than 2 customers"):
         run(upload, owner)
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(rows, "MAX_FILE_BYTES", 10)
     with pytest.raises(InvalidInput, match="larger than 0 MB"):
         run(csv_file([["姓名", "手机"], ["甲", "13800000001"]]), owner)
     assert Customer.objects.count() == 0
@@ -321,7 +322,7 @@ def test_a_number_taken_meanwhile_refuses_the_whole_import(owner, english, monke
 @pytest.mark.parametrize("header", ["手机", "手机号", "手机号码", "电话", "Mobile", "phone",
                                     "ＰＨＯＮＥ", "手机 号码", "mobile_number"])
 def test_phone_header_spellings(header):
-    assert spreadsheets.header_key(header) in imports.HEADERS["phone"]
+    assert spreadsheets.header_key(header) in rows.HEADERS["phone"]
 
 
 def test_gbk_detection_does_not_take_utf8_for_gbk():
@@ -417,13 +418,13 @@ def test_import_pages_need_the_customers_area(client):
     assert client.post(reverse("customers:import_apply")).status_code == 403
 
 
-@given(cells=st.dictionaries(st.sampled_from(sorted(imports.HEADERS)),
+@given(cells=st.dictionaries(st.sampled_from(sorted(rows.HEADERS)),
                              st.one_of(st.text(max_size=60), st.integers(), st.floats(),
                                        st.dates(), st.none())))
 @hypothesis_settings(max_examples=200, deadline=None)
 def test_any_cell_values_give_a_row_or_its_errors_never_a_crash(cells):
     with translation.override("en"):
-        row = imports.parse_row(spreadsheets.sheet_row(2, cells), {}, date(2026, 5, 1))
+        row = rows.parse_row(spreadsheets.sheet_row(2, cells), {}, date(2026, 5, 1))
     assert row.errors or (row.name and len(row.phone) == 11)
 
 

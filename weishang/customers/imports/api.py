@@ -20,7 +20,8 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.core import spreadsheets
 from weishang.core.rest.errors import ErrorSerializer
 
-from .. import api_filters, exports
+from .. import api_filters
+from . import queries, reports
 from . import services as imports
 
 
@@ -47,17 +48,17 @@ class ImportReportSerializer(serializers.Serializer):
     merged = serializers.IntegerField()
     error_count = serializers.IntegerField()
     error_rows = ImportRowSerializer(
-        many=True, help_text=f"The first {imports.MAX_REPORTED_ERRORS} wrong rows.")
+        many=True, help_text=f"The first {reports.MAX_REPORTED_ERRORS} wrong rows.")
 
 
 class ImportRefusedSerializer(ErrorSerializer):
     report = ImportReportSerializer(required=False, help_text="With invalid_rows.")
 
 
-def _report_data(report: imports.ImportReport) -> dict:
+def _report_data(report: reports.ImportReport) -> dict:
     return {"applied": report.applied, "rows": report.rows, "new": report.new,
             "merged": report.merged, "error_count": report.error_count,
-            "error_rows": [imports.row_as_dict(row) for row in report.error_rows]}
+            "error_rows": [reports.row_as_dict(row) for row in report.error_rows]}
 
 
 class CustomerImportView(APIView):
@@ -89,7 +90,7 @@ class CustomerImportView(APIView):
                 report = imports.import_file(
                     upload, actor=request.user,
                     skip_bad_rows=given.validated_data["skip_bad_rows"])
-        except imports.ImportRefused as refused:
+        except reports.ImportRefused as refused:
             return Response({"code": refused.code, "message": str(refused.message),
                              "report": _report_data(refused.report)},
                             status=status.HTTP_400_BAD_REQUEST)
@@ -111,8 +112,8 @@ class CustomerExportView(APIView):
     )
     def get(self, request):
         filters = api_filters.CustomerFilterSerializer(data=request.query_params).filters()
-        customers, description = exports.filtered_customers(request.user, filters)
-        output = exports.export_customers(customers, actor=request.user,
+        customers, description = queries.filtered_customers(request.user, filters)
+        output = imports.export_customers(customers, actor=request.user,
                                           description=description)
         return FileResponse(output, as_attachment=True, content_type=spreadsheets.XLSX_CONTENT_TYPE,
                             filename=f"customers-{timezone.localdate():%Y%m%d}.xlsx")

@@ -5,83 +5,44 @@ in a public one) under an unguessable name kept in the uploader's session, until
 it or upload another; the import reads it again, since customers may have changed meanwhile.
 """
 
-import secrets
-import time
-from pathlib import Path
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from weishang.accounts.permissions import area_required
 from weishang.core import spreadsheets
 from weishang.core.errors import DomainError
 
-from .. import exports, services
+from .. import services
 from ..forms import CustomerFilterForm
+from . import queries, reports, rows
 from . import services as imports
+from .forms import CustomerFileForm
 
 customers_area = area_required("customers")
 SESSION_KEY = "customers_import"
-#: Staged files older than this are removed when the next one arrives.
-STAGED_FILE_SECONDS = 24 * 3600
-
-
-class CustomerFileForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel (.xlsx) or CSV file"),
-        help_text=gettext_lazy("The first row names the columns; 姓名 and 手机 are needed."),
-        widget=forms.ClearableFileInput(attrs={"accept": spreadsheets.ACCEPTED_FILES}),
-    )
-
-
-def _staging_folder() -> Path:
-    folder = Path(settings.DATA_DIR) / "customer-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stage(upload) -> str:
-    """Keep the upload under a new token (and drop forgotten ones); returns the token."""
-    folder = _staging_folder()
-    cutoff = time.time() - STAGED_FILE_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(16)
-    with open(folder / token, "wb") as staged:
-        for chunk in upload.chunks():
-            staged.write(chunk)
-    return token
-
-
-def _staged_path(token: str) -> Path:
-    return _staging_folder() / token
 
 
 def _discard(request) -> None:
     saved = request.session.pop(SESSION_KEY, None)
     if saved:
-        _staged_path(saved["token"]).unlink(missing_ok=True)
+        imports.discard_staged(saved["token"])
 
 
 def _column_headers() -> dict[str, str]:
     """Each column's Chinese headers and its plainest English one, to show on the page."""
     return {field: " / ".join([*(header for header in headers if not header.isascii()),
                                next(header for header in headers if header.isascii())])
-            for field, headers in imports.HEADERS.items()}
+            for field, headers in rows.HEADERS.items()}
 
 
 def _upload_page(request, form, status=200):
     return render(request, "customers/import_upload.html", {
         "nav": "customers", "form": form, "columns": _column_headers(),
-        "max_megabytes": imports.MAX_FILE_BYTES // (1024 * 1024), "max_rows": imports.MAX_ROWS,
+        "max_megabytes": rows.MAX_FILE_BYTES // (1024 * 1024), "max_rows": rows.MAX_ROWS,
         "tag_separators": services.TAG_SEPARATORS_SHOWN,
     }, status=status)
 
@@ -105,12 +66,12 @@ def import_upload(request):
         return _upload_page(request, form, status=400)
     upload = form.cleaned_data["file"]
     _discard(request)
-    token = _stage(upload)
+    token = imports.stage_upload(upload)
     try:
-        with open(_staged_path(token), "rb") as staged:
+        with open(imports.staged_path(token), "rb") as staged:
             report = imports.check_file(staged, actor=request.user)
     except DomainError as error:
-        _staged_path(token).unlink(missing_ok=True)
+        imports.discard_staged(token)
         form.add_error("file", str(error.message))
         return _upload_page(request, form, status=400)
     request.session[SESSION_KEY] = {"token": token, "filename": upload.name}
@@ -121,7 +82,7 @@ def import_upload(request):
 @require_POST
 def import_apply(request):
     saved = request.session.get(SESSION_KEY)
-    path = saved and _staged_path(saved["token"])
+    path = saved and imports.staged_path(saved["token"])
     if not saved or saved["token"] != request.POST.get("token") or not path.exists():
         messages.error(request, _("This preview is no longer valid; upload the file again."))
         return redirect("customers:import_upload")
@@ -129,7 +90,7 @@ def import_apply(request):
         with open(path, "rb") as staged:
             report = imports.import_file(staged, actor=request.user,
                                          skip_bad_rows=request.POST.get("skip_bad_rows") == "on")
-    except imports.ImportRefused as refused:
+    except reports.ImportRefused as refused:
         return _preview(request, refused.report, filename=saved["filename"],
                         message=str(refused.message), status=409)
     except DomainError as error:
@@ -150,7 +111,7 @@ def export_xlsx(request):
     if not filter_form.is_valid():
         messages.error(request, filter_form.first_error())
         return redirect("customers:list")
-    customers, description = exports.filtered_customers(request.user, filter_form.filters())
-    output = exports.export_customers(customers, actor=request.user, description=description)
+    customers, description = queries.filtered_customers(request.user, filter_form.filters())
+    output = imports.export_customers(customers, actor=request.user, description=description)
     return FileResponse(output, as_attachment=True, content_type=spreadsheets.XLSX_CONTENT_TYPE,
                         filename=f"客户-{timezone.localdate():%Y%m%d}.xlsx")

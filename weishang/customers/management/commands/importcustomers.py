@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from weishang.accounts.models import Role, User
 from weishang.core.errors import DomainError
+from weishang.customers.imports import reports
 from weishang.customers.imports import services as imports
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(_("Cannot open %(file)s: %(error)s")
                                % {"file": file, "error": error.strerror}) from None
-        except imports.ImportRefused as refused:
+        except reports.ImportRefused as refused:
             self._print_errors(refused.report)
             raise CommandError(str(refused.message)) from None
         except DomainError as error:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             raise CommandError(_("%(name)s may not manage customers.") % {"name": actor})
         return actor
 
-    def _print_errors(self, report: imports.ImportReport) -> None:
+    def _print_errors(self, report: reports.ImportReport) -> None:
         for row in report.error_rows:
             self.stderr.write(_("Row %(row)d: %(errors)s")
                               % {"row": row.row, "errors": " ".join(row.errors)})
