@@ -168,12 +168,12 @@ def test_demo_orders_fill_the_order_desk(login, client):
 
 
 def test_demo_has_customers_to_contact_posts_to_share_and_results(login, client):
-    from weishang.customers.care import services as care
+    from weishang.customers.care import queries as care_queries
     from weishang.marketing.models import Click, Post, PostKind
     from weishang.marketing.plan import queries as plan_queries
 
     owner = User.objects.get(role=Role.OWNER)
-    assert {reminder.kind for reminder in care.today_for(owner)} == {
+    assert {reminder.kind for reminder in care_queries.today_for(owner)} == {
         "follow_up", "repurchase", "birthday"}
     posts = Post.objects.filter(is_published=True)
     assert {post.kind for post in posts} == set(PostKind.values)

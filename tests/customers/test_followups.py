@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.factories import UserFactory
 from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.customers import services
+from weishang.customers.care import queries as care_queries
 from weishang.customers.care import services as care
 from weishang.customers.models import CustomerSettings, FollowUp, FollowUpState
 
@@ -85,7 +86,7 @@ def test_done_is_final(owner, li, english):
 def test_follow_ups_stay_within_the_users_reach(owner, li, english):
     follow_up = care.create_follow_up(owner, li, due_on=MONDAY, today=MONDAY)
     agent = UserFactory(role="agent")
-    assert not care.follow_ups_for(agent).exists()
+    assert not care_queries.follow_ups_for(agent).exists()
     with pytest.raises(NotFound):
         care.complete_follow_up(agent, follow_up)
     with pytest.raises(NotFound):

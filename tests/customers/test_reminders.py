@@ -11,6 +11,7 @@ from tests.customers.care import buy
 from tests.factories import UserFactory
 from weishang.core.errors import Conflict
 from weishang.customers import services
+from weishang.customers.care import queries as care_queries
 from weishang.customers.care import services as care
 from weishang.customers.models import Customer, FollowUp, ReminderKind
 from weishang.orders import services as orders
@@ -22,7 +23,7 @@ MARCH_1 = date(2026, 3, 1)
 
 def kinds_on(owner, day):
     return [(reminder.kind, reminder.customer.name, reminder.product)
-            for reminder in care.today_for(owner, today=day)]
+            for reminder in care_queries.today_for(owner, today=day)]
 
 
 @pytest.fixture
@@ -36,15 +37,16 @@ def test_repurchase_is_due_days_before_it_runs_out_and_stays_two_weeks(owner, pl
     # Paid on 1 March, runs out on 31 March; with the default 3 days' notice, due on 28 March.
     buy(place, owner, month_supply, on=MARCH_1)
     assert kinds_on(owner, date(2026, 3, 27)) == []
-    [reminder] = care.today_for(owner, today=date(2026, 3, 28))
+    [reminder] = care_queries.today_for(owner, today=date(2026, 3, 28))
     assert (reminder.kind, reminder.customer.name, reminder.product) == (
         ReminderKind.REPURCHASE, "张三", "益生菌")
     assert reminder.run_out_on == date(2026, 3, 31)
     assert reminder.reason == "益生菌 runs out around 03-31"
     assert reminder.message == ("张三, the 益生菌 you bought last time must be nearly used up. "
                                 "Shall I send you another one?")
-    late = date(2026, 3, 28) + timedelta(days=care.OVERDUE_WINDOW_DAYS)
-    assert care.today_for(owner, today=late)[0].days_late(late) == care.OVERDUE_WINDOW_DAYS
+    late = date(2026, 3, 28) + timedelta(days=care_queries.OVERDUE_WINDOW_DAYS)
+    assert (care_queries.today_for(owner, today=late)[0].days_late(late)
+            == care_queries.OVERDUE_WINDOW_DAYS)
     assert kinds_on(owner, late + timedelta(days=1)) == []
 
 
@@ -53,21 +55,21 @@ def test_quantity_and_the_notice_period_move_the_day(owner, place, month_supply)
     care.update_customer_settings(owner, remind_days_before=7)
     buy(place, owner, month_supply, on=MARCH_1, quantity=2)  # 60 days: runs out 30 April
     assert kinds_on(owner, date(2026, 4, 22)) == []
-    assert [reminder.run_out_on for reminder in care.today_for(owner, today=date(2026, 4, 23))
-            ] == [date(2026, 4, 30)]
+    due = care_queries.today_for(owner, today=date(2026, 4, 23))
+    assert [reminder.run_out_on for reminder in due] == [date(2026, 4, 30)]
 
 
 def test_the_paid_day_counts_not_the_day_the_order_was_placed(owner, place, month_supply):
     buy(place, owner, month_supply, on=MARCH_1, paid_on=date(2026, 3, 6))
     assert kinds_on(owner, date(2026, 3, 28)) == []
-    assert len(care.today_for(owner, today=date(2026, 4, 2))) == 1
+    assert len(care_queries.today_for(owner, today=date(2026, 4, 2))) == 1
 
 
 def test_a_later_order_of_the_product_resets_the_reminder(owner, place, month_supply):
     buy(place, owner, month_supply, on=MARCH_1)
     buy(place, owner, month_supply, on=date(2026, 3, 25))
     assert kinds_on(owner, date(2026, 3, 28)) == []
-    [reminder] = care.today_for(owner, today=date(2026, 4, 21))
+    [reminder] = care_queries.today_for(owner, today=date(2026, 4, 21))
     assert reminder.run_out_on == date(2026, 4, 24)
 
 
@@ -76,8 +78,8 @@ def test_unpaid_and_cancelled_orders_neither_remind_nor_reset(owner, place, mont
     buy(place, owner, month_supply, on=date(2026, 3, 20), pay=False)
     cancelled = buy(place, owner, month_supply, on=date(2026, 3, 21), pay=False)
     orders.cancel_order(cancelled, actor=owner)
-    assert [reminder.run_out_on for reminder in care.today_for(owner, today=date(2026, 3, 28))
-            ] == [date(2026, 3, 31)]
+    due = care_queries.today_for(owner, today=date(2026, 3, 28))
+    assert [reminder.run_out_on for reminder in due] == [date(2026, 3, 31)]
 
 
 def test_products_without_a_usage_period_never_remind(owner, place, stocked):
@@ -99,15 +101,15 @@ def test_each_customer_and_product_reminds_on_its_own(owner, place, month_supply
 
 def test_handled_reminder_leaves_the_list_until_the_next_purchase(owner, place, month_supply):
     buy(place, owner, month_supply, on=MARCH_1)
-    [reminder] = care.today_for(owner, today=date(2026, 3, 28))
+    [reminder] = care_queries.today_for(owner, today=date(2026, 3, 28))
     care.handle_reminder(owner, reminder.customer, kind=reminder.kind, key=reminder.key,
                          today=date(2026, 3, 28))
     care.handle_reminder(owner, reminder.customer, kind=reminder.kind, key=reminder.key,
                          today=date(2026, 3, 28))  # a second tap changes nothing
     assert kinds_on(owner, date(2026, 3, 29)) == []
     buy(place, owner, month_supply, on=date(2026, 4, 2))
-    assert [reminder.run_out_on for reminder in care.today_for(owner, today=date(2026, 4, 29))
-            ] == [date(2026, 5, 2)]
+    due = care_queries.today_for(owner, today=date(2026, 4, 29))
+    assert [reminder.run_out_on for reminder in due] == [date(2026, 5, 2)]
 
 
 def test_a_reminder_that_is_not_due_cannot_be_handled(owner, place, month_supply, english):
@@ -120,12 +122,12 @@ def test_a_reminder_that_is_not_due_cannot_be_handled(owner, place, month_supply
     with pytest.raises(Conflict):
         care.handle_reminder(owner, customer, kind=ReminderKind.REPURCHASE, key="made-up",
                              today=date(2026, 3, 28))
-    assert care.today_for(owner, today=date(2026, 3, 28))[0].key == key
+    assert care_queries.today_for(owner, today=date(2026, 3, 28))[0].key == key
 
 
 def test_snoozed_reminder_comes_back_as_a_follow_up(owner, place, month_supply, english):
     buy(place, owner, month_supply, on=MARCH_1)
-    [reminder] = care.today_for(owner, today=date(2026, 3, 28))
+    [reminder] = care_queries.today_for(owner, today=date(2026, 3, 28))
     follow_up = care.snooze_reminder(owner, reminder.customer, kind=reminder.kind,
                                      key=reminder.key, days=3, today=date(2026, 3, 28))
     assert follow_up.due_on == date(2026, 3, 31)
@@ -141,7 +143,7 @@ def birthday_girl(add_customer):
 
 def test_birthday_appears_on_the_day_only(owner, birthday_girl, english):
     assert kinds_on(owner, date(2026, 5, 19)) == []
-    [reminder] = care.today_for(owner, today=date(2026, 5, 20))
+    [reminder] = care_queries.today_for(owner, today=date(2026, 5, 20))
     assert (reminder.kind, reminder.reason) == (ReminderKind.BIRTHDAY, "Birthday today")
     assert reminder.message.startswith("Happy birthday, 王芳!")
     assert kinds_on(owner, date(2026, 5, 21)) == []
@@ -166,7 +168,7 @@ def test_every_birthday_is_celebrated_once_a_year(birthday):
     year = 2027 if birthday.year % 2 else 2028  # with and without a 29 February
     days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)
             if (date(year, 1, 1) + timedelta(days=n)).year == year]
-    assert sum(birthday.strftime("%m-%d") in care.birthday_days(day) for day in days) == 1
+    assert sum(birthday.strftime("%m-%d") in care_queries.birthday_days(day) for day in days) == 1
 
 
 def test_birthday_reminders_can_be_switched_off(owner, birthday_girl):
@@ -182,8 +184,8 @@ def test_erased_customers_and_other_peoples_customers_stay_off_the_list(
     services.erase_customer(owner, Customer.objects.get(phone="13812345678"))
     assert kinds_on(owner, date(2026, 3, 28)) == []
     agent = UserFactory(role="agent")
-    assert care.today_for(agent, today=date(2026, 5, 20)) == []
-    assert care.today_for(UserFactory(role="staff", areas=["orders"]),
+    assert care_queries.today_for(agent, today=date(2026, 5, 20)) == []
+    assert care_queries.today_for(UserFactory(role="staff", areas=["orders"]),
                           today=date(2026, 5, 20)) == []
     assert FollowUp.objects.count() == 0
 
@@ -192,4 +194,4 @@ def test_today_count_adds_every_reason(owner, place, month_supply, birthday_girl
     buy(place, owner, month_supply, on=date(2026, 4, 23))  # due 20 May
     care.create_follow_up(owner, birthday_girl, due_on=date(2026, 5, 18),
                           today=date(2026, 5, 18))
-    assert care.today_count(owner, today=date(2026, 5, 20)) == 3
+    assert care_queries.today_count(owner, today=date(2026, 5, 20)) == 3

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.customers.care import buy
 from tests.factories import UserFactory
 from weishang.customers import services
+from weishang.customers.care import queries as care_queries
 from weishang.customers.care import services as care
 from weishang.customers.models import FollowUp, FollowUpState, ReminderHandled, ReminderKind
 
@@ -96,7 +97,7 @@ def test_done_takes_a_follow_up_off_the_page(owner_client, due_today):
 
 
 def test_done_handles_a_repurchase_reminder(owner, owner_client, due_today):
-    [reminder] = [item for item in care.today_for(owner)
+    [reminder] = [item for item in care_queries.today_for(owner)
                   if item.kind == ReminderKind.REPURCHASE]
     response = owner_client.post(reverse("customers:reminder_done"), {
         "customer": reminder.customer.public_id, "kind": reminder.kind, "key": reminder.key,
@@ -109,7 +110,8 @@ def test_done_handles_a_repurchase_reminder(owner, owner_client, due_today):
 
 def test_snooze_puts_a_birthday_off_as_a_follow_up(owner, owner_client, due_today):
     today = timezone.localdate()
-    [reminder] = [item for item in care.today_for(owner) if item.kind == ReminderKind.BIRTHDAY]
+    [reminder] = [item for item in care_queries.today_for(owner)
+                  if item.kind == ReminderKind.BIRTHDAY]
     owner_client.post(reverse("customers:reminder_snooze"), {
         "customer": reminder.customer.public_id, "kind": reminder.kind, "key": reminder.key,
         "days": "1", "next": URL})
@@ -166,5 +168,5 @@ def test_today_page_needs_the_customers_area(client, due_today):
 
 
 def test_today_count_for_the_console_home(owner, due_today):
-    assert care.today_count(owner) == 3
-    assert care.today_count(UserFactory(role="agent")) == 0
+    assert care_queries.today_count(owner) == 3
+    assert care_queries.today_count(UserFactory(role="agent")) == 0

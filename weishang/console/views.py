@@ -7,7 +7,7 @@ from django.shortcuts import render
 from weishang.accounts.models import Shop
 from weishang.accounts.permissions import is_agent
 from weishang.catalog.models import Product
-from weishang.customers.care import services as care
+from weishang.customers.care import queries as care_queries
 from weishang.inventory.queries import StockFilter, stock_list
 from weishang.network.agent import views as agent_views
 from weishang.network.queries import agent_of
@@ -55,5 +55,5 @@ def home(request):
     if request.user.can("inventory"):
         context["stock"] = _stock_counts()
     if request.user.can("customers"):
-        context["contacts_today"] = care.today_count(request.user)
+        context["contacts_today"] = care_queries.today_count(request.user)
     return render(request, "console/home.html", context)

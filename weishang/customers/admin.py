@@ -61,5 +61,5 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
 @admin.register(CustomerSettings)
 class CustomerSettingsAdmin(ReadOnlyAdmin):
-    """Changed on the customer settings page (care.update_customer_settings), which checks
+    """Changed on the customer settings page (care.services.update_customer_settings), which checks
     them."""

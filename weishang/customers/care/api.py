@@ -2,7 +2,7 @@
 
 Follow-ups (list, plan, change, remove, done, snooze), who to contact today with the reason
 and a message to send (and marking a reminder done or snoozing it), and the RFM segments with
-their counts, the repeat-purchase rate and their members. Changes go through ``care``; a
+their counts, the repeat-purchase rate and their members. Changes go through ``care.services``; a
 refused change answers ``{"code", "message", "fields"?}`` and writes nothing.
 """
 
@@ -23,6 +23,7 @@ from weishang.core.rest.errors import ErrorSerializer
 
 from .. import queries, segments, services
 from ..models import Customer, FollowUp, FollowUpKind, FollowUpState, ReminderHandled, ReminderKind
+from . import queries as care_queries
 from . import services as care
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
@@ -186,7 +187,7 @@ class FollowUpViewSet(viewsets.GenericViewSet):
     queryset = FollowUp.objects.none()
 
     def _follow_up(self, pk) -> FollowUp:
-        follow_up = care.follow_ups_for(self.request.user).filter(pk=pk).first()
+        follow_up = care_queries.follow_ups_for(self.request.user).filter(pk=pk).first()
         if follow_up is None:
             raise NotFound(_("No such follow-up."))
         return follow_up
@@ -204,7 +205,7 @@ class FollowUpViewSet(viewsets.GenericViewSet):
     def list(self, request):
         filters = FollowUpFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        follow_ups = care.follow_ups_for(request.user).filter(
+        follow_ups = care_queries.follow_ups_for(request.user).filter(
             state=filters.validated_data["state"]).order_by("due_on", "id")
         if filters.validated_data["customer"]:
             follow_ups = follow_ups.filter(
@@ -271,7 +272,7 @@ class TodayView(APIView):
     @extend_schema(summary="Who to contact today, and why", responses={200: TodaySerializer})
     def get(self, request):
         today = timezone.localdate()
-        contacts = care.today_for(request.user, today=today)
+        contacts = care_queries.today_for(request.user, today=today)
         return Response(TodaySerializer(
             {"date": today, "count": len(contacts), "contacts": contacts},
             context={"today": today}).data)

@@ -1,5 +1,5 @@
 """Console forms of follow-ups, reminders and the customer-care settings. They check what a
-person typed; ``care`` decides the rest."""
+person typed; ``services`` decides the rest."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """Customer-care pages (/console/customers/…): who to contact today (今日待联系), follow-ups,
-the RFM segments and the owner's customer-care settings. Every change goes through ``care``;
-a refused change shows why and writes nothing."""
+the RFM segments and the owner's customer-care settings. Every change goes through
+``care.services``; a refused change shows why and writes nothing."""
 
 from datetime import timedelta
 
@@ -21,6 +21,7 @@ from weishang.core.views import back_url
 from .. import queries, segments, services
 from ..models import Customer, FollowUp, ReminderKind
 from ..views import CUSTOMERS_PER_PAGE
+from . import queries as care_queries
 from . import services as care
 from .forms import CustomerSettingsForm, FollowUpForm, ReminderForm, SnoozeForm
 
@@ -55,7 +56,7 @@ def _customer_or_404(request, public_id: str) -> Customer:
 
 
 def _follow_up_or_404(request, pk: int) -> FollowUp:
-    follow_up = care.follow_ups_for(request.user).filter(pk=pk).first()
+    follow_up = care_queries.follow_ups_for(request.user).filter(pk=pk).first()
     if follow_up is None:
         raise Http404
     return follow_up
@@ -72,7 +73,7 @@ def _refused(request, error: DomainError | None = None, form=None):
 @care_area
 def today(request):
     day = timezone.localdate()
-    due = care.today_for(request.user, today=day)
+    due = care_queries.today_for(request.user, today=day)
     groups = []
     for kind, label in GROUPS:
         of_kind = [reminder for reminder in due if reminder.kind == kind]

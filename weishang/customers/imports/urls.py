@@ -3,10 +3,10 @@
 
 from django.urls import path
 
-from . import views as import_views
+from . import views
 
 urlpatterns = [
-    path("", import_views.import_upload, name="import_upload"),
-    path("apply/", import_views.import_apply, name="import_apply"),
-    path("export.xlsx", import_views.export_xlsx, name="export_xlsx"),
+    path("", views.import_upload, name="import_upload"),
+    path("apply/", views.import_apply, name="import_apply"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
 ]
