@@ -4,7 +4,7 @@ Customers (list with the same search and filters as the console, create, retriev
 their notes, the tags, and the personal-data actions: reveal a number (logged), export
 (logged) and erase (owner only). Like the console pages, they are open to an agent with their
 own customers only. Mobile numbers are masked in lists, and in a single customer for anyone
-but its seller. Follow-ups and segments (care_api) and the import (import_api) add their own
+but its seller. Follow-ups and segments (care.api) and the import (imports.api) add their own
 endpoints, for the owner and staff. Changes go through ``services``; a refused change answers
 ``{"code", "message", "fields"?}`` and writes nothing.
 """
