@@ -29,8 +29,8 @@ from weishang.core.pinyin import search_keys
 from weishang.orders import services as orders
 from weishang.orders.models import SALE_STATES, Order, OrderChannel, OrderKind
 
-from . import queries
-from .models import (
+from .. import queries
+from ..models import (
     NAME_KEY_FIELDS,
     AccessAction,
     AccessLog,
