@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_fits_the_phone, log_in
 from tests.customers.care import buy
 from tests.factories import TEST_PASSWORD
-from weishang.customers import services
+from weishang.customers import queries, services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_copy_the_message_then_mark_the_customer_contacted(new_page, owner, place, stocked):
     month_supply = stocked(title="益生菌", usage_days=30)
     buy(place, owner, month_supply, on=timezone.localdate() - timedelta(days=27))
-    customer = services.queries.customers_for(owner).get()
+    customer = queries.customers_for(owner).get()
     services.update_customer(owner, customer, wechat_id="zhang_wx")
 
     page = new_page(language="en")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.customers.care import buy
 from tests.factories import UserFactory
-from weishang.customers import services
+from weishang.customers import queries, services
 from weishang.customers.care import queries as care_queries
 from weishang.customers.care import services as care
 from weishang.customers.models import FollowUp, FollowUpState, ReminderHandled, ReminderKind
@@ -34,7 +34,7 @@ def due_today(owner, place, stocked, add_customer):
     today = timezone.localdate()
     month_supply = stocked(title="益生菌", usage_days=30)
     buy(place, owner, month_supply, on=today - timedelta(days=27))  # runs out in 3 days
-    zhang = services.update_customer(owner, services.queries.customers_for(owner).get(
+    zhang = services.update_customer(owner, queries.customers_for(owner).get(
         phone="13812345678"), wechat_id="zhang_wx")
     wang = add_customer(name="王芳", phone="13700001234", birthday=born_on(today))
     li = add_customer(name="李四", phone="13900001111")

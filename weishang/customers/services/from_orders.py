@@ -1,0 +1,112 @@
+"""Customer records from the orders (called by ``receivers``, inside the order's transaction).
+
+An order is linked to the record of its shop's seller, found by mobile number or made, so a
+seller's records hold only what was bought in their shop and given to it. Records made from
+orders keep the seller's edits (a corrected name stays corrected); the order statistics are
+always recomputed from the orders themselves, so they cannot drift.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+
+from weishang.core.money import to_money
+from weishang.orders import services as orders
+from weishang.orders.models import SALE_STATES, Order, OrderChannel, OrderKind
+
+from ..models import Customer, CustomerOrder, CustomerQuerySet
+from .records import _add_address, _refresh_search_fields
+
+
+def refresh_order_stats(customer: Customer) -> Customer:
+    """Order count, total spent and first/last order, recomputed from the customer's orders.
+
+    Only sales count (orders.models.SALE_STATES); the first and last order fall back to any
+    order while none is a sale yet, so a new customer shows when they ordered.
+    """
+    linked = Order.objects.filter(customer_link__customer=customer)
+    sale = Q(state__in=SALE_STATES)
+    stats = linked.aggregate(
+        order_count=Count("pk", filter=sale),
+        total_spent=Sum("payable", filter=sale),
+        first_counted=Min("created_at", filter=sale),
+        last_counted=Max("created_at", filter=sale),
+        first_any=Min("created_at"), last_any=Max("created_at"),
+    )
+    changes = {
+        "order_count": stats["order_count"],
+        "total_spent": to_money(stats["total_spent"] or 0),
+        "first_order_at": stats["first_counted"] or stats["first_any"],
+        "last_order_at": stats["last_counted"] or stats["last_any"],
+    }
+    Customer.objects.filter(pk=customer.pk).update(**changes, updated_at=timezone.now())
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    return customer
+
+
+def _source_channel(order: Order) -> str:
+    if order.source_channel:
+        return order.source_channel
+    return "chat" if order.channel == OrderChannel.CHAT else "shop"
+
+
+def _record_of(order: Order) -> CustomerQuerySet:
+    """The record an order belongs to: its shop's seller's, with the recipient's number."""
+    return Customer.objects.filter(seller_id=order.shop.seller_id).with_phones(
+        order.recipient_phone)
+
+
+def _new_customer_from(order: Order) -> Customer:
+    customer = Customer(
+        seller_id=order.shop.seller_id, name=order.recipient_name, phone=order.recipient_phone,
+        province=order.province, city=order.city, district=order.district,
+        source_channel=_source_channel(order),
+    )
+    _refresh_search_fields(customer)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        # The same number ordered twice at the same moment: the other order made the record.
+        return _record_of(order).select_for_update().get()
+    return customer
+
+
+def _fill_blanks(customer: Customer, order: Order) -> None:
+    """What an order tells about a known customer that the record lacks; never overwrite what
+    the seller wrote."""
+    changes = {}
+    if not customer.source_channel:
+        changes["source_channel"] = _source_channel(order)
+    if not customer.province:
+        changes.update(province=order.province, city=order.city, district=order.district)
+    if changes:
+        Customer.objects.filter(pk=customer.pk).update(**changes, updated_at=timezone.now())
+        for field, value in changes.items():
+            setattr(customer, field, value)
+
+
+def upsert_from_order(order: Order) -> Customer | None:
+    """The customer of a new order in its shop's seller's list, found by mobile number or
+    created; the order is linked, its address kept and the statistics updated. Runs inside the
+    order's transaction. An agent's stock purchase is no customer's order."""
+    if not order.recipient_phone or order.kind == OrderKind.PURCHASE:
+        return None
+    customer = _record_of(order).select_for_update().first()
+    if customer is None:
+        customer = _new_customer_from(order)
+    else:
+        _fill_blanks(customer, order)
+    _add_address(customer, orders.Recipient(
+        name=order.recipient_name, phone=order.recipient_phone, province=order.province,
+        city=order.city, district=order.district, street=order.street))
+    CustomerOrder.objects.create(order=order, customer=customer)
+    return refresh_order_stats(customer)
+
+
+def order_state_changed(order: Order) -> None:
+    """An order moved: its customer's statistics follow."""
+    link = CustomerOrder.objects.select_related("customer").filter(order=order).first()
+    if link is not None:
+        refresh_order_stats(link.customer)
