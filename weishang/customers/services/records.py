@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, User
+from weishang.core.db import update_each
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.models import max_length_of
 from weishang.core.phone import normalize_mobile, validate_mobile
@@ -89,12 +90,14 @@ def refresh_search_keys(*, batch_size: int = 2000) -> int:
         for customer in batch:
             keys = _search_fields_of(customer)
             if any(getattr(customer, field) != value for field, value in keys.items()):
-                for field, value in keys.items():
-                    setattr(customer, field, value)
-                stale.append(customer)
-        Customer.objects.bulk_update(stale, fields)
+                stale.append([*(keys[field] for field in fields), customer.pk])
+        # One statement run per stale customer (core.db), not bulk_update's CASE over every
+        # key of every row.
+        if stale:
+            update_each(Customer, fields, stale)
         changed += len(stale)
         last_pk = batch[-1].pk
+
 
 # ---------------------------------------------------------------------------------------------
 # Cleaning what people typed
