@@ -1,8 +1,16 @@
 """Domain errors: raised by services, shown by the web as messages and by the API as JSON.
 
 Each error has a stable ``code`` (for API clients) and a translated ``message`` (for people).
+Every code is declared once per app that answers it, with its HTTP status and what it means,
+by ``declare`` in ``weishang/<app>/errors.py`` (core's own at the end of this module): the
+OpenAPI schema lists them, and tests/core/test_error_codes.py fails on a code that is raised
+but not declared, or declared but never raised.
 """
 
+import importlib
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,3 +69,64 @@ class TooManyRequests(DomainError):
     def __init__(self, message=None, *, retry_after: int, code: str | None = None):
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    app: str  # the app label whose services (or API) answer the code
+    code: str
+    status: int
+    description: str  # for API clients, in English like the rest of the schema
+
+
+_declared: dict[tuple[str, str], ErrorCode] = {}
+
+
+def declare(app: str, code: str, status: int, description: str) -> str:
+    """Declare that ``app`` answers ``code`` with the HTTP ``status``; returns the code.
+
+    Two apps may declare the same code (each says what it means there); an app declares a
+    code once.
+    """
+    key = (app, code)
+    if key in _declared and _declared[key] != ErrorCode(app, code, status, description):
+        raise ValueError(f"The error code {code!r} of {app} is declared twice.")
+    _declared[key] = ErrorCode(app, code, status, description)
+    return code
+
+
+def declared_codes() -> list[ErrorCode]:
+    """Every declared code, by app in the order of INSTALLED_APPS (lower layers first)."""
+    order = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("weishang."):
+            continue
+        order.append(config.label)
+        try:
+            importlib.import_module(f"{config.name}.errors")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.errors":
+                raise
+    return sorted(_declared.values(), key=lambda entry: (order.index(entry.app), entry.code))
+
+
+# Core's codes: the generic ones of the classes above, those of core's own pages and API,
+# and those DRF gives its errors (kept by weishang.core.rest.errors.exception_handler).
+declare("core", "invalid", 400, "Some of the data is not valid; `fields` says which.")
+declare("core", "bad_request", 400, "The request could not be understood.")
+declare("core", "parse_error", 400, "The body could not be read (not JSON, or nested too deeply).")
+declare("core", "not_authenticated", 401, "No login token or session was given.")
+declare("core", "authentication_failed", 401, "The login token is unknown or expired.")
+declare("core", "permission_denied", 403, "The user may not do this.")
+declare("core", "csrf_failed", 403, "A form was sent without its security token.")
+declare("core", "not_found", 404, "Nothing matches the address or the id given.")
+declare("core", "unknown_region", 404, "No such province or city.")
+declare("core", "method_not_allowed", 405, "The operation does not take this HTTP method.")
+declare("core", "not_acceptable", 406, "The answer cannot be given in the media type asked for.")
+declare("core", "conflict", 409,
+        "This conflicts with the current state; reload and try again.")
+declare("core", "insufficient_stock", 409, "Not enough stock for the quantity asked for.")
+declare("core", "unsupported_media_type", 415, "The body is in a media type not read here.")
+declare("core", "too_many_requests", 429, "A rate limit was hit; see Retry-After.")
+declare("core", "throttled", 429, "Too many requests of this kind; see Retry-After.")
+declare("core", "server_error", 500, "Something went wrong on the server.")
