@@ -7,12 +7,21 @@ past the end (404), a body in a media type the operation does not read (415), to
 requests (429). Each is ``{"code", "message"}`` (``ErrorSerializer``), added here to every
 operation where it can happen, so that clients (and the fuzzer in tests/api/test_fuzz.py) can
 rely on the schema.
+
+The ``code`` of every error answer is documented as an enum: the codes an operation lists with
+``refusals`` (weishang.core.rest.errors), or else every code of that status its app or the apps
+below it declare (their services are the ones it may call), and core's.
 """
 
 from drf_spectacular import openapi
 from rest_framework.permissions import AllowAny
 
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.errors import declared_codes
+from weishang.core.rest.errors import ErrorSerializer, error_serializer
+
+# The apps in their layers, lowest first: an app's API answers codes of its own layer or lower.
+_LAYERS = (("core",), ("accounts",), ("catalog",), ("inventory",), ("network",), ("orders",),
+           ("commissions",), ("customers", "marketing"))
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -32,6 +41,22 @@ class AutoSchema(openapi.AutoSchema):
                 str(code), self._get_response_for_code(ErrorSerializer, str(code),
                                                        direction=direction))
         return responses
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None,
+                               direction="response"):
+        error = serializer if isinstance(serializer, type) else type(serializer)
+        if issubclass(error, ErrorSerializer) and error.codes is None:
+            serializer = self._app_errors(error, int(status_code))
+        return super()._get_response_for_code(serializer, status_code, media_types, direction)
+
+    def _app_errors(self, base, status: int):
+        """``base`` with the codes of ``status`` this operation's app may answer."""
+        app = type(self.view).__module__.split(".")[1]
+        reachable = next((layers for depth in range(1, len(_LAYERS) + 1)
+                          if app in (layers := {a for layer in _LAYERS[:depth] for a in layer})),
+                         {a for layer in _LAYERS for a in layer})  # an interface: all of them
+        codes = [entry.code for entry in declared_codes() if entry.app in reachable]
+        return error_serializer(app.title(), status, codes, base)
 
     def _refusals(self) -> set[int]:
         view = self.view

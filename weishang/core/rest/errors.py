@@ -2,17 +2,21 @@
 
 Domain errors raised by services keep their stable code and status (400/403/404/409, and 429
 with Retry-After); DRF's own errors (validation, authentication, throttling) are reshaped to
-the same form.
+the same form. In the OpenAPI schema the ``code`` of an error answer is an enum of the codes
+declared for it (weishang.core.errors.declare): ``refusals`` lists an operation's own.
 """
+
+from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from weishang.core.errors import DomainError, TooManyRequests
+from weishang.core.errors import DomainError, TooManyRequests, declared_codes
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -24,6 +28,65 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Per field, its messages; for a list or an object given as a field, the "
                   "messages of its items or fields in the same shape.")
+
+    # The codes a variant made by error_serializer documents; None: any code.
+    codes: tuple[str, ...] | None = None
+
+
+_variants: dict[str, type[ErrorSerializer]] = {}
+
+
+def error_serializer(name: str, status: int, codes, base=ErrorSerializer):
+    """A variant of ``base`` (an ErrorSerializer) for the schema, whose ``code`` is one of
+    ``codes`` or core's codes of ``status``; its component is named ``<name><Status><base>``,
+    e.g. ``CheckoutConflictError`` (``<Status><base>`` if it has core's codes only)."""
+    entries = [entry for entry in declared_codes()
+               if entry.status == status and (entry.code in codes or entry.app == "core")]
+    enum = tuple(dict.fromkeys(entry.code for entry in entries))
+    if all(entry.app == "core" for entry in entries):
+        name = ""
+    phrase = HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
+    component = f"{name}{phrase}{base.__name__.removesuffix('Serializer')}"
+    known = _variants.get(component)
+    if known is not None:
+        if known.codes != enum or known.__bases__ != (base,):
+            raise ValueError(f"Two error answers are named {component} but differ.")
+        return known
+    described = "\n".join(f"- `{entry.code}`: {entry.description}" for entry in entries)
+    # A class of its own: DRF copies a field by making it anew, which loses instance attributes.
+    # Its own enum id: spectacular names the enum after this component, even where two
+    # components happen to list the same codes.
+    code_field = extend_schema_field({"type": "string", "enum": list(enum),
+                                      "x-spec-enum-id": component,
+                                      "description": f"One of:\n\n{described}"})(
+        type(f"{component}Code", (serializers.CharField,), {}))
+    variant = type(f"{component}Serializer", (base,),
+                   {"code": code_field(), "codes": enum, "__module__": base.__module__,
+                    "__doc__": base.__doc__})
+    _variants[component] = variant
+    return variant
+
+
+def refusals(name: str, *codes: str, base=ErrorSerializer) -> dict:
+    """The error answers of one operation for ``extend_schema(responses=…)``: per status its
+    ``codes`` are answered with (as declared), besides core's generic ones of that status.
+
+    ``refusals("Checkout", "shop_closed", "too_many_checkouts")`` documents a 409 whose code is
+    shop_closed, conflict or insufficient_stock and a 429 too_many_checkouts,
+    too_many_requests or throttled. A code two apps declare with different statuses
+    cannot be told apart here: give such an operation its error answers by hand.
+    """
+    statuses: dict[str, set[int]] = {}
+    for entry in declared_codes():
+        statuses.setdefault(entry.code, set()).add(entry.status)
+    by_status: dict[int, list[str]] = {}
+    for code in codes:
+        found = statuses.get(code)
+        if not found or len(found) > 1:
+            raise ValueError(f"The error code {code!r} is not declared once with one status.")
+        by_status.setdefault(next(iter(found)), []).append(code)
+    return {status: error_serializer(name, status, listed, base)
+            for status, listed in sorted(by_status.items())}
 
 
 def _first_message(detail) -> str:
