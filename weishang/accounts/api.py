@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from weishang.core.errors import InvalidInput
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer, refusals
 
 from . import services
 from .models import Area, Role, User
@@ -62,9 +62,8 @@ class TokenView(APIView):
         request=LoginSerializer,
         responses={
             200: TokenSerializer,
-            400: ErrorSerializer,
             403: ErrorSerializer,
-            429: ErrorSerializer,
+            **refusals("Login", "invalid_credentials", "too_many_attempts"),
         },
     )
     def post(self, request):

@@ -25,7 +25,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.catalog import queries, services
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer, refusals
 
 
 def manages_catalog(request) -> bool:
@@ -232,7 +232,8 @@ def _changes(request, answer, *, create=True) -> dict:
 @extend_schema_view(
     list=extend_schema(summary="Categories (top ones first, then their sub-categories)"),
     **_changes(CategoryWriteSerializer, CategorySerializer),
-    destroy=extend_schema(responses={204: None, **CONFLICT}),
+    destroy=extend_schema(responses={204: None, **refusals(
+        "CategoryDelete", "category_has_children", "category_has_products")}),
 )
 class CategoryViewSet(CatalogViewSet):
     serializer_class = CategorySerializer

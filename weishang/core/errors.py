@@ -77,21 +77,22 @@ class ErrorCode:
     code: str
     status: int
     description: str  # for API clients, in English like the rest of the schema
+    generic: bool = False  # any operation may answer it (core's and DRF's own)
 
 
 _declared: dict[tuple[str, str], ErrorCode] = {}
 
 
-def declare(app: str, code: str, status: int, description: str) -> str:
+def declare(app: str, code: str, status: int, description: str, *, generic=False) -> str:
     """Declare that ``app`` answers ``code`` with the HTTP ``status``; returns the code.
 
     Two apps may declare the same code (each says what it means there); an app declares a
-    code once.
+    code once. A ``generic`` code (core's) may come from any operation, so the schema lists it
+    with every error answer of its status.
     """
-    key = (app, code)
-    if key in _declared and _declared[key] != ErrorCode(app, code, status, description):
+    entry = ErrorCode(app, code, status, description, generic)
+    if _declared.setdefault((app, code), entry) != entry:
         raise ValueError(f"The error code {code!r} of {app} is declared twice.")
-    _declared[key] = ErrorCode(app, code, status, description)
     return code
 
 
@@ -110,23 +111,27 @@ def declared_codes() -> list[ErrorCode]:
     return sorted(_declared.values(), key=lambda entry: (order.index(entry.app), entry.code))
 
 
-# Core's codes: the generic ones of the classes above, those of core's own pages and API,
-# and those DRF gives its errors (kept by weishang.core.rest.errors.exception_handler).
-declare("core", "invalid", 400, "Some of the data is not valid; `fields` says which.")
-declare("core", "bad_request", 400, "The request could not be understood.")
-declare("core", "parse_error", 400, "The body could not be read (not JSON, or nested too deeply).")
-declare("core", "not_authenticated", 401, "No login token or session was given.")
-declare("core", "authentication_failed", 401, "The login token is unknown or expired.")
-declare("core", "permission_denied", 403, "The user may not do this.")
-declare("core", "csrf_failed", 403, "A form was sent without its security token.")
-declare("core", "not_found", 404, "Nothing matches the address or the id given.")
-declare("core", "unknown_region", 404, "No such province or city.")
-declare("core", "method_not_allowed", 405, "The operation does not take this HTTP method.")
-declare("core", "not_acceptable", 406, "The answer cannot be given in the media type asked for.")
-declare("core", "conflict", 409,
-        "This conflicts with the current state; reload and try again.")
+# Core's codes: the generic ones of the classes above and of DRF's errors (kept by
+# weishang.core.rest.errors.exception_handler), those of core's own pages and API.
+_GENERIC = {
+    400: {"invalid": "Some of the data is not valid; `fields` says which.",
+          "bad_request": "The request could not be understood.",
+          "parse_error": "The body could not be read (not JSON, or nested too deeply)."},
+    401: {"not_authenticated": "No login token or session was given.",
+          "authentication_failed": "The login token is unknown or expired."},
+    403: {"permission_denied": "The user may not do this.",
+          "csrf_failed": "A form was sent without its security token."},
+    404: {"not_found": "Nothing matches the address or the id given."},
+    405: {"method_not_allowed": "The operation does not take this HTTP method."},
+    406: {"not_acceptable": "The answer cannot be given in the media type asked for."},
+    409: {"conflict": "This conflicts with the current state; reload and try again."},
+    415: {"unsupported_media_type": "The body is in a media type not read here."},
+    429: {"too_many_requests": "A rate limit was hit; see Retry-After.",
+          "throttled": "Too many requests of this kind; see Retry-After."},
+    500: {"server_error": "Something went wrong on the server."},
+}
+for _status, _codes in _GENERIC.items():
+    for _code, _description in _codes.items():
+        declare("core", _code, _status, _description, generic=True)
 declare("core", "insufficient_stock", 409, "Not enough stock for the quantity asked for.")
-declare("core", "unsupported_media_type", 415, "The body is in a media type not read here.")
-declare("core", "too_many_requests", 429, "A rate limit was hit; see Retry-After.")
-declare("core", "throttled", 429, "Too many requests of this kind; see Retry-After.")
-declare("core", "server_error", 500, "Something went wrong on the server.")
+declare("core", "unknown_region", 404, "No such province or city.")

@@ -28,7 +28,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.core.site import absolute_url
 
 from . import bulk, carriers, checkout, queries, services
@@ -313,7 +313,9 @@ class CheckoutView(APIView):
         ),
         request=CheckoutSerializer,
         responses={201: CustomerOrderSerializer, 200: CustomerOrderSerializer,
-                   400: ErrorSerializer, 409: ErrorSerializer, 429: ErrorSerializer},
+                   **refusals("Checkout", "quantity_limit", "insufficient_stock", "shop_closed",
+                              "own_shop", "idempotency_key_reused", "too_many_unpaid_orders",
+                              "too_many_checkouts")},
     )
     def post(self, request):
         given = CheckoutSerializer(data=request.data)

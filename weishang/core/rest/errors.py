@@ -38,12 +38,13 @@ _variants: dict[str, type[ErrorSerializer]] = {}
 
 def error_serializer(name: str, status: int, codes, base=ErrorSerializer):
     """A variant of ``base`` (an ErrorSerializer) for the schema, whose ``code`` is one of
-    ``codes`` or core's codes of ``status``; its component is named ``<name><Status><base>``,
-    e.g. ``CheckoutConflictError`` (``<Status><base>`` if it has core's codes only)."""
+    ``codes`` or the generic codes of ``status``; its component is named
+    ``<name><Status><base>``, e.g. ``CheckoutConflictError`` (``<Status><base>`` if it has
+    generic codes only)."""
     entries = [entry for entry in declared_codes()
-               if entry.status == status and (entry.code in codes or entry.app == "core")]
+               if entry.status == status and (entry.code in codes or entry.generic)]
     enum = tuple(dict.fromkeys(entry.code for entry in entries))
-    if all(entry.app == "core" for entry in entries):
+    if all(entry.generic for entry in entries):
         name = ""
     phrase = HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
     component = f"{name}{phrase}{base.__name__.removesuffix('Serializer')}"
@@ -69,12 +70,12 @@ def error_serializer(name: str, status: int, codes, base=ErrorSerializer):
 
 def refusals(name: str, *codes: str, base=ErrorSerializer) -> dict:
     """The error answers of one operation for ``extend_schema(responses=…)``: per status its
-    ``codes`` are answered with (as declared), besides core's generic ones of that status.
+    ``codes`` are answered with (as declared), besides the generic ones of that status.
 
     ``refusals("Checkout", "shop_closed", "too_many_checkouts")`` documents a 409 whose code is
-    shop_closed, conflict or insufficient_stock and a 429 too_many_checkouts,
-    too_many_requests or throttled. A code two apps declare with different statuses
-    cannot be told apart here: give such an operation its error answers by hand.
+    shop_closed or conflict and a 429 too_many_checkouts, too_many_requests or throttled. A
+    code two apps declare with different statuses cannot be told apart here: give such an
+    operation its error answers by hand.
     """
     statuses: dict[str, set[int]] = {}
     for entry in declared_codes():
