@@ -46,7 +46,7 @@ def test_an_operation_lists_its_own_codes(schema):
 
 
 def test_otherwise_the_codes_of_the_app_and_the_apps_below(schema):
-    withdrawal = codes_of(schema, "/api/v1/withdrawals/", "post", 409)
+    withdrawal = codes_of(schema, "/api/v1/withdrawals/{public_id}/", "get", 409)
     # commissions' own, the orders' below it (its services call them), core's
     assert {"insufficient_balance", "negative_balance", "invalid_transition", "orders_open",
             "insufficient_stock", "conflict"} <= withdrawal

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.core.models import max_length_of
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.core.rest.parsers import JSONParser
 from weishang.network.agent.api import IsAgent
 from weishang.network.models import Agent
@@ -257,7 +257,8 @@ class WithdrawalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Ask for a withdrawal of available money (agent)",
                    request=WithdrawalInputSerializer,
-                   responses={201: WithdrawalSerializer, **ERRORS})
+                   responses={201: WithdrawalSerializer, **ERRORS, **refusals(
+                       "WithdrawalRequest", "insufficient_balance", "negative_balance")})
     def create(self, request):
         given = WithdrawalInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -269,7 +270,8 @@ class WithdrawalViewSet(viewsets.GenericViewSet):
         return self._answer(self._withdrawal(public_id))
 
     @extend_schema(summary="Approve a requested withdrawal (owner)", request=None,
-                   responses={200: WithdrawalSerializer, **ERRORS})
+                   responses={200: WithdrawalSerializer, **ERRORS, **refusals(
+                       "WithdrawalApprove", "invalid_transition", "negative_balance")})
     @action(detail=True, methods=["post"])
     def approve(self, request, public_id=None):
         return self._answer(withdrawals.approve(self._withdrawal(public_id), actor=request.user))
@@ -277,7 +279,9 @@ class WithdrawalViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Record an approved withdrawal as paid (owner)",
                    request={"multipart/form-data": PayInputSerializer,
                             "application/json": PayInputSerializer},
-                   responses={200: WithdrawalSerializer, **ERRORS})
+                   responses={200: WithdrawalSerializer, **ERRORS, **refusals(
+                       "WithdrawalPay", "invalid_image", "image_too_large",
+                       "invalid_transition", "negative_balance")})
     @action(detail=True, methods=["post"])
     def pay(self, request, public_id=None):
         given = PayInputSerializer(data=request.data)
@@ -289,7 +293,8 @@ class WithdrawalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Reject a withdrawal: the amount is available again (owner)",
                    request=RejectInputSerializer,
-                   responses={200: WithdrawalSerializer, **ERRORS})
+                   responses={200: WithdrawalSerializer, **ERRORS,
+                              **refusals("WithdrawalReject", "invalid_transition")})
     @action(detail=True, methods=["post"])
     def reject(self, request, public_id=None):
         given = RejectInputSerializer(data=request.data)

@@ -542,7 +542,9 @@ class ShippingImportView(APIView):
             "and a file of blank rows only 400 `nothing_to_ship`."
         ),
         request={"multipart/form-data": ShippingImportSerializer},
-        responses={200: ShippingImportResultSerializer, 400: ShippingImportErrorSerializer},
+        responses={200: ShippingImportResultSerializer, **refusals(
+            "ShippingImport", "invalid_rows", "nothing_to_ship",
+            base=ShippingImportErrorSerializer)},
     )
     def post(self, request):
         given = ShippingImportSerializer(data=request.data)

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.core import spreadsheets
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer, refusals
 
 from .. import api_filters
 from . import queries, reports
@@ -76,8 +76,8 @@ class CustomerImportView(APIView):
             "unless `skip_bad_rows`."
         ),
         request={"multipart/form-data": CustomerImportSerializer},
-        responses={200: ImportReportSerializer, 400: ImportRefusedSerializer,
-                   409: ErrorSerializer},
+        responses={200: ImportReportSerializer, 409: ErrorSerializer,
+                   **refusals("CustomerImport", "invalid_rows", base=ImportRefusedSerializer)},
     )
     def post(self, request):
         given = CustomerImportSerializer(data=request.data)

@@ -17,7 +17,7 @@ from rest_framework.routers import SimpleRouter
 
 from weishang.accounts.permissions import AreaPermission
 from weishang.core.days import between_days
-from weishang.core.rest.errors import ErrorSerializer
+from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.marketing import queries
 from weishang.marketing.models import Channel, PlannedPost, PlanState, Post
 from weishang.marketing.services import marketing_settings
@@ -115,14 +115,16 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
     list=extend_schema(parameters=PLAN_FILTERS, summary="The plan, in time order"),
     retrieve=extend_schema(summary="One planned post"),
     create=extend_schema(request=PlanWriteSerializer,
-                         responses={201: PlannedPostSerializer, 409: RefusalSerializer,
-                                    **ERRORS},
+                         responses={201: PlannedPostSerializer, **ERRORS, **refusals(
+                             "PlanCreate", "plan_rule", base=RefusalSerializer)},
                          summary="Plan a post (refused with the reasons when it breaks a rule)"),
     partial_update=extend_schema(request=PlanMoveSerializer,
-                                 responses={200: PlannedPostSerializer,
-                                            409: RefusalSerializer, **ERRORS},
+                                 responses={200: PlannedPostSerializer, **ERRORS, **refusals(
+                                     "PlanMove", "plan_rule", "already_posted",
+                                     base=RefusalSerializer)},
                                  summary="Move a planned post; the rules are checked again"),
-    destroy=extend_schema(responses={204: None, 409: ErrorSerializer, **ERRORS},
+    destroy=extend_schema(responses={204: None, **refusals("PlanDelete", "already_posted"),
+                                     **ERRORS},
                           summary="Take a post out of the plan (not once posted)"),
 )
 class PlanViewSet(viewsets.GenericViewSet):
