@@ -52,9 +52,11 @@ class AutoSchema(openapi.AutoSchema):
     def _app_errors(self, base, status: int):
         """``base`` with the codes of ``status`` this operation's app may answer."""
         app = type(self.view).__module__.split(".")[1]
-        reachable = next((layers for depth in range(1, len(_LAYERS) + 1)
-                          if app in (layers := {a for layer in _LAYERS[:depth] for a in layer})),
-                         {a for layer in _LAYERS for a in layer})  # an interface: all of them
+        reachable = set()
+        for layer in _LAYERS:  # an interface, above them all, reaches every app
+            reachable.update(layer)
+            if app in layer:
+                break
         codes = [entry.code for entry in declared_codes() if entry.app in reachable]
         return error_serializer(app.title(), status, codes, base)
 

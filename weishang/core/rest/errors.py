@@ -36,17 +36,17 @@ class ErrorSerializer(serializers.Serializer):
 _variants: dict[str, type[ErrorSerializer]] = {}
 
 
-def error_serializer(name: str, status: int, codes, base=ErrorSerializer):
+def error_serializer(name: str, http_status: int, codes, base=ErrorSerializer):
     """A variant of ``base`` (an ErrorSerializer) for the schema, whose ``code`` is one of
-    ``codes`` or the generic codes of ``status``; its component is named
+    ``codes`` or the generic codes of ``http_status``; its component is named
     ``<name><Status><base>``, e.g. ``CheckoutConflictError`` (``<Status><base>`` if it has
     generic codes only)."""
     entries = [entry for entry in declared_codes()
-               if entry.status == status and (entry.code in codes or entry.generic)]
+               if entry.status == http_status and (entry.code in codes or entry.generic)]
     enum = tuple(dict.fromkeys(entry.code for entry in entries))
     if all(entry.generic for entry in entries):
         name = ""
-    phrase = HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
+    phrase = HTTPStatus(http_status).phrase.title().replace(" ", "").replace("-", "")
     component = f"{name}{phrase}{base.__name__.removesuffix('Serializer')}"
     known = _variants.get(component)
     if known is not None:
@@ -84,10 +84,10 @@ def refusals(name: str, *codes: str, base=ErrorSerializer) -> dict:
     for code in codes:
         found = statuses.get(code)
         if not found or len(found) > 1:
-            raise ValueError(f"The error code {code!r} is not declared once with one status.")
+            raise ValueError(f"The error code {code!r} is not declared, or has several statuses.")
         by_status.setdefault(next(iter(found)), []).append(code)
-    return {status: error_serializer(name, status, listed, base)
-            for status, listed in sorted(by_status.items())}
+    return {http_status: error_serializer(name, http_status, listed, base)
+            for http_status, listed in sorted(by_status.items())}
 
 
 def _first_message(detail) -> str:
