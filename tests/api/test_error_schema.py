@@ -52,6 +52,9 @@ def test_otherwise_the_codes_of_the_app_and_the_apps_below(schema):
             "insufficient_stock", "conflict"} <= withdrawal
     # customers and marketing are above commissions
     assert not {"customer_exists", "post_in_use"} & withdrawal
+    # and independent of each other
+    posts = codes_of(schema, "/api/v1/posts/", "post", 409)
+    assert "post_in_use" in posts and "customer_exists" not in posts
     # a generic refusal every operation may answer, listed once for all
     assert codes_of(schema, "/api/v1/orders/", "get", 401) == {
         "not_authenticated", "authentication_failed"}
