@@ -36,8 +36,8 @@ from shop import build_shop  # sets Django up on a throw-away data folder
 from weishang.accounts.models import Role, Shop, User
 from weishang.catalog.models import Variant
 from weishang.commissions import checks, services
+from weishang.commissions.models import CommissionSettings
 from weishang.commissions.services import settlement
-from weishang.commissions.services.rules import commission_settings
 from weishang.network.models import Agent, AgentLevel
 from weishang.orders.models import Order, OrderLine
 
@@ -158,7 +158,7 @@ def main():
     args = parser.parse_args()
 
     build_shop(1)
-    settings = commission_settings()
+    settings = CommissionSettings.load()
     settings.upline_enabled, settings.upline_percent = True, Decimal("5")
     settings.save()
     _, seconds = timed(lambda: build_agents(args.agents))

@@ -11,8 +11,13 @@ from weishang import demo, demo_agents
 from weishang.accounts.models import Role, User
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Category, Product, ProductImage, Variant
-from weishang.commissions.models import AgentBalance, LedgerEntry, Withdrawal, WithdrawalState
-from weishang.commissions.services.rules import commission_settings
+from weishang.commissions.models import (
+    AgentBalance,
+    CommissionSettings,
+    LedgerEntry,
+    Withdrawal,
+    WithdrawalState,
+)
 from weishang.inventory import services as inventory
 from weishang.inventory.models import LocationKind, StockLevel, StockMovement
 from weishang.marketing.models import Post
@@ -26,9 +31,9 @@ from weishang.network.models import (
     Certificate,
     HiddenProduct,
     LevelVariantRule,
+    NetworkSettings,
     UpgradeMetric,
 )
-from weishang.network.services import network_settings
 from weishang.orders import services as orders
 from weishang.orders.models import (
     Order,
@@ -38,6 +43,7 @@ from weishang.orders.models import (
     OrderState,
     PurchaseDelivery,
     RegionShippingFee,
+    ShopSettings,
 )
 
 
@@ -133,7 +139,7 @@ def test_every_demo_page_renders(login, client):
 
 
 def test_demo_shop_has_selling_rules(login):
-    rules = orders.shop_settings()
+    rules = ShopSettings.load()
     assert "订单号" in rules.payment_instructions
     assert (rules.shipping_fee, rules.free_shipping_above) == (Decimal("10.00"),
                                                                Decimal("99.00"))
@@ -225,10 +231,10 @@ def test_demo_levels_prices_limits_and_rules(login):
     assert conditions["总代"][1] == "any"
     assert UpgradeMetric.MONTHS_ACTIVE in conditions["总代"][0]
 
-    rules = network_settings()
+    rules = NetworkSettings.load()
     assert (rules.binding_mode, rules.auto_approve) == (BindingMode.FIRST, False)
-    earnings = commission_settings()
-    assert (orders.shop_settings().after_sales_days, earnings.upline_enabled) == (7, False)
+    earnings = CommissionSettings.load()
+    assert (ShopSettings.load().after_sales_days, earnings.upline_enabled) == (7, False)
 
 
 def test_demo_agents_buy_sell_earn_and_withdraw(login):

@@ -31,7 +31,7 @@ from weishang.commissions.services.settlement import settle
 from weishang.inventory import services as inventory
 from weishang.network.models import Agent, AgentState
 from weishang.orders import services as orders
-from weishang.orders.models import Order, OrderState
+from weishang.orders.models import Order, OrderState, ShopSettings
 
 DESKTOP = {"width": 1280, "height": 800}
 TEA = "云南古树普洱茶饼 357克"
@@ -280,7 +280,7 @@ def test_an_invited_agent_sells_earns_withdraws_and_is_verified(new_page, owner,
     expect(bucket(agent_page, "available")).to_have_text("¥0.00")
 
     order.refresh_from_db()
-    freeze = timedelta(days=orders.shop_settings().after_sales_days)
+    freeze = timedelta(days=ShopSettings.load().after_sales_days)
     assert settle(now=order.completed_at + freeze - timedelta(minutes=1)).earnings == 0
     assert settle(now=order.completed_at + freeze + timedelta(minutes=1)).earnings == 1
 

@@ -15,8 +15,7 @@ from tests.factories import (
 )
 from weishang.accounts.models import Role, User
 from weishang.accounts.services import owner_shop
-from weishang.commissions.models import AgentBalance, Bucket, LedgerEntry
-from weishang.commissions.services.rules import commission_settings
+from weishang.commissions.models import AgentBalance, Bucket, CommissionSettings, LedgerEntry
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
 from weishang.orders import services as orders
@@ -37,7 +36,7 @@ def agent(**kwargs):
 
 
 def upline_commission(percent) -> None:
-    settings = commission_settings()
+    settings = CommissionSettings.load()
     settings.upline_enabled, settings.upline_percent = True, Decimal(percent)
     settings.save()
 

@@ -9,15 +9,17 @@ import pytest
 
 from tests.factories import AgentFactory, UserFactory
 from tests.migrating import back_to_latest, migrate
-from weishang.commissions.services.rules import commission_settings, update_commission_settings
+from weishang.commissions.models import CommissionSettings
+from weishang.commissions.services.rules import update_commission_settings
 from weishang.core.errors import InvalidInput, NotPermitted
-from weishang.orders.services import shop_settings, update_shop_settings
+from weishang.orders.models import ShopSettings
+from weishang.orders.services import update_shop_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_defaults_are_lawful_and_off():
-    settings = commission_settings()
+    settings = CommissionSettings.load()
     assert (settings.upline_enabled, settings.upline_depth) == (False, 1)
 
 
@@ -26,7 +28,7 @@ def test_a_depth_other_than_one_is_refused_with_the_law(owner, depth):
     with pytest.raises(InvalidInput, match="团队计酬") as refused:
         update_commission_settings(owner, upline_depth=depth)
     assert refused.value.field == "upline_depth"
-    assert commission_settings().upline_depth == 1
+    assert CommissionSettings.load().upline_depth == 1
 
 
 def test_depth_one_is_accepted(owner):
@@ -37,7 +39,7 @@ def test_switching_the_upline_commission_on_needs_the_warning_confirmed(owner):
     with pytest.raises(InvalidInput, match="warning about 团队计酬") as refused:
         update_commission_settings(owner, upline_enabled=True, upline_percent="5")
     assert refused.value.field == "confirm_upline"
-    assert not commission_settings().upline_enabled
+    assert not CommissionSettings.load().upline_enabled
     settings = update_commission_settings(owner, upline_enabled=True, upline_percent="5",
                                           confirm_upline=True)
     assert settings.upline_enabled and settings.upline_percent == Decimal("5.00")
@@ -58,11 +60,11 @@ def test_the_upline_commission_needs_a_percentage_when_on(owner):
     ("upline_percent", "-0.5"),
 ])
 def test_bad_numbers_are_refused_and_nothing_changes(owner, field, value):
-    before = commission_settings()
+    before = CommissionSettings.load()
     with pytest.raises(InvalidInput) as refused:
         update_commission_settings(owner, **{field: value})
     assert refused.value.field == field
-    assert getattr(commission_settings(), field) == getattr(before, field)
+    assert getattr(CommissionSettings.load(), field) == getattr(before, field)
 
 
 def test_only_who_manages_agents_changes_the_rules():
@@ -77,7 +79,7 @@ def test_the_freeze_is_not_an_earnings_rule_but_the_shops_after_sales_window(own
     with pytest.raises(InvalidInput) as refused:
         update_commission_settings(owner, freeze_days=3)
     assert refused.value.field == "freeze_days"
-    assert shop_settings().after_sales_days == 7
+    assert ShopSettings.load().after_sales_days == 7
 
 
 BEFORE = [("commissions", "0002_lean_ledger_indexes_settlement_runs")]
@@ -100,7 +102,7 @@ def test_the_migration_keeps_a_changed_window_as_the_shops(freeze_days, shops_wi
         before.get_model("commissions", "CommissionSettings").objects.create(
             singleton=True, freeze_days=freeze_days)
         migrate(AFTER)
-        assert shop_settings().after_sales_days == after_sales_days
+        assert ShopSettings.load().after_sales_days == after_sales_days
         # Back again, the earnings get the shop's window as their own.
         earnings = migrate(BEFORE).get_model("commissions", "CommissionSettings")
         assert earnings.objects.get().freeze_days == after_sales_days

@@ -13,6 +13,7 @@ from tests.commissions.withdrawing import balance, credit
 from tests.factories import AgentFactory, UserFactory
 from weishang.commissions.models import (
     Bucket,
+    CommissionSettings,
     EntryKind,
     LedgerEntry,
     Withdrawal,
@@ -203,10 +204,10 @@ def test_settings_warn_about_team_pay_and_need_the_confirmation(owner_client):
     answer = owner_client.post(reverse("earnings:settings"), data)
     assert answer.status_code == 400
     assert "Confirm that you read the warning" in answer.content.decode()
-    assert not rules.commission_settings().upline_enabled
+    assert not CommissionSettings.load().upline_enabled
     answer = owner_client.post(reverse("earnings:settings"), {**data, "confirm_upline": "on"})
     assert answer.status_code == 302
-    assert rules.commission_settings().upline_percent == Decimal("3.00")
+    assert CommissionSettings.load().upline_percent == Decimal("3.00")
 
 
 def test_settings_say_the_switch_covers_every_order_an_agent_bought(owner_client):

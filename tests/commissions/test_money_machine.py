@@ -53,13 +53,14 @@ from weishang.accounts.services import owner_shop
 from weishang.commissions.models import (
     AgentBalance,
     Bucket,
+    CommissionSettings,
     EntryKind,
     FrozenRelease,
     LedgerEntry,
     SettlementRun,
 )
 from weishang.commissions.services import EARNING_KINDS
-from weishang.commissions.services.rules import commission_settings, update_commission_settings
+from weishang.commissions.services.rules import update_commission_settings
 from weishang.commissions.services.settlement import settle
 from weishang.core.errors import Conflict
 from weishang.core.money import to_money
@@ -67,12 +68,12 @@ from weishang.inventory import services as inventory
 from weishang.inventory.management.commands.check import Command as CheckCommand
 from weishang.inventory.models import MovementReason
 from weishang.network import services as network
-from weishang.network.models import Agent, Combination, UpgradeReview
+from weishang.network.models import Agent, Combination, NetworkSettings, UpgradeReview
 from weishang.network.pricing import discounted
 from weishang.network.upgrades.services import full_months, run_upgrades
 from weishang.orders import purchases
 from weishang.orders import services as orders
-from weishang.orders.models import BuyerRelation, Order, OrderState
+from weishang.orders.models import BuyerRelation, Order, OrderState, ShopSettings
 from weishang.orders.services import CartLine, Recipient
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +220,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.paid_out = {pk: Decimal(0) for pk in self.world.agents}
         # The lowest rank each agent may be at: where she started, or what the owner kept.
         self.floors = dict(zip(self.world.agents, START_RANKS, strict=True))
-        self.after_sales_days = orders.shop_settings().after_sales_days
+        self.after_sales_days = ShopSettings.load().after_sales_days
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -344,7 +345,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def _move_on(self, sale: Sale, step: timedelta = timedelta(0)) -> None:
         order = self.order(sale)
         if sale.state == OrderState.PENDING_PAYMENT:
-            agents_orders_earn = commission_settings().team_orders_earn
+            agents_orders_earn = CommissionSettings.load().team_orders_earn
             order = orders.confirm_payment(order, actor=self.owner)
             if sale.shop is None or (sale.buyer is not None and not agents_orders_earn):
                 assert not LedgerEntry.objects.filter(order_id=sale.pk).exists(), \
@@ -435,7 +436,7 @@ class MoneyMachine(RuleBasedStateMachine):
         """Up to the highest level met; under the flag policy never down, flagged while the
         selling falls short of a level reached automatically; under recompute exactly the
         level the selling supports, never below the level held before the upgrades."""
-        policy = network.network_settings().upgrade_review
+        policy = NetworkSettings.load().upgrade_review
         before = {index: self.agent(index) for index in range(len(TREE))}
         run_upgrades(now=now)
         for index, was in before.items():
@@ -536,7 +537,7 @@ class MoneyMachine(RuleBasedStateMachine):
                                        upline_percent=percent,
                                        team_orders_earn=agents_orders_earn)
         else:
-            rules = network.network_settings()
+            rules = NetworkSettings.load()
             network.update_settings(self.owner, binding_mode=rules.binding_mode,
                                     binding_days=rules.binding_days,
                                     auto_approve=rules.auto_approve,

@@ -5,14 +5,13 @@ tagged (services, which check their names)."""
 import pytest
 from django.urls import reverse
 
-from weishang.customers import services
 from weishang.customers.models import CustomerSettings, Tag
 
 pytestmark = pytest.mark.django_db
 
 
 def test_customer_settings_are_read_only_in_the_admin(owner_admin_client):
-    settings = services.customer_settings()
+    settings = CustomerSettings.load()
     url = reverse("admin:customers_customersettings_change", args=[settings.pk])
     assert owner_admin_client.get(url).status_code == 200
     response = owner_admin_client.post(url, {"remind_days_before": "0", "recency_days": "0",

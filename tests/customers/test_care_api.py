@@ -9,9 +9,8 @@ from django.utils import timezone
 from tests.api_clients import english_client
 from tests.customers.care import buy, moment
 from tests.factories import CustomerFactory, UserFactory
-from weishang.customers import services
 from weishang.customers.care import services as care
-from weishang.customers.models import FollowUp, FollowUpState, ReminderHandled
+from weishang.customers.models import CustomerSettings, FollowUp, FollowUpState, ReminderHandled
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +127,7 @@ def test_today_lists_contacts_with_reason_and_message(owner, api, place, stocked
     today = timezone.localdate()
     buy(place, owner, stocked(title="益生菌", usage_days=30), on=today - timedelta(days=27))
     care.create_follow_up(owner, li, due_on=today)
-    services.customer_settings()
+    CustomerSettings.load()
     with django_assert_max_num_queries(8):
         body = api.get("/api/v1/customers/today/").json()
     assert (body["date"], body["count"]) == (today.isoformat(), 2)
@@ -179,7 +178,7 @@ def test_segments_counts_rate_and_members(owner, api, django_assert_max_num_quer
     CustomerFactory(seller=owner, name="乙", order_count=1, total_spent=Decimal("50"),
                     last_order_at=recently)
     CustomerFactory(seller=owner, name="丙")
-    services.customer_settings()
+    CustomerSettings.load()
     with django_assert_max_num_queries(4):
         body = api.get("/api/v1/segments/").json()
     assert body["thresholds"] == {"recency_days": 90, "frequency_orders": 2,
@@ -202,7 +201,7 @@ def test_segment_members_queries_do_not_grow(owner, api, django_assert_max_num_q
     for number in range(30):
         CustomerFactory(seller=owner, order_count=3, total_spent=Decimal("900"),
                         last_order_at=recently, name=f"客{number}")
-    services.customer_settings()
+    CustomerSettings.load()
     with django_assert_max_num_queries(5):
         body = api.get("/api/v1/segments/important_value/").json()
     assert body["count"] == 30 and len(body["results"]) == 20

@@ -177,7 +177,7 @@ def test_bad_settings_change_nothing(owner_client, field, value, message):
                                  HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert services.customer_settings().recency_days == 90
+    assert CustomerSettings.load().recency_days == 90
 
 
 def test_settings_are_the_owners(client, english):
@@ -186,7 +186,7 @@ def test_settings_are_the_owners(client, english):
     assert client.get(SETTINGS_URL).status_code == 403
     with pytest.raises(NotPermitted):
         care.update_customer_settings(staff, recency_days=30)
-    assert services.customer_settings().recency_days == 90
+    assert CustomerSettings.load().recency_days == 90
 
 
 def test_settings_service_checks_every_value(owner, english):

@@ -13,7 +13,7 @@ from weishang.core.errors import Conflict
 from weishang.customers import services
 from weishang.customers.care import queries as care_queries
 from weishang.customers.care import services as care
-from weishang.customers.models import Customer, FollowUp, ReminderKind
+from weishang.customers.models import Customer, CustomerSettings, FollowUp, ReminderKind
 from weishang.orders import services as orders
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_repurchase_is_due_days_before_it_runs_out_and_stays_two_weeks(owner, pl
 
 
 def test_quantity_and_the_notice_period_move_the_day(owner, place, month_supply):
-    services.customer_settings()
+    CustomerSettings.load()
     care.update_customer_settings(owner, remind_days_before=7)
     buy(place, owner, month_supply, on=MARCH_1, quantity=2)  # 60 days: runs out 30 April
     assert kinds_on(owner, date(2026, 4, 22)) == []

@@ -12,7 +12,7 @@ from tests.customers.care import buy, moment
 from tests.factories import CustomerFactory, UserFactory
 from weishang.customers import segments, services
 from weishang.customers.care import services as care
-from weishang.customers.models import Customer
+from weishang.customers.models import Customer, CustomerSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_the_eight_segments_carry_the_standard_chinese_names():
 
 
 def test_counts_and_repeat_purchase_rate(owner, one_of_each, django_assert_num_queries):
-    settings = services.customer_settings()
+    settings = CustomerSettings.load()
     with django_assert_num_queries(1):
         overview = segments.overview(Customer.objects.all(), today=TODAY, settings=settings)
     assert {segment.code: count for segment, count in overview.counts} == {
@@ -114,7 +114,7 @@ def test_erased_customers_are_in_no_segment(owner, one_of_each):
 
 def test_segments_page_shows_counts_rate_and_thresholds(owner_client, one_of_each,
                                                          django_assert_max_num_queries):
-    services.customer_settings()  # made once, on the first visit
+    CustomerSettings.load()  # made once, on the first visit
     with django_assert_max_num_queries(6):
         response = owner_client.get(reverse("customers:segments"), HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
@@ -135,7 +135,7 @@ def test_segment_list_page_queries_do_not_grow(owner, owner_client, count,
         customer_with(owner, f"客{number}", days_ago=3, orders=4, spent="900.00",
                       today=timezone.localdate())  # the page classifies as of today
     url = reverse("customers:segment_detail", args=["important_value"])
-    services.customer_settings()
+    CustomerSettings.load()
     with django_assert_max_num_queries(9):
         response = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

@@ -12,7 +12,13 @@ from tests.factories import UserFactory
 from weishang.customers import queries, services
 from weishang.customers.care import queries as care_queries
 from weishang.customers.care import services as care
-from weishang.customers.models import FollowUp, FollowUpState, ReminderHandled, ReminderKind
+from weishang.customers.models import (
+    CustomerSettings,
+    FollowUp,
+    FollowUpState,
+    ReminderHandled,
+    ReminderKind,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +81,7 @@ def test_page_queries_do_not_grow_with_the_contacts(owner, owner_client, place, 
         customer = add_customer(name=f"友{number}", phone=f"1390000{number:04d}",
                                 birthday=born_on(today))
         care.create_follow_up(owner, customer, due_on=today)
-    services.customer_settings()
+    CustomerSettings.load()
     with django_assert_max_num_queries(10):
         response = today_page(owner_client)
     assert f'data-total="{3 * count}"' in response.content.decode()

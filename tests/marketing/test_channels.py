@@ -72,7 +72,7 @@ def test_only_the_owner_changes_channels_and_rules(channel, english):
     with pytest.raises(NotPermitted):
         services.update_marketing_settings(staff, product_share_percent=90)
     assert channel("qq").daily_cap == 3
-    assert services.marketing_settings().product_share_percent == 60
+    assert MarketingSettings.load().product_share_percent == 60
 
 
 def test_autoposting_is_not_a_setting(owner, channel):
@@ -81,12 +81,12 @@ def test_autoposting_is_not_a_setting(owner, channel):
 
 
 def test_marketing_settings_defaults_and_changes(owner, english):
-    current = services.marketing_settings()
+    current = MarketingSettings.load()
     assert (current.rule_mode, current.product_share_percent, current.attribution_days) == (
         "refuse", 60, 7)
     services.update_marketing_settings(owner, rule_mode="warn", product_share_percent=50,
                                        attribution_days=14)
-    current = services.marketing_settings()
+    current = MarketingSettings.load()
     assert (current.rule_mode, current.product_share_percent, current.attribution_days) == (
         "warn", 50, 14)
     assert MarketingSettings.objects.count() == 1
@@ -102,7 +102,7 @@ def test_bad_rules_are_refused(owner, english, changes, field):
     with pytest.raises(InvalidInput) as refused:
         services.update_marketing_settings(owner, **{"attribution_days": 30, **changes})
     assert refused.value.field == field
-    assert services.marketing_settings().attribution_days == 7
+    assert MarketingSettings.load().attribution_days == 7
 
 
 # -- Pages ---------------------------------------------------------------------------------------
@@ -143,8 +143,8 @@ def test_settings_page(owner_client):
     saved = owner_client.post("/console/marketing/settings/", {
         "rule_mode": "warn", "product_share_percent": "40", "attribution_days": "3"})
     assert saved.status_code == 302
-    assert services.marketing_settings().attribution_days == 3
+    assert MarketingSettings.load().attribution_days == 3
     refused = owner_client.post("/console/marketing/settings/", {
         "rule_mode": "warn", "product_share_percent": "140", "attribution_days": "3"})
     assert refused.status_code == 400
-    assert services.marketing_settings().product_share_percent == 40
+    assert MarketingSettings.load().product_share_percent == 40

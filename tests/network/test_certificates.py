@@ -214,7 +214,7 @@ def test_the_seal_is_printed(agent, owner):
 
 
 def test_a_broken_seal_file_is_left_out_rather_than_failing(agent, owner):
-    rules = certificates.network_settings()
+    rules = NetworkSettings.load()
     rules.seal.save("seal.png", io.BytesIO(b"not a picture"))
     certificate = certificates.issue(agent)
     assert certificates.render(certificate, verify_url="http://t/v").endswith(".png")

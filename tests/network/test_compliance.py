@@ -57,6 +57,6 @@ def test_a_buyback_below_90_percent_is_refused(owner, english):
         services.update_settings(owner, binding_mode="first", binding_days=None,
                                  auto_approve=False, buyback_percent=Decimal("89.99"))
     assert error.value.field == "buyback_percent"
-    assert services.network_settings().buyback_percent == Decimal("90.00")
+    assert NetworkSettings.load().buyback_percent == Decimal("90.00")
     with pytest.raises(IntegrityError), transaction.atomic():
         NetworkSettings.objects.update(buyback_percent=Decimal("50"))

@@ -216,7 +216,7 @@ def test_settings_page_refuses_a_buyback_below_90(owner_client, english):
     assert "at least 90%" in response.content.decode()
     response = owner_client.post(reverse("network:settings"), {**data, "buyback_percent": "95"})
     assert response.status_code == 302
-    rules = services.network_settings()
+    rules = NetworkSettings.load()
     assert (rules.binding_mode, rules.binding_days, rules.auto_approve,
             rules.upgrade_review) == ("overwrite", 30, True, "recompute")
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tests.migrating import back_to_latest, migrate, migrate_to_latest
 from weishang.core import address
 from weishang.orders import services
-from weishang.orders.models import Order, OrderState, RegionShippingFee
+from weishang.orders.models import Order, OrderState, RegionShippingFee, ShopSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,17 @@ def test_admin_actions_go_through_the_services(owner_admin_client, place, stocke
 
 
 def test_shop_settings_are_changed_through_the_service(owner_admin_client):
-    settings_row = services.shop_settings()
+    settings_row = ShopSettings.load()
     url = reverse("admin:orders_shopsettings_change", args=[settings_row.pk])
     form = {"payment_instructions": "备注订单号", "unpaid_expiry_minutes": "3",
             "auto_complete_days": "10", "after_sales_days": "7", "shipping_fee": "8",
             "free_shipping_above": ""}
     assert owner_admin_client.post(url, form).status_code == 200  # 3 minutes: refused by the form
-    assert services.shop_settings().unpaid_expiry_minutes == 30
+    assert ShopSettings.load().unpaid_expiry_minutes == 30
     form["unpaid_expiry_minutes"] = "60"
     assert owner_admin_client.post(url, form).status_code == 302
-    assert services.shop_settings().unpaid_expiry_minutes == 60
-    assert services.shop_settings().payment_instructions == "备注订单号"
+    assert ShopSettings.load().unpaid_expiry_minutes == 60
+    assert ShopSettings.load().payment_instructions == "备注订单号"
 
 
 def test_regional_fees_are_read_only_in_the_admin(owner_admin_client):

@@ -17,7 +17,7 @@ from tests.orders.purchasing import buy_into_cloud, cloud, new_agent
 from weishang.core.errors import Conflict
 from weishang.inventory.models import StockLevel
 from weishang.orders import services
-from weishang.orders.models import OrderEvent, OrderState
+from weishang.orders.models import OrderEvent, OrderState, ShopSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def set_window(days):
 
 
 def test_the_window_is_7_days_from_completion_by_default(order):
-    assert services.shop_settings().after_sales_days == 7
+    assert ShopSettings.load().after_sales_days == 7
     assert order.after_sales_until == order.completed_at + timedelta(days=7)
 
 
@@ -131,7 +131,7 @@ def test_the_window_setting_is_checked(days):
     with pytest.raises(InvalidInput) as refused:
         set_window(days)
     assert refused.value.field == "after_sales_days"
-    assert services.shop_settings().after_sales_days == 7
+    assert ShopSettings.load().after_sales_days == 7
 
 
 def test_a_completed_cloud_purchase_has_no_after_sales_its_way_back_is_the_buy_back(
@@ -289,14 +289,14 @@ def test_the_owner_reads_and_changes_the_window_through_the_api(owner):
     assert api.get(SETTINGS_API).json()["after_sales_days"] == 7
     response = api.patch(SETTINGS_API, {"after_sales_days": 15}, format="json")
     assert response.status_code == 200 and response.json()["after_sales_days"] == 15
-    assert services.shop_settings().after_sales_days == 15
+    assert ShopSettings.load().after_sales_days == 15
     refused = api.patch(SETTINGS_API, {"after_sales_days": 91}, format="json")
     assert refused.status_code == 400
-    assert services.shop_settings().after_sales_days == 15
+    assert ShopSettings.load().after_sales_days == 15
 
 
 def test_only_the_owner_changes_the_selling_rules_through_the_api(db):
     desk = english_client(UserFactory(role="staff", areas=["orders"]))
     assert desk.patch(SETTINGS_API, {"after_sales_days": 1}, format="json").status_code == 403
     assert english_client().get(SETTINGS_API).status_code in (401, 403)
-    assert services.shop_settings().after_sales_days == 7
+    assert ShopSettings.load().after_sales_days == 7

@@ -10,7 +10,7 @@ from tests.api_clients import english_client
 from tests.factories import UserFactory
 from tests.orders.test_api import CHECKOUT, checkout_payload, stock_of
 from weishang.orders import services
-from weishang.orders.models import Order
+from weishang.orders.models import Order, ShopSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -149,12 +149,12 @@ def test_the_owner_sets_the_checkout_limits_through_the_api(owner):
     response = api.patch(SETTINGS_API, {"max_line_quantity": 5, "max_unpaid_orders": 1},
                          format="json")
     assert response.status_code == 200
-    settings = services.shop_settings()
+    settings = ShopSettings.load()
     assert (settings.max_line_quantity, settings.max_unpaid_orders) == (5, 1)
     for bad in ({"max_line_quantity": 0}, {"max_order_quantity": 10**9},
                 {"max_unpaid_orders": "many"}):
         assert api.patch(SETTINGS_API, bad, format="json").status_code == 400
-    assert services.shop_settings().max_line_quantity == 5
+    assert ShopSettings.load().max_line_quantity == 5
 
 
 #: Queries of an API checkout before the checkout limits, by lines (see the checkout page's).
@@ -164,7 +164,7 @@ QUERIES_BEFORE_THE_LIMITS = {1: 42, 5: 61}
 @pytest.mark.parametrize("lines", [1, 5])
 def test_an_api_checkout_takes_no_more_queries_than_it_did(api, shop, stocked, lines,
                                                           django_assert_max_num_queries):
-    services.shop_settings()  # the first read creates the row: not part of a checkout
+    ShopSettings.load()  # the first read creates the row: not part of a checkout
     variants = [stocked(10) for _ in range(lines)]
     body = checkout_payload(shop, variants[0], idempotency_key="cart-1")
     body["lines"] = [{"variant": variant.public_id, "quantity": 1} for variant in variants]

@@ -15,7 +15,7 @@ from weishang.core.errors import InsufficientStock, InvalidInput
 from weishang.inventory.models import StockLevel, StockMovement
 from weishang.inventory.services import verify_ledger
 from weishang.orders import services
-from weishang.orders.models import Order, OrderChannel, OrderEvent, OrderState
+from weishang.orders.models import Order, OrderChannel, OrderEvent, OrderState, ShopSettings
 from weishang.orders.services import CartLine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -275,7 +275,7 @@ def test_shop_settings_are_checked():
                                                  free_shipping_above="")
     assert settings_row.payment_instructions == "备注写订单号"
     assert settings_row.free_shipping_above is None
-    assert services.shop_settings().unpaid_expiry_minutes == 30
+    assert ShopSettings.load().unpaid_expiry_minutes == 30
 
 
 def test_a_quote_shows_problems_instead_of_raising(stocked):

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from weishang.orders import services
 from weishang.orders.models import RegionShippingFee, ShopSettings
 
 URL = reverse("orders:settings")
@@ -36,7 +35,7 @@ def regions(*rows, delete=()):
 
 
 def saved() -> ShopSettings:
-    return services.shop_settings()
+    return ShopSettings.load()
 
 
 def test_the_page_shows_the_current_settings(owner_client):

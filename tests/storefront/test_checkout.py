@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import VariantFactory
 from weishang.inventory.models import StockLevel, StockMovement
-from weishang.orders.models import Order, OrderEvent, OrderState
+from weishang.orders.models import Order, OrderEvent, OrderState, ShopSettings
 
 ADDRESS = {
     "name": "张三", "phone": "13812345678", "province": "广东省", "city": "深圳市",
@@ -403,9 +403,8 @@ def test_placing_an_order_takes_no_more_queries_than_it_did(client, add_to_cart,
     """The limits add one query whatever the lines: counting the mobile number's unpaid
     orders (and on PostgreSQL the lock that makes that count exact); and one more names the
     buyer when an agent buys (the agents with the recipient's mobile or the signed-in user)."""
-    from weishang.orders import services
 
-    services.shop_settings()  # the first read creates the row: not part of placing an order
+    ShopSettings.load()  # the first read creates the row: not part of placing an order
     variants = VariantFactory.create_batch(lines)
     for variant in variants:
         stock(variant, 5)

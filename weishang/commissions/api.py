@@ -27,7 +27,7 @@ from weishang.core.rest.parsers import JSONParser
 from weishang.network.agent.api import IsAgent
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of
-from weishang.orders.services import shop_settings
+from weishang.orders.models import ShopSettings
 
 from . import queries
 from .models import (
@@ -116,7 +116,7 @@ class SettingsSerializer(serializers.ModelSerializer):
                   "upline_warning", "team_orders_earn"]
 
     def get_after_sales_days(self, settings) -> int:
-        return shop_settings().after_sales_days
+        return ShopSettings.load().after_sales_days
 
     def get_upline_warning(self, settings) -> str:
         return str(rules.UPLINE_WARNING)
@@ -198,7 +198,7 @@ class SettingsView(APIView):
 
     @extend_schema(summary="The earnings rules", responses={200: SettingsSerializer, **ERRORS})
     def get(self, request):
-        return Response(SettingsSerializer(rules.commission_settings()).data)
+        return Response(SettingsSerializer(CommissionSettings.load()).data)
 
     @extend_schema(summary="Change the earnings rules (fields left out stay)",
                    description="upline_depth other than 1 is refused (团队计酬).",

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
+from weishang.core.models import AppendOnlyModel, SingletonSettings, TimeStamped, new_public_id
 from weishang.core.money import MoneyField
 
 #: The upline commission reaches the direct upline only; the law (团队计酬) and this constant
@@ -186,13 +186,12 @@ class AgentBalance(models.Model):
         return f"{self.agent_id}: {self.available} available"
 
 
-class CommissionSettings(models.Model):
+class CommissionSettings(SingletonSettings):
     """The owner's rules for earnings and withdrawals (one row). How long earnings stay
     frozen is each order's after-sales window (Order.after_sales_until, fixed from the shop's
     setting when it completes): the time its customer may still ask for a refund, so no
     refund comes after they were settled."""
 
-    singleton = models.BooleanField(default=True, unique=True, editable=False)
     upline_enabled = models.BooleanField(_("pay the direct upline a commission"), default=False)
     # Below 100 (a constraint): a share of the seller's earning never exceeds it.
     # xgettext:no-python-format

@@ -22,11 +22,11 @@ from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
 from weishang.network.models import Agent
 from weishang.network.queries import agent_of
-from weishang.orders.services import shop_settings
+from weishang.orders.models import ShopSettings
 
 from . import queries
 from .forms import CommissionSettingsForm, PayForm, QueueFilterForm, RejectForm, WithdrawForm
-from .models import Bucket, Withdrawal, WithdrawalState
+from .models import Bucket, CommissionSettings, Withdrawal, WithdrawalState
 from .services import rules, withdrawals
 
 LEDGER_PER_PAGE = 30
@@ -86,7 +86,7 @@ def withdraw(request):
     agent = _own_agent(request)
 
     def page(form):
-        settings = rules.commission_settings()
+        settings = CommissionSettings.load()
         return _page(request, "commissions/withdraw.html", {
             "form": form, "balance": queries.balance_for(agent),
             "minimum": settings.withdrawal_minimum,
@@ -198,7 +198,7 @@ def commission_settings(request):
     def page(form):
         return _page(request, "commissions/settings.html",
                      {"form": form, "warning": rules.UPLINE_WARNING,
-                      "after_sales_days": shop_settings().after_sales_days})
+                      "after_sales_days": ShopSettings.load().after_sales_days})
 
     def page_with_errors(form):
         messages.error(request, _("Nothing was changed; see the messages below."))
@@ -206,7 +206,7 @@ def commission_settings(request):
 
     if request.method != "POST":
         return page(CommissionSettingsForm(
-            initial=CommissionSettingsForm.initial_for(rules.commission_settings())))
+            initial=CommissionSettingsForm.initial_for(CommissionSettings.load())))
     form = CommissionSettingsForm(request.POST)
     return submit_form(
         request, form,

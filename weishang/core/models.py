@@ -101,6 +101,34 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
 
 
+class SingletonSettings(models.Model):
+    """An owner's settings: one row per deployment, made with the field defaults on first use.
+
+    Always read through ``load()``, never ``objects.get()``: a fresh database has no row yet.
+    """
+
+    # Unique, so two requests making the first row at once cannot make two (the loser of
+    # the race reads the winner's row: get_or_create retries after the IntegrityError).
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls, *, lock: bool = False):
+        """The one row, created with the defaults when missing. ``lock``: the row is locked
+        (SELECT … FOR UPDATE) until the caller's transaction ends, which serialises the
+        writers that take it; outside a transaction Django refuses the lock."""
+        if not lock:
+            return cls.objects.get_or_create(singleton=True)[0]
+        rows = cls.objects.select_for_update().filter(singleton=True)
+        try:
+            return rows.get()
+        except cls.DoesNotExist:
+            cls.objects.get_or_create(singleton=True)
+            return rows.get()
+
+
 class ShopPagesVersion(models.Model):
     """One row whose ``value`` goes up after every committed change a public shop page shows
     (catalog, images, categories, prices, stock). Cached shop pages are keyed by it, and reading

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from weishang.core.address import address_line
-from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
+from weishang.core.models import AppendOnlyModel, SingletonSettings, TimeStamped, new_public_id
 from weishang.core.money import MoneyField
 
 
@@ -253,10 +253,9 @@ class ReminderHandled(models.Model):
         return f"{self.kind} {self.key}"
 
 
-class CustomerSettings(models.Model):
-    """The owner's customer-care rules. One row (``services.customer_settings()``)."""
+class CustomerSettings(SingletonSettings):
+    """The owner's customer-care rules. One row (``CustomerSettings.load()``)."""
 
-    singleton = models.BooleanField(default=True, unique=True, editable=False)
     remind_days_before = models.PositiveSmallIntegerField(
         _("remind before a product runs out (days)"), default=3)
     birthday_reminders = models.BooleanField(_("birthday reminders"), default=True)

@@ -18,7 +18,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import CustomerSettings
-from .services import customer_settings
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class Thresholds:
 
     @classmethod
     def of(cls, settings: CustomerSettings | None = None, *, today: date | None = None):
-        settings = settings or customer_settings()
+        settings = settings or CustomerSettings.load()
         today = today or timezone.localdate()
         return cls(
             recent=Q(last_order_at__gte=_start_of(today - timedelta(days=settings.recency_days))),
@@ -115,7 +114,7 @@ def segment_of(customer, *, today: date | None = None,
     """The segment of one customer already loaded, without a query (the detail page's badge)."""
     if customer.order_count < 1 or customer.is_erased:
         return None
-    settings = settings or customer_settings()
+    settings = settings or CustomerSettings.load()
     today = today or timezone.localdate()
     recent = (customer.last_order_at is not None and customer.last_order_at
               >= _start_of(today - timedelta(days=settings.recency_days)))

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from weishang.core.models import TimeStamped, new_public_id
+from weishang.core.models import SingletonSettings, TimeStamped, new_public_id
 
 
 class HashtagStyle(models.TextChoices):
@@ -217,10 +217,9 @@ class RuleMode(models.TextChoices):
     WARN = "warn", _("Warn only")
 
 
-class MarketingSettings(models.Model):
-    """The owner's marketing rules. One row (``services.marketing_settings()``)."""
+class MarketingSettings(SingletonSettings):
+    """The owner's marketing rules. One row (``MarketingSettings.load()``)."""
 
-    singleton = models.BooleanField(default=True, unique=True, editable=False)
     rule_mode = models.CharField(_("when a plan breaks a rule"), max_length=6,
                                  choices=RuleMode.choices, default=RuleMode.REFUSE)
     product_share_percent = models.PositiveSmallIntegerField(

@@ -73,12 +73,6 @@ def _clean_choice(value, choices, *, field: str) -> str:
 # Marketing settings
 
 
-def marketing_settings() -> MarketingSettings:
-    """The one MarketingSettings row, created with the defaults the first time."""
-    settings, _created = MarketingSettings.objects.get_or_create(singleton=True)
-    return settings
-
-
 _SETTINGS_CLEANERS = {
     "rule_mode": lambda value: _clean_choice(value, RuleMode, field="rule_mode"),
     "product_share_percent": lambda value: _clean_whole_number(
@@ -96,7 +90,7 @@ def update_marketing_settings(actor, **fields) -> MarketingSettings:
         raise TypeError(f"unknown marketing settings: {', '.join(sorted(unknown))}")
     _ensure_owner(actor)
     cleaned = {name: _SETTINGS_CLEANERS[name](value) for name, value in fields.items()}
-    settings = MarketingSettings.objects.select_for_update().get(pk=marketing_settings().pk)
+    settings = MarketingSettings.load(lock=True)
     for name, value in cleaned.items():
         setattr(settings, name, value)
     settings.save()

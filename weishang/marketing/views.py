@@ -35,7 +35,7 @@ from .forms import (
     PostForm,
     PreviewForm,
 )
-from .models import Channel, Post, PostImage
+from .models import Channel, MarketingSettings, Post, PostImage
 
 POSTS_PER_PAGE = 20
 #: The preview shows a link of the same length as a seller's tracked link; the real one is
@@ -67,7 +67,7 @@ def post_list(request):
         posts = queries.console_posts(**filters.filters())
         managing = {
             "product_share": queries.product_share(Post.objects.filter(is_published=True)),
-            "settings": services.marketing_settings(),
+            "settings": MarketingSettings.load(),
         }
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     return _page(request, "marketing/post_list.html",
@@ -235,7 +235,7 @@ def marketing_settings(request):
     def page(form):
         return _page(request, "marketing/settings.html", {"form": form})
 
-    form = MarketingSettingsForm(request.POST or None, current=services.marketing_settings())
+    form = MarketingSettingsForm(request.POST or None, current=MarketingSettings.load())
     if not form.is_bound:
         return page(form)
     return submit_form(

@@ -36,6 +36,7 @@ from .models import (
     BindingMode,
     Combination,
     LevelVariantRule,
+    NetworkSettings,
     UpgradeMetric,
     UpgradeReview,
     UplineChange,
@@ -369,7 +370,7 @@ class NetworkSettingsView(APIView):
     @extend_schema(operation_id="network_settings_read", summary="The rules for agents",
                    responses={200: NetworkSettingsSerializer}, tags=["agents"])
     def get(self, request):
-        return Response(NetworkSettingsSerializer(services.network_settings()).data)
+        return Response(NetworkSettingsSerializer(NetworkSettings.load()).data)
 
     @extend_schema(operation_id="network_settings_update", summary="Change the rules for agents",
                    request=NetworkSettingsSerializer,
@@ -429,7 +430,7 @@ class ApplicationView(APIView):
         values = dict(given.validated_data)
         code = values.pop("code")
         services.apply(services.Application(**values), code=code or None)
-        approved = services.network_settings().auto_approve
+        approved = NetworkSettings.load().auto_approve
         return Response({"state": AgentState.ACTIVE if approved else AgentState.APPLIED,
                          "message": services.application_received()},
                         status=status.HTTP_202_ACCEPTED)

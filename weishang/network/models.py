@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
+from weishang.core.models import AppendOnlyModel, SingletonSettings, TimeStamped, new_public_id
 from weishang.core.money import MoneyField
 
 AGENT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -272,10 +272,9 @@ class HiddenProduct(models.Model):
         return f"{self.agent_id} hides {self.product_id}"
 
 
-class NetworkSettings(models.Model):
+class NetworkSettings(SingletonSettings):
     """The owner's rules for the network (one row)."""
 
-    singleton = models.BooleanField(default=True, unique=True, editable=False)
     binding_mode = models.CharField(_("who becomes the upline"), max_length=10,
                                     choices=BindingMode.choices, default=BindingMode.FIRST)
     binding_days = models.PositiveIntegerField(_("binding lasts (days)"), null=True, blank=True,

@@ -75,14 +75,6 @@ def _text(value: str | None, field: str, model=Agent, *, required: bool = False,
     return value
 
 
-def network_settings(*, lock: bool = False) -> NetworkSettings:
-    """The owner's rules (made with their defaults on first use). ``lock``: the row is locked
-    for the transaction, which serialises every change of the upline tree."""
-    NetworkSettings.objects.get_or_create(singleton=True)
-    rows = NetworkSettings.objects.filter(singleton=True)
-    return (rows.select_for_update() if lock else rows).get()
-
-
 # -- Levels -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -265,7 +257,7 @@ def apply(application: Application, *, code: str | None = None) -> Agent | None:
             agent.save()
             AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.STATE,
                                       to_value=AgentState.APPLIED)
-            if network_settings().auto_approve:
+            if NetworkSettings.load().auto_approve:
                 agent = approve(None, agent, note=_("Approved automatically"))
     except Conflict as taken:
         if taken.code != "account_taken":
@@ -277,7 +269,7 @@ def apply(application: Application, *, code: str | None = None) -> Agent | None:
 def application_received() -> str:
     """What an applicant is told, the same whether or not the number had an account: what
     to do next, and what to do if it had one."""
-    if network_settings().auto_approve:
+    if NetworkSettings.load().auto_approve:
         return _("You can log in now with your mobile number and the password you chose. If "
                  "this number already had an account, no new one was made: log in with its "
                  "password, or ask the brand to reset it.")
@@ -315,7 +307,7 @@ def approve(actor, agent: Agent, note: str = "", *, now: datetime | None = None)
     _ensure_manager(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        network_settings(lock=True)  # the tree's lock first, as every change of the tree
+        NetworkSettings.load(lock=True)  # the tree's lock first, as every change of the tree
         agent = _lock(agent)
         if agent.state != AgentState.APPLIED:
             raise Conflict(_("Only an application can be approved."), code="state_not_allowed")
@@ -482,7 +474,7 @@ def bind(agent: Agent, inviter: Agent, *, actor=None, now: datetime | None = Non
     (``at_signup``: the invitation the agent joined with). True if the upline changed."""
     now = now or timezone.now()
     with transaction.atomic():
-        rules = network_settings(lock=True)
+        rules = NetworkSettings.load(lock=True)
         agent = _lock(agent)
         if not binding_allowed(agent, inviter, rules, now=now, at_signup=at_signup):
             return False
@@ -498,7 +490,7 @@ def move(actor, agent: Agent, upline: Agent | None) -> Agent:
     earned before stays theirs."""
     _ensure_manager(actor)
     with transaction.atomic():
-        network_settings(lock=True)
+        NetworkSettings.load(lock=True)
         agent = _lock(agent)
         if upline is not None:
             _refuse_cycle(agent, upline)
@@ -512,7 +504,7 @@ def expire_bindings(now: datetime | None = None) -> int:
     """End every binding whose time is up (``binding_days``); how many ended."""
     now = now or timezone.now()
     with transaction.atomic():
-        network_settings(lock=True)
+        NetworkSettings.load(lock=True)
         due = list(Agent.objects.select_for_update()
                    .filter(upline__isnull=False, upline_until__lte=now)
                    .values_list("pk", "upline_id"))
@@ -550,7 +542,7 @@ def update_settings(actor, *, binding_mode: str, binding_days: int | None, auto_
                                  "least": MIN_BUYBACK_PERCENT},
                            field="buyback_percent", code="buyback_too_low")
     with transaction.atomic():
-        rules = network_settings(lock=True)
+        rules = NetworkSettings.load(lock=True)
         rules.binding_mode, rules.binding_days = binding_mode, binding_days
         rules.auto_approve, rules.buyback_percent = bool(auto_approve), buyback_percent
         rules.upgrade_review = upgrade_review or rules.upgrade_review

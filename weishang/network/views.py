@@ -34,7 +34,7 @@ from .forms import (
 )
 from .invite_poster import invite_poster_png
 from .joining import limit_applications
-from .models import Agent, AgentLevel, AgentState, LevelVariantRule
+from .models import Agent, AgentLevel, AgentState, LevelVariantRule, NetworkSettings
 from .queries import agent_of
 
 AGENTS_PER_PAGE = 20
@@ -263,7 +263,7 @@ def network_settings(request):
             "form": form, "owner_join_url": absolute_url(reverse("join:owner"), request)})
 
     if request.method != "POST":
-        current = services.network_settings()
+        current = NetworkSettings.load()
         return page(SettingsForm(initial={
             "binding_mode": current.binding_mode, "binding_days": current.binding_days,
             "auto_approve": current.auto_approve, "buyback_percent": current.buyback_percent,
@@ -309,7 +309,7 @@ def _join_as_member(request, member: Agent, inviter: Agent | None):
     invitation may bind them to the inviter if the binding mode allows (OVERWRITE always, FIRST
     when they have no upline now)."""
     can_bind = bool(inviter and member.is_active and services.binding_allowed(
-        member, inviter, services.network_settings(), now=timezone.now()))
+        member, inviter, NetworkSettings.load(), now=timezone.now()))
     if request.method == "POST" and can_bind:
         try:
             services.bind(member, inviter, actor=request.user)
@@ -326,7 +326,7 @@ def join_done(request):
     if not request.session.get("join_applied"):
         return redirect("join:owner")
     return render(request, "network/join_done.html", {
-        "approved": services.network_settings().auto_approve,
+        "approved": NetworkSettings.load().auto_approve,
         "message": services.application_received()})
 
 

@@ -116,7 +116,7 @@ class ShopSettingsAdmin(admin.ModelAdmin):
         return False
 
     def get_object(self, request, object_id, from_field=None):
-        return services.shop_settings()
+        return ShopSettings.load()
 
     def save_model(self, request, obj, form, change):
         """Through the service, with only the fields that changed."""

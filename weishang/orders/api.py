@@ -514,7 +514,7 @@ class ShopSettingsView(APIView):
     @extend_schema(summary="The selling rules", responses={200: ShopSettingsSerializer,
                                                            403: ErrorSerializer})
     def get(self, request):
-        return Response(ShopSettingsSerializer(services.shop_settings()).data)
+        return Response(ShopSettingsSerializer(ShopSettings.load()).data)
 
     @extend_schema(summary="Change the selling rules (fields left out stay)",
                    request=ShopSettingsSerializer,

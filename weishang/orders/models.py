@@ -7,7 +7,7 @@ from django.db.models.functions import Left, Length, Right, Round
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext_lazy as _
 
-from weishang.core.models import AppendOnlyModel, TimeStamped, new_public_id
+from weishang.core.models import AppendOnlyModel, SingletonSettings, TimeStamped, new_public_id
 from weishang.core.money import MoneyField
 
 
@@ -324,13 +324,12 @@ def payment_code_path(instance, filename):
     return f"payment/{new_public_id()}.png"
 
 
-class ShopSettings(models.Model):
+class ShopSettings(SingletonSettings):
     """The owner's selling rules: how customers pay, how long an order waits, shipping fees.
 
-    One row per deployment (``services.shop_settings()`` creates it with the defaults).
+    One row per deployment (``ShopSettings.load()`` creates it with the defaults).
     """
 
-    singleton = models.BooleanField(default=True, unique=True, editable=False)
     payment_instructions = models.TextField(
         _("payment instructions"), blank=True,
         help_text=_("Shown with the payment codes, e.g. 'Write the order number in the note.'"),

@@ -22,7 +22,7 @@ from weishang.core.forms import add_domain_error
 from weishang.network.queries import agent_of
 
 from . import purchases, services
-from .models import BuyBack, PurchaseDelivery
+from .models import BuyBack, PurchaseDelivery, ShopSettings
 from .purchase_forms import QUANTITY_PREFIX, BuyBackPaymentForm, PurchaseForm, read_quantities
 from .views import variants_for_sale
 
@@ -115,7 +115,7 @@ def purchase_detail(request, number):
     except DomainError as exc:
         raise Http404 from exc
     return _page(request, "orders/purchases/purchase_detail.html", {
-        "order": order, "shop_settings": services.shop_settings()})
+        "order": order, "shop_settings": ShopSettings.load()})
 
 
 @agents_or_agent

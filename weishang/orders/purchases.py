@@ -322,7 +322,7 @@ def held_lots(agent: Agent, variant: Variant) -> list[Lot]:
 
 
 def _clean_percent(percent) -> Decimal:
-    floor = max(Decimal(MIN_BUYBACK_PERCENT), _settings().buyback_percent)
+    floor = max(Decimal(MIN_BUYBACK_PERCENT), NetworkSettings.load().buyback_percent)
     if percent is None:
         return floor
     try:
@@ -333,12 +333,6 @@ def _clean_percent(percent) -> Decimal:
         raise InvalidInput(_("A buy-back refunds from %(floor)s%% to 100%% of what was paid.")
                            % {"floor": format(floor.normalize(), "f")}, field="percent")
     return percent
-
-
-def _settings() -> NetworkSettings:
-    settings, _created = NetworkSettings.objects.get_or_create(singleton=True)
-    return settings
-
 
 def _clean_returns(lines) -> list[tuple[Variant, int]]:
     merged: dict[int, list] = {}

@@ -79,12 +79,6 @@ class ActorKind:
 # Shop settings and shipping fees
 
 
-def shop_settings() -> ShopSettings:
-    """The one ShopSettings row, created with the defaults the first time."""
-    settings, _created = ShopSettings.objects.get_or_create(singleton=True)
-    return settings
-
-
 def _clean_money(value, *, field: str, allow_none: bool = False) -> Decimal | None:
     if value is None or value == "":
         if allow_none:
@@ -151,7 +145,7 @@ def update_shop_settings(actor, **fields) -> ShopSettings:
     if unknown:
         raise TypeError(f"unknown shop settings: {', '.join(sorted(unknown))}")
     cleaned = {name: _SETTINGS_CLEANERS[name](value) for name, value in fields.items()}
-    settings = ShopSettings.objects.select_for_update().get(pk=shop_settings().pk)
+    settings = ShopSettings.load(lock=True)
     for name, value in cleaned.items():
         setattr(settings, name, value)
     settings.save()
@@ -196,7 +190,7 @@ def shipping_fee_for(goods_total: Decimal, province: str = "",
                      settings: ShopSettings | None = None) -> Decimal:
     """The shop's flat fee, free from its threshold; a province with its own fee uses its own
     fee and threshold instead (no threshold: never free there)."""
-    settings = settings or shop_settings()
+    settings = settings or ShopSettings.load()
     fee, free_from = settings.shipping_fee, settings.free_shipping_above
     wanted = short_province(province)
     if wanted:
@@ -355,7 +349,7 @@ def quote(lines, *, province: str = "", for_customer: bool = True) -> Quote:
     each line carries its ``problem`` and the quote lists them all in ``problems``.
     ``for_customer``: the owner's limits on what a customer orders at once apply (not to an
     order the owner or staff take in chat)."""
-    settings = shop_settings()
+    settings = ShopSettings.load()
     cart = _merged_cart(lines)
     problems = []
     if not cart:
@@ -499,7 +493,7 @@ def create_order(*, shop, order_lines, recipient, key: checkout.CheckoutKey | No
     clean their input first (place_order, purchases.place_purchase). Raises
     IdempotencyKeyTaken when a concurrent request with the same key won. ``limit_unpaid``:
     refuse it when the recipient's mobile number has the shop's most unpaid orders already."""
-    settings = settings or shop_settings()
+    settings = settings or ShopSettings.load()
     if limit_unpaid:
         checkout.refuse_too_many_unpaid(recipient.phone, settings.max_unpaid_orders, key)
     goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
@@ -630,7 +624,7 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
     order_lines = priced_lines(lines)
     seller = _ensure_the_shop_sells(shop, order_lines)
     buyer = buyers.buyer_at_checkout(seller, recipient.phone, buyer_user)
-    settings = shop_settings()
+    settings = ShopSettings.load()
     if actor is None:
         _refuse_over_customer_limits(order_lines, settings)
     counted = actor is None and client is not None
@@ -839,7 +833,7 @@ def complete_order(order: Order, *, actor=None, now: datetime | None = None,
     window is fixed now, from the shop's setting: changing the setting later applies to orders
     completed afterwards."""
     now = now or timezone.now()
-    until = now + timedelta(days=shop_settings().after_sales_days)
+    until = now + timedelta(days=ShopSettings.load().after_sales_days)
     return _transition(order, OrderState.COMPLETED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=False), note=_clean_note(note),
                        changes={"completed_at": now, "after_sales_until": until}, now=now)
@@ -914,7 +908,7 @@ def expire_unpaid_orders(now: datetime | None = None) -> int:
 def complete_shipped_orders(now: datetime | None = None) -> int:
     """Complete orders shipped at least ``auto_complete_days`` ago; returns how many."""
     now = now or timezone.now()
-    shipped_before = now - timedelta(days=shop_settings().auto_complete_days)
+    shipped_before = now - timedelta(days=ShopSettings.load().auto_complete_days)
     due = Order.objects.filter(state=OrderState.SHIPPED, shipped_at__lte=shipped_before)
     completed = 0
     for order in due.only("pk").order_by("pk"):

@@ -40,7 +40,14 @@ from .forms import (
     ShopSettingsForm,
     read_lines,
 )
-from .models import Order, OrderChannel, OrderState, RegionShippingFee, is_refund_decline
+from .models import (
+    Order,
+    OrderChannel,
+    OrderState,
+    RegionShippingFee,
+    ShopSettings,
+    is_refund_decline,
+)
 from .sources import channel_name
 
 ORDERS_PER_PAGE = 20
@@ -298,7 +305,7 @@ def _region_initial() -> list[dict]:
 
 @owner_required
 def shop_settings(request):
-    current = services.shop_settings()
+    current = ShopSettings.load()
     if request.method == "POST":
         form = ShopSettingsForm(request.POST, request.FILES)
         regions = RegionFeeFormSet(request.POST, prefix="region")

@@ -27,7 +27,7 @@ from weishang.orders import carriers
 from weishang.orders import queries as order_queries
 from weishang.orders import services as orders
 from weishang.orders.checkout import client_of
-from weishang.orders.models import OrderState
+from weishang.orders.models import OrderState, ShopSettings
 
 from . import cache as page_cache
 from . import cart as cart_module
@@ -210,7 +210,7 @@ def _add_to_cart(cart: Cart, variant_id: str, raw_quantity, agent_id: int | None
             _("“%(item)s”: only %(available)d left (%(in_cart)d already in your cart).")
             % {"item": item_name(variant), "available": variant.quantity, "in_cart": in_cart}
         )
-    if over_limit := orders.over_line_limit(variant, in_cart + quantity, orders.shop_settings()):
+    if over_limit := orders.over_line_limit(variant, in_cart + quantity, ShopSettings.load()):
         raise InvalidInput(over_limit, field="quantity")
     cart.add(variant.public_id, quantity, variant.retail_price)
     return variant
@@ -437,7 +437,7 @@ def order(request, access_token: str):
         "order": found,
         "events": list(found.events.all()),
         "pending": pending,
-        "payment": orders.shop_settings() if pending else None,
+        "payment": ShopSettings.load() if pending else None,
         "carrier": carriers.carrier_name(found.carrier) if found.carrier else "",
         "refund_requestable": OrderState.REFUND_REQUESTED in orders.allowed_moves(
             found, by_customer=True),

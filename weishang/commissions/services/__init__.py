@@ -24,7 +24,6 @@ from .rules import (
     HIGHEST_PERCENT,
     MAX_WITHDRAWAL_MINIMUM,
     UPLINE_WARNING,
-    commission_settings,
     refuse_deeper_upline,
     update_commission_settings,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "InsufficientBalance",
     "Settled",
     "approve",
-    "commission_settings",
     "earn_completed_lines_in_bulk",
     "earn_for_order",
     "fee_for",

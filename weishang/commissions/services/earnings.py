@@ -59,7 +59,7 @@ from weishang.orders.models import (
     StockSource,
 )
 
-from ..models import Bucket, EntryKind, FrozenRelease, LedgerEntry
+from ..models import Bucket, CommissionSettings, EntryKind, FrozenRelease, LedgerEntry
 from .ledger import (
     EARNING_KINDS,
     ENTRIES,
@@ -72,7 +72,6 @@ from .ledger import (
     post_to_balances,
     sql_list,
 )
-from .rules import commission_settings
 
 #: What the customer paid for a line, in fen (see the module's note on discounts).
 PAID_CENTS = "CAST(ROUND(ol.line_total * 100) AS BIGINT)"
@@ -147,7 +146,7 @@ def _earn(order_filter: str, params: dict, now, *, frozen: bool = False) -> None
     """Write the earnings of the lines ``order_filter`` selects, pending — or, for orders
     already completed (``frozen``), straight into frozen, due at the end of the order's
     after-sales window: the same money in one entry instead of an earning and its move."""
-    settings = commission_settings()
+    settings = CommissionSettings.load()
     basis_points = int(settings.upline_percent * 100) if settings.upline_enabled else 0
     params = {**params, "now": db_time(now), "upline_basis_points": basis_points,
               "team_orders_earn": int(settings.team_orders_earn)}

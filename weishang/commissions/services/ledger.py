@@ -10,7 +10,6 @@ balances are updated from their sums in one statement.
 from django.db import connection
 
 from ..models import AgentBalance, Bucket, CommissionSettings, EntryKind, LedgerEntry
-from .rules import commission_settings
 
 #: Entries earnings and settlement write; withdrawals write the others.
 EARNING_KINDS = (EntryKind.SALE, EntryKind.CLOUD_SALE, EntryKind.UPLINE)
@@ -32,8 +31,7 @@ def db_time(value):
 def lock_ledger() -> None:
     """Wait for any other earnings writer or settlement run to finish (the CommissionSettings
     row, locked until this transaction ends; SQLite's writers take turns anyway)."""
-    pk = commission_settings().pk
-    list(CommissionSettings.objects.select_for_update().filter(pk=pk).values_list("pk"))
+    CommissionSettings.load(lock=True)
 
 
 def last_entry_id() -> int:

@@ -35,12 +35,6 @@ UPLINE_WARNING = gettext_lazy(
     "sure this suits your business.")
 
 
-def commission_settings() -> CommissionSettings:
-    """The one CommissionSettings row, created with the defaults the first time."""
-    settings, _created = CommissionSettings.objects.get_or_create(singleton=True)
-    return settings
-
-
 def _percent(value, *, field: str) -> Decimal:
     try:
         percent = Decimal(str(value).strip())
@@ -90,7 +84,7 @@ def update_commission_settings(actor, *, confirm_upline: bool = False,
                               "upline_percent", "team_orders_earn"}
     if unknown:
         raise InvalidInput(field=sorted(unknown)[0])
-    settings = CommissionSettings.objects.select_for_update().get(pk=commission_settings().pk)
+    settings = CommissionSettings.load(lock=True)
     if "withdrawal_minimum" in changes:
         settings.withdrawal_minimum = _money(changes["withdrawal_minimum"],
                                              field="withdrawal_minimum",

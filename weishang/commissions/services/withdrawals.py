@@ -29,13 +29,13 @@ from weishang.core.money import to_money
 from ..models import (
     AgentBalance,
     Bucket,
+    CommissionSettings,
     EntryKind,
     LedgerEntry,
     PayoutMethod,
     Withdrawal,
     WithdrawalState,
 )
-from .rules import commission_settings
 
 #: Which states each state may become; every transition happens once.
 TRANSITIONS = {
@@ -102,7 +102,7 @@ def _amount(value) -> Decimal:
                            field="amount") from None
     if amount <= 0:
         raise InvalidInput(_("Enter an amount above 0."), field="amount")
-    minimum = commission_settings().withdrawal_minimum
+    minimum = CommissionSettings.load().withdrawal_minimum
     if amount < minimum:
         raise InvalidInput(_("The smallest withdrawal is ¥%(minimum)s.") % {"minimum": minimum},
                            field="amount")
@@ -111,7 +111,7 @@ def _amount(value) -> Decimal:
 
 def fee_for(amount: Decimal) -> Decimal:
     """The owner's withdrawal fee on ``amount``, rounded to fen."""
-    return to_money(amount * commission_settings().withdrawal_fee_percent / 100)
+    return to_money(amount * CommissionSettings.load().withdrawal_fee_percent / 100)
 
 
 def _refuse_unless_available(agent, amount: Decimal) -> None:

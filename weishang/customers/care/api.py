@@ -20,8 +20,9 @@ from rest_framework.views import APIView
 from weishang.accounts.permissions import AreaPermission
 from weishang.core.phone import mask_mobile
 from weishang.core.rest.errors import ErrorSerializer
+from weishang.customers.models import CustomerSettings
 
-from .. import queries, segments, services
+from .. import queries, segments
 from ..models import Customer, FollowUp, FollowUpKind, FollowUpState, ReminderHandled, ReminderKind
 from . import queries as care_queries
 from . import services as care
@@ -322,7 +323,7 @@ class SegmentViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Customers per segment, thresholds and the repeat-purchase rate",
                    operation_id="segments_overview", responses={200: SegmentOverviewSerializer})
     def list(self, request):
-        settings = services.customer_settings()
+        settings = CustomerSettings.load()
         overview = segments.overview(queries.customers_for(request.user), settings=settings)
         return Response(SegmentOverviewSerializer({
             "thresholds": settings, "buyers": overview.buyers,

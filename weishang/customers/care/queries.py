@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from weishang.orders.models import SALE_STATES, OrderLine
 
-from .. import queries, services
+from .. import queries
 from ..models import (
     Customer,
     CustomerSettings,
@@ -200,7 +200,7 @@ def reminders_due(customers: QuerySet, *, today: date,
                   settings: CustomerSettings | None = None) -> list[Reminder]:
     """Everyone among ``customers`` to contact on ``today``: open follow-ups due (or late),
     repurchase reminders due (or late, within the window) and birthdays, in that order."""
-    settings = settings or services.customer_settings()
+    settings = settings or CustomerSettings.load()
     customers = customers.filter(erased_at__isnull=True)
     return [*_follow_ups_due(customers, today), *_repurchases_due(customers, today, settings),
             *_birthdays(customers, today, settings)]

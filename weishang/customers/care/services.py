@@ -243,8 +243,7 @@ def update_customer_settings(actor, **fields) -> CustomerSettings:
     unknown = set(fields) - {*SETTING_LIMITS, "birthday_reminders"}
     if unknown:
         raise InvalidInput(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]})
-    settings = services.customer_settings()
-    settings = CustomerSettings.objects.select_for_update().get(pk=settings.pk)
+    settings = CustomerSettings.load(lock=True)
     for name, value in fields.items():
         label = str(CustomerSettings._meta.get_field(name).verbose_name)
         if name == "birthday_reminders":

@@ -17,8 +17,9 @@ from weishang.accounts.permissions import area_required, owner_required
 from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
 from weishang.core.views import back_url
+from weishang.customers.models import CustomerSettings
 
-from .. import queries, segments, services
+from .. import queries, segments
 from ..models import Customer, FollowUp, ReminderKind
 from ..views import CUSTOMERS_PER_PAGE
 from . import queries as care_queries
@@ -212,7 +213,7 @@ def followup_delete(request, pk):
 
 @care_area
 def segment_list(request):
-    settings = services.customer_settings()
+    settings = CustomerSettings.load()
     return _page(request, "customers/segments.html", {
         "overview": segments.overview(queries.customers_for(request.user), settings=settings),
         "settings": settings,
@@ -246,7 +247,7 @@ def care_settings(request):
 
     if request.method != "POST":
         return page(CustomerSettingsForm(
-            initial=CustomerSettingsForm.initial_for(services.customer_settings())))
+            initial=CustomerSettingsForm.initial_for(CustomerSettings.load())))
     return submit_form(
         request, CustomerSettingsForm(request.POST),
         lambda data: care.update_customer_settings(request.user, **data),

@@ -27,7 +27,6 @@ from .records import (
     add_address,
     add_note,
     create_customer,
-    customer_settings,
     refresh_search_keys,
     refuse_id_numbers,
     remove_address,
@@ -41,7 +40,7 @@ from .records import (
 __all__ = [
     "EARLIEST_BIRTHDAY", "ERASED_NAME", "ID_NUMBER", "MAX_TAGS", "PROFILE_FIELDS",
     "TAG_SEPARATORS", "TAG_SEPARATORS_SHOWN", "WECHAT_ID", "add_address", "add_note",
-    "can_see_full_phone", "create_customer", "customer_settings", "erase_customer",
+    "can_see_full_phone", "create_customer", "erase_customer",
     "erasure_refused_because", "export_customer", "order_state_changed", "personal_data",
     "refresh_order_stats", "refresh_search_keys", "refuse_id_numbers", "remove_address",
     "reveal_phone", "search_fields", "seller_for", "shown_phone", "split_tags",

@@ -25,7 +25,6 @@ from ..models import (
     Customer,
     CustomerAddress,
     CustomerNote,
-    CustomerSettings,
     Gender,
     Tag,
 )
@@ -41,12 +40,6 @@ ID_NUMBER = re.compile(
     r"(?<!\d)[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)")
 WECHAT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 EARLIEST_BIRTHDAY = date(1900, 1, 1)
-
-
-def customer_settings() -> CustomerSettings:
-    """The one CustomerSettings row, created with the defaults the first time."""
-    settings, _created = CustomerSettings.objects.get_or_create(singleton=True)
-    return settings
 
 
 def search_fields(*, name: str, phone: str, birthday: date | None,

@@ -10,8 +10,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core import signing
 
-from weishang.marketing.models import TrackedLink
-from weishang.marketing.services import MAX_ATTRIBUTION_DAYS, marketing_settings
+from weishang.marketing.models import MarketingSettings, TrackedLink
+from weishang.marketing.services import MAX_ATTRIBUTION_DAYS
 from weishang.orders.services import Attribution
 
 from .queries import LinkTarget
@@ -45,7 +45,7 @@ def attribution_from_request(request) -> Attribution | None:
     source (channel, post, link, seller); None without a valid, recent click."""
     if ATTRIBUTION_COOKIE not in request.COOKIES:
         return None
-    window = marketing_settings().attribution_days * 24 * 3600
+    window = MarketingSettings.load().attribution_days * 24 * 3600
     try:
         code = request.get_signed_cookie(ATTRIBUTION_COOKIE, salt=ATTRIBUTION_SALT,
                                          max_age=window)

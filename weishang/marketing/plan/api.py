@@ -19,8 +19,7 @@ from weishang.accounts.permissions import AreaPermission
 from weishang.core.days import between_days
 from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.marketing import queries
-from weishang.marketing.models import Channel, PlannedPost, PlanState, Post
-from weishang.marketing.services import marketing_settings
+from weishang.marketing.models import Channel, MarketingSettings, PlannedPost, PlanState, Post
 
 from . import queries as plan_queries
 from . import services as plan
@@ -210,7 +209,7 @@ class PlanViewSet(viewsets.GenericViewSet):
         violations = plan.dry_run(seller=queries.sharing_seller(request.user),
                                   **data.validated_data)
         return Response({"violations": [violation.as_dict() for violation in violations],
-                         "rule_mode": marketing_settings().rule_mode})
+                         "rule_mode": MarketingSettings.load().rule_mode})
 
     @extend_schema(responses={200: PlannedPostSerializer(many=True)},
                    summary="Planned posts whose time has come, not posted yet")

@@ -38,8 +38,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from weishang.catalog.models import Product
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.marketing import queries
-from weishang.marketing.models import Channel, PlannedPost, PlanState, Post, PostKind, RuleMode
-from weishang.marketing.services import marketing_settings
+from weishang.marketing.models import (
+    Channel,
+    MarketingSettings,
+    PlannedPost,
+    PlanState,
+    Post,
+    PostKind,
+    RuleMode,
+)
 
 from .queries import PLAN_TIME_ZONE, day_start, local_day
 
@@ -192,7 +199,7 @@ def check_plan(*, seller, post: Post, channel: Channel, account: str, planned_at
     ]
     if post.kind == PostKind.PRODUCT:
         violations.append(_product_share(seller, exclude, day,
-                                         marketing_settings().product_share_percent))
+                                         MarketingSettings.load().product_share_percent))
     return [violation for violation in violations if violation is not None]
 
 
@@ -236,7 +243,7 @@ def _checked(seller, post, channel, account, planned_at, exclude=None) -> list[d
     """The warnings to keep with the entry; raises PlanRefused when the rules refuse."""
     violations = check_plan(seller=seller, post=post, channel=channel, account=account,
                             planned_at=planned_at, exclude=exclude)
-    if violations and marketing_settings().rule_mode == RuleMode.REFUSE:
+    if violations and MarketingSettings.load().rule_mode == RuleMode.REFUSE:
         raise PlanRefused(violations)
     return [violation.as_dict() for violation in violations]
 

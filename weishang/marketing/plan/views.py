@@ -18,8 +18,7 @@ from weishang.core.errors import DomainError, NotFound
 from weishang.core.forms import add_domain_error
 from weishang.core.views import back_url
 from weishang.marketing import queries
-from weishang.marketing.models import PlanState, PostKind, RuleMode
-from weishang.marketing.services import marketing_settings
+from weishang.marketing.models import MarketingSettings, PlanState, PostKind, RuleMode
 
 from . import queries as plan_queries
 from . import services as plan
@@ -84,7 +83,7 @@ def plan_week(request):
                if week.channel_code() else None)
     entries = list(plan_queries.week_entries(request.user, monday, channel=channel))
     days = [monday + timedelta(days=offset) for offset in range(DAYS_IN_WEEK)]
-    settings = marketing_settings()
+    settings = MarketingSettings.load()
     return render(request, "marketing/plan.html", {
         "nav": "marketing", "monday": monday, "sunday": days[-1],
         "days": _day_list(days, entries, settings.product_share_percent),
@@ -138,7 +137,7 @@ def _plan_form_page(request, entry=None):
         status = 409 if violations else 400
     return render(request, "marketing/plan_form.html", {
         "nav": "marketing", "form": form, "entry": entry, "violations": violations,
-        "checked": checked, "warn_only": marketing_settings().rule_mode == RuleMode.WARN,
+        "checked": checked, "warn_only": MarketingSettings.load().rule_mode == RuleMode.WARN,
     }, status=status)
 
 

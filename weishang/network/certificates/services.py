@@ -114,12 +114,6 @@ def _ensure_manager(actor) -> None:
         raise NotPermitted(_("Only the owner or staff managing agents may do this."))
 
 
-def network_settings(*, lock: bool = False) -> NetworkSettings:
-    NetworkSettings.objects.get_or_create(singleton=True)
-    rows = NetworkSettings.objects.filter(singleton=True)
-    return (rows.select_for_update() if lock else rows).get()
-
-
 def issue(agent: Agent, *, actor=None, today: date | None = None) -> Certificate:
     """A new certificate for an active agent, valid from today for the owner's number of
     months. ``actor`` None: the system (the agent became active)."""
@@ -130,7 +124,7 @@ def issue(agent: Agent, *, actor=None, today: date | None = None) -> Certificate
         if agent.state != AgentState.ACTIVE:
             raise Conflict(_("Only an active agent can be given a certificate."),
                            code="agent_not_active")
-        months = network_settings().certificate_months
+        months = NetworkSettings.load().certificate_months
         fields = {"agent": agent, "agent_name": agent.name, "wechat_id": agent.wechat_id,
                   "level_name": agent.level.name, "valid_from": today,
                   "valid_until": today + relativedelta(months=months) - timedelta(days=1)}
@@ -188,7 +182,7 @@ def set_seal(actor, upload) -> NetworkSettings:
         except InvalidInput as exc:
             raise InvalidInput(exc.message, code=exc.code, field="seal") from None
     with transaction.atomic():
-        rules = network_settings(lock=True)
+        rules = NetworkSettings.load(lock=True)
         old = rules.seal.name
         if upload is None:
             rules.seal = ""
@@ -265,7 +259,7 @@ def drawn(certificate: Certificate, verify_url: str) -> Drawn:
         level_name=certificate.level_name, wechat_id=certificate.wechat_id,
         number=certificate.number, valid_from=DATE_FORMAT.format(certificate.valid_from),
         valid_until=DATE_FORMAT.format(certificate.valid_until), verify_url=verify_url,
-        seal=network_settings().seal.name or "")
+        seal=NetworkSettings.load().seal.name or "")
 
 
 def _seal_image(name: str) -> Image.Image | None:

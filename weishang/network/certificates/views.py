@@ -20,7 +20,7 @@ from weishang.core.errors import DomainError, NotFound
 from weishang.core.models import max_length_of
 from weishang.core.site import absolute_url
 
-from ..models import Agent, Certificate
+from ..models import Agent, Certificate, NetworkSettings
 from ..queries import agent_of
 from . import services
 from .services import State
@@ -156,7 +156,7 @@ def revoke(request, number):
 
 @agents_area
 def seal(request):
-    rules = services.network_settings()
+    rules = NetworkSettings.load()
     form = SealForm()
     if request.method == "POST":
         form = SealForm(request.POST, request.FILES)

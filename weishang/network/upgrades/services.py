@@ -23,8 +23,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Agent, AgentLevel, AgentState, Combination, UpgradeMetric, UpgradeReview
-from ..services import change_level, network_settings
+from ..models import (
+    Agent,
+    AgentLevel,
+    AgentState,
+    Combination,
+    NetworkSettings,
+    UpgradeMetric,
+    UpgradeReview,
+)
+from ..services import change_level
 
 #: (sellers' user ids, now) → {user id: an object with ``sales`` and ``customers``}
 RetailReader = Callable[[list[int], datetime], dict]
@@ -122,7 +130,7 @@ def run_upgrades(now: datetime | None = None) -> int:
     if not any(level.conditions.all() for level in levels):
         return 0
     by_pk = {level.pk: level for level in levels}
-    policy = network_settings().upgrade_review
+    policy = NetworkSettings.load().upgrade_review
     agents = list(Agent.objects.filter(state=AgentState.ACTIVE))
     for agent in agents:  # the levels with their conditions, read once
         agent.level = by_pk[agent.level_id]
