@@ -1,10 +1,17 @@
-"""Who may do what: one check (``User.can(area)``) used by pages and the API alike."""
+"""Who may do what: one check (``User.can(area)``) used by pages, the API and services alike.
+
+Views and the API refuse with Django's/DRF's 403; services call ``require_manager`` or
+``require_owner`` at the top, which raise the domain error both interfaces translate.
+"""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
+
+from weishang.core import errors
 
 
 def _console_access(allowed):
@@ -64,3 +71,22 @@ class AreaOrAgentPermission(AreaPermission):
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) or is_agent(request.user)
+
+
+#: What the agents' services tell a person who may not manage agents.
+AGENT_MANAGERS_ONLY = _("Only the owner or staff managing agents may do this.")
+
+
+def require_manager(actor, area: str, message=None, *, system: bool = False) -> None:
+    """A service's guard: ``actor`` must manage ``area``. ``system``: ``actor`` None stands for
+    the system (a receiver, a scheduled run) and passes; otherwise None is refused."""
+    if actor is None and system:
+        return
+    if not (actor and actor.can(area)):
+        raise errors.NotPermitted(message)
+
+
+def require_owner(actor, message=None) -> None:
+    """A service's guard: only the (active) owner may do this."""
+    if not (actor and actor.is_active and actor.is_owner):
+        raise errors.NotPermitted(message)

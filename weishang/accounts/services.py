@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from weishang.accounts.permissions import require_owner
 from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.phone import is_mobile, normalize_mobile, validate_mobile
 
@@ -70,7 +71,7 @@ def create_staff(
     areas: Iterable[str],
 ) -> User:
     """A staff member (员工) who may manage the given areas."""
-    _ensure_owner(actor)
+    require_owner(actor, _("Only the owner can manage staff."))
     user = User(
         username=_clean_username(username),
         phone=clean_account_phone(phone),
@@ -96,7 +97,7 @@ def update_staff(
     new_password: str = "",
 ) -> User:
     """Change a staff member's name, mobile, areas, active flag and (if given) password."""
-    _ensure_owner(actor)
+    require_owner(actor, _("Only the owner can manage staff."))
     _ensure_staff(staff)
     display_name = _clean_display_name(display_name)
     phone = clean_account_phone(phone, of=staff)
@@ -114,7 +115,7 @@ def update_staff(
 
 def set_areas(actor: User, staff: User, areas: Iterable[str]) -> None:
     """Grant exactly these areas to a staff member (and revoke the others)."""
-    _ensure_owner(actor)
+    require_owner(actor, _("Only the owner can manage staff."))
     _ensure_staff(staff)
     areas = _clean_areas(areas)
     with transaction.atomic():
@@ -196,11 +197,6 @@ def may_use_api_tokens(user: User) -> bool:
 def _ensure_api_user(user: User) -> None:
     if not may_use_api_tokens(user):
         raise NotPermitted(_("API tokens are for the owner and staff only."))
-
-
-def _ensure_owner(actor: User) -> None:
-    if not (actor.is_active and actor.is_owner):
-        raise NotPermitted(_("Only the owner can manage staff."))
 
 
 def _ensure_staff(user: User) -> None:

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_owner
 from weishang.catalog import images as image_checks
 from weishang.catalog.models import Product
-from weishang.core.errors import Conflict, InvalidInput, NotPermitted
+from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, stored_files
 
 from .models import (
@@ -40,11 +41,6 @@ TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
 BODY_MAX_LENGTH = Post._meta.get_field("body").max_length
 CHANNEL_NAME_MAX_LENGTH = Channel._meta.get_field("name").max_length
 TOPIC_SEPARATORS = re.compile(r"[\s,，、;；#＃]+")
-
-
-def _ensure_owner(actor) -> None:
-    if not (actor and actor.is_active and actor.is_owner):
-        raise NotPermitted(_("Only the owner can change this."))
 
 
 def _clean_whole_number(value, *, field: str, minimum: int, maximum: int,
@@ -88,7 +84,7 @@ def update_marketing_settings(actor, **fields) -> MarketingSettings:
     unknown = set(fields) - set(_SETTINGS_CLEANERS)
     if unknown:
         raise TypeError(f"unknown marketing settings: {', '.join(sorted(unknown))}")
-    _ensure_owner(actor)
+    require_owner(actor, _("Only the owner can change this."))
     cleaned = {name: _SETTINGS_CLEANERS[name](value) for name, value in fields.items()}
     settings = MarketingSettings.load(lock=True)
     for name, value in cleaned.items():
@@ -148,7 +144,7 @@ def update_channel(actor, channel: Channel, **fields) -> Channel:
     unknown = set(fields) - set(_CHANNEL_CLEANERS)
     if unknown:
         raise TypeError(f"unknown channel fields: {', '.join(sorted(unknown))}")
-    _ensure_owner(actor)
+    require_owner(actor, _("Only the owner can change this."))
     cleaned = {name: _CHANNEL_CLEANERS[name](value) for name, value in fields.items()}
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     for name, value in cleaned.items():

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, Shop, User
+from weishang.accounts.permissions import AGENT_MANAGERS_ONLY, require_manager
 from weishang.accounts.services import (
     clean_mobile,
     set_checked_password,
     unique_account_fields,
 )
 from weishang.catalog.models import Variant
-from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.models import largest_value_of, max_length_of
 
 from .models import (
@@ -57,11 +58,6 @@ HUNDRED = Decimal(100)
 #: A binding ends on a date, which must exist (9999-12-31 is the last): a century at most; for
 #: longer, the binding has no end at all (None, "for good").
 MAX_BINDING_DAYS = 36500
-
-
-def _ensure_manager(actor) -> None:
-    if actor is not None and not actor.can("agents"):
-        raise NotPermitted(_("Only the owner or staff managing agents may do this."))
 
 
 def _text(value: str | None, field: str, model=Agent, *, required: bool = False,
@@ -132,7 +128,7 @@ def _clean_level(data: LevelData, level: AgentLevel | None) -> dict:
 
 def save_level(actor, data: LevelData, level: AgentLevel | None = None) -> AgentLevel:
     """Create a level, or change ``level``; its upgrade conditions become ``data.conditions``."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     fields = _clean_level(data, level)
     conditions = lawful_conditions(data.conditions)
     try:
@@ -156,7 +152,7 @@ def save_level(actor, data: LevelData, level: AgentLevel | None = None) -> Agent
 def delete_level(actor, level: AgentLevel) -> None:
     """Remove a level nobody holds (applicants and former agents included: their history
     names it)."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     with transaction.atomic():
         if Agent.objects.filter(level=level).exists():
             raise Conflict(_("Agents hold this level: move them to another level first."),
@@ -169,7 +165,7 @@ def set_variant_rule(actor, level: AgentLevel, variant: Variant, *,
                      max_per_order: int | None = None,
                      max_per_month: int | None = None) -> LevelVariantRule | None:
     """The level's own price and limits for ``variant``; all empty removes the rule."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     if price is not None and price <= 0:
         raise InvalidInput(_("A level price is more than 0."), field="price")
     for field, value in (("min_per_order", min_per_order), ("max_per_order", max_per_order),
@@ -304,7 +300,7 @@ def _move_state(actor, agent: Agent, to_state: str, note: str, **fields) -> Agen
 def approve(actor, agent: Agent, note: str = "", *, now: datetime | None = None) -> Agent:
     """An applicant becomes an active agent at the entry level, with a login and a shop of
     their own, under their inviter (as the binding mode says)."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     now = now or timezone.now()
     with transaction.atomic():
         NetworkSettings.load(lock=True)  # the tree's lock first, as every change of the tree
@@ -323,7 +319,7 @@ def approve(actor, agent: Agent, note: str = "", *, now: datetime | None = None)
 
 
 def reject(actor, agent: Agent, note: str = "") -> Agent:
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     with transaction.atomic():
         agent = _lock(agent)
         if agent.state != AgentState.APPLIED:
@@ -341,7 +337,7 @@ def change_state(actor, agent: Agent, to_state: str, note: str = "") -> Agent:
             return approve(actor, agent, note)
         if to_state == AgentState.EXITED:
             return reject(actor, agent, note)
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     with transaction.atomic():
         agent = _lock(agent)
         fields = {"left_at": timezone.now()} if to_state == AgentState.EXITED else {}
@@ -351,7 +347,7 @@ def change_state(actor, agent: Agent, to_state: str, note: str = "") -> Agent:
 def set_level(actor, agent: Agent, level: AgentLevel, note: str = "", *,
               now: datetime | None = None) -> Agent:
     """The owner puts an agent at ``level`` (up or down)."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     with transaction.atomic():
         agent = _lock(agent)
         if agent.state not in (AgentState.ACTIVE, AgentState.SUSPENDED):
@@ -368,7 +364,7 @@ def decide_level_review(actor, agent: Agent, *, keep: bool, note: str = "",
     """The owner's answer to a flagged level (refunds took the selling that earned it below
     it, see upgrades/services.py): ``keep`` it — it is then the owner's decision, never
     reviewed again — or move the agent down to the level their selling supports."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     now = now or timezone.now()
     with transaction.atomic():
         agent = _lock(agent)
@@ -488,7 +484,7 @@ def bind(agent: Agent, inviter: Agent, *, actor=None, now: datetime | None = Non
 def move(actor, agent: Agent, upline: Agent | None) -> Agent:
     """The owner puts ``agent`` under ``upline`` (None: under nobody), for good. What anyone
     earned before stays theirs."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     with transaction.atomic():
         NetworkSettings.load(lock=True)
         agent = _lock(agent)
@@ -524,7 +520,7 @@ def update_settings(actor, *, binding_mode: str, binding_days: int | None, auto_
                     buyback_percent: Decimal, upgrade_review: str | None = None
                     ) -> NetworkSettings:
     """The owner's rules; ``upgrade_review`` None keeps the one in place."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     if upgrade_review is not None and upgrade_review not in UpgradeReview.values:
         raise InvalidInput(_("Choose what happens when refunds undo an upgrade."),
                            field="upgrade_review")

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from weishang.core.errors import InvalidInput, NotPermitted
+from weishang.accounts.permissions import require_manager
+from weishang.core.errors import InvalidInput
 from weishang.core.money import to_money
 
 from ..models import MAX_UPLINE_DEPTH, CommissionSettings
@@ -76,8 +77,7 @@ def update_commission_settings(actor, *, confirm_upline: bool = False,
     withdrawal_fee_percent, upline_enabled, upline_percent (of the seller's earning),
     upline_depth (only 1 is accepted) and team_orders_earn. Switching the upline commission on
     needs ``confirm_upline`` (the owner saw UPLINE_WARNING)."""
-    if not (actor and actor.can("agents")):
-        raise NotPermitted()
+    require_manager(actor, "agents")
     if "upline_depth" in changes:
         refuse_deeper_upline(changes.pop("upline_depth"))
     unknown = set(changes) - {"withdrawal_minimum", "withdrawal_fee_percent", "upline_enabled",

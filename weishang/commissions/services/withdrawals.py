@@ -21,8 +21,9 @@ from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog import images
-from weishang.core.errors import Conflict, InvalidInput, NotPermitted
+from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 
@@ -202,11 +203,6 @@ def _create(agent, **fields) -> Withdrawal:
 # The owner's decisions
 
 
-def _refuse_unless_manager(actor) -> None:
-    if not (actor and actor.can("agents")):
-        raise NotPermitted()
-
-
 def invalid_transition(current: str, target: str) -> Conflict:
     return Conflict(
         _("This withdrawal is “%(current)s”; it cannot become “%(target)s”.")
@@ -219,7 +215,7 @@ def _transition(withdrawal: Withdrawal, target: str, *, actor, changes: dict,
                 entries: list[tuple[str, str, Decimal]], now=None) -> Withdrawal:
     """Lock the withdrawal, check ``target`` is allowed from its state, move the money and
     change the state on the condition of the old one (a repeated call is refused)."""
-    _refuse_unless_manager(actor)
+    require_manager(actor, "agents")
     locked = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
     if target not in TRANSITIONS[locked.state]:
         raise invalid_transition(locked.state, target)

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from weishang.accounts.permissions import require_owner
+from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.money import to_money
 
 from .. import services
@@ -238,8 +239,7 @@ def _amount(name: str, value) -> Decimal:
 @transaction.atomic
 def update_customer_settings(actor, **fields) -> CustomerSettings:
     """Change the customer-care rules (owner only); fields left out stay as they are."""
-    if not (actor and actor.is_authenticated and actor.is_owner):
-        raise NotPermitted(_("Only the owner can change the customer-care settings."))
+    require_owner(actor, _("Only the owner can change the customer-care settings."))
     unknown = set(fields) - {*SETTING_LIMITS, "birthday_reminders"}
     if unknown:
         raise InvalidInput(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]})

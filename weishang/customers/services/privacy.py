@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from weishang.accounts.models import Role
+from weishang.accounts.permissions import require_owner
 from weishang.core.errors import Conflict, NotFound, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.phone import mask_mobile
@@ -146,8 +147,7 @@ def erase_customer(actor, customer: Customer) -> Customer:
     number but keep goods and amounts, so the books still add up. The access log records that
     it happened, naming nobody.
     """
-    if not actor.is_owner:
-        raise NotPermitted(_("Only the owner can erase a customer's data."))
+    require_owner(actor, _("Only the owner can erase a customer's data."))
     customer = visible_customer(actor, customer, lock=True)
     records = list(queries.person_records(customer).select_for_update().order_by("pk"))
     refused_because = erasure_refused_because(customer)

@@ -34,9 +34,10 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageDraw
 
 from weishang.accounts.models import Role, Shop
+from weishang.accounts.permissions import AGENT_MANAGERS_ONLY, require_manager
 from weishang.catalog.images import check_image
 from weishang.core.drawing import drawable, font, qr_code, wrap
-from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.files import delete_files_after_commit, drawn_once
 from weishang.core.models import max_length_of
 
@@ -108,16 +109,10 @@ def shop_name() -> str:
 
 # -- Changes ------------------------------------------------------------------------------------
 
-def _ensure_manager(actor) -> None:
-    """``actor`` None is the system (a receiver); a person must manage agents."""
-    if actor is not None and not actor.can("agents"):
-        raise NotPermitted(_("Only the owner or staff managing agents may do this."))
-
-
 def issue(agent: Agent, *, actor=None, today: date | None = None) -> Certificate:
     """A new certificate for an active agent, valid from today for the owner's number of
     months. ``actor`` None: the system (the agent became active)."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     today = today or timezone.localdate()
     with transaction.atomic():
         agent = Agent.objects.select_for_update().select_related("level").get(pk=agent.pk)
@@ -148,7 +143,7 @@ def renew(certificate: Certificate, *, actor=None, today: date | None = None) ->
 def revoke(certificate: Certificate, *, reason: str, actor=None,
            now: datetime | None = None) -> Certificate:
     """Revoke one certificate (the public page says so from now on) with a reason."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the certificate is revoked."), field="reason")
@@ -175,7 +170,7 @@ def revoke_all(agent: Agent, *, reason: str, now: datetime | None = None) -> int
 
 def set_seal(actor, upload) -> NetworkSettings:
     """The owner's seal (公章) printed on every certificate; ``upload`` None removes it."""
-    _ensure_manager(actor)
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     if upload is not None:
         try:
             check_image(upload)
