@@ -63,9 +63,9 @@ from weishang.commissions.services import EARNING_KINDS
 from weishang.commissions.services.rules import update_commission_settings
 from weishang.commissions.services.settlement import settle
 from weishang.core.errors import Conflict
+from weishang.core.management.commands.check import Command as CheckCommand
 from weishang.core.money import to_money
 from weishang.inventory import services as inventory
-from weishang.inventory.management.commands.check import Command as CheckCommand
 from weishang.inventory.models import MovementReason
 from weishang.network import services as network
 from weishang.network.models import Agent, Combination, NetworkSettings, UpgradeReview
