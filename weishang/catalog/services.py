@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from weishang.catalog import images
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
+from weishang.core.cleaning import clean_name
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, stored_files
 from weishang.core.money import CENT, MAX_DIGITS, to_money
@@ -60,19 +61,6 @@ def _unique_clash_as_conflict(message):
 
 # ---------------------------------------------------------------------------------------------
 # Categories
-
-
-def _clean_category_name(name) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput(_("Enter a name."), field="name")
-    if len(name) > CATEGORY_NAME_MAX_LENGTH:
-        raise InvalidInput(
-            _("The name can have at most %(limit)d characters.")
-            % {"limit": CATEGORY_NAME_MAX_LENGTH},
-            field="name",
-        )
-    return name
 
 
 def check_category_placement(category: Category | None, parent: Category | None) -> None:
@@ -118,7 +106,7 @@ def _clean_position(value) -> int:
 
 
 def _save_category(category: Category, *, name, parent, position, is_active) -> Category:
-    name = _clean_category_name(name)
+    name = clean_name(name, limit=CATEGORY_NAME_MAX_LENGTH)
     check_category_placement(category, parent)
     _check_name_free(name, parent, category)
     category.name, category.parent = name, parent

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from weishang.accounts.permissions import require_owner
 from weishang.catalog import images as image_checks
 from weishang.catalog.models import Product
+from weishang.core.cleaning import clean_name
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, stored_files
 
@@ -97,19 +98,6 @@ def update_marketing_settings(actor, **fields) -> MarketingSettings:
 # Channels
 
 
-def _clean_channel_name(value) -> str:
-    name = (value or "").strip()
-    if not name:
-        raise InvalidInput(_("Enter a name."), field="name")
-    if len(name) > CHANNEL_NAME_MAX_LENGTH:
-        raise InvalidInput(
-            _("The name can have at most %(limit)d characters.")
-            % {"limit": CHANNEL_NAME_MAX_LENGTH},
-            field="name",
-        )
-    return name
-
-
 def _limit(field: str):
     return lambda value: _clean_whole_number(value, field=field, minimum=1,
                                              maximum=MAX_TEXT_LIMIT, optional=True)
@@ -118,7 +106,7 @@ def _limit(field: str):
 # ``can_autopost`` is not here: it says whether the platform can post for the seller, which is
 # a fact about the channel, not a preference.
 _CHANNEL_CLEANERS = {
-    "name": _clean_channel_name,
+    "name": lambda value: clean_name(value, limit=CHANNEL_NAME_MAX_LENGTH),
     "position": lambda value: _clean_whole_number(value, field="position", minimum=0,
                                                   maximum=1000),
     "is_active": bool,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Variant
+from weishang.core.cleaning import one_line
 from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
@@ -409,7 +410,7 @@ def request_buyback(*, agent: Agent, lines, actor, percent=None,
 def pay_buyback(buyback: BuyBack, *, actor, reference: str,
                 now: datetime | None = None) -> BuyBack:
     """The owner transferred the refund: record its reference (a buy-back is paid once)."""
-    reference = " ".join(str(reference or "").split())
+    reference = one_line(reference)
     if not reference:
         raise InvalidInput(_("Enter the transfer reference."), field="reference")
     limit = max_length_of(BuyBack, "reference")

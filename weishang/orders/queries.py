@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from weishang.core.cleaning import one_line
 from weishang.core.days import between_days
 from weishang.core.phone import normalize_mobile
 
@@ -26,7 +27,7 @@ def _with_lines(orders: QuerySet) -> QuerySet:
 
 def search_orders(orders: QuerySet, search: str) -> QuerySet:
     """By order number (or its beginning), mobile number, its last 4 digits, or the name."""
-    search = " ".join((search or "").split())
+    search = one_line(search)
     if not search:
         return orders
     condition = Q(number__startswith=search) | Q(recipient_name__icontains=search)

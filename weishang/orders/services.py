@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from weishang.accounts.models import Role
 from weishang.catalog.models import Product, Variant
 from weishang.catalog.queries import visible_in_shop
+from weishang.core.cleaning import clean_line, one_line
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
@@ -386,18 +387,6 @@ def quote(lines, *, province: str = "", for_customer: bool = True) -> Quote:
     return Quote(quote_lines, goods_total, shipping, goods_total + shipping, problems)
 
 
-def _text(value, *, field: str, limit: int, missing: str = "") -> str:
-    """Whitespace collapsed, at most ``limit`` characters; required when ``missing`` says why."""
-    value = " ".join(str(value or "").split())
-    if not value and missing:
-        raise InvalidInput(missing, field=field)
-    if len(value) > limit:
-        raise InvalidInput(
-            _("At most %(limit)d characters, please.") % {"limit": limit}, field=field
-        )
-    return value
-
-
 def clean_recipient(recipient: Recipient) -> Recipient:
     """The recipient of any order that ships (a customer's, one taken in chat, an agent's
     purchase, an address kept for a customer), checked and tidied: whitespace collapsed, the
@@ -406,8 +395,8 @@ def clean_recipient(recipient: Recipient) -> Recipient:
     def limit(name):
         return max_length_of(Order, name)
 
-    name = _text(recipient.name, field="name", limit=limit("recipient_name"),
-                 missing=_("Enter the recipient's name."))
+    name = clean_line(recipient.name, field="name", limit=limit("recipient_name"),
+                      missing=_("Enter the recipient's name."))
     # Outside the mainland the reason is that, not the (non-mainland) mobile number.
     refuse_outside_mainland(recipient.province)
     phone = normalize_mobile(str(recipient.phone or ""))
@@ -416,12 +405,12 @@ def clean_recipient(recipient: Recipient) -> Recipient:
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], field="phone") from None
     region = checked_region(
-        _text(recipient.province, field="province", limit=limit("province")),
-        _text(recipient.city, field="city", limit=limit("city")),
-        _text(recipient.district, field="district", limit=limit("district")))
-    street = _text(recipient.street, field="street", limit=limit("street"),
-                   missing=_("Enter the street address."))
-    note = _text(recipient.note, field="note", limit=limit("customer_note"))
+        clean_line(recipient.province, field="province", limit=limit("province")),
+        clean_line(recipient.city, field="city", limit=limit("city")),
+        clean_line(recipient.district, field="district", limit=limit("district")))
+    street = clean_line(recipient.street, field="street", limit=limit("street"),
+                        missing=_("Enter the street address."))
+    note = clean_line(recipient.note, field="note", limit=limit("customer_note"))
     return Recipient(name, phone, region.province, region.city, region.district, street, note)
 
 
@@ -655,12 +644,7 @@ def _actor_kind(actor, *, by_customer: bool) -> str:
 
 
 def _clean_note(note, *, field: str = "note") -> str:
-    note = " ".join(str(note or "").split())
-    limit = max_length_of(OrderEvent, "note")
-    if len(note) > limit:
-        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
-                           field=field)
-    return note
+    return clean_line(note, field=field, limit=max_length_of(OrderEvent, "note"))
 
 
 def invalid_transition(current: str, target: str) -> Conflict:
@@ -791,7 +775,7 @@ def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
     A purchase kept in cloud stock is then complete: its units go into the agent's cloud
     stock, while the warehouse count stays down (the owner holds the goods for the agent)."""
     limit = max_length_of(Order, "payment_reference")
-    reference = " ".join(str(reference or "").split())
+    reference = one_line(reference)
     if len(reference) > limit:
         raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
                            field="reference")
@@ -869,8 +853,8 @@ def decline_refund(order: Order, *, actor, reason: str) -> Order:
     """驳回: the seller declines the refund request, saying why (``reason``, shown to the
     customer). The order goes back to the state it was asked from, where it left off; the
     customer may ask again while that state allows it."""
-    reason = _text(reason, field="reason", limit=max_length_of(OrderEvent, "note"),
-                   missing=_("Say why you decline the refund request."))
+    reason = clean_line(reason, field="reason", limit=max_length_of(OrderEvent, "note"),
+                        missing=_("Say why you decline the refund request."))
     locked = Order.objects.select_for_update().get(pk=order.pk)
     return _transition(locked, state_before_refund_request(locked), actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=False), note=reason,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from weishang.accounts.permissions import require_manager
 from weishang.catalog import images
+from weishang.core.cleaning import clean_line, one_line
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
@@ -85,14 +86,8 @@ def _move(withdrawal: Withdrawal, step: str, entries: list[tuple[str, str, Decim
 
 
 def _text(value, *, field: str, missing: str, model_field: str | None = None) -> str:
-    value = " ".join(str(value or "").split())
-    if not value:
-        raise InvalidInput(missing, field=field)
-    limit = max_length_of(Withdrawal, model_field or field)
-    if len(value) > limit:
-        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
-                           field=field)
-    return value
+    return clean_line(value, field=field, limit=max_length_of(Withdrawal, model_field or field),
+                      missing=missing)
 
 
 def _amount(value) -> Decimal:
@@ -142,7 +137,7 @@ def request_withdrawal(agent, *, amount, method: str, account: str, account_name
     the withdrawal the first request created. Refused, with nothing written, below the owner's
     minimum, while the balance is negative, or above what is available.
     """
-    request_key = " ".join(str(request_key or "").split())
+    request_key = one_line(request_key)
     if not request_key:
         raise InvalidInput(_("The request key is missing."), field="request_key")
     if len(request_key) > max_length_of(Withdrawal, "request_key"):

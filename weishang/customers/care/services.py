@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.permissions import require_owner
+from weishang.core.cleaning import clean_line
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.money import to_money
 
@@ -61,10 +62,7 @@ def _clean_kind(kind) -> str:
 
 
 def _clean_note(note) -> str:
-    note = " ".join(str(note or "").split())
-    if len(note) > NOTE_MAX_LENGTH:
-        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": NOTE_MAX_LENGTH},
-                           field="note")
+    note = clean_line(note, field="note", limit=NOTE_MAX_LENGTH)
     services.refuse_id_numbers(note, field="note")
     return note
 

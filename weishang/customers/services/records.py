@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, User
+from weishang.core.cleaning import clean_line
 from weishang.core.db import update_each
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.models import max_length_of
@@ -96,17 +97,6 @@ def refresh_search_keys(*, batch_size: int = 2000) -> int:
 # Cleaning what people typed
 
 
-def _text(value, *, field: str, limit: int, missing: str = "") -> str:
-    """Whitespace collapsed, at most ``limit`` characters; required when ``missing`` says why."""
-    value = " ".join(str(value or "").split())
-    if not value and missing:
-        raise InvalidInput(missing, field=field)
-    if len(value) > limit:
-        raise InvalidInput(_("At most %(limit)d characters, please.") % {"limit": limit},
-                           field=field)
-    return value
-
-
 def refuse_id_numbers(text: str, *, field: str) -> None:
     """Sellers keep only what they need: an ID card number has no place in a customer record."""
     if ID_NUMBER.search(text or ""):
@@ -165,9 +155,9 @@ def _clean_birthday(value, *, today: date | None = None) -> date | None:
 def _clean_region(province, city, district) -> tuple[str, str, str]:
     from weishang.core import address  # the divisions data is loaded on first use
 
-    province = _text(province, field="province", limit=max_length_of(Customer, "province"))
-    city = _text(city, field="city", limit=max_length_of(Customer, "city"))
-    district = _text(district, field="district", limit=max_length_of(Customer, "district"))
+    province = clean_line(province, field="province", limit=max_length_of(Customer, "province"))
+    city = clean_line(city, field="city", limit=max_length_of(Customer, "city"))
+    district = clean_line(district, field="district", limit=max_length_of(Customer, "district"))
     if province and province not in address.provinces():
         raise InvalidInput(_("Choose a province from the list."), field="province")
     if city and (not province or city not in address.cities(province)):
@@ -224,8 +214,8 @@ def _clean_profile(fields: dict, *, current: Customer | None = None) -> dict:
     if current is None:
         merged["birthday"] = None
     merged.update({name: value for name, value in fields.items() if name != "tags"})
-    name = _text(merged["name"], field="name", limit=max_length_of(Customer, "name"),
-                 missing=_("Enter the customer's name."))
+    name = clean_line(merged["name"], field="name", limit=max_length_of(Customer, "name"),
+                      missing=_("Enter the customer's name."))
     refuse_id_numbers(name, field="name")
     province, city, district = _clean_region(merged["province"], merged["city"],
                                              merged["district"])

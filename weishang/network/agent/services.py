@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from weishang.catalog import images
 from weishang.catalog.models import Product
+from weishang.core.cleaning import one_line
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.versions import shop_pages_changed
@@ -18,7 +19,7 @@ PROFILE_IMAGES = ("avatar", "wechat_qr")
 
 
 def _text(value, *, field: str, required: bool) -> str:
-    text = " ".join(str(value or "").split())
+    text = one_line(value)
     if required and not text:
         raise InvalidInput(_("Enter your name."), field=field)
     limit = max_length_of(Agent, field)
