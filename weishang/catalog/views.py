@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.catalog import gallery, queries, services
+from weishang.catalog import queries, services
 from weishang.catalog.forms import (
     CategoryForm,
     ImageUploadForm,
@@ -17,6 +17,7 @@ from weishang.catalog.forms import (
     ProductFilterForm,
 )
 from weishang.catalog.models import Category, Product, ProductImage
+from weishang.core import gallery
 from weishang.core.errors import DomainError
 from weishang.core.views import back_url
 

@@ -14,8 +14,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from weishang.accounts.permissions import require_owner
-from weishang.catalog import images as image_checks
 from weishang.catalog.models import Product
+from weishang.core import images as image_checks
 from weishang.core.cleaning import clean_name
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, stored_files

@@ -19,8 +19,8 @@ from weishang.accounts.permissions import (
     is_agent,
     owner_required,
 )
-from weishang.catalog import gallery
 from weishang.catalog.forms import ImageUploadForm
+from weishang.core import gallery
 from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
 from weishang.core.site import absolute_url

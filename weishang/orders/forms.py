@@ -9,10 +9,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weishang.catalog.forms import ConsoleForm
-from weishang.catalog.images import check_image
 from weishang.core.address import provinces
 from weishang.core.errors import InvalidInput
 from weishang.core.forms import DateInput
+from weishang.core.images import check_image
 
 from .carriers import CARRIERS
 from .models import Order, OrderEvent, OrderState, ShopSettings

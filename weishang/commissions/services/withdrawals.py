@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.permissions import require_manager
-from weishang.catalog import images
+from weishang.core import images
 from weishang.core.cleaning import clean_line, one_line
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of

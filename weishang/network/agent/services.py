@@ -5,8 +5,8 @@ each is one transaction and refuses bad input with a domain error, writing nothi
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from weishang.catalog import images
 from weishang.catalog.models import Product
+from weishang.core import images
 from weishang.core.cleaning import one_line
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of

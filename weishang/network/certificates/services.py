@@ -35,10 +35,10 @@ from PIL import Image, ImageDraw
 
 from weishang.accounts.models import Role, Shop
 from weishang.accounts.permissions import AGENT_MANAGERS_ONLY, require_manager
-from weishang.catalog.images import check_image
 from weishang.core.drawing import drawable, font, qr_code, wrap
 from weishang.core.errors import Conflict, InvalidInput, NotFound
 from weishang.core.files import delete_files_after_commit, drawn_once
+from weishang.core.images import check_image
 from weishang.core.models import max_length_of
 
 from ..models import Agent, AgentState, Certificate, NetworkSettings

@@ -1,16 +1,15 @@
 """The console's handling of an ordered set of pictures — a product's, a library post's:
 upload, remove, move forward or back. Each app's views find the pictures' owner and pass the
-service that does the change and the page to go back to; the markup is catalog/_gallery.html."""
+service that does the change and the page to go back to; the markup is weishang/_gallery.html."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from weishang.catalog.forms import ImageUploadForm
 from weishang.core.errors import DomainError
 from weishang.core.forms import submit_form
-
-from .forms import ImageUploadForm
 
 
 def upload(request, *, add_images, page_url: str, page_with_errors):

@@ -21,9 +21,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from weishang.catalog import images
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
+from weishang.core import images
 from weishang.core.cleaning import clean_name
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, stored_files
