@@ -66,7 +66,7 @@ def test_the_agent_sees_balances_ledger_with_order_numbers_and_withdrawals(
     assert "Withdrawal" in page and "Requested" in page
     assert 'name="viewport"' in page
     second = agent_client.get(reverse("earnings:home"), {"page": 2}).content.decode()
-    assert "2 / 2" in second
+    assert "Page 2 of 2" in second
 
 
 def test_the_withdraw_form_requests_once_even_when_sent_twice(agent_client, agent):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from weishang.catalog import queries, services
 from weishang.catalog.models import Category
 from weishang.core.errors import DomainError, InvalidInput
-from weishang.core.forms import add_domain_error
+from weishang.core.forms import ConsoleForm, add_domain_error
 
 # Values of a spec option are typed in one box: "红 蓝 白", "S,M,L", "红、蓝".
 SPEC_VALUE_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -22,14 +22,6 @@ PREFILLED_FIELDS = ("retail_price", "market_price", "cost_price", "weight_grams"
 
 def split_values(text: str) -> list[str]:
     return [value for value in SPEC_VALUE_SEPARATORS.split(text or "") if value]
-
-
-class ConsoleForm(forms.Form):
-    """Labels stand above their fields on the phone: no colon after them."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -301,29 +293,6 @@ class ProductEditor:
             else:
                 self.errors.append(str(error.message))
             return None
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; each is checked by the services (content, size, pixels)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
-        ))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = list(data) if isinstance(data, list | tuple) else [data]
-        files = files or [None]  # nothing chosen: let the field say it is required
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
-
-
-class ImageUploadForm(ConsoleForm):
-    images = MultipleFileField(label=_("Add pictures"))
 
 
 class ProductFilterForm(ConsoleForm):

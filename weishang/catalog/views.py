@@ -12,13 +12,13 @@ from weishang.accounts.permissions import area_required
 from weishang.catalog import queries, services
 from weishang.catalog.forms import (
     CategoryForm,
-    ImageUploadForm,
     ProductEditor,
     ProductFilterForm,
 )
 from weishang.catalog.models import Category, Product, ProductImage
 from weishang.core import gallery
 from weishang.core.errors import DomainError
+from weishang.core.forms import ImageUploadForm
 from weishang.core.views import back_url
 
 PRODUCTS_PER_PAGE = 20

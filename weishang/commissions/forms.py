@@ -6,7 +6,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
+from weishang.core.forms import ConsoleForm
 from weishang.core.models import max_length_of
 
 from .models import CommissionSettings, PayoutMethod, Withdrawal, WithdrawalState

@@ -1,5 +1,7 @@
-"""How a console page handles a submitted form: the form checks what was typed, a service makes
-the change, and a refusal of either is shown next to the field it concerns."""
+"""The console's forms: the base every console form extends (``ConsoleForm``), the browser's
+date and time pickers, picture uploads, and how a console page handles a submitted form — the
+form checks what was typed, a service makes the change, and a refusal of either is shown next
+to the field it concerns. The markup is the ``weishang/_field.html`` partial."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,8 +10,17 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
+
+
+class ConsoleForm(forms.Form):
+    """Labels stand above their fields on the phone: no colon after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class DateInput(forms.DateInput):
@@ -62,3 +73,26 @@ def submit_form(request, form: forms.Form, change: Callable[[dict], Any], *,
 
 def _of(value_or_function, changed):
     return value_or_function(changed) if callable(value_or_function) else value_or_function
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked by the services (content, size, pixels)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = list(data) if isinstance(data, list | tuple) else [data]
+        files = files or [None]  # nothing chosen: let the field say it is required
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class ImageUploadForm(ConsoleForm):
+    images = MultipleFileField(label=_("Add pictures"))

@@ -7,9 +7,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from weishang.catalog.forms import ImageUploadForm
 from weishang.core.errors import DomainError
-from weishang.core.forms import submit_form
+from weishang.core.forms import ImageUploadForm, submit_form
 
 
 def upload(request, *, add_images, page_url: str, page_with_errors):

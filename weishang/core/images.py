@@ -1,4 +1,5 @@
-"""Uploaded product images: checked by their content, never by their name.
+"""Uploaded pictures (products, library posts, receipt codes, avatars, certificates): checked by
+their content, never by their name.
 
 ``check_image`` refuses anything that is not a JPEG, PNG, WebP or GIF picture, files larger than
 ``IMAGE_MAX_BYTES`` and pictures with more than ``IMAGE_MAX_PIXELS`` pixels. The pixel count is

@@ -4,9 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
 from weishang.core.address import parse_address, provinces
-from weishang.core.forms import DateInput
+from weishang.core.forms import ConsoleForm, DateInput
 from weishang.core.models import max_length_of
 from weishang.orders.services import Recipient
 

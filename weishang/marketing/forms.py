@@ -4,9 +4,9 @@ a person typed; the services decide the rest."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm, MultipleFileField
 from weishang.catalog.models import Product
 from weishang.core.convert import REGIONS
+from weishang.core.forms import ConsoleForm, MultipleFileField
 from weishang.network.models import AgentLevel
 
 from . import queries, services

@@ -277,7 +277,7 @@ def delete_post(post: Post) -> None:
 
 def _checked_uploads(uploads: Sequence) -> list[tuple]:
     """(extension, clean original) of each upload, checked by its content and without its
-    metadata (``catalog.images``); InvalidInput for the first that is not acceptable."""
+    metadata (``core.images``); InvalidInput for the first that is not acceptable."""
     if len(uploads) > MAX_POST_IMAGES:
         raise _too_many_images(0)
     checked = [image_checks.check_image(upload) for upload in uploads]

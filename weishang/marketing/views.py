@@ -19,10 +19,9 @@ from weishang.accounts.permissions import (
     is_agent,
     owner_required,
 )
-from weishang.catalog.forms import ImageUploadForm
 from weishang.core import gallery
 from weishang.core.errors import DomainError
-from weishang.core.forms import submit_form
+from weishang.core.forms import ImageUploadForm, submit_form
 from weishang.core.site import absolute_url
 
 from . import queries, rendering, services

@@ -7,8 +7,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weishang.accounts.forms import PasswordField
-from weishang.catalog.forms import ConsoleForm
 from weishang.catalog.models import Variant
+from weishang.core.forms import ConsoleForm
 from weishang.core.models import max_length_of
 
 from .models import (

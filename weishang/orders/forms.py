@@ -8,10 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
 from weishang.core.address import provinces
 from weishang.core.errors import InvalidInput
-from weishang.core.forms import DateInput
+from weishang.core.forms import ConsoleForm, DateInput
 from weishang.core.images import check_image
 
 from .carriers import CARRIERS
@@ -176,7 +175,7 @@ def read_lines(data) -> tuple[list[tuple[str, int]], list[str]]:
 # -- Settings ---------------------------------------------------------------------------------
 
 class PaymentCodeField(forms.ImageField):
-    """A receipt QR code: checked by its content (``catalog.images.check_image``)."""
+    """A receipt QR code: checked by its content (``core.images.check_image``)."""
 
     default_validators = []
 

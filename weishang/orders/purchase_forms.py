@@ -5,7 +5,7 @@ import copy
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
+from weishang.core.forms import ConsoleForm
 
 from .forms import RecipientForm
 from .models import BuyBack, PurchaseDelivery

@@ -4,7 +4,7 @@ person typed; ``services`` decides the rest."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
+from weishang.core.forms import ConsoleForm
 
 from ..forms import DATE_INPUT
 from ..models import CustomerSettings, FollowUpKind, ReminderHandled, ReminderKind

@@ -7,8 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
-from weishang.core.forms import DateInput, TimeInput
+from weishang.core.forms import ConsoleForm, DateInput, TimeInput
 from weishang.marketing import queries
 from weishang.marketing.models import Post
 

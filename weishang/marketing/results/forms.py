@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
-from weishang.core.forms import DateInput
+from weishang.core.forms import ConsoleForm, DateInput
 
 from .queries import By, Period
 

@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weishang.catalog.forms import ConsoleForm
+from weishang.core.forms import ConsoleForm
 from weishang.core.models import max_length_of
 
 from ..models import Agent
 
 
 class ProfileForm(ConsoleForm):
-    """Pictures are checked by the service (catalog.images), which names the field it refuses."""
+    """Pictures are checked by the service (core.images), which names the field it refuses."""
 
     name = forms.CharField(label=_("Name shown in your shop"),
                            max_length=max_length_of(Agent, "name"))

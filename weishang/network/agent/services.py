@@ -29,7 +29,7 @@ def _text(value, *, field: str, required: bool) -> str:
 
 
 def _checked_picture(upload, *, field: str):
-    """The upload checked by its content like a product image (catalog.images), its metadata
+    """The upload checked by its content (core.images), its metadata
     (a phone photo's GPS position) removed; InvalidInput names ``field``."""
     try:
         checked = images.check_image(upload)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from weishang.accounts.permissions import area_required
-from weishang.catalog.forms import ConsoleForm
 from weishang.core.errors import DomainError, NotFound
+from weishang.core.forms import ConsoleForm
 from weishang.core.models import max_length_of
 from weishang.core.site import absolute_url
 
