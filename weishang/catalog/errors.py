@@ -2,9 +2,6 @@
 
 from weishang.core.errors import declare
 
-declare("catalog", "invalid_image", 400,
-        "The file is not a picture accepted, or is damaged or empty.")
-declare("catalog", "image_too_large", 400, "The picture is too large in bytes or pixels.")
 declare("catalog", "too_many_images", 400, "The product would have more pictures than allowed.")
 declare("catalog", "category_has_children", 409, "The category still has sub-categories.")
 declare("catalog", "category_has_products", 409, "The category still has products.")

@@ -135,3 +135,7 @@ for _status, _codes in _GENERIC.items():
         declare("core", _code, _status, _description, generic=True)
 declare("core", "insufficient_stock", 409, "Not enough stock for the quantity asked for.")
 declare("core", "unknown_region", 404, "No such province or city.")
+# The picture checks (core.images) answer these for every app that takes pictures.
+declare("core", "invalid_image", 400,
+        "The file is not a picture accepted, or is damaged or empty.")
+declare("core", "image_too_large", 400, "The picture is too large in bytes or pixels.")
