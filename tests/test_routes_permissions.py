@@ -40,9 +40,9 @@ from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel
 from weishang.network.certificates import services as certificates
 from weishang.network.models import LevelVariantRule
-from weishang.orders import purchases
 from weishang.orders import services as orders
 from weishang.orders.models import Order
+from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine, Recipient
 
 pytestmark = pytest.mark.django_db

@@ -33,9 +33,9 @@ from weishang.network import services as network
 from weishang.network.agent import services as agent_services
 from weishang.network.certificates import services as certificates
 from weishang.network.models import Agent, AgentState, BindingMode, Combination, UpgradeMetric
-from weishang.orders import purchases
 from weishang.orders import services as orders
 from weishang.orders.models import PurchaseDelivery
+from weishang.orders.purchases import services as purchases
 
 ENTRY, MIDDLE, TOP = (
     network.LevelData(rank=1, name="特约", discount_percent=Decimal("20"), may_invite=False),

@@ -21,7 +21,7 @@ urlpatterns = [
     path("console/agents/", include("weishang.network.urls")),
     path("console/agent/", include("weishang.network.agent.urls")),
     path("console/certificates/", include("weishang.network.certificates.urls")),
-    path("console/purchases/", include("weishang.orders.purchase_urls")),
+    path("console/purchases/", include("weishang.orders.purchases.urls")),
     path("console/earnings/", include("weishang.commissions.urls")),
     path("join/", include("weishang.network.public_urls")),
     path("verify/", include("weishang.network.certificates.public_urls")),

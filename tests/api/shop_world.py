@@ -41,8 +41,8 @@ from weishang.marketing.links import services as links
 from weishang.marketing.models import Channel
 from weishang.network import services as network
 from weishang.network.certificates import services as certificates
-from weishang.orders import purchases
 from weishang.orders import services as orders
+from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine, Recipient
 
 RECIPIENT = Recipient(name="张三", phone="13812345678", province="广东省", city="深圳市",

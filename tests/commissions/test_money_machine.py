@@ -71,9 +71,9 @@ from weishang.network import services as network
 from weishang.network.models import Agent, Combination, NetworkSettings, UpgradeReview
 from weishang.network.pricing import discounted
 from weishang.network.upgrades.services import full_months, run_upgrades
-from weishang.orders import purchases
 from weishang.orders import services as orders
 from weishang.orders.models import BuyerRelation, Order, OrderState, ShopSettings
+from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine, Recipient
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from decimal import Decimal
 from tests.factories import AgentFactory, AgentLevelFactory
 from weishang.inventory.models import LocationKind, StockLevel
 from weishang.network.models import Agent, LevelVariantRule
-from weishang.orders import purchases, services
+from weishang.orders import services
+from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine
 
 

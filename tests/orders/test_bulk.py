@@ -13,7 +13,8 @@ from tests.factories import UserFactory
 from tests.sheets import with_dimension
 from weishang.core import spreadsheets
 from weishang.core.errors import InvalidInput
-from weishang.orders import bulk, services
+from weishang.orders import services
+from weishang.orders.bulk import files as bulk
 from weishang.orders.models import Order, OrderEvent, OrderState
 from weishang.orders.services import CartLine
 
@@ -250,7 +251,7 @@ def test_a_file_with_one_bad_row_ships_nothing_and_says_which_row_and_why(desk, 
 
 
 def bulk_views_session(client):
-    from weishang.orders.bulk_views import SESSION_KEY
+    from weishang.orders.bulk.views import SESSION_KEY
 
     return client.session.get(SESSION_KEY)
 

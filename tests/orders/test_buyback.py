@@ -19,8 +19,9 @@ from weishang.core.errors import Conflict, InvalidInput
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason, StockMovement
 from weishang.network.models import NetworkSettings
-from weishang.orders import purchases, services
+from weishang.orders import services
 from weishang.orders.models import BuyBack, Order
+from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine
 
 pytestmark = pytest.mark.usefixtures("english")

@@ -9,8 +9,9 @@ from tests.orders.purchasing import buy, cloud, new_agent, rule, set_state, ware
 from weishang.accounts.services import owner_shop
 from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.inventory.models import MovementReason, StockMovement
-from weishang.orders import purchases, services
+from weishang.orders import services
 from weishang.orders.models import Order, OrderState
+from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine
 
 pytestmark = pytest.mark.usefixtures("english")

@@ -24,6 +24,6 @@ urlpatterns = [
     path("", include("weishang.network.agent.api")),
     path("", include("weishang.orders.agents.api")),
     path("", include("weishang.network.certificates.api")),
-    path("", include("weishang.orders.purchase_api")),
+    path("", include("weishang.orders.purchases.api")),
     path("", include("weishang.commissions.api")),
 ]

@@ -31,7 +31,8 @@ from weishang.core.phone import mask_mobile
 from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.core.site import absolute_url
 
-from . import bulk, carriers, checkout, queries, services
+from . import carriers, checkout, queries, services
+from .bulk import files as bulk
 from .models import BuyerRelation, Order, OrderEvent, OrderLine, OrderState, ShopSettings
 
 # --- output ---------------------------------------------------------------------------------

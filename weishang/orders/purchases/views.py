@@ -21,10 +21,11 @@ from weishang.core.errors import DomainError
 from weishang.core.forms import add_domain_error
 from weishang.network.queries import agent_of
 
-from . import purchases, services
-from .models import BuyBack, PurchaseDelivery, ShopSettings
-from .purchase_forms import QUANTITY_PREFIX, BuyBackPaymentForm, PurchaseForm, read_quantities
-from .views import variants_for_sale
+from .. import services
+from ..models import BuyBack, PurchaseDelivery, ShopSettings
+from ..views import variants_for_sale
+from . import services as purchases
+from .forms import QUANTITY_PREFIX, BuyBackPaymentForm, PurchaseForm, read_quantities
 
 PER_PAGE = 20
 MOVEMENTS_SHOWN = 50

@@ -21,7 +21,7 @@ from weishang.core import spreadsheets
 from weishang.core.errors import InvalidInput
 from weishang.core.forms import DateInput
 
-from . import bulk
+from . import files as bulk
 
 orders_area = area_required("orders")
 SESSION_KEY = "orders_shipping_import"

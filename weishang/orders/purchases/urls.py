@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import purchase_views as views
+from . import views
 
 app_name = "purchases"
 urlpatterns = [

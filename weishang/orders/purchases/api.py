@@ -20,9 +20,10 @@ from weishang.core.rest.errors import ErrorSerializer
 from weishang.inventory.models import StockLevel
 from weishang.network.queries import agent_of
 
-from . import purchases, services
-from .api import CheckoutLineSerializer, OrderLineDetailSerializer, RecipientSerializer
-from .models import BuyBack, BuyBackLine, Order, PurchaseDelivery
+from .. import services
+from ..api import CheckoutLineSerializer, OrderLineDetailSerializer, RecipientSerializer
+from ..models import BuyBack, BuyBackLine, Order, PurchaseDelivery
+from . import services as purchases
 
 # --- output ---------------------------------------------------------------------------------
 

@@ -35,8 +35,8 @@ from weishang.network.models import Agent, HiddenProduct
 from weishang.network.pricing import level_prices
 from weishang.network.queries import selling_agent
 
-from . import buyers, carriers, checkout, signals
-from .models import (
+from .. import buyers, carriers, checkout, signals
+from ..models import (
     OPEN_STATES,
     PROVINCE_SUFFIXES,
     TRANSITIONS,

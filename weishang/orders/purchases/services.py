@@ -47,9 +47,9 @@ from weishang.network.models import (
 from weishang.network.pricing import level_prices
 from weishang.network.queries import agent_of
 
-from . import services
-from .checkout import CheckoutKey
-from .models import (
+from .. import services
+from ..checkout import CheckoutKey
+from ..models import (
     BuyBack,
     BuyBackLine,
     BuyBackState,
@@ -60,7 +60,7 @@ from .models import (
     OrderState,
     PurchaseDelivery,
 )
-from .services import ORDER_NUMBER_ZONE, ZERO, CartLine, Recipient
+from ..services import ORDER_NUMBER_ZONE, ZERO, CartLine, Recipient
 
 HUNDRED = Decimal(100)
 #: Purchases that no longer count towards a month's limit.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bulk_views
+from . import views as bulk_views
 
 urlpatterns = [
     path("export.xlsx", bulk_views.shipping_export, name="shipping_export"),

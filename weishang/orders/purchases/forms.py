@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from weishang.core.forms import ConsoleForm
 
-from .forms import RecipientForm
-from .models import BuyBack, PurchaseDelivery
-from .services import MAX_LINE_QUANTITY
+from ..forms import RecipientForm
+from ..models import BuyBack, PurchaseDelivery
+from ..services import MAX_LINE_QUANTITY
 
 QUANTITY_PREFIX = "qty-"
 

@@ -22,8 +22,8 @@ from weishang.core.address import address_line
 from weishang.core.errors import DomainError, InvalidInput
 from weishang.core.spreadsheets import Column
 
-from . import carriers, queries, services
-from .models import Order, OrderLine, OrderState
+from .. import carriers, queries, services
+from ..models import Order, OrderLine, OrderState
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
