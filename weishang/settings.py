@@ -184,7 +184,7 @@ AGENT_APPLICATIONS_PER_HOUR = int(os.environ.get("AGENT_APPLICATIONS_PER_HOUR", 
 # Proxies in front that append to X-Forwarded-For: the client address of every rate limit.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
-# Customer checkouts (orders/checkout.py): each client address and each mobile number may
+# Customer checkouts (orders/services/guards.py): each client address and each mobile number may
 # check out this many times per window; orders taken in chat by the owner or staff are free.
 CHECKOUT_LIMIT_PER_ADDRESS = int(os.environ.get("CHECKOUT_LIMIT_PER_ADDRESS", "10"))
 CHECKOUT_LIMIT_PER_MOBILE = int(os.environ.get("CHECKOUT_LIMIT_PER_MOBILE", "5"))

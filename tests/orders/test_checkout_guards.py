@@ -11,9 +11,9 @@ from tests.orders.purchasing import buy, new_agent
 from weishang.core.errors import Conflict, InvalidInput, TooManyRequests
 from weishang.inventory.services import item_name
 from weishang.orders import services
-from weishang.orders.checkout import Client
 from weishang.orders.models import Order, OrderChannel, OrderState
 from weishang.orders.services import CartLine
+from weishang.orders.services.guards import Client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

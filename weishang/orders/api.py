@@ -31,9 +31,10 @@ from weishang.core.phone import mask_mobile
 from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.core.site import absolute_url
 
-from . import carriers, checkout, queries, services
+from . import carriers, queries, services
 from .bulk import files as bulk
 from .models import BuyerRelation, Order, OrderEvent, OrderLine, OrderState, ShopSettings
+from .services import guards
 
 # --- output ---------------------------------------------------------------------------------
 
@@ -330,7 +331,7 @@ class CheckoutView(APIView):
             lines=[services.CartLine(line["variant"], line["quantity"]) for line in data["lines"]],
             recipient=services.Recipient(**data["recipient"]),
             idempotency_key=data["idempotency_key"],
-            client=checkout.client_of(request),
+            client=guards.client_of(request),
             buyer_user=request.user,
         )
         body = CustomerOrderSerializer(_customer_view(placed.order),

@@ -26,8 +26,8 @@ from weishang.marketing.links.attribution import attribution_from_request
 from weishang.orders import carriers
 from weishang.orders import queries as order_queries
 from weishang.orders import services as orders
-from weishang.orders.checkout import client_of
 from weishang.orders.models import OrderState, ShopSettings
+from weishang.orders.services.guards import client_of
 
 from . import cache as page_cache
 from . import cart as cart_module

@@ -48,7 +48,6 @@ from weishang.network.pricing import level_prices
 from weishang.network.queries import agent_of
 
 from .. import services
-from ..checkout import CheckoutKey
 from ..models import (
     BuyBack,
     BuyBackLine,
@@ -61,6 +60,7 @@ from ..models import (
     PurchaseDelivery,
 )
 from ..services import ORDER_NUMBER_ZONE, ZERO, CartLine, Recipient
+from ..services.guards import CheckoutKey
 
 HUNDRED = Decimal(100)
 #: Purchases that no longer count towards a month's limit.

@@ -35,7 +35,7 @@ from weishang.network.models import Agent, HiddenProduct
 from weishang.network.pricing import level_prices
 from weishang.network.queries import selling_agent
 
-from .. import buyers, carriers, checkout, signals
+from .. import buyers, carriers, signals
 from ..models import (
     OPEN_STATES,
     PROVINCE_SUFFIXES,
@@ -52,6 +52,7 @@ from ..models import (
     StockSource,
     is_refund_decline,
 )
+from . import guards as checkout
 
 ZERO = Decimal("0.00")
 MAX_LINES = 50
@@ -588,7 +589,7 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
     ``actor`` is the owner or staff entering an order taken in chat (None: the customer).
     ``attribution`` names the tracked link the customer came through, if any. ``client`` is
     the customer's device when the order comes from a request (the shop's pages, the API): its
-    checkouts are then counted (orders/checkout.py), which code placing orders in-process
+    checkouts are then counted (services/guards.py), which code placing orders in-process
     (the demo, tests) leaves out. A customer's order is held to the owner's limits per item
     and per order (ShopSettings); one taken in chat is not. ``buyer_user`` is whoever is
     signed in while checking out for themselves (None: nobody): with the recipient's mobile it

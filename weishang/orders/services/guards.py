@@ -25,7 +25,7 @@ from weishang.core.clients import client_address
 from weishang.core.errors import Conflict, TooManyRequests
 from weishang.core.throttle import RateLimit, subject_key
 
-from .models import Order, OrderKind, OrderState
+from ..models import Order, OrderKind, OrderState
 
 
 @dataclass(frozen=True)
