@@ -13,9 +13,16 @@ from hypothesis import strategies as st
 from tests.factories import VariantFactory
 from weishang.core.errors import InsufficientStock, InvalidInput
 from weishang.inventory.models import StockLevel, StockMovement
-from weishang.inventory.services import verify_ledger
+from weishang.inventory.services import adjust_stock, verify_ledger
 from weishang.orders import services
-from weishang.orders.models import Order, OrderChannel, OrderEvent, OrderState, ShopSettings
+from weishang.orders.models import (
+    Order,
+    OrderChannel,
+    OrderEvent,
+    OrderState,
+    RegionShippingFee,
+    ShopSettings,
+)
 from weishang.orders.services import CartLine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -92,7 +99,7 @@ def test_an_order_number_clash_draws_a_new_number(place, stocked, monkeypatch):
     variant = stocked(5)
     first = place(variant)
     drawn = iter([first.number, first.number, "202601010000000001"])
-    monkeypatch.setattr(services, "new_order_number", lambda now=None: next(drawn))
+    monkeypatch.setattr(services.checkout, "new_order_number", lambda now=None: next(drawn))
     assert place(variant).number == "202601010000000001"
 
 
@@ -256,13 +263,13 @@ def test_region_fees_are_replaced_and_checked():
     services.set_region_fees(None, [("新疆", "25", None)])
     services.set_region_fees(None, [("青海省", "15", "200")])
     assert [(r.province, r.shipping_fee, r.free_shipping_above)
-            for r in services.RegionShippingFee.objects.all()] == [
+            for r in RegionShippingFee.objects.all()] == [
         ("青海省", Decimal("15.00"), Decimal("200.00"))]
     for rows in ([("新疆", "-1", None)], [("", "1", None)], [("新疆", "x", None)],
                  [("新疆", "1", None), ("新疆维吾尔自治区", "2", None)]):
         with pytest.raises(InvalidInput):
             services.set_region_fees(None, rows)
-    assert services.RegionShippingFee.objects.count() == 1
+    assert RegionShippingFee.objects.count() == 1
 
 
 def test_shop_settings_are_checked():
@@ -307,7 +314,7 @@ def test_payable_is_goods_plus_shipping_and_goods_the_sum_of_lines(
                                   max_order_quantity=services.MAX_ORDER_QUANTITY)
     variants = [VariantFactory(retail_price=price) for price in prices]
     for variant in variants:
-        services.inventory.adjust_stock(variant=variant, delta=999, reason="initial")
+        adjust_stock(variant=variant, delta=999, reason="initial")
     order = place([CartLine(v.public_id, q) for v, q in zip(variants, quantities, strict=False)])
 
     lines = list(order.lines.all())

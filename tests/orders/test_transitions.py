@@ -179,7 +179,7 @@ def test_expiry_skips_an_order_paid_meanwhile(place, stocked, owner, monkeypatch
         services.confirm_payment(order, actor=owner)
         return real_cancel(order, **kwargs)
 
-    monkeypatch.setattr(services, "cancel_order", paid_just_before)
+    monkeypatch.setattr(services.jobs, "cancel_order", paid_just_before)
     assert services.expire_unpaid_orders(now=timezone.now() + timedelta(days=1)) == 0
     assert Order.objects.get(pk=order.pk).state == OrderState.PAID
 

@@ -113,7 +113,8 @@ class Action:
     declines_refund: bool = False
 
     def offered(self, order: Order, allowed: frozenset[str]) -> bool:
-        """Whether this is a move the order may make now, as services._transition decides."""
+        """Whether this is a move the order may make now, as the state machine decides
+        (services/transitions.py)."""
         target = (services.state_before_refund_request(order) if self.declines_refund
                   else self.to_state)
         return target in allowed and is_refund_decline(order.state, target) == self.declines_refund
