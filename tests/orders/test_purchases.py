@@ -11,6 +11,7 @@ from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.inventory.models import MovementReason, StockMovement
 from weishang.orders import services
 from weishang.orders.models import Order, OrderState
+from weishang.orders.purchases import queries as purchase_queries
 from weishang.orders.purchases import services as purchases
 from weishang.orders.services import CartLine
 
@@ -96,7 +97,7 @@ def test_last_months_purchases_do_not_count(owner, stocked):
     agent = new_agent()
     variant = stocked(50)
     rule(agent.level, variant, max_per_month=5)
-    last_month = purchases.month_start() - timedelta(minutes=1)
+    last_month = purchase_queries.month_start() - timedelta(minutes=1)
     Order.objects.filter(pk=buy(agent, variant, 5).pk).update(created_at=last_month)
     assert buy(agent, variant, 5)
 
@@ -104,15 +105,15 @@ def test_last_months_purchases_do_not_count(owner, stocked):
 def test_the_month_is_chinas_calendar_month():
     # 2026-03-31 20:00 UTC is already 1 April in Shanghai.
     moment = datetime(2026, 3, 31, 20, tzinfo=UTC)
-    start = purchases.month_start(moment)
+    start = purchase_queries.month_start(moment)
     assert (start.month, start.day, start.hour) == (4, 1, 0)
     assert str(start.tzinfo) == "Asia/Shanghai"
 
 
 def test_months_before_keeps_the_day_or_the_months_last():
     moment = datetime(2026, 3, 31, 12, tzinfo=UTC)
-    assert purchases.months_before(moment, 12).date().isoformat() == "2025-03-31"
-    assert purchases.months_before(moment, 1).date().isoformat() == "2026-02-28"
+    assert purchase_queries.months_before(moment, 12).date().isoformat() == "2025-03-31"
+    assert purchase_queries.months_before(moment, 1).date().isoformat() == "2026-02-28"
 
 
 @pytest.mark.parametrize("state", ["applied", "suspended", "exited"])
@@ -168,7 +169,7 @@ def test_terms_list_price_limits_and_what_is_left_this_month(owner, stocked):
     rule(agent.level, variant, max_per_month=8, min_per_order=2)
     buy(agent, variant, 3)
     variant.refresh_from_db()
-    terms = purchases.purchase_terms(agent, [variant])[variant.pk]
+    terms = purchase_queries.purchase_terms(agent, [variant])[variant.pk]
     assert (terms.level_price, terms.min_per_order, terms.left_this_month) == (
         Decimal("70.00"), 2, 5)
 

@@ -23,6 +23,7 @@ from weishang.network.queries import agent_of
 from .. import services
 from ..api import CheckoutLineSerializer, OrderLineDetailSerializer, RecipientSerializer
 from ..models import BuyBack, BuyBackLine, Order, PurchaseDelivery
+from . import queries as purchase_queries
 from . import services as purchases
 
 # --- output ---------------------------------------------------------------------------------
@@ -122,8 +123,8 @@ class PurchaseViewSet(viewsets.GenericViewSet):
                    responses={200: PurchaseSerializer(many=True), 403: ErrorSerializer})
     def list(self, request):
         user = request.user
-        rows = (purchases.purchases() if _manages(user)
-                else purchases.purchases(purchaser=_own_agent(user).user))
+        rows = (purchase_queries.purchases() if _manages(user)
+                else purchase_queries.purchases(purchaser=_own_agent(user).user))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(PurchaseSerializer(page, many=True).data)
 
@@ -142,7 +143,7 @@ class PurchaseViewSet(viewsets.GenericViewSet):
                    for line in data["lines"]],
             recipient=services.Recipient(**recipient) if recipient else None,
             idempotency_key=data["idempotency_key"])
-        order = purchases.purchases().get(pk=order.pk)
+        order = purchase_queries.purchases().get(pk=order.pk)
         return Response(PurchaseSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -156,7 +157,7 @@ class CloudStockViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="My cloud stock per variant",
                    responses={200: CloudStockSerializer(many=True), 403: ErrorSerializer})
     def list(self, request):
-        page = self.paginate_queryset(purchases.cloud_levels(_own_agent(request.user).user))
+        page = self.paginate_queryset(purchase_queries.cloud_levels(_own_agent(request.user).user))
         return self.get_paginated_response(CloudStockSerializer(page, many=True).data)
 
 
@@ -173,8 +174,8 @@ class BuyBackViewSet(viewsets.GenericViewSet):
                    responses={200: BuyBackSerializer(many=True), 403: ErrorSerializer})
     def list(self, request):
         user = request.user
-        rows = (purchases.buybacks() if _manages(user)
-                else purchases.buybacks(agent=_own_agent(user)))
+        rows = (purchase_queries.buybacks() if _manages(user)
+                else purchase_queries.buybacks(agent=_own_agent(user)))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(BuyBackSerializer(page, many=True).data)
 
@@ -194,7 +195,7 @@ class BuyBackViewSet(viewsets.GenericViewSet):
         buyback = purchases.request_buyback(
             agent=agent, actor=request.user,
             lines=[(variants[line["variant"]], line["quantity"]) for line in lines])
-        return Response(BuyBackSerializer(purchases.buybacks().get(pk=buyback.pk)).data,
+        return Response(BuyBackSerializer(purchase_queries.buybacks().get(pk=buyback.pk)).data,
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Record the refund transfer (the owner)",
@@ -212,7 +213,7 @@ class BuyBackViewSet(viewsets.GenericViewSet):
         given.is_valid(raise_exception=True)
         purchases.pay_buyback(buyback, actor=request.user,
                               reference=given.validated_data["reference"])
-        return Response(BuyBackSerializer(purchases.buybacks().get(pk=buyback.pk)).data)
+        return Response(BuyBackSerializer(purchase_queries.buybacks().get(pk=buyback.pk)).data)
 
 
 router = SimpleRouter()

@@ -24,6 +24,7 @@ from weishang.network.queries import agent_of
 from .. import services
 from ..models import BuyBack, PurchaseDelivery, ShopSettings
 from ..views import variants_for_sale
+from . import queries as purchase_queries
 from . import services as purchases
 from .forms import QUANTITY_PREFIX, BuyBackPaymentForm, PurchaseForm, read_quantities
 
@@ -58,7 +59,7 @@ def purchase_new(request):
     if not agent.is_active:
         raise PermissionDenied
     variants = list(variants_for_sale(request.GET.get("q", "").strip()))
-    terms = purchases.purchase_terms(agent, variants)
+    terms = purchase_queries.purchase_terms(agent, variants)
     form = PurchaseForm(request.POST or None,
                         initial={"idempotency_key": uuid.uuid4().hex})
     status = 200
@@ -99,7 +100,7 @@ def purchase_list(request):
     """An agent's own purchases; every agent's for their managers (paid and shipped in the
     order desk)."""
     manages = _manages(request)
-    rows = purchases.purchases() if manages else purchases.purchases(
+    rows = purchase_queries.purchases() if manages else purchase_queries.purchases(
         purchaser=_agent(request).user)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return _page(request, "orders/purchases/purchase_list.html",
@@ -112,7 +113,7 @@ def purchase_detail(request, number):
         return redirect("orders:detail", number=number)
     _agent(request)
     try:
-        order = purchases.purchase_of(request.user, number)
+        order = purchase_queries.purchase_of(request.user, number)
     except DomainError as exc:
         raise Http404 from exc
     return _page(request, "orders/purchases/purchase_detail.html", {
@@ -125,8 +126,8 @@ def cloud_stock(request):
         return redirect("purchases:cloud_overview")
     agent = _agent(request)
     return _page(request, "orders/purchases/cloud_stock.html", {
-        "levels": purchases.cloud_levels(request.user),
-        "movements": purchases.cloud_movements(request.user)[:MOVEMENTS_SHOWN],
+        "levels": purchase_queries.cloud_levels(request.user),
+        "movements": purchase_queries.cloud_movements(request.user)[:MOVEMENTS_SHOWN],
         "agent": agent,
     })
 
@@ -134,7 +135,7 @@ def cloud_stock(request):
 @agents_or_agent
 def buyback_new(request):
     agent = _agent(request)
-    levels = [level for level in purchases.cloud_levels(request.user) if level.quantity]
+    levels = [level for level in purchase_queries.cloud_levels(request.user) if level.quantity]
     status = 200
     if request.method == "POST":
         wanted, problems = read_quantities(request.POST)
@@ -168,15 +169,15 @@ def _buyback_page(request, rows, *, manages: bool):
 @agents_or_agent
 def buybacks(request):
     if _manages(request):
-        return _buyback_page(request, purchases.buybacks(), manages=True)
-    return _buyback_page(request, purchases.buybacks(agent=_agent(request)), manages=False)
+        return _buyback_page(request, purchase_queries.buybacks(), manages=True)
+    return _buyback_page(request, purchase_queries.buybacks(agent=_agent(request)), manages=False)
 
 
 # -- The owner's pages --------------------------------------------------------------------------
 
 @agents_area
 def cloud_overview(request):
-    page = Paginator(purchases.cloud_overview(), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(purchase_queries.cloud_overview(), PER_PAGE).get_page(request.GET.get("page"))
     return _page(request, "orders/purchases/cloud_overview.html", {"page": page})
 
 
