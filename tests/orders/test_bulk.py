@@ -14,7 +14,8 @@ from tests.sheets import with_dimension
 from weishang.core import spreadsheets
 from weishang.core.errors import InvalidInput
 from weishang.orders import services
-from weishang.orders.bulk import files as bulk
+from weishang.orders.bulk import files, queries
+from weishang.orders.bulk import services as shipping
 from weishang.orders.models import Order, OrderEvent, OrderState
 from weishang.orders.services import CartLine
 
@@ -87,7 +88,7 @@ def test_export_has_the_courier_columns_and_one_row_per_paid_order(
     place(stocked(5))  # awaiting payment: not exported
     services.ship_order(paid_order(), actor=owner, carrier="SF", tracking_number=SF_NUMBER)
 
-    sheet = sheet_of(bulk.export_workbook(bulk.orders_to_ship()))
+    sheet = sheet_of(files.export_workbook(queries.orders_to_ship()))
 
     header = [cell.value for cell in sheet[1]]
     assert header == ["订单号", "收件人", "手机", "省", "市", "区", "详细地址", "完整地址", "商品",
@@ -112,8 +113,8 @@ def test_export_has_the_courier_columns_and_one_row_per_paid_order(
 def test_export_filters_by_the_day_placed(paid_order):
     order = paid_order()
     day = timezone.localdate(order.created_at)
-    assert len(list(bulk.orders_to_ship(date_from=day, date_to=day))) == 1
-    assert not list(bulk.orders_to_ship(date_from=day.replace(year=day.year + 1)))
+    assert len(list(queries.orders_to_ship(date_from=day, date_to=day))) == 1
+    assert not list(queries.orders_to_ship(date_from=day.replace(year=day.year + 1)))
 
 
 def test_export_download_and_its_query_count(client, owner, paid_order,
@@ -153,18 +154,18 @@ def test_columns_are_found_by_header_below_a_title_line_and_extra_columns_are_ig
         header=["备注", "订单号", "快递公司", "快递单号", "收件人"],
         before=[["三月发货表"]],
     )
-    rows = bulk.read_shipping_file(upload(content))
+    rows = files.read_shipping_file(upload(content))
     assert len(rows) == 1
     assert (rows[0].row, rows[0].order_number, rows[0].carrier, rows[0].tracking_number) == (
         3, "20260101123", "顺丰", "773123456789012")
 
 
 def test_english_headers_and_carrier_codes_are_understood(db):
-    rows = bulk.read_shipping_file(xlsx([["1", "sf", SF_NUMBER]],
+    rows = files.read_shipping_file(xlsx([["1", "sf", SF_NUMBER]],
                                         header=["Order number", "Carrier", "Tracking number"]))
-    assert bulk.carrier_code(rows[0].carrier) == "SF"
-    assert bulk.carrier_code("中通快递") == bulk.carrier_code("中通") == "ZTO"
-    assert bulk.carrier_code("不存在快递") == ""
+    assert files.carrier_code(rows[0].carrier) == "SF"
+    assert files.carrier_code("中通快递") == files.carrier_code("中通") == "ZTO"
+    assert files.carrier_code("不存在快递") == ""
 
 
 @pytest.mark.parametrize(("content", "name", "reason"), [
@@ -177,15 +178,15 @@ def test_english_headers_and_carrier_codes_are_understood(db):
 ], ids=["csv-without-tracking-numbers", "broken-zip", "no-header", "empty"])
 def test_unreadable_files_are_refused_with_a_reason(db, content, name, reason):
     with pytest.raises(InvalidInput, match=reason):
-        bulk.read_shipping_file(upload(content, name))
+        files.read_shipping_file(upload(content, name))
 
 
 def test_files_over_the_size_or_row_limit_are_refused(db, monkeypatch):
     with pytest.raises(InvalidInput, match="larger than 2 MB"):
-        bulk.read_shipping_file(upload(b"\0" * (bulk.MAX_FILE_BYTES + 1)))
-    monkeypatch.setattr(bulk, "MAX_ROWS", 2)
+        files.read_shipping_file(upload(b"\0" * (files.MAX_FILE_BYTES + 1)))
+    monkeypatch.setattr(files, "MAX_ROWS", 2)
     with pytest.raises(InvalidInput, match="more than 2 orders"):
-        bulk.read_shipping_file(xlsx([["1", "SF", SF_NUMBER]] * 3))
+        files.read_shipping_file(xlsx([["1", "SF", SF_NUMBER]] * 3))
 
 
 def test_a_row_far_down_an_empty_sheet_is_refused_without_reading_every_empty_line(db):
@@ -195,13 +196,13 @@ def test_a_row_far_down_an_empty_sheet_is_refused_without_reading_every_empty_li
     output = io.BytesIO()
     workbook.save(output)
     with pytest.raises(InvalidInput, match="more than 6000 lines"):
-        bulk.read_shipping_file(upload(output.getvalue()))
+        files.read_shipping_file(upload(output.getvalue()))
 
 
 def test_every_kind_of_wrong_row_is_reported(paid_order, place, stocked):
     good = paid_order()
     unpaid = place(stocked(3))
-    rows = bulk.read_shipping_file(xlsx([
+    rows = files.read_shipping_file(xlsx([
         [good.number, "顺丰速运", "sf 1234 5678 90123"],
         ["20990101000", "SF", SF_NUMBER],
         [unpaid.number, "SF", SF_NUMBER],
@@ -211,7 +212,7 @@ def test_every_kind_of_wrong_row_is_reported(paid_order, place, stocked):
         ["", "SF", SF_NUMBER],
         [paid_order().number, "", SF_NUMBER],
     ]))
-    rows, _orders = bulk.check_rows(rows)
+    rows, _orders = shipping.check_rows(rows)
     errors = {row.row: row.error for row in rows}
     assert errors[2] == "" and rows[0].tracking_number == SF_NUMBER
     assert errors[3] == "There is no order with this number."
@@ -295,7 +296,7 @@ def test_an_order_changed_after_the_preview_rolls_everything_back(desk, paid_ord
 def test_apply_failure_inside_the_transaction_rolls_back_the_rows_already_shipped(
         paid_order, owner, monkeypatch):
     first, second = paid_order(), paid_order()
-    rows = bulk.read_shipping_file(xlsx([[first.number, "SF", SF_NUMBER],
+    rows = files.read_shipping_file(xlsx([[first.number, "SF", SF_NUMBER],
                                          [second.number, "SF", SF_NUMBER]]))
     real_ship = services.ship_order
 
@@ -305,8 +306,8 @@ def test_apply_failure_inside_the_transaction_rolls_back_the_rows_already_shippe
         return real_ship(order, **kwargs)
 
     monkeypatch.setattr(services, "ship_order", ship_then_refuse_the_second)
-    with pytest.raises(bulk.ShippingFileRefused, match="Row 3 could not be shipped") as refused:
-        bulk.apply_shipping(rows, actor=owner)
+    with pytest.raises(shipping.ShippingFileRefused, match="Row 3 could not be shipped") as refused:
+        shipping.apply_shipping(rows, actor=owner)
     assert refused.value.rows[1].error
     assert not shipped_orders().exists()
     assert not OrderEvent.objects.filter(to_state=OrderState.SHIPPED).exists()
@@ -322,7 +323,7 @@ def test_a_stale_preview_cannot_be_applied(desk, paid_order):
 @pytest.mark.parametrize(("file", "reason"), [
     (upload(b"just text", "orders.txt"), "No header row"),
     (upload(b"\x00\x01corrupt"), "cannot be read"),
-    (upload(b"\0" * (bulk.MAX_FILE_BYTES + 1)), "larger than 2 MB"),
+    (upload(b"\0" * (files.MAX_FILE_BYTES + 1)), "larger than 2 MB"),
 ], ids=["text", "corrupt", "too-large"])
 def test_the_upload_page_refuses_bad_files_with_a_message(desk, file, reason):
     response = post_file(desk, file)
@@ -348,9 +349,9 @@ def test_rows_left_blank_are_not_shipped_and_the_preview_says_how_many(desk, pai
 
 
 def test_a_file_of_blank_rows_ships_nothing_and_says_why(desk, paid_order, owner):
-    rows = bulk.read_shipping_file(xlsx([[paid_order().number, "", ""]]))
+    rows = files.read_shipping_file(xlsx([[paid_order().number, "", ""]]))
     with pytest.raises(InvalidInput, match="No row has a carrier and a tracking number"):
-        bulk.apply_shipping(rows, actor=owner)
+        shipping.apply_shipping(rows, actor=owner)
     preview = post_file(desk, xlsx([[paid_order().number, "", ""]]))
     assert "No row has a carrier and a tracking number" in preview.content.decode()
     assert "Ship them all" not in preview.content.decode()
@@ -360,7 +361,7 @@ def test_a_file_of_blank_rows_ships_nothing_and_says_why(desk, paid_order, owner
 def test_the_export_writes_a_municipality_once_in_the_whole_address(paid_order):
     Order.objects.filter(pk=paid_order().pk).update(
         province="北京市", city="北京市", district="朝阳区", street="建国路88号")
-    sheet = sheet_of(bulk.export_workbook(bulk.orders_to_ship()))
+    sheet = sheet_of(files.export_workbook(queries.orders_to_ship()))
     assert sheet["H2"].value == "北京市朝阳区建国路88号"
     assert (sheet["D2"].value, sheet["E2"].value) == ("北京市", "北京市")
 
@@ -370,7 +371,7 @@ def test_the_export_writes_formulas_and_hidden_characters_as_plain_text(paid_ord
     Order.objects.filter(pk=order.pk).update(
         recipient_name='=HYPERLINK("http://ev.il","x")', street="=cmd|' /C calc'!A0",
         customer_note="控制\x01字符\x1b")
-    sheet = sheet_of(bulk.export_workbook(bulk.orders_to_ship()))
+    sheet = sheet_of(files.export_workbook(queries.orders_to_ship()))
     assert sheet["B2"].value == '=HYPERLINK("http://ev.il","x")'
     assert sheet["B2"].data_type == "s" and sheet["B2"].quotePrefix
     assert sheet["G2"].value == "=cmd|' /C calc'!A0" and sheet["G2"].data_type == "s"
@@ -381,23 +382,23 @@ def test_a_stale_dimension_does_not_hide_rows(paid_order, owner):
     orders = [paid_order() for _ in range(6)]
     content = with_dimension(xlsx_bytes([[order.number, "SF", SF_NUMBER] for order in orders]),
                              "A1:C2")
-    rows = bulk.read_shipping_file(upload(content))
+    rows = files.read_shipping_file(upload(content))
     assert [row.order_number for row in rows] == [order.number for order in orders]
-    assert bulk.apply_shipping(rows, actor=owner) == 6
+    assert shipping.apply_shipping(rows, actor=owner) == 6
 
 
 def test_a_csv_file_is_read_like_an_excel_file(paid_order, owner):
     order = paid_order()
     content = f"订单号,快递公司,快递单号\n{order.number},顺丰,{SF_NUMBER}\n".encode("gbk")
-    rows = bulk.read_shipping_file(upload(content, "发货.csv"))
-    assert bulk.apply_shipping(rows, actor=owner) == 1
+    rows = files.read_shipping_file(upload(content, "发货.csv"))
+    assert shipping.apply_shipping(rows, actor=owner) == 1
 
 
 def test_a_hidden_character_in_a_cell_is_a_row_error_not_a_database_error(paid_order):
     order = paid_order()
     content = (f"订单号,快递公司,快递单号\n{order.number}\x7f,顺丰,{SF_NUMBER}\n"
                f"{order.number},顺丰\x01,{SF_NUMBER}\n").encode()
-    rows, _orders = bulk.check_rows(bulk.read_shipping_file(upload(content, "发货.csv")))
+    rows, _orders = shipping.check_rows(files.read_shipping_file(upload(content, "发货.csv")))
     assert [row.error for row in rows] == [
         f"订单号: Remove the hidden character U+007F (character {len(order.number) + 1}): it "
         "does not show, and breaks lists and files.",

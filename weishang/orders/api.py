@@ -3,20 +3,19 @@
 Public: checkout (a cart becomes an order awaiting payment), the customer's order lookup and
 refund request (mobile number + order number, rate limited). For users who manage orders: the
 list, one order with its lines and timeline, its state transitions, and bulk shipping from an
-Excel file; for the owner, the selling rules.
+Excel file (bulk/api.py); for the owner, the selling rules.
 Changes go through ``services``; a refused change answers ``{"code", "message", "fields"?}``
 (409 ``invalid_transition`` for a move the order's state does not allow) and writes nothing.
 """
 
 from django.db.models import Prefetch
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -32,7 +31,6 @@ from weishang.core.rest.errors import ErrorSerializer, refusals
 from weishang.core.site import absolute_url
 
 from . import carriers, queries, services
-from .bulk import files as bulk
 from .models import BuyerRelation, Order, OrderEvent, OrderLine, OrderState, ShopSettings
 from .services import guards
 
@@ -169,26 +167,6 @@ class CustomerOrderSerializer(ShippingInfoMixin, serializers.ModelSerializer):
                             self.context.get("request"))
 
 
-class ShippingRowSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="The row number in the sheet.")
-    order_number = serializers.CharField()
-    carrier = serializers.CharField(help_text="The carrier's code when recognised.")
-    tracking_number = serializers.CharField()
-    status = serializers.ChoiceField(
-        choices=["ok", "error", "blank"],
-        help_text="blank: no carrier and no tracking number, so the order is not shipped.")
-    error = serializers.CharField(help_text="Why the row cannot be applied; empty when ok.")
-
-
-class ShippingImportResultSerializer(serializers.Serializer):
-    shipped = serializers.IntegerField(help_text="Orders shipped (0 on a dry run).")
-    rows = ShippingRowSerializer(many=True)
-
-
-class ShippingImportErrorSerializer(ErrorSerializer):
-    rows = ShippingRowSerializer(many=True, required=False)
-
-
 # --- input ----------------------------------------------------------------------------------
 
 
@@ -264,13 +242,6 @@ class PaymentSerializer(serializers.Serializer):
 class ShipSerializer(serializers.Serializer):
     carrier = serializers.ChoiceField(choices=carriers.CARRIERS)
     tracking_number = serializers.CharField(max_length=carriers.MAX_TRACKING_NUMBER_LENGTH)
-
-
-class ShippingImportSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text="An .xlsx or CSV with the columns 订单号, 快递公司, 快递单号.")
-    dry_run = serializers.BooleanField(required=False, default=False,
-                                       help_text="Only check the rows and return them.")
 
 
 class OrderFilterSerializer(serializers.Serializer):
@@ -529,42 +500,6 @@ class ShopSettingsView(APIView):
         return Response(ShopSettingsSerializer(settings).data)
 
 
-class ShippingImportView(APIView):
-    permission_classes = [AreaPermission]
-    area = "orders"
-    parser_classes = [MultiPartParser]
-
-    @extend_schema(
-        summary="Ship orders from an Excel file",
-        description=(
-            "The file's rows (订单号, 快递公司 (name or code), 快递单号) are all checked; rows "
-            "with neither carrier nor tracking number are left out (status `blank`). With "
-            "`dry_run` the checked rows are returned. Otherwise every other order is shipped in "
-            "one transaction, or none: any wrong row answers 400 `invalid_rows` with the rows, "
-            "and a file of blank rows only 400 `nothing_to_ship`."
-        ),
-        request={"multipart/form-data": ShippingImportSerializer},
-        responses={200: ShippingImportResultSerializer, **refusals(
-            "ShippingImport", "invalid_rows", "nothing_to_ship",
-            base=ShippingImportErrorSerializer)},
-    )
-    def post(self, request):
-        given = ShippingImportSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        rows = bulk.read_shipping_file(given.validated_data["file"])
-        try:
-            if given.validated_data["dry_run"]:
-                rows, _orders = bulk.check_rows(rows)
-                shipped = 0
-            else:
-                shipped = bulk.apply_shipping(rows, actor=request.user)
-        except bulk.ShippingFileRefused as refused:
-            return Response({"code": refused.code, "message": str(refused.message),
-                             "rows": [bulk.row_as_dict(row) for row in refused.rows]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        return Response({"shipped": shipped, "rows": [bulk.row_as_dict(row) for row in rows]})
-
-
 router = SimpleRouter()
 router.register("orders", OrderViewSet, basename="order")
 
@@ -574,6 +509,6 @@ urlpatterns = [
     path("orders/refund-request/", CustomerRefundRequestView.as_view(),
          name="customer_refund_request"),
     path("orders/settings/", ShopSettingsView.as_view(), name="shop_settings"),
-    path("orders/shipping-import/", ShippingImportView.as_view(), name="shipping_import"),
+    path("", include("weishang.orders.bulk.api")),
     *router.urls,
 ]

@@ -1,29 +1,22 @@
-"""Bulk shipping with Excel: export the paid orders waiting to ship, import the tracking numbers.
+"""The files of bulk shipping: the export sheet of orders to ship, and reading an import.
 
 The export has the columns couriers' label software and 发货 sheets expect (recipient, phone,
 address in parts and whole, goods, weight) and leaves 快递公司 / 快递单号 empty to be filled in.
 The import (an .xlsx or CSV, read by ``core.spreadsheets``) reads those two columns and 订单号
-by their header and checks every row. Rows whose carrier and tracking number are left blank are
-not shipped (the owner fills in only the parcels that went out today); the others ship all
-together or not at all: a file with one wrong row changes nothing.
+by their header. Nothing here changes state: services.py checks the rows and ships.
 """
 
 from dataclasses import asdict, dataclass
-from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from weishang.core import spreadsheets
 from weishang.core.address import address_line
-from weishang.core.errors import DomainError, InvalidInput
 from weishang.core.spreadsheets import Column
 
-from .. import carriers, queries, services
-from ..models import Order, OrderLine, OrderState
+from .. import carriers
+from ..models import Order
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -40,18 +33,6 @@ EXPORT_COLUMNS = (
     Column("完整地址", 45), Column("商品", 40), Column("件数", 6), Column("重量(kg)", 9),
     Column("备注", 20), Column("快递公司", 12), Column("快递单号", 20, text=True),
 )
-
-
-def orders_to_ship(*, date_from: date | None = None, date_to: date | None = None):
-    """Paid orders not shipped yet (placed between the dates, both included), oldest paid
-    first, with their lines and the lines' variants (for the weight)."""
-    return (
-        queries.console_orders(state=OrderState.PAID, date_from=date_from, date_to=date_to)
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("variant")
-                                   .order_by("id")))
-        .order_by("paid_at", "id")
-    )
 
 
 def _goods(order: Order) -> str:
@@ -151,15 +132,6 @@ class ShippingRow:
         return not self.carrier and not self.tracking_number
 
 
-class ShippingFileRefused(InvalidInput):
-    """Some rows are wrong (or one failed while shipping); ``rows`` says which and why."""
-
-    def __init__(self, rows: list[ShippingRow], message=None):
-        self.rows = rows
-        super().__init__(message or _("Some rows are wrong; nothing was shipped."),
-                         code="invalid_rows")
-
-
 def read_shipping_file(upload) -> list[ShippingRow]:
     """The rows of an uploaded .xlsx (first sheet) or CSV, read by the header row, empty rows
     skipped. Raises InvalidInput (field "file") when the file cannot be read, is too big, has
@@ -170,81 +142,6 @@ def read_shipping_file(upload) -> list[ShippingRow]:
         rows.append(ShippingRow(row=line.line, **texts,
                                 unreadable=line.problems[0] if line.problems else ""))
     return rows
-
-
-def _row_error(row: ShippingRow, order: Order | None, first_row: dict[str, int]) -> str:
-    if row.unreadable:
-        return row.unreadable
-    if row.left_blank:
-        return ""
-    if not row.order_number:
-        return _("Enter the order number.")
-    if first_row[row.order_number] != row.row:
-        return _("This order is already in row %(row)d.") % {"row": first_row[row.order_number]}
-    if order is None:
-        return _("There is no order with this number.")
-    if order.state != OrderState.PAID:
-        return _("This order is “%(state)s”; only paid orders can be shipped.") % {
-            "state": OrderState(order.state).label}
-    if not row.carrier:
-        return _("Enter the carrier.")
-    if not row.carrier_code:
-        return _("“%(carrier)s” is not a carrier we know.") % {"carrier": row.carrier}
-    try:
-        row.tracking_number = carriers.clean_tracking_number(row.carrier_code,
-                                                             row.tracking_number)
-    except InvalidInput as error:
-        return str(error.message)
-    return ""
-
-
-def check_rows(rows: list[ShippingRow]) -> tuple[list[ShippingRow], dict[str, Order]]:
-    """Fill each row's ``error`` and ``carrier_code`` (one query for all the orders); returns
-    the rows and the orders found, by number."""
-    to_ship = [row for row in rows if not row.left_blank and not row.unreadable]
-    # A hidden character never reaches the database (PostgreSQL refuses NUL in a query).
-    numbers = {row.order_number for row in to_ship if row.order_number}
-    orders = {order.number: order for order in Order.objects.filter(number__in=numbers)}
-    first_row: dict[str, int] = {}
-    for row in to_ship:
-        first_row.setdefault(row.order_number, row.row)
-    for row in rows:
-        row.carrier_code = carrier_code(row.carrier)
-        row.error = _row_error(row, orders.get(row.order_number), first_row)
-    return rows, orders
-
-
-def nothing_to_ship() -> str:
-    return _("No row has a carrier and a tracking number: fill them in for the orders that "
-             "go out, and leave the others blank.")
-
-
-def apply_shipping(rows: list[ShippingRow], *, actor) -> int:
-    """Ship the order of every row with a carrier and tracking number in one transaction;
-    returns how many (rows left blank are not shipped). When any row is wrong, or shipping one
-    fails (e.g. it was refunded meanwhile), raises ShippingFileRefused with the rows and their
-    errors, and nothing is shipped; InvalidInput when every row is blank."""
-    rows, orders = check_rows(rows)
-    if any(row.error for row in rows):
-        raise ShippingFileRefused(rows)
-    to_ship = [row for row in rows if not row.left_blank]
-    if not to_ship:
-        raise InvalidInput(nothing_to_ship(), code="nothing_to_ship")
-    try:
-        with transaction.atomic():
-            for row in to_ship:
-                try:
-                    services.ship_order(orders[row.order_number], actor=actor,
-                                        carrier=row.carrier_code,
-                                        tracking_number=row.tracking_number)
-                except DomainError as error:
-                    row.error = str(error.message)
-                    raise
-    except DomainError:
-        raise ShippingFileRefused(
-            rows, _("Row %(row)d could not be shipped, so nothing was shipped.")
-            % {"row": next(row.row for row in rows if row.error)}) from None
-    return len(to_ship)
 
 
 def rows_to_session(rows: list[ShippingRow]) -> list[dict]:

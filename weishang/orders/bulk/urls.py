@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import views as bulk_views
+from . import views
 
 urlpatterns = [
-    path("export.xlsx", bulk_views.shipping_export, name="shipping_export"),
-    path("import/", bulk_views.shipping_import, name="shipping_import"),
-    path("import/apply/", bulk_views.shipping_apply, name="shipping_apply"),
+    path("export.xlsx", views.shipping_export, name="shipping_export"),
+    path("import/", views.shipping_import, name="shipping_import"),
+    path("import/apply/", views.shipping_apply, name="shipping_apply"),
 ]

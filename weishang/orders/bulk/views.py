@@ -21,7 +21,7 @@ from weishang.core import spreadsheets
 from weishang.core.errors import InvalidInput
 from weishang.core.forms import DateInput
 
-from . import files as bulk
+from . import files, queries, services
 
 orders_area = area_required("orders")
 SESSION_KEY = "orders_shipping_import"
@@ -48,7 +48,7 @@ class ShippingFileForm(forms.Form):
 def shipping_export(request):
     filters = ExportFilterForm(request.GET)
     dates = filters.cleaned_data if filters.is_valid() else {}
-    content = bulk.export_workbook(bulk.orders_to_ship(
+    content = files.export_workbook(queries.orders_to_ship(
         date_from=dates.get("date_from"), date_to=dates.get("date_to")))
     response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
     filename = f"待发货-{timezone.localdate():%Y%m%d}.xlsx"
@@ -59,25 +59,25 @@ def shipping_export(request):
 def _upload_page(request, form, status=200):
     return render(request, "orders/bulk_import.html",
                   {"nav": "orders", "form": form, "filter_form": ExportFilterForm(),
-                   "max_megabytes": bulk.MAX_FILE_BYTES // (1024 * 1024),
-                   "max_rows": bulk.MAX_ROWS},
+                   "max_megabytes": files.MAX_FILE_BYTES // (1024 * 1024),
+                   "max_rows": files.MAX_ROWS},
                   status=status)
 
 
 def _preview(request, rows, *, message="", status=200):
     """The checked rows; when all are right and some are to ship, they wait in the session
     for the confirmation."""
-    statuses = [bulk.row_status(row) for row in rows]
+    statuses = [files.row_status(row) for row in rows]
     has_errors = "error" in statuses
     to_ship = statuses.count("ok")
     token = ""
     if has_errors or not to_ship:
         request.session.pop(SESSION_KEY, None)
         if not has_errors:
-            message = message or bulk.nothing_to_ship()
+            message = message or services.nothing_to_ship()
     else:
         token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {"token": token, "rows": bulk.rows_to_session(rows)}
+        request.session[SESSION_KEY] = {"token": token, "rows": files.rows_to_session(rows)}
     return render(request, "orders/bulk_preview.html", {
         "nav": "orders", "rows": rows, "has_errors": has_errors, "token": token,
         "error_count": statuses.count("error"), "to_ship": to_ship,
@@ -94,11 +94,11 @@ def shipping_import(request):
     if not form.is_valid():
         return _upload_page(request, form, status=400)
     try:
-        rows = bulk.read_shipping_file(form.cleaned_data["file"])
+        rows = files.read_shipping_file(form.cleaned_data["file"])
     except InvalidInput as error:
         form.add_error("file", str(error.message))
         return _upload_page(request, form, status=400)
-    rows, _orders = bulk.check_rows(rows)
+    rows, _orders = services.check_rows(rows)
     return _preview(request, rows)
 
 
@@ -109,10 +109,10 @@ def shipping_apply(request):
     if not saved or saved.get("token") != request.POST.get("token"):
         messages.error(request, _("This preview is no longer valid; upload the file again."))
         return redirect("orders:shipping_import")
-    rows = bulk.rows_from_session(saved["rows"])
+    rows = files.rows_from_session(saved["rows"])
     try:
-        shipped = bulk.apply_shipping(rows, actor=request.user)
-    except bulk.ShippingFileRefused as refused:
+        shipped = services.apply_shipping(rows, actor=request.user)
+    except services.ShippingFileRefused as refused:
         return _preview(request, refused.rows, message=str(refused.message), status=409)
     finally:
         request.session.pop(SESSION_KEY, None)
