@@ -37,7 +37,8 @@ def is_refund_decline(from_state: str, to_state: str) -> bool:
     return from_state == OrderState.REFUND_REQUESTED and to_state in REFUND_DECLINE_TARGETS
 
 
-#: The only moves an order can make. services.py enforces them; nothing else changes ``state``.
+#: The only moves an order can make. services/transitions.py enforces them; nothing else
+#: changes ``state``.
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderState.PENDING_PAYMENT: frozenset({OrderState.PAID, OrderState.CANCELLED}),
     OrderState.PAID: frozenset({OrderState.SHIPPED, OrderState.REFUND_REQUESTED}),

@@ -1,4 +1,4 @@
-"""Forms of the purchase pages: what a person typed; purchases.py decides the rest."""
+"""Forms of the purchase pages: what a person typed; services.py decides the rest."""
 
 import copy
 
