@@ -35,7 +35,7 @@ from ..models import (
     ShopSettings,
     StockSource,
 )
-from . import guards as checkout
+from . import guards
 from .cart import (
     Attribution,
     Recipient,
@@ -63,7 +63,7 @@ class IdempotencyKeyTaken(Exception):
     """Another request with the same key inserted its order first."""
 
 
-def _insert_order(order: Order, key: checkout.CheckoutKey | None) -> None:
+def _insert_order(order: Order, key: guards.CheckoutKey | None) -> None:
     """Save a new order under a fresh number, drawing again on the (rare) clash of numbers."""
     for attempt in range(ORDER_NUMBER_ATTEMPTS):
         order.number = new_order_number()
@@ -81,7 +81,7 @@ def _insert_order(order: Order, key: checkout.CheckoutKey | None) -> None:
 
 
 @transaction.atomic
-def create_order(*, shop, order_lines, recipient, key: checkout.CheckoutKey | None, actor,
+def create_order(*, shop, order_lines, recipient, key: guards.CheckoutKey | None, actor,
                  channel, attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
                  purchaser=None, delivery: str = "", settings: ShopSettings | None = None,
                  limit_unpaid: bool = False, buyer: buyers.Buyer | None = None) -> Order:
@@ -91,7 +91,7 @@ def create_order(*, shop, order_lines, recipient, key: checkout.CheckoutKey | No
     refuse it when the recipient's mobile number has the shop's most unpaid orders already."""
     settings = settings or ShopSettings.load()
     if limit_unpaid:
-        checkout.refuse_too_many_unpaid(recipient.phone, settings.max_unpaid_orders, key)
+        guards.refuse_too_many_unpaid(recipient.phone, settings.max_unpaid_orders, key)
     goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
     # A purchase kept in cloud stock goes nowhere: nothing to ship, nothing to charge for it.
     shipping = (ZERO if delivery == PurchaseDelivery.CLOUD
@@ -189,7 +189,7 @@ def clean_checkout_key(key) -> str | None:
 def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str | None = None,
                      actor=None, channel=OrderChannel.SHOP,
                      attribution: Attribution | None = None,
-                     client: checkout.Client | None = None, buyer_user=None) -> PlacedOrder:
+                     client: guards.Client | None = None, buyer_user=None) -> PlacedOrder:
     """Create an order awaiting payment and take its stock, all or nothing.
 
     ``actor`` is the owner or staff entering an order taken in chat (None: the customer).
@@ -208,7 +208,7 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
     (with ``field``) for bad input, InsufficientStock naming the item that is short, and for a
     counted checkout TooManyRequests or Conflict ``too_many_unpaid_orders``.
     """
-    key = checkout.CheckoutKey.of(
+    key = guards.CheckoutKey.of(
         clean_checkout_key(idempotency_key), actor=actor, client=client,
         content={"shop": shop.pk, "channel": channel, "recipient": asdict(recipient),
                  "lines": [(line.variant_public_id, line.quantity) for line in lines]})
@@ -225,7 +225,7 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
         _refuse_over_customer_limits(order_lines, settings)
     counted = actor is None and client is not None
     if counted:
-        checkout.count_checkout(client, recipient.phone)
+        guards.count_checkout(client, recipient.phone)
     try:
         order = create_order(shop=shop, order_lines=order_lines, recipient=recipient, key=key,
                              actor=actor, channel=channel, attribution=attribution,
