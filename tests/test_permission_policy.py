@@ -54,8 +54,6 @@ EXCEPTIONS = {
     "customers.create_customer": "scoped by seller_for(actor) (an agent's own list); "
                                  + _VIEW_CHECKS,
     "customers.seller_for": "a read: whose list a new customer goes to",
-    "network.change_level": _VIEW_CHECKS + " (also the upgrades job, actor None)",
-    "network.bind": _VIEW_CHECKS + " (also applications and invitations)",
     # Writing modules outside services today, listed ahead of their move into services.
     "customers.export_customers": "exports what the caller read with customers_for(actor); "
                                   "the actor is logged",

@@ -81,3 +81,18 @@ def test_staff_without_the_agents_area_cannot_change_levels(staff):
     with pytest.raises(NotPermitted):
         services.save_level(staff, LevelData(rank=1, name="特约", discount_percent=0))
     assert not UpgradeCondition.objects.exists()
+
+
+def test_only_someone_managing_agents_moves_an_agents_level(staff, entry_level, senior_level):
+    """change_level checks itself: the upgrades job (actor None) and the owner's decisions
+    pass, anyone else is refused before anything is written."""
+    from django.utils import timezone
+
+    from weishang.core.errors import NotPermitted
+
+    agent = AgentFactory(level=entry_level)
+    with pytest.raises(NotPermitted):
+        services.change_level(agent, senior_level, actor=staff, note="", now=timezone.now())
+    agent.refresh_from_db()
+    assert agent.level == entry_level
+    assert services.change_level(agent, senior_level, actor=None, note="", now=timezone.now())

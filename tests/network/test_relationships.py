@@ -134,3 +134,16 @@ def test_no_sequence_of_bindings_and_moves_makes_a_cycle(entry_level, owner, ste
         assert replayed[change.agent_id] == change.from_upline_id
         replayed[change.agent_id] = change.to_upline_id
     assert replayed == uplines
+
+
+def test_only_the_agent_or_a_manager_binds_them_to_an_inviter(agents, owner):
+    """An agent accepts an invitation for themselves; another agent cannot do it for them."""
+    from weishang.core.errors import NotPermitted
+
+    _mode(BindingMode.OVERWRITE)
+    agent, inviter, other, _last = agents
+    with pytest.raises(NotPermitted):
+        services.bind(agent, inviter, actor=other.user)
+    assert Agent.objects.get(pk=agent.pk).upline is None
+    assert services.bind(agent, inviter, actor=agent.user)
+    assert services.bind(agent, other, actor=owner)

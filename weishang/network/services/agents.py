@@ -146,6 +146,7 @@ def change_level(agent: Agent, level: AgentLevel, *, actor, note: str, now: date
     meanwhile (then nothing is written). ``upgraded_from``: the level held before automatic
     upgrades, when ``level`` is one of them (None: ``level`` is the owner's decision). Any flag
     for the owner's review goes: the level it was about is no longer the agent's."""
+    require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)  # None: the upgrades job
     from_level = agent.level
     if not Agent.objects.filter(pk=agent.pk, level_id=from_level.pk).update(
             level=level, level_since=now, updated_at=now, upgraded_from=upgraded_from,

@@ -67,7 +67,11 @@ def binding_allowed(agent: Agent, inviter: Agent, rules: NetworkSettings, *, now
 def bind(agent: Agent, inviter: Agent, *, actor=None, now: datetime | None = None,
          at_signup: bool = False) -> bool:
     """``inviter`` invited ``agent``: make them the upline if the binding mode says so
-    (``at_signup``: the invitation the agent joined with). True if the upline changed."""
+    (``at_signup``: the invitation the agent joined with). True if the upline changed.
+    ``actor``: the agent accepting an invitation themselves, someone managing agents, or None
+    (the system: an approval made automatically)."""
+    if actor is None or actor.pk != agent.user_id:
+        require_manager(actor, "agents", AGENT_MANAGERS_ONLY, system=True)
     now = now or timezone.now()
     with transaction.atomic():
         rules = NetworkSettings.load(lock=True)
