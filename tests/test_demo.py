@@ -22,7 +22,7 @@ from weishang.inventory import services as inventory
 from weishang.inventory.models import LocationKind, StockLevel, StockMovement
 from weishang.marketing.models import Post
 from weishang.marketing.queries import library_for
-from weishang.network.certificates import services as certificates
+from weishang.network.certificates import queries as certificate_queries
 from weishang.network.models import (
     Agent,
     AgentLevel,
@@ -261,13 +261,13 @@ def test_weishang_check_finds_no_problem_after_the_demo(login):
 
 def test_demo_certificates_verify_and_the_suspended_agents_is_revoked(login, client):
     suspended = Agent.objects.get(state=AgentState.SUSPENDED)
-    assert all(certificates.state_of(c) == certificates.State.REVOKED
+    assert all(certificate_queries.state_of(c) == certificate_queries.State.REVOKED
                for c in suspended.certificates.all())
     for agent in Agent.objects.filter(state=AgentState.ACTIVE):
-        valid = agent.certificates.get(certificates.valid())
+        valid = agent.certificates.get(certificate_queries.valid())
         response = client.get(reverse("verify:certificate", args=[valid.number]))
         assert response.status_code == 200
-        assert response.context["state"] == certificates.State.VALID
+        assert response.context["state"] == certificate_queries.State.VALID
 
 
 def test_demo_agent_logs_in_and_sees_their_shop_earnings_and_senior_post(login, client):

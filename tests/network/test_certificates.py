@@ -17,6 +17,7 @@ from tests.factories import AgentFactory, AgentLevelFactory, UserFactory
 from weishang.accounts.models import Shop
 from weishang.core import drawing
 from weishang.core.errors import Conflict, InvalidInput, NotPermitted
+from weishang.network.certificates import queries
 from weishang.network.certificates import services as certificates
 from weishang.network.models import Certificate, NetworkSettings
 from weishang.network.signals import agent_level_changed, agent_state_changed
@@ -77,8 +78,8 @@ def test_an_issued_certificate_copies_the_agent_and_lasts_the_owners_months(agen
     assert (certificate.valid_from, certificate.valid_until) == (date(2025, 1, 31),
                                                                  date(2025, 7, 30))
     assert certificate.number.startswith("WS20250131") and len(certificate.number) == 16
-    assert certificates.state_of(certificate, date(2025, 7, 30)) == "valid"
-    assert certificates.state_of(certificate, date(2025, 7, 31)) == "expired"
+    assert queries.state_of(certificate, date(2025, 7, 30)) == "valid"
+    assert queries.state_of(certificate, date(2025, 7, 31)) == "expired"
 
     agent.name = "王芳芳"
     agent.save()
@@ -108,7 +109,7 @@ def test_renewing_issues_a_new_certificate_and_the_old_one_stays_valid(agent, ow
     new = certificates.renew(old, actor=owner, today=date(2025, 11, 1))
     old.refresh_from_db()
     assert new.number != old.number and new.valid_from == date(2025, 11, 1)
-    assert certificates.state_of(old, date(2025, 11, 1)) == "valid"
+    assert queries.state_of(old, date(2025, 11, 1)) == "valid"
 
 
 def test_revoking_needs_a_reason_and_happens_once(agent, owner):
@@ -118,7 +119,7 @@ def test_revoking_needs_a_reason_and_happens_once(agent, owner):
     assert refused.value.field == "reason"
     certificates.revoke(certificate, reason="冒用品牌", actor=owner)
     certificate.refresh_from_db()
-    assert certificates.state_of(certificate) == "revoked"
+    assert queries.state_of(certificate) == "revoked"
     assert certificate.revoke_reason == "冒用品牌"
     with pytest.raises(Conflict) as again:
         certificates.revoke(certificate, reason="again", actor=owner)
@@ -132,7 +133,7 @@ def test_approval_issues_a_certificate(db):
     assert not agent.certificates.exists()
     move(agent, "active")
     (certificate,) = agent.certificates.all()
-    assert certificate.agent_name == "赵敏" and certificates.state_of(certificate) == "valid"
+    assert certificate.agent_name == "赵敏" and queries.state_of(certificate) == "valid"
 
 
 @pytest.mark.parametrize("to_state", ["suspended", "exited"])
@@ -140,7 +141,7 @@ def test_suspension_or_exit_revokes_every_certificate(agent, to_state):
     certificates.issue(agent)
     certificates.issue(agent)
     move(agent, to_state)
-    assert {certificates.state_of(found) for found in agent.certificates.all()} == {"revoked"}
+    assert {queries.state_of(found) for found in agent.certificates.all()} == {"revoked"}
     assert all(found.revoke_reason for found in agent.certificates.all())
 
 
@@ -148,7 +149,7 @@ def test_reactivation_issues_a_fresh_certificate(agent):
     first = certificates.issue(agent)
     move(agent, "suspended")
     move(agent, "active")
-    states = {found.number: certificates.state_of(found) for found in agent.certificates.all()}
+    states = {found.number: queries.state_of(found) for found in agent.certificates.all()}
     assert states.pop(first.number) == "revoked"
     assert list(states.values()) == ["valid"]
 

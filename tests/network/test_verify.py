@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.factories import AgentFactory, AgentLevelFactory
 from weishang.accounts.models import Shop
+from weishang.network.certificates import queries
 from weishang.network.certificates import services as certificates
 
 
@@ -74,9 +75,9 @@ def test_the_page_follows_the_visitors_language(client, certificate):
 
 
 def test_the_wechat_id_mask():
-    assert certificates.mask_wechat_id("wangfang_888") == "wa********88"
-    assert certificates.mask_wechat_id("abcd") == "a***"
-    assert certificates.mask_wechat_id("") == ""
+    assert queries.mask_wechat_id("wangfang_888") == "wa********88"
+    assert queries.mask_wechat_id("abcd") == "a***"
+    assert queries.mask_wechat_id("") == ""
 
 
 @pytest.mark.parametrize("typed, answer", [

@@ -25,8 +25,8 @@ from weishang.core.site import absolute_url
 
 from ..models import Agent, Certificate
 from ..queries import agent_of
-from . import services
-from .services import State
+from . import queries, services
+from .queries import State
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}
@@ -51,10 +51,10 @@ class PublicCertificateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=State.CHOICES))
     def get_state(self, certificate) -> str:
-        return services.state_of(certificate, self.context.get("today"))
+        return queries.state_of(certificate, self.context.get("today"))
 
     def get_wechat_id(self, certificate) -> str:
-        return services.mask_wechat_id(certificate.wechat_id)
+        return queries.mask_wechat_id(certificate.wechat_id)
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_revoked_on(self, certificate):
@@ -98,7 +98,7 @@ class CertificateSerializer(PublicCertificateSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verify_url(self, certificate) -> str:
-        return absolute_url(services.verify_path(certificate), self.context["request"])
+        return absolute_url(queries.verify_path(certificate), self.context["request"])
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ class RevokeSerializer(serializers.Serializer):
 
 
 def _context(request) -> dict:
-    return {"request": request, "shop_name": services.shop_name(),
+    return {"request": request, "shop_name": queries.shop_name(),
             "today": timezone.localdate()}
 
 
@@ -147,7 +147,7 @@ class CertificateListView(ManagedView):
         state = request.query_params.get("state")
         today = timezone.localdate()
         if state == State.VALID:
-            found = found.filter(services.valid(today))
+            found = found.filter(queries.valid(today))
         elif state == State.EXPIRED:
             found = found.filter(revoked_at__isnull=True, valid_until__lt=today)
         elif state == State.REVOKED:
@@ -212,7 +212,7 @@ class VerifyView(GenericAPIView):
     @extend_schema(operation_id="certificates_verify", auth=[],
                    responses={200: PublicCertificateSerializer, 404: ErrorSerializer})
     def get(self, request, number):
-        certificate = services.for_number(number)
+        certificate = queries.for_number(number)
         return Response(PublicCertificateSerializer(certificate,
                                                     context=_context(request)).data)
 

@@ -1,4 +1,4 @@
-"""Authorization certificates (授权书): issuing, renewing and revoking them, their state, and the
+"""Authorization certificates (授权书): issuing, renewing and revoking them, and the
 image (PNG and PDF) an agent shows their customers.
 
 A certificate is issued when an agent becomes active and revoked when they are suspended or
@@ -19,29 +19,26 @@ import hashlib
 import io
 import json
 import secrets
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageDraw
 
-from weishang.accounts.models import Role, Shop
 from weishang.accounts.permissions import AGENT_MANAGERS_ONLY, require_manager
 from weishang.core.drawing import drawable, font, qr_code, wrap
-from weishang.core.errors import Conflict, InvalidInput, NotFound
+from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, drawn_once
 from weishang.core.images import check_image
 from weishang.core.models import max_length_of
 
 from ..models import Agent, AgentState, Certificate, NetworkSettings
+from .queries import shop_name
 
 NUMBER_PREFIX = "WS"
 NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed in
@@ -54,57 +51,9 @@ REVOKED_EXITED = gettext_lazy("The agent left.")
 REVOKED_LEVEL_CHANGED = gettext_lazy("Replaced: the agent's level changed.")
 
 
-class State:
-    VALID = "valid"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    CHOICES = [(VALID, gettext_lazy("Valid")), (EXPIRED, gettext_lazy("Expired")),
-               (REVOKED, gettext_lazy("Revoked"))]
-
-
-def state_of(certificate: Certificate, today: date | None = None) -> str:
-    if certificate.revoked_at is not None:
-        return State.REVOKED
-    if certificate.valid_until < (today or timezone.localdate()):
-        return State.EXPIRED
-    return State.VALID
-
-
-def valid(today: date | None = None) -> Q:
-    """The certificates that are valid ``today`` (for filtering)."""
-    return Q(revoked_at__isnull=True, valid_until__gte=today or timezone.localdate())
-
-
-def normalized_number(text: str) -> str:
-    """A number as typed (spaces, lower case, full-width letters from an input method) in the
-    form it is stored."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
-
-
 def new_number(today: date) -> str:
     random_part = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_RANDOM_LENGTH))
     return f"{NUMBER_PREFIX}{today:%Y%m%d}{random_part}"
-
-
-def mask_wechat_id(wechat_id: str) -> str:
-    """wxid_ab12cd → wx******cd: enough to compare with the agent's profile, not to add a
-    stranger from the public page."""
-    if len(wechat_id) <= 4:
-        return wechat_id[:1] + "*" * (len(wechat_id) - 1)
-    return wechat_id[:2] + "*" * (len(wechat_id) - 4) + wechat_id[-2:]
-
-
-def wechat_id_matches(certificate: Certificate, typed: str) -> bool:
-    """Whether ``typed`` is the certificate's WeChat ID (WeChat ignores case and people paste
-    spaces around it)."""
-    return bool(certificate.wechat_id) and (
-        typed.strip().casefold() == certificate.wechat_id.casefold())
-
-
-def shop_name() -> str:
-    """The owner's shop: who authorises the agent."""
-    return (Shop.objects.filter(seller__role=Role.OWNER).values_list("name", flat=True).first()
-            or "")
 
 
 # -- Changes ------------------------------------------------------------------------------------
@@ -187,19 +136,6 @@ def set_seal(actor, upload) -> NetworkSettings:
         if old and old != rules.seal.name:
             delete_files_after_commit(NetworkSettings(seal=old).seal)
     return rules
-
-
-# -- Reads --------------------------------------------------------------------------------------
-
-def for_number(number: str) -> Certificate:
-    found = Certificate.objects.filter(number=normalized_number(number)).first()
-    if found is None:
-        raise NotFound(_("There is no certificate with this number."))
-    return found
-
-
-def verify_path(certificate: Certificate) -> str:
-    return reverse("verify:certificate", args=[certificate.number])
 
 
 # -- The image ----------------------------------------------------------------------------------
@@ -348,7 +284,3 @@ def render(certificate: Certificate, *, verify_url: str, kind: str = "png") -> s
     if kind not in KINDS:
         raise InvalidInput(_("Choose PNG or PDF."), field="kind")
     return _stored(drawn(certificate, verify_url), kind)
-
-
-def filename(certificate: Certificate, kind: str) -> str:
-    return f"授权书-{certificate.number}.{kind}"

@@ -22,8 +22,8 @@ from weishang.core.site import absolute_url
 
 from ..models import Agent, Certificate, NetworkSettings
 from ..queries import agent_of
-from . import services
-from .services import State
+from . import queries, services
+from .queries import State
 
 PER_PAGE = 30
 SEARCH_MAX_LENGTH = 30
@@ -61,7 +61,7 @@ def _with_states(found) -> list[Certificate]:
     today = timezone.localdate()
     found = list(found)
     for certificate in found:
-        certificate.state = services.state_of(certificate, today)
+        certificate.state = queries.state_of(certificate, today)
     return found
 
 
@@ -82,13 +82,13 @@ def certificate_list(request):
     found = Certificate.objects.select_related("agent")
     today = timezone.localdate()
     if state == State.VALID:
-        found = found.filter(services.valid(today))
+        found = found.filter(queries.valid(today))
     elif state == State.EXPIRED:
         found = found.filter(revoked_at__isnull=True, valid_until__lt=today)
     elif state == State.REVOKED:
         found = found.filter(revoked_at__isnull=False)
     if search:
-        found = found.filter(Q(number=services.normalized_number(search))
+        found = found.filter(Q(number=queries.normalized_number(search))
                              | Q(agent_name__icontains=search))
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "network/certificates/list.html", {
@@ -187,9 +187,9 @@ def download(request, number, kind):
         raise Http404
     stored = services.render(
         certificate, kind=kind,
-        verify_url=absolute_url(services.verify_path(certificate), request))
+        verify_url=absolute_url(queries.verify_path(certificate), request))
     return FileResponse(default_storage.open(stored, "rb"), as_attachment=True,
-                        filename=services.filename(certificate, kind),
+                        filename=queries.filename(certificate, kind),
                         content_type=services.KINDS[kind])
 
 
@@ -210,13 +210,13 @@ def verify_form(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
         return redirect("verify:certificate",
-                        number=services.normalized_number(form.cleaned_data["number"]))
+                        number=queries.normalized_number(form.cleaned_data["number"]))
     return render(request, "network/verify.html", {"form": form})
 
 
 def verify(request, number):
     try:
-        certificate = services.for_number(number)
+        certificate = queries.for_number(number)
     except NotFound as exc:
         return render(request, "network/verify.html", {
             "form": VerifyForm(initial={"number": number}), "missing": exc.message,
@@ -227,8 +227,8 @@ def verify(request, number):
     typed = check.cleaned_data["wechat"] if check.is_valid() else ""
     return render(request, "network/verify.html", {
         "form": VerifyForm(), "certificate": certificate,
-        "state": services.state_of(certificate), "shop_name": services.shop_name(),
-        "masked_wechat_id": services.mask_wechat_id(certificate.wechat_id),
+        "state": queries.state_of(certificate), "shop_name": queries.shop_name(),
+        "masked_wechat_id": queries.mask_wechat_id(certificate.wechat_id),
         "wechat_check": check, "typed_wechat_id": typed,
-        "wechat_matches": typed and services.wechat_id_matches(certificate, typed),
+        "wechat_matches": typed and queries.wechat_id_matches(certificate, typed),
     })
