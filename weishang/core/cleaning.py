@@ -7,15 +7,22 @@ which every interface goes through, then shape the text:
   breaks, tabs or runs of spaces, which a pasted chat message is full of;
 - ``clean_line``: the same, then required and length-checked with the usual messages;
 - ``clean_name``: a name someone gives a thing of theirs (a category, a channel): trimmed,
-  required, length-checked.
+  required, length-checked;
+- ``whole_number`` and ``amount``: a setting's count or sum of money, typed in a form or sent
+  as JSON, checked against its range.
 
 Text that is meant to keep its lines (a post's body, a product description) is not cleaned
 here.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
+from .money import to_money
+
+LARGEST_AMOUNT = Decimal("999999999.99")
 
 
 def one_line(value) -> str:
@@ -45,3 +52,39 @@ def clean_name(value, *, limit: int, field: str = "name") -> str:
         raise InvalidInput(_("The name can have at most %(limit)d characters.")
                            % {"limit": limit}, field=field)
     return name
+
+
+def whole_number(value, *, field: str, minimum: int, maximum: int,
+                 optional: bool = False) -> int | None:
+    """A whole number from ``minimum`` to ``maximum``, given as an int or as digits; None for
+    nothing when ``optional``. A bool is no number (JSON ``true`` is not 1)."""
+    if optional and (value is None or value == ""):
+        return None
+    number = value
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
+        raise InvalidInput(
+            _("Enter a whole number from %(minimum)d to %(maximum)d.")
+            % {"minimum": minimum, "maximum": maximum},
+            field=field,
+        )
+    return number
+
+
+def amount(value, *, field: str, maximum: Decimal = LARGEST_AMOUNT,
+           optional: bool = False) -> Decimal | None:
+    """A sum of money from 0 to ``maximum`` yuan, rounded to the fen; None for nothing when
+    ``optional``."""
+    if optional and (value is None or value == ""):
+        return None
+    try:
+        money = to_money(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter an amount in yuan, such as 12.50."), field=field) from None
+    if money < 0:
+        raise InvalidInput(_("Enter an amount of at least 0."), field=field)
+    if money > maximum:
+        raise InvalidInput(_("Enter an amount of at most %(maximum)s.") % {"maximum": maximum},
+                           field=field)
+    return money

@@ -128,6 +128,21 @@ class SingletonSettings(models.Model):
             cls.objects.get_or_create(singleton=True)
             return rows.get()
 
+    @classmethod
+    def change(cls, cleaners: dict, fields: dict):
+        """Set the ``fields`` given, each through its cleaner in ``cleaners`` (which raise
+        InvalidInput), on the locked row, and save it. Every field is cleaned before the row is
+        touched, so one bad value changes nothing. Call inside a transaction."""
+        unknown = set(fields) - set(cleaners)
+        if unknown:
+            raise TypeError(f"unknown {cls.__name__} fields: {', '.join(sorted(unknown))}")
+        cleaned = {name: cleaners[name](value) for name, value in fields.items()}
+        settings = cls.load(lock=True)
+        for name, value in cleaned.items():
+            setattr(settings, name, value)
+        settings.save()
+        return settings
+
 
 class ShopPagesVersion(models.Model):
     """One row whose ``value`` goes up after every committed change a public shop page shows

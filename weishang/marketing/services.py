@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from weishang.accounts.permissions import require_owner
 from weishang.catalog.models import Product
 from weishang.core import images as image_checks
-from weishang.core.cleaning import clean_name
+from weishang.core.cleaning import clean_name, whole_number
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.files import delete_files_after_commit, stored_files
 
@@ -44,22 +44,6 @@ CHANNEL_NAME_MAX_LENGTH = Channel._meta.get_field("name").max_length
 TOPIC_SEPARATORS = re.compile(r"[\s,，、;；#＃]+")
 
 
-def _clean_whole_number(value, *, field: str, minimum: int, maximum: int,
-                        optional: bool = False) -> int | None:
-    if optional and (value is None or value == ""):
-        return None
-    number = value
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
-        raise InvalidInput(
-            _("Enter a whole number from %(minimum)d to %(maximum)d.")
-            % {"minimum": minimum, "maximum": maximum},
-            field=field,
-        )
-    return number
-
-
 def _clean_choice(value, choices, *, field: str) -> str:
     if value not in choices.values:
         raise InvalidInput(_("Choose one of the options."), field=field)
@@ -72,9 +56,9 @@ def _clean_choice(value, choices, *, field: str) -> str:
 
 _SETTINGS_CLEANERS = {
     "rule_mode": lambda value: _clean_choice(value, RuleMode, field="rule_mode"),
-    "product_share_percent": lambda value: _clean_whole_number(
+    "product_share_percent": lambda value: whole_number(
         value, field="product_share_percent", minimum=0, maximum=100),
-    "attribution_days": lambda value: _clean_whole_number(
+    "attribution_days": lambda value: whole_number(
         value, field="attribution_days", minimum=1, maximum=MAX_ATTRIBUTION_DAYS),
 }
 
@@ -82,16 +66,8 @@ _SETTINGS_CLEANERS = {
 @transaction.atomic
 def update_marketing_settings(actor, **fields) -> MarketingSettings:
     """Change some of the marketing rules (only the fields given); the owner only."""
-    unknown = set(fields) - set(_SETTINGS_CLEANERS)
-    if unknown:
-        raise TypeError(f"unknown marketing settings: {', '.join(sorted(unknown))}")
     require_owner(actor, _("Only the owner can change this."))
-    cleaned = {name: _SETTINGS_CLEANERS[name](value) for name, value in fields.items()}
-    settings = MarketingSettings.load(lock=True)
-    for name, value in cleaned.items():
-        setattr(settings, name, value)
-    settings.save()
-    return settings
+    return MarketingSettings.change(_SETTINGS_CLEANERS, fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,7 +75,7 @@ def update_marketing_settings(actor, **fields) -> MarketingSettings:
 
 
 def _limit(field: str):
-    return lambda value: _clean_whole_number(value, field=field, minimum=1,
+    return lambda value: whole_number(value, field=field, minimum=1,
                                              maximum=MAX_TEXT_LIMIT, optional=True)
 
 
@@ -107,19 +83,19 @@ def _limit(field: str):
 # a fact about the channel, not a preference.
 _CHANNEL_CLEANERS = {
     "name": lambda value: clean_name(value, limit=CHANNEL_NAME_MAX_LENGTH),
-    "position": lambda value: _clean_whole_number(value, field="position", minimum=0,
+    "position": lambda value: whole_number(value, field="position", minimum=0,
                                                   maximum=1000),
     "is_active": bool,
-    "max_images": lambda value: _clean_whole_number(value, field="max_images", minimum=1,
+    "max_images": lambda value: whole_number(value, field="max_images", minimum=1,
                                                     maximum=MAX_POST_IMAGES),
     "text_limit": _limit("text_limit"),
     "fold_after": _limit("fold_after"),
-    "title_limit": lambda value: _clean_whole_number(
+    "title_limit": lambda value: whole_number(
         value, field="title_limit", minimum=1, maximum=TITLE_MAX_LENGTH, optional=True),
     "hashtag_style": lambda value: _clean_choice(value, HashtagStyle, field="hashtag_style"),
-    "daily_cap": lambda value: _clean_whole_number(value, field="daily_cap", minimum=1,
+    "daily_cap": lambda value: whole_number(value, field="daily_cap", minimum=1,
                                                    maximum=MAX_DAILY_CAP),
-    "min_spacing_minutes": lambda value: _clean_whole_number(
+    "min_spacing_minutes": lambda value: whole_number(
         value, field="min_spacing_minutes", minimum=0, maximum=MAX_SPACING_MINUTES),
     "cap_per_account": bool,
 }

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from weishang.accounts.permissions import require_manager
+from weishang.core.cleaning import amount
 from weishang.core.errors import InvalidInput
-from weishang.core.money import to_money
 
 from ..models import MAX_UPLINE_DEPTH, CommissionSettings
 
@@ -48,19 +48,6 @@ def _percent(value, *, field: str) -> Decimal:
     return percent
 
 
-def _money(value, *, field: str, maximum: Decimal) -> Decimal:
-    try:
-        amount = to_money(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(_("Enter an amount in yuan, such as 12.50."), field=field) from None
-    if amount < 0:
-        raise InvalidInput(_("Enter an amount of at least 0."), field=field)
-    if amount > maximum:
-        raise InvalidInput(_("Enter an amount of at most %(maximum)s.") % {"maximum": maximum},
-                           field=field)
-    return amount
-
-
 def refuse_deeper_upline(depth) -> None:
     """Any upline depth but one is 团队计酬: refused with the reason."""
     if depth != MAX_UPLINE_DEPTH:
@@ -86,7 +73,7 @@ def update_commission_settings(actor, *, confirm_upline: bool = False,
         raise InvalidInput(field=sorted(unknown)[0])
     settings = CommissionSettings.load(lock=True)
     if "withdrawal_minimum" in changes:
-        settings.withdrawal_minimum = _money(changes["withdrawal_minimum"],
+        settings.withdrawal_minimum = amount(changes["withdrawal_minimum"],
                                              field="withdrawal_minimum",
                                              maximum=MAX_WITHDRAWAL_MINIMUM)
     if "withdrawal_fee_percent" in changes:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weishang.core.cleaning import amount, whole_number
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
@@ -29,32 +30,6 @@ MAX_AUTO_COMPLETE_DAYS = 90
 MAX_AFTER_SALES_DAYS = 90
 
 
-def _clean_money(value, *, field: str, allow_none: bool = False) -> Decimal | None:
-    if value is None or value == "":
-        if allow_none:
-            return None
-        raise InvalidInput(_("Enter an amount."), field=field)
-    try:
-        amount = to_money(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(_("Enter an amount such as 10 or 9.90."), field=field) from None
-    if amount < 0:
-        raise InvalidInput(_("Enter an amount of 0 or more."), field=field)
-    if amount >= Decimal("1000000000"):
-        raise InvalidInput(_("Enter a smaller amount."), field=field)
-    return amount
-
-
-def _clean_whole_number(value, *, field: str, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise InvalidInput(
-            _("Enter a whole number from %(minimum)d to %(maximum)d.")
-            % {"minimum": minimum, "maximum": maximum},
-            field=field,
-        )
-    return value
-
-
 def _clean_image(value, *, field: str):
     """An uploaded picture (checked by Pillow), or "" to remove the current one."""
     if not value:
@@ -69,21 +44,21 @@ _SETTINGS_CLEANERS = {
     "payment_instructions": lambda value: (value or "").strip(),
     "wechat_pay_code": lambda value: _clean_image(value, field="wechat_pay_code"),
     "alipay_code": lambda value: _clean_image(value, field="alipay_code"),
-    "unpaid_expiry_minutes": lambda value: _clean_whole_number(
+    "unpaid_expiry_minutes": lambda value: whole_number(
         value, field="unpaid_expiry_minutes", minimum=MIN_EXPIRY_MINUTES,
         maximum=MAX_EXPIRY_MINUTES),
-    "auto_complete_days": lambda value: _clean_whole_number(
+    "auto_complete_days": lambda value: whole_number(
         value, field="auto_complete_days", minimum=1, maximum=MAX_AUTO_COMPLETE_DAYS),
-    "after_sales_days": lambda value: _clean_whole_number(
+    "after_sales_days": lambda value: whole_number(
         value, field="after_sales_days", minimum=0, maximum=MAX_AFTER_SALES_DAYS),
-    "shipping_fee": lambda value: _clean_money(value, field="shipping_fee"),
-    "free_shipping_above": lambda value: _clean_money(value, field="free_shipping_above",
-                                                      allow_none=True),
-    "max_line_quantity": lambda value: _clean_whole_number(
+    "shipping_fee": lambda value: amount(value, field="shipping_fee"),
+    "free_shipping_above": lambda value: amount(value, field="free_shipping_above",
+                                                      optional=True),
+    "max_line_quantity": lambda value: whole_number(
         value, field="max_line_quantity", minimum=1, maximum=MAX_LINE_QUANTITY),
-    "max_order_quantity": lambda value: _clean_whole_number(
+    "max_order_quantity": lambda value: whole_number(
         value, field="max_order_quantity", minimum=1, maximum=MAX_ORDER_QUANTITY),
-    "max_unpaid_orders": lambda value: _clean_whole_number(
+    "max_unpaid_orders": lambda value: whole_number(
         value, field="max_unpaid_orders", minimum=1, maximum=MAX_UNPAID_ORDERS),
 }
 
@@ -91,15 +66,7 @@ _SETTINGS_CLEANERS = {
 @transaction.atomic
 def update_shop_settings(actor, **fields) -> ShopSettings:
     """Change some of the selling rules (only the fields given). ``actor`` is the person."""
-    unknown = set(fields) - set(_SETTINGS_CLEANERS)
-    if unknown:
-        raise TypeError(f"unknown shop settings: {', '.join(sorted(unknown))}")
-    cleaned = {name: _SETTINGS_CLEANERS[name](value) for name, value in fields.items()}
-    settings = ShopSettings.load(lock=True)
-    for name, value in cleaned.items():
-        setattr(settings, name, value)
-    settings.save()
-    return settings
+    return ShopSettings.change(_SETTINGS_CLEANERS, fields)
 
 
 def short_province(name: str) -> str:
@@ -128,9 +95,9 @@ def set_region_fees(actor, rows) -> list[RegionShippingFee]:
         seen.add(short_province(province))
         fees.append(RegionShippingFee(
             province=province,
-            shipping_fee=_clean_money(fee, field="shipping_fee"),
-            free_shipping_above=_clean_money(free_above, field="free_shipping_above",
-                                             allow_none=True),
+            shipping_fee=amount(fee, field="shipping_fee"),
+            free_shipping_above=amount(free_above, field="free_shipping_above",
+                                             optional=True),
         ))
     RegionShippingFee.objects.all().delete()
     return RegionShippingFee.objects.bulk_create(fees)
