@@ -51,14 +51,8 @@ EXCEPTIONS = {
     "orders.set_region_fees": _VIEW_CHECKS,
     "catalog.create_product": _VIEW_CHECKS,
     "catalog.duplicate_product": _VIEW_CHECKS,
-    "customers.create_customer": "scoped by seller_for(actor) (an agent's own list); "
-                                 + _VIEW_CHECKS,
     "customers.seller_for": "a read: whose list a new customer goes to",
     # Writing modules outside services today, listed ahead of their move into services.
-    "customers.export_customers": "exports what the caller read with customers_for(actor); "
-                                  "the actor is logged",
-    "customers.check_file": "writes nothing (a preview); " + _VIEW_CHECKS,
-    "customers.import_file": _VIEW_CHECKS,
     "orders.apply_shipping": "ships through ship_order; " + _VIEW_CHECKS,
     "orders.request_buyback": _VIEW_CHECKS,
     "orders.pay_buyback": _VIEW_CHECKS,

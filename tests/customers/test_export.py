@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from weishang.core import spreadsheets
+from weishang.core.errors import NotPermitted
 from weishang.customers.imports import services as imports
 from weishang.customers.models import AccessLog, Customer
 
@@ -129,3 +130,10 @@ def test_the_exported_formula_is_a_text_cell(owner_client, customers):
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cell = next(row[0] for row in sheet.iter_rows(min_row=2) if row[1].value == "13900001111")
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)
+
+
+def test_only_customer_managers_export_the_list(customers):
+    """An agent's console and API cannot reach the export; the service refuses it too."""
+    with pytest.raises(NotPermitted):
+        imports.export_customers(Customer.objects.all(), actor=UserFactory(role="agent"))
+    assert not AccessLog.objects.exists()

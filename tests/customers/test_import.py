@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.factories import ChannelFactory, UserFactory
 from tests.sheets import with_dimension
 from weishang.core import spreadsheets
-from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.customers.imports import reports, rows
 from weishang.customers.imports import services as imports
 from weishang.customers.models import Customer, CustomerAddress, CustomerNote
@@ -483,3 +483,13 @@ def test_a_direction_override_in_an_xlsx_cell_is_a_row_error(owner, english):
                                 actor=owner)
     assert report.error_rows[0].errors[0].startswith(
         "姓名: Remove the hidden character U+202E (character 2)")
+
+
+def test_the_import_refuses_who_may_not_manage_customers(owner):
+    """Customer managers and agents import; the service refuses anyone else by itself."""
+    staff = UserFactory(role="staff", areas=["catalog"])
+    upload = csv_file([["姓名", "手机"], ["张三", "13812345678"]])
+    for service in (imports.check_file, imports.import_file):
+        with pytest.raises(NotPermitted):
+            service(upload, actor=staff)
+    assert not Customer.objects.exists()

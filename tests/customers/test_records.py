@@ -9,7 +9,7 @@ from django.db import connection
 
 from tests.conftest import is_postgres
 from tests.factories import AgentFactory, ChannelFactory, UserFactory
-from weishang.core.errors import Conflict, InvalidInput, NotFound
+from weishang.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from weishang.customers import services
 from weishang.customers.models import Customer, CustomerNote, CustomerOrder
 from weishang.orders import services as orders
@@ -299,3 +299,11 @@ def test_an_orders_record_is_found_through_the_sellers_index(owner):
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "customers_one_per_seller_and_phone" in plan, plan
+
+
+def test_only_customer_managers_and_agents_add_customers(owner):
+    """The service refuses by itself, not only the console's and the API's guards."""
+    with pytest.raises(NotPermitted):
+        services.create_customer(UserFactory(role="staff", areas=["catalog"]), name="张三",
+                                 phone="13812345678")
+    assert not Customer.objects.exists()

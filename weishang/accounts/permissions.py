@@ -86,6 +86,13 @@ def require_manager(actor, area: str, message=None, *, system: bool = False) -> 
         raise errors.NotPermitted(message)
 
 
+def require_manager_or_agent(actor, area: str, message=None) -> None:
+    """A service's guard, twin of ``area_or_agent_required``: ``actor`` manages ``area`` or is an
+    agent, whom the service must then let act only on what is theirs."""
+    if not (is_agent(actor) or actor and actor.can(area)):
+        raise errors.NotPermitted(message)
+
+
 def require_owner(actor, message=None) -> None:
     """A service's guard: only the (active) owner may do this."""
     if not (actor and actor.is_active and actor.is_owner):

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import User
+from weishang.accounts.permissions import require_manager, require_manager_or_agent
 from weishang.core.db import insert_all, update_each
 from weishang.core.errors import Conflict
 from weishang.core.phone import is_mobile
@@ -189,13 +190,16 @@ class _Importer:
 
 
 def check_file(stream, *, actor: User) -> ImportReport:
-    """Preview: what importing ``stream`` would do. Writes nothing."""
+    """Preview: what importing ``stream`` would do. Writes nothing. Customer managers and
+    agents (into their own list) may import."""
+    require_manager_or_agent(actor, "customers")
     return _Importer(actor=actor, write=False).run(read_rows(stream))
 
 
 def import_file(stream, *, actor: User, skip_bad_rows: bool = False) -> ImportReport:
     """Import the customers of ``stream`` in one transaction. When rows are wrong, raises
     ImportRefused (nothing imported) unless ``skip_bad_rows``, which imports the others."""
+    require_manager_or_agent(actor, "customers")
     try:
         with transaction.atomic():
             report = _Importer(actor=actor, write=True).run(read_rows(stream))
@@ -272,7 +276,8 @@ def _export_row(customer, sources: dict[str, str]) -> list:
 def export_customers(customers, *, actor, description: str = ""):
     """The .xlsx of ``customers`` (a queryset, in its order; erased ones are left out), as an
     open binary file at its start; logs the export (who, how many, ``description`` of the
-    list) in the access log."""
+    list) in the access log. Only customer managers export lists."""
+    require_manager(actor, "customers")
     customers = (
         customers.filter(erased_at__isnull=True)
         .prefetch_related(

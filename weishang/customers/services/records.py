@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weishang.accounts.models import Role, User
+from weishang.accounts.permissions import require_manager_or_agent
 from weishang.core.cleaning import clean_line
 from weishang.core.db import update_each
 from weishang.core.errors import Conflict, InvalidInput, NotFound
@@ -281,6 +282,7 @@ def seller_for(actor: User) -> User:
 def create_customer(actor, *, seller=None, **fields) -> Customer:
     """A customer added by hand (e.g. met in a WeChat group before any order), to ``seller``'s
     list: by default ``actor``'s own for an agent, the owner's shop's for the owner and staff."""
+    require_manager_or_agent(actor, "customers")
     profile = _clean_profile(fields)
     names = split_tags(fields.get("tags", ""))
     customer = Customer(seller=seller or seller_for(actor))
