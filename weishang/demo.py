@@ -429,7 +429,7 @@ def _stock(variant, rng: random.Random, owner: User) -> None:
         quantity = rng.randint(1, LOW_STOCK_THRESHOLD)
     else:
         quantity = rng.randrange(20, 200, 5)
-    inventory.set_low_stock_threshold(variant, LOW_STOCK_THRESHOLD)
+    inventory.set_low_stock_threshold(variant, LOW_STOCK_THRESHOLD, actor=owner)
     if quantity:
         inventory.adjust_stock(variant=variant, delta=quantity, reason=MovementReason.INITIAL,
                                actor=owner, note="演示数据")

@@ -6,7 +6,7 @@ from tests.factories import CategoryFactory, ProductFactory, VariantFactory
 from weishang.inventory import services as inventory
 
 
-def _shirt():
+def _shirt(owner):
     product = ProductFactory(
         title="纯棉短袖T恤 男女同款 宽松百搭 超长的标题也不能把页面撑宽" * 2,
         category=CategoryFactory(name="T恤", parent=CategoryFactory(name="服装")),
@@ -19,14 +19,14 @@ def _shirt():
         variant = VariantFactory(product=product, spec_values={"颜色": colour, "尺码": size},
                                  spec_label=f"{colour} / {size}",
                                  retail_price=Decimal("59.00") + index)
-        inventory.set_low_stock_threshold(variant, 5)
+        inventory.set_low_stock_threshold(variant, 5, actor=owner)
         if index:
             inventory.adjust_stock(variant=variant, delta=[0, 3, 40, 9][index], reason="initial")
     return product
 
 
 def test_shopper_browses_and_picks_a_variant(new_page, owner):
-    product = _shirt()
+    product = _shirt(owner)
     page = new_page()
 
     page.goto("/")
@@ -52,7 +52,7 @@ def test_shopper_browses_and_picks_a_variant(new_page, owner):
 
 
 def test_search_from_the_home_page(new_page, owner):
-    _shirt()
+    _shirt(owner)
     VariantFactory(product__title="武夷山大红袍")
     page = new_page(language="en-US")
 
@@ -69,7 +69,7 @@ def test_search_from_the_home_page(new_page, owner):
 def test_shopper_adds_to_cart_and_checks_out_with_smart_paste(new_page, owner):
     from playwright.sync_api import expect  # installed with the browser tests' extras
 
-    product = _shirt()
+    product = _shirt(owner)
     page = new_page()
 
     page.goto(f"/p/{product.public_id}/")

@@ -29,13 +29,13 @@ def test_console_speaks_simplified_chinese_by_default(owner_client):
     assert response.headers["Content-Language"] == "zh-hans"
 
 
-def test_home_counts_what_needs_attention(owner_client, django_assert_max_num_queries):
+def test_home_counts_what_needs_attention(owner, owner_client, django_assert_max_num_queries):
     from tests.factories import ProductFactory, VariantFactory
     from weishang.inventory import services as stock
 
     plenty, low, _never_stocked = (VariantFactory() for _ in range(3))
     stock.adjust_stock(variant=plenty, delta=50, reason="restock")
-    stock.set_low_stock_threshold(low, 5)
+    stock.set_low_stock_threshold(low, 5, actor=owner)
     stock.adjust_stock(variant=low, delta=3, reason="restock")
     ProductFactory(is_on_shelf=False)
     owner_client.get(reverse("console:home"))  # the first visit stores the default settings

@@ -21,7 +21,8 @@ def stocked(db):
 
     def put(variant, quantity, threshold=0):
         if threshold:
-            services.set_low_stock_threshold(variant, threshold)
+            services.set_low_stock_threshold(variant, threshold,
+                                             actor=make_user("inventory_staff"))
         if quantity:
             services.adjust_stock(variant=variant, delta=quantity, reason=MovementReason.INITIAL)
         return variant

@@ -5,7 +5,7 @@ from django.db.models import Sum
 from django.utils import translation
 
 from tests.factories import ProductFactory, UserFactory, VariantFactory
-from weishang.core.errors import InsufficientStock, InvalidInput
+from weishang.core.errors import InsufficientStock, InvalidInput, NotPermitted
 from weishang.core.models import AppendOnlyError
 from weishang.inventory import services
 from weishang.inventory.models import (
@@ -189,11 +189,16 @@ def test_return_stock_puts_items_back(variant, stocked):
 
 
 def test_low_stock_threshold(variant):
-    level = services.set_low_stock_threshold(variant, 5)
+    manager = UserFactory(role="staff", areas=["inventory"])
+    level = services.set_low_stock_threshold(variant, 5, actor=manager)
     assert StockLevel.objects.get(pk=level.pk).low_stock_threshold == 5
     for bad in (-1, "5", services.MAX_QUANTITY + 1):
         with pytest.raises(InvalidInput):
-            services.set_low_stock_threshold(variant, bad)
+            services.set_low_stock_threshold(variant, bad, actor=manager)
+    for refused in (None, UserFactory(role="staff", areas=["catalog"]),
+                    UserFactory(role="agent")):
+        with pytest.raises(NotPermitted):
+            services.set_low_stock_threshold(variant, 1, actor=refused)
     assert StockLevel.objects.get(pk=level.pk).low_stock_threshold == 5
 
 

@@ -23,11 +23,11 @@ def shop_url(shop):
 
 
 @pytest.fixture
-def stock(db):
+def stock(owner):
     """stock(variant, quantity, low_stock_threshold=0): put units of a variant in the warehouse."""
 
     def put(variant, quantity, low_stock_threshold=0):
-        inventory.set_low_stock_threshold(variant, low_stock_threshold)
+        inventory.set_low_stock_threshold(variant, low_stock_threshold, actor=owner)
         if quantity:
             inventory.adjust_stock(variant=variant, delta=quantity, reason="initial")
 

@@ -88,12 +88,12 @@ def test_a_price_change_shows_at_once(tea, pages, committed):
 
 
 @pytest.mark.django_db
-def test_a_stock_change_shows_at_once(tea, pages, committed):
+def test_a_stock_change_shows_at_once(owner, tea, pages, committed):
     with committed():
         inventory.adjust_stock(variant=tea, delta=-9, reason="damage")
     assert "Only 1 left" in pages()[0]
     with committed():
-        inventory.set_low_stock_threshold(tea, 0)
+        inventory.set_low_stock_threshold(tea, 0, actor=owner)
     assert "In stock" in pages()[0]
 
 

@@ -47,7 +47,7 @@ class StockLevelAdmin(NoAddOrDelete, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.set_low_stock_threshold(obj.variant, obj.low_stock_threshold,
-                                         location=obj.location)
+                                         location=obj.location, actor=request.user)
 
 
 @admin.register(StockMovement)

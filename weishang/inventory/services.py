@@ -18,6 +18,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog.models import Variant
 from weishang.core.errors import InsufficientStock, InvalidInput
 from weishang.core.versions import shop_pages_changed
@@ -296,8 +297,10 @@ def draw_cloud_stock(holder, lines: Iterable[tuple[Variant, int]], *, actor=None
 
 @transaction.atomic
 def set_low_stock_threshold(variant: Variant, threshold: int,
-                            location: StockLocation | None = None) -> StockLevel:
-    """The variant is listed as low on stock at or below ``threshold`` units."""
+                            location: StockLocation | None = None, *, actor) -> StockLevel:
+    """The variant is listed as low on stock at or below ``threshold`` units (``actor`` must
+    manage inventory)."""
+    require_manager(actor, "inventory")
     threshold = _clean_quantity(threshold, minimum=0, field="threshold")
     level = ensure_level(variant, location)
     StockLevel.objects.filter(pk=level.pk).update(low_stock_threshold=threshold)

@@ -153,7 +153,8 @@ def change_threshold(request, public_id):
     form = ThresholdForm(request.POST, auto_id=_auto_id(variant))
     if form.is_valid():
         try:
-            level = services.set_low_stock_threshold(variant, form.cleaned_data["threshold"])
+            level = services.set_low_stock_threshold(variant, form.cleaned_data["threshold"],
+                                                     actor=request.user)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
