@@ -251,7 +251,7 @@ def world(owner, stocked, recipient):
     post = PostFactory(min_level=senior)
     channel = Channel.objects.get(code="wechat_moments")
     return SimpleNamespace(
-        channel=channel, image=marketing.add_post_images(post, [picture()])[0],
+        channel=channel, image=marketing.add_post_images(owner, post, [picture()])[0],
         link=links.link_for(post=post, channel=channel, seller=owner), staff=UserFactory(),
         agent=agent_b, customer=customer, variant=variant, product=variant.product, post=post,
         order=orders.place_order(shop=agent_b.user.shop, lines=[CartLine(variant.public_id, 1)],

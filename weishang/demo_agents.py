@@ -265,9 +265,9 @@ def _withdraw(owner, agent: Agent) -> None:
 def _share_with_senior_agents(owner, level) -> None:
     """A library post only agents from ``level`` up see and share."""
     post = marketing.create_post(
-        author=owner, title="一级以上代理：新品内部价与发圈节奏", kind=PostKind.KNOWLEDGE,
+        owner, title="一级以上代理：新品内部价与发圈节奏", kind=PostKind.KNOWLEDGE,
         body=f"各位一级、总代伙伴：\n1. 普洱新品到货，总代进货价 {PUER_TOP_PRICE} 元/饼，"
              f"每单 {PUER_TOP_MINIMUM} 饼起\n2. 每天发圈不超过 3 条，产品、买家秀、生活穿插着发\n"
              "3. 不夸大功效，不承诺疗效，截图要打码\n有问题随时在群里问👍",
         hashtags=("代理培训",), min_level=level)
-    marketing.set_published(post, True)
+    marketing.set_published(owner, post, True)

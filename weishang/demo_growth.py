@@ -128,10 +128,10 @@ def _fill_library(owner) -> list:
     posts = []
     for kind, title, body, topics, product_title in POSTS:
         product = Product.objects.filter(title=product_title).first() if product_title else None
-        post = marketing.create_post(author=owner, title=title, body=body, kind=kind,
+        post = marketing.create_post(owner, title=title, body=body, kind=kind,
                                      hashtags=topics, products=[product] if product else [],
                                      images=_product_pictures(product))
-        posts.append(marketing.set_published(post, True))
+        posts.append(marketing.set_published(owner, post, True))
     return posts
 
 

@@ -135,7 +135,7 @@ def build(owner):
 
     post = PostFactory(kind="product")
     post.products.set([product])
-    image = marketing.add_post_images(post, [picture()])[0]
+    image = marketing.add_post_images(owner, post, [picture()])[0]
     level_post = PostFactory(kind="knowledge", min_level=senior)
     channel = Channel.objects.get(code="wechat_moments")
     link = links.link_for(post=post, channel=channel, seller=owner)

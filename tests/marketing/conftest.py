@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.factories import UserFactory
 from weishang.marketing import services
 from weishang.marketing.models import Channel
 
@@ -23,14 +24,15 @@ def picture(name="photo.png", size=(60, 40), color="red", image_format="PNG"):
 
 
 @pytest.fixture
-def with_images():
-    """with_images(post, 3): the post with that many pictures added through the service."""
+def with_images(db):
+    """with_images(post, 3): the post with that many pictures added through the service (by a
+    marketing manager)."""
 
     def add(post, count):
         colors = ["red", "green", "blue", "yellow", "black", "white"]
         uploads = [picture(f"p{index}.png", color=colors[index % len(colors)])
                    for index in range(count)]
-        services.add_post_images(post, uploads)
+        services.add_post_images(UserFactory(role="staff", areas=["marketing"]), post, uploads)
         return post
 
     return add

@@ -101,9 +101,9 @@ def test_the_api_reads_and_writes_the_level(owner, levels):
     assert "min_level" in refused.json()["fields"]
 
 
-def test_a_level_used_by_a_post_cannot_be_deleted(levels):
+def test_a_level_used_by_a_post_cannot_be_deleted(owner, levels):
     from django.db.models import ProtectedError
 
-    services.create_post(author=None, title="t", body="b", min_level=levels[0])
+    services.create_post(owner, title="t", body="b", min_level=levels[0])
     with pytest.raises(ProtectedError):
         levels[0].delete()

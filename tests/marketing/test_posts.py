@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import PostFactory, ProductFactory, UserFactory
 from tests.marketing.conftest import picture
-from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.marketing import queries, services
 from weishang.marketing.models import Channel, PlannedPost, Post, PostImage, TrackedLink
 
@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def new_post(owner, **changes):
-    fields = {"author": owner, "title": "春季上新", "body": "{商品名} 只要 {价格}",
+    fields = {"title": "春季上新", "body": "{商品名} 只要 {价格}",
               "kind": "product", "hashtags": ["上新"], "products": []}
     fields.update(changes)
-    return services.create_post(**fields)
+    return services.create_post(owner, **fields)
 
 
 def test_a_new_post_is_a_draft_with_its_products_and_topics(owner):
@@ -67,8 +67,8 @@ def test_topics_typed_on_one_line():
 def test_update_changes_the_fields_and_products(owner):
     cream, mask = ProductFactory(), ProductFactory()
     post = new_post(owner, products=[cream])
-    services.update_post(post, title="新标题", body="新文案", kind="knowledge", hashtags=["干货"],
-                         products=[mask])
+    services.update_post(owner, post, title="新标题", body="新文案", kind="knowledge",
+                         hashtags=["干货"], products=[mask])
     post.refresh_from_db()
     assert (post.title, post.body, post.kind, post.hashtags) == ("新标题", "新文案", "knowledge",
                                                                   ["干货"])
@@ -79,16 +79,16 @@ def test_a_refused_update_changes_nothing(owner, english):
     cream = ProductFactory()
     post = new_post(owner, products=[cream])
     with pytest.raises(InvalidInput):
-        services.update_post(post, title="", body="新文案", kind="life", products=[])
+        services.update_post(owner, post, title="", body="新文案", kind="life", products=[])
     post.refresh_from_db()
     assert (post.title, post.kind, list(post.products.all())) == ("春季上新", "product", [cream])
 
 
 def test_publish_and_unpublish(owner):
     post = new_post(owner)
-    services.set_published(post, True)
+    services.set_published(owner, post, True)
     assert list(queries.library_for(owner)) == [post]
-    services.set_published(post, False)
+    services.set_published(owner, post, False)
     assert list(queries.library_for(owner)) == []
     with pytest.raises(Post.DoesNotExist):
         queries.post_for_share(post.public_id)
@@ -99,7 +99,7 @@ def test_delete_a_post_with_its_pictures(owner, with_images, django_capture_on_c
     names = [image.image.name for image in post.images.all()]
     storage = post.images.first().image.storage
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_post(post)
+        services.delete_post(owner, post)
     assert not Post.objects.exists() and not PostImage.objects.exists()
     assert not any(storage.exists(name) for name in names)
 
@@ -112,7 +112,7 @@ def test_a_shared_or_planned_post_cannot_be_deleted(owner, english):
                                planned_at="2026-01-01T10:00:00+08:00")
     for post in (shared, planned):
         with pytest.raises(Conflict) as refused:
-            services.delete_post(post)
+            services.delete_post(owner, post)
         assert refused.value.code == "post_in_use"
     assert Post.objects.count() == 2
 
@@ -121,9 +121,9 @@ def test_a_shared_or_planned_post_cannot_be_deleted(owner, english):
 
 def test_pictures_are_added_in_order_without_their_metadata(owner):
     post = new_post(owner)
-    first = services.add_post_images(post, [picture("a.png", color="red")])
-    more = services.add_post_images(post, [picture("b.jpg", color="blue", image_format="JPEG"),
-                                           picture("c.png", color="green")])
+    first = services.add_post_images(owner, post, [picture("a.png", color="red")])
+    more = services.add_post_images(owner, post, [
+        picture("b.jpg", color="blue", image_format="JPEG"), picture("c.png", color="green")])
     images = list(post.images.all())
     assert images == first + more
     assert [image.position for image in images] == [1, 2, 3]
@@ -148,10 +148,10 @@ def test_a_bad_picture_on_creation_writes_nothing(owner, english, settings):
 def test_at_most_18_pictures(owner, with_images, english):
     post = with_images(new_post(owner), 17)
     with pytest.raises(InvalidInput) as refused:
-        services.add_post_images(post, [picture("a.png"), picture("b.png")])
+        services.add_post_images(owner, post, [picture("a.png"), picture("b.png")])
     assert str(refused.value.message) == "A post can have at most 18 pictures; it has 17."
     assert post.images.count() == 17
-    services.add_post_images(post, [picture("a.png")])
+    services.add_post_images(owner, post, [picture("a.png")])
     assert post.images.count() == 18
 
 
@@ -159,17 +159,17 @@ def test_reorder_move_and_remove_pictures(owner, with_images, english,
                                           django_capture_on_commit_callbacks):
     post = with_images(new_post(owner), 3)
     first, second, third = post.images.all()
-    services.reorder_post_images(post, [third.public_id, first.public_id, second.public_id])
+    services.reorder_post_images(owner, post, [third.public_id, first.public_id, second.public_id])
     assert list(post.images.all()) == [third, first, second]
-    services.move_post_image(second, -1)
+    services.move_post_image(owner, second, -1)
     assert list(post.images.all()) == [third, second, first]
-    services.move_post_image(third, -1)
+    services.move_post_image(owner, third, -1)
     assert list(post.images.all()) == [third, second, first]
     with pytest.raises(InvalidInput, match="list of pictures has changed"):
-        services.reorder_post_images(post, [third.public_id])
+        services.reorder_post_images(owner, post, [third.public_id])
     name, storage = second.image.name, second.image.storage
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_post_image(second)
+        services.remove_post_image(owner, second)
     assert list(post.images.all()) == [third, first]
     assert not storage.exists(name)
 
@@ -199,3 +199,27 @@ def test_the_admin_shows_posts_and_publishes_them_through_the_service(client, wi
     assert post.is_published
     assert client.post(f"/admin/marketing/post/{post.pk}/change/",
                        {"title": "改"}).status_code == 403
+
+
+def test_only_marketing_managers_write_the_library(owner, with_images):
+    """The services refuse by themselves, not only the console's and the API's guards: an
+    agent shares from the library, staff without marketing do not touch it."""
+    post = with_images(new_post(owner), 2)
+    image = post.images.first()
+    writes = [
+        lambda actor: services.create_post(actor, title="t", body="b"),
+        lambda actor: services.update_post(actor, post, title="t", body="b", kind="life"),
+        lambda actor: services.set_published(actor, post, True),
+        lambda actor: services.delete_post(actor, post),
+        lambda actor: services.add_post_images(actor, post, [picture()]),
+        lambda actor: services.reorder_post_images(actor, post, [image.public_id]),
+        lambda actor: services.move_post_image(actor, image, 1),
+        lambda actor: services.remove_post_image(actor, image),
+    ]
+    for actor in (None, UserFactory(role="agent"), UserFactory(role="staff", areas=["catalog"])):
+        for write in writes:
+            with pytest.raises(NotPermitted):
+                write(actor)
+    post.refresh_from_db()
+    assert (Post.objects.count(), post.title, post.is_published, post.images.count()) == (
+        1, "春季上新", False, 2)

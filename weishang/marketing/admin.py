@@ -27,7 +27,7 @@ class PostImageInline(ListedInline):
 
 def _set_published(modeladmin, request, queryset, published):
     for post in queryset:
-        services.set_published(post, published)
+        services.set_published(request.user, post, published)
     count = queryset.count()
     message = (ngettext("%(count)d post published.", "%(count)d posts published.", count)
                if published else

@@ -281,7 +281,7 @@ class PostViewSet(MarketingViewSet):
     def create(self, request):
         serializer = PostWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = services.create_post(author=request.user, **serializer.validated_data)
+        post = services.create_post(request.user, **serializer.validated_data)
         return self._output(post, status.HTTP_201_CREATED)
 
     def update(self, request, id=None, partial=False):
@@ -292,14 +292,14 @@ class PostViewSet(MarketingViewSet):
         for name in self.fields:
             data.setdefault(name, getattr(post, name))
         data.setdefault("products", post.product_list)
-        post = services.update_post(post, **data)
+        post = services.update_post(request.user, post, **data)
         return self._output(post)
 
     def partial_update(self, request, id=None):
         return self.update(request, id, partial=True)
 
     def destroy(self, request, id=None):
-        services.delete_post(self.get_object())
+        services.delete_post(request.user, self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=PublishSerializer, responses={200: PostSerializer, **ERRORS},
@@ -308,7 +308,8 @@ class PostViewSet(MarketingViewSet):
     def publish(self, request, id=None):
         serializer = PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = services.set_published(self.get_object(), serializer.validated_data["published"])
+        post = services.set_published(request.user, self.get_object(),
+                                      serializer.validated_data["published"])
         return self._output(post)
 
     @extend_schema(methods=["GET"], request=None, responses=PostImageSerializer(many=True),
@@ -323,7 +324,7 @@ class PostViewSet(MarketingViewSet):
         if request.method == "POST":
             serializer = PostImageUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            services.add_post_images(post, serializer.validated_data["images"])
+            services.add_post_images(request.user, post, serializer.validated_data["images"])
             post = queries.post_detail(post.public_id)
         context = self.get_serializer_context()
         data = PostImageSerializer(post.images.all(), many=True, context=context).data
@@ -339,7 +340,7 @@ class PostViewSet(MarketingViewSet):
         serializer = PostImageOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         post = self.get_object()
-        services.reorder_post_images(post, serializer.validated_data["order"])
+        services.reorder_post_images(request.user, post, serializer.validated_data["order"])
         images = PostImage.objects.filter(post=post).order_by("position", "id")
         return Response(PostImageSerializer(images, many=True,
                                              context=self.get_serializer_context()).data)
@@ -349,7 +350,7 @@ class PostViewSet(MarketingViewSet):
     @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9a-f]{32})")
     def remove_image(self, request, id=None, image_id=None):
         image = get_object_or_404(PostImage, post=self.get_object(), public_id=image_id)
-        services.remove_post_image(image)
+        services.remove_post_image(request.user, image)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=RENDER_PARAMETERS,

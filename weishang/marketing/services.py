@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from weishang.accounts.permissions import require_owner
+from weishang.accounts.permissions import require_manager, require_owner
 from weishang.catalog.models import Product
 from weishang.core import images as image_checks
 from weishang.core.cleaning import clean_name, whole_number
@@ -193,16 +193,23 @@ def _clean_post_fields(*, title, body, kind, hashtags, products) -> tuple[dict, 
     return fields, _clean_products(products)
 
 
-def create_post(*, author, title: str, body: str, kind: str = PostKind.PRODUCT,
+def _ensure_post_manager(actor) -> None:
+    """The library is written by the marketing managers; agents only share from it."""
+    require_manager(actor, "marketing")
+
+
+def create_post(actor, *, title: str, body: str, kind: str = PostKind.PRODUCT,
                 hashtags: Sequence[str] = (), products: Iterable[Product] = (),
                 images: Sequence = (), min_level=None) -> Post:
-    """A new library post, not yet published, with its first pictures (all or nothing).
-    ``min_level``: the lowest agent level that may share it (None: every agent)."""
+    """A new library post by ``actor`` (its author), not yet published, with its first
+    pictures (all or nothing). ``min_level``: the lowest agent level that may share it (None:
+    every agent)."""
+    _ensure_post_manager(actor)
     fields, products = _clean_post_fields(title=title, body=body, kind=kind, hashtags=hashtags,
                                           products=products)
     checked = _checked_uploads(images) if images else []
     with stored_files() as stored, transaction.atomic():
-        post = Post.objects.create(**fields, author=author, is_published=False,
+        post = Post.objects.create(**fields, author=actor, is_published=False,
                                    min_level=min_level)
         post.products.set(products)
         _store_images(post, checked, stored)
@@ -210,9 +217,10 @@ def create_post(*, author, title: str, body: str, kind: str = PostKind.PRODUCT,
 
 
 @transaction.atomic
-def update_post(post: Post, *, title: str, body: str, kind: str,
+def update_post(actor, post: Post, *, title: str, body: str, kind: str,
                 hashtags: Sequence[str] = (), products: Iterable[Product] = (),
                 min_level=None) -> Post:
+    _ensure_post_manager(actor)
     fields, products = _clean_post_fields(title=title, body=body, kind=kind, hashtags=hashtags,
                                           products=products)
     fields["min_level"] = min_level
@@ -225,8 +233,9 @@ def update_post(post: Post, *, title: str, body: str, kind: str,
 
 
 @transaction.atomic
-def set_published(post: Post, published: bool) -> Post:
+def set_published(actor, post: Post, published: bool) -> Post:
     """Publish a post to the library every seller shares from, or take it back."""
+    _ensure_post_manager(actor)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.is_published != published:
         post.is_published = published
@@ -235,9 +244,10 @@ def set_published(post: Post, published: bool) -> Post:
 
 
 @transaction.atomic
-def delete_post(post: Post) -> None:
+def delete_post(actor, post: Post) -> None:
     """Delete a post that was never shared; a shared one keeps its clicks and plans, so it can
     only be unpublished."""
+    _ensure_post_manager(actor)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.links.exists() or post.planned.exists():
         raise Conflict(_("This post has been shared or planned; unpublish it instead, so its "
@@ -286,8 +296,9 @@ def _store_images(post: Post, checked: list[tuple], stored: list) -> list[PostIm
     return added
 
 
-def add_post_images(post: Post, uploads: Sequence) -> list[PostImage]:
+def add_post_images(actor, post: Post, uploads: Sequence) -> list[PostImage]:
     """Add pictures to the end of a post (all or none)."""
+    _ensure_post_manager(actor)
     if not uploads:
         raise InvalidInput(_("Choose a picture to upload."), field="images")
     checked = _checked_uploads(uploads)
@@ -299,8 +310,9 @@ def add_post_images(post: Post, uploads: Sequence) -> list[PostImage]:
 
 
 @transaction.atomic
-def remove_post_image(image: PostImage) -> None:
+def remove_post_image(actor, image: PostImage) -> None:
     """Remove a picture; its file goes once the change is committed."""
+    _ensure_post_manager(actor)
     image = PostImage.objects.select_for_update().get(pk=image.pk)
     image.delete()
     delete_files_after_commit(image.image)
@@ -313,9 +325,10 @@ def _changed_list() -> InvalidInput:
 
 
 @transaction.atomic
-def reorder_post_images(post: Post, public_ids: Sequence[str]) -> None:
+def reorder_post_images(actor, post: Post, public_ids: Sequence[str]) -> None:
     """Put a post's pictures in the given order (every picture exactly once): channels that
     take fewer pictures keep the first ones."""
+    _ensure_post_manager(actor)
     post = Post.objects.select_for_update().get(pk=post.pk)
     gallery = {image.public_id: image for image in post.images.all()}
     if sorted(public_ids) != sorted(gallery):
@@ -328,8 +341,9 @@ def reorder_post_images(post: Post, public_ids: Sequence[str]) -> None:
     post.save(update_fields=["updated_at"])
 
 
-def move_post_image(image: PostImage, step: int) -> None:
+def move_post_image(actor, image: PostImage, step: int) -> None:
     """Move a picture ``step`` places towards the end (negative: towards the front)."""
+    _ensure_post_manager(actor)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=image.post_id)
         order = list(post.images.order_by("position", "id").values_list("public_id", flat=True))
@@ -338,4 +352,4 @@ def move_post_image(image: PostImage, step: int) -> None:
         index = order.index(image.public_id)
         target = min(max(index + step, 0), len(order) - 1)
         order.insert(target, order.pop(index))
-        reorder_post_images(post, order)
+        reorder_post_images(actor, post, order)

@@ -86,8 +86,8 @@ def _edit_post(request, post=None):
 
     def save(data):
         if post is None:
-            return services.create_post(author=request.user, **form.post_fields())
-        return services.update_post(post, **form.post_fields())
+            return services.create_post(request.user, **form.post_fields())
+        return services.update_post(request.user, post, **form.post_fields())
 
     return submit_form(
         request, form, save,
@@ -148,7 +148,7 @@ def post_detail(request, public_id):
 def post_publish(request, public_id):
     post = get_object_or_404(Post, public_id=public_id)
     published = request.POST.get("published") == "1"
-    services.set_published(post, published)
+    services.set_published(request.user, post, published)
     if published:
         messages.success(request, _("“%(title)s” is in the library: sellers can share it now.")
                          % {"title": post.title})
@@ -163,7 +163,7 @@ def post_delete(request, public_id):
     post = get_object_or_404(Post, public_id=public_id)
     if request.method == "POST":
         try:
-            services.delete_post(post)
+            services.delete_post(request.user, post)
         except DomainError as error:
             messages.error(request, str(error.message))
             return redirect(post_url(post))
@@ -179,7 +179,7 @@ def post_delete(request, public_id):
 def image_upload(request, public_id):
     post = get_object_or_404(Post, public_id=public_id)
     return gallery.upload(
-        request, add_images=lambda files: services.add_post_images(post, files),
+        request, add_images=lambda files: services.add_post_images(request.user, post, files),
         page_url=post_url(post),
         page_with_errors=lambda form: _post_page(request, public_id, upload_form=form))
 
@@ -193,16 +193,18 @@ def _image_or_404(public_id, image_id) -> PostImage:
 @require_POST
 def image_delete(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    return gallery.remove(request, remove_image=lambda: services.remove_post_image(image),
-                          page_url=post_url(image.post))
+    return gallery.remove(
+        request, remove_image=lambda: services.remove_post_image(request.user, image),
+        page_url=post_url(image.post))
 
 
 @marketing_area
 @require_POST
 def image_move(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    return gallery.move(request, move_image=lambda step: services.move_post_image(image, step),
-                        page_url=post_url(image.post))
+    return gallery.move(
+        request, move_image=lambda step: services.move_post_image(request.user, image, step),
+        page_url=post_url(image.post))
 
 
 # -- Channels and rules (the owner's) ---------------------------------------------------------
