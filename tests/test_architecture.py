@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import weakref
 from pathlib import Path
 
@@ -128,3 +129,20 @@ def test_every_signal_of_weishang_is_sent(signal):
     module, name = signal.rsplit(".", 1)
     sends = re.compile(rf"\b{name}\.send(_robust)?\(")
     assert any(sends.search(path.read_text()) for path in PACKAGE.glob("**/*.py")), signal
+
+
+def _names(layer: str) -> tuple[str, ...]:
+    return tuple(sorted(re.split(r"\s*[|:]\s*", layer.strip())))
+
+
+def test_the_api_schema_has_the_app_layers_of_the_import_contract():
+    """api/schema.py keeps its own copy of the app layers (the installed package has no
+    pyproject.toml to read): it must stay the contract's, lowest first, below the interfaces."""
+    from weishang.api.schema import _LAYERS
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [contract for contract in pyproject["tool"]["importlinter"]["contracts"]
+                   if contract["type"] == "layers"]
+    layers = [_names(layer) for layer in contract["layers"]]
+    interfaces = next(index for index, layer in enumerate(layers) if "api" in layer)
+    assert [tuple(sorted(layer)) for layer in _LAYERS] == layers[:interfaces:-1]
