@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 
 from tests.catalog.conftest import COLOUR_SIZE, new_product, picture_bytes, upload
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, UserFactory
 from weishang.catalog import services
 from weishang.catalog.models import Category, Product, ProductImage, Variant
-from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,43 @@ def test_images_are_added_in_order_and_reordered(django_capture_on_commit_callba
         services.remove_image(second)
     assert not storage.exists(name)
     assert not ProductImage.objects.filter(pk=second.pk).exists()
+
+
+def test_only_catalog_managers_create_and_duplicate_products():
+    """The services refuse a person who may not manage the catalog by themselves, not only
+    the console's and the API's guards (no actor: a loader, e.g. the demo)."""
+    product = new_product()
+    for person in (UserFactory(role="agent"), UserFactory(role="staff", areas=["orders"])):
+        with pytest.raises(NotPermitted):
+            services.create_product(title="另一件", variants=[
+                services.VariantData(spec_values={}, retail_price="10")], actor=person)
+        with pytest.raises(NotPermitted):
+            services.duplicate_product(product, actor=person)
+    assert Product.objects.count() == 1
+
+
+def test_the_catalogs_other_changes_refuse_who_may_not_manage_it():
+    category = services.create_category(name="服装")
+    product = new_product()
+    services.add_images(product, [upload(picture_bytes())])
+    image, variant = product.images.get(), product.variants.get()
+    changes = [
+        lambda actor: services.create_category(name="鞋", actor=actor),
+        lambda actor: services.update_category(category, name="鞋", parent=None, actor=actor),
+        lambda actor: services.delete_category(category, actor=actor),
+        lambda actor: services.update_product(product, title="新", actor=actor),
+        lambda actor: services.set_on_shelf(product, True, actor=actor),
+        lambda actor: services.update_variant(variant, retail_price="1", actor=actor),
+        lambda actor: services.add_images(product, [upload(picture_bytes())], actor=actor),
+        lambda actor: services.reorder_images(product, [image.public_id], actor=actor),
+        lambda actor: services.move_image(image, 1, actor=actor),
+        lambda actor: services.remove_image(image, actor=actor),
+    ]
+    staff = UserFactory(role="staff", areas=["orders"])
+    for change in changes:
+        with pytest.raises(NotPermitted):
+            change(staff)
+    product.refresh_from_db()
+    category.refresh_from_db()
+    assert (category.name, product.title, product.is_on_shelf, product.images.count()) == (
+        "服装", "纯棉T恤", False, 1)

@@ -51,17 +51,17 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if change:
-            services.update_category(obj, **values)
+            services.update_category(obj, **values, actor=request.user)
         else:
-            obj.pk = services.create_category(**values).pk
+            obj.pk = services.create_category(**values, actor=request.user).pk
             obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        services.delete_category(obj)
+        services.delete_category(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for category in queryset:
-            services.delete_category(category)
+            services.delete_category(category, actor=request.user)
 
 
 class VariantAdminForm(forms.ModelForm):
@@ -79,9 +79,9 @@ class VariantAdminForm(forms.ModelForm):
         return cleaned
 
 
-def _save_variant(form) -> None:
+def _save_variant(form, actor) -> None:
     services.update_variant(form.instance, **{name: form.cleaned_data[name]
-                                              for name in VARIANT_FIELDS})
+                                              for name in VARIANT_FIELDS}, actor=actor)
 
 
 class VariantInline(ListedInline):
@@ -145,13 +145,14 @@ class ProductAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         services.update_product(obj, title=data["title"], selling_points=data["selling_points"],
-                                description=data["description"], category=data["category"])
-        services.set_on_shelf(obj, data["is_on_shelf"])
+                                description=data["description"], category=data["category"],
+                                actor=request.user)
+        services.set_on_shelf(obj, data["is_on_shelf"], actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         changed = [variant_form for variant_form in formset.forms if variant_form.has_changed()]
         for variant_form in changed:
-            _save_variant(variant_form)
+            _save_variant(variant_form, request.user)
         # What formset.save() would have recorded, for the admin's change message.
         formset.new_objects, formset.deleted_objects = [], []
         formset.changed_objects = [(variant_form.instance, variant_form.changed_data)
@@ -161,7 +162,7 @@ class ProductAdmin(admin.ModelAdmin):
         done = 0
         for product in queryset:
             try:
-                services.set_on_shelf(product, on_shelf)
+                services.set_on_shelf(product, on_shelf, actor=request.user)
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{product}: {error.message}", messages.ERROR)
@@ -203,4 +204,4 @@ class VariantAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        _save_variant(form)
+        _save_variant(form, request.user)

@@ -255,7 +255,7 @@ class CategoryViewSet(CatalogViewSet):
     def create(self, request):
         serializer = CategoryWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        category = services.create_category(**serializer.validated_data)
+        category = services.create_category(**serializer.validated_data, actor=request.user)
         return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, id=None, partial=False):
@@ -263,14 +263,14 @@ class CategoryViewSet(CatalogViewSet):
         serializer = CategoryWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = self._merged(serializer, category, self.fields)
-        category = services.update_category(category, **data)
+        category = services.update_category(category, **data, actor=request.user)
         return Response(self.get_serializer(category).data)
 
     def partial_update(self, request, id=None):
         return self.update(request, id, partial=True)
 
     def destroy(self, request, id=None):
-        services.delete_category(self.get_object())
+        services.delete_category(self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -345,6 +345,7 @@ class ProductViewSet(CatalogViewSet):
             description=data["description"], category=data["category"],
             usage_days=data.get("usage_days", services.KEEP),
             specs=data.get("specs"), variants=self._variant_data(serializer),
+            actor=request.user,
         )
         return self._output(product)
 
@@ -357,7 +358,8 @@ class ProductViewSet(CatalogViewSet):
     def shelf(self, request, id=None):
         serializer = ShelfSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        product = services.set_on_shelf(self.get_object(), serializer.validated_data["on_shelf"])
+        product = services.set_on_shelf(self.get_object(), serializer.validated_data["on_shelf"],
+                                        actor=request.user)
         return self._output(product)
 
     @extend_schema(request=None, responses={201: ProductSerializer},
@@ -374,14 +376,14 @@ class ProductViewSet(CatalogViewSet):
         serializer = ImageUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = self.get_object()
-        services.add_image(product, serializer.validated_data["image"])
+        services.add_image(product, serializer.validated_data["image"], actor=request.user)
         return self._output(product, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a picture")
     @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9a-f]{32})")
     def remove_image(self, request, id=None, image_id=None):
         image = get_object_or_404(ProductImage, product=self.get_object(), public_id=image_id)
-        services.remove_image(image)
+        services.remove_image(image, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -405,8 +407,8 @@ class VariantViewSet(CatalogViewSet):
         variant = self.get_object()
         serializer = VariantWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        variant = services.update_variant(variant, **self._merged(serializer, variant,
-                                                                  self.fields))
+        variant = services.update_variant(
+            variant, **self._merged(serializer, variant, self.fields), actor=request.user)
         return Response(self.get_serializer(variant).data)
 
     def partial_update(self, request, id=None):

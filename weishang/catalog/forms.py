@@ -53,13 +53,13 @@ class CategoryForm(ConsoleForm):
             tops = tops.exclude(pk=category.pk)
         self.fields["parent"].queryset = tops
 
-    def save(self) -> Category | None:
+    def save(self, *, actor) -> Category | None:
         """Create or update through the services; None (with the error on the form) if refused."""
         values = dict(self.cleaned_data, position=self.cleaned_data["position"] or 0)
         try:
             if self.category is None:
-                return services.create_category(**values)
-            return services.update_category(self.category, **values)
+                return services.create_category(**values, actor=actor)
+            return services.update_category(self.category, **values, actor=actor)
         except DomainError as error:
             add_domain_error(self, error)
             return None
@@ -286,7 +286,7 @@ class ProductEditor:
         try:
             if self.product is None:
                 return services.create_product(**values, actor=actor)
-            return services.update_product(self.product, **values)
+            return services.update_product(self.product, **values, actor=actor)
         except DomainError as error:
             if error.field in self.fields.fields:
                 self.fields.add_error(error.field, str(error.message))

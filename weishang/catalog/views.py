@@ -101,7 +101,7 @@ def product_shelf(request, public_id):
     on_shelf = request.POST.get("on_shelf") == "1"
     error = None
     try:
-        services.set_on_shelf(product, on_shelf)
+        services.set_on_shelf(product, on_shelf, actor=request.user)
     except DomainError as exc:
         error = str(exc.message)
     if request.htmx:
@@ -133,7 +133,7 @@ def product_duplicate(request, public_id):
 def image_upload(request, public_id):
     product = get_object_or_404(Product, public_id=public_id)
     return gallery.upload(
-        request, add_images=lambda files: services.add_images(product, files),
+        request, add_images=lambda files: services.add_images(product, files, actor=request.user),
         page_url=product_url(product),
         page_with_errors=lambda form: _product_page(request, public_id, upload_form=form))
 
@@ -147,16 +147,18 @@ def _image_or_404(public_id, image_id) -> ProductImage:
 @require_POST
 def image_delete(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    return gallery.remove(request, remove_image=lambda: services.remove_image(image),
-                          page_url=product_url(image.product))
+    return gallery.remove(
+        request, remove_image=lambda: services.remove_image(image, actor=request.user),
+        page_url=product_url(image.product))
 
 
 @catalog_area
 @require_POST
 def image_move(request, public_id, image_id):
     image = _image_or_404(public_id, image_id)
-    return gallery.move(request, move_image=lambda step: services.move_image(image, step),
-                        page_url=product_url(image.product))
+    return gallery.move(
+        request, move_image=lambda step: services.move_image(image, step, actor=request.user),
+        page_url=product_url(image.product))
 
 
 @catalog_area
@@ -168,7 +170,7 @@ def category_list(request):
 def _edit_category(request, category=None):
     form = CategoryForm(request.POST or None, category=category)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = form.save(actor=request.user)
         if saved is not None:
             messages.success(request, _("Saved category “%(name)s”.") % {"name": saved.name})
             return redirect("catalog:category_list")
@@ -190,7 +192,7 @@ def category_delete(request, public_id):
     category = get_object_or_404(Category, public_id=public_id)
     if request.method == "POST":
         try:
-            services.delete_category(category)
+            services.delete_category(category, actor=request.user)
         except DomainError as error:
             messages.error(request, str(error.message))
             return redirect("catalog:category_edit", public_id=category.public_id)

@@ -4,6 +4,7 @@ siblings."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog.models import Category
 from weishang.core.cleaning import clean_name
 from weishang.core.errors import Conflict, InvalidInput
@@ -71,21 +72,25 @@ def _save_category(category: Category, *, name, parent, position, is_active) -> 
 
 
 def create_category(*, name: str, parent: Category | None = None, position: int = 0,
-                    is_active: bool = True) -> Category:
+                    is_active: bool = True, actor=None) -> Category:
+    """A new category; ``actor`` must manage the catalog (None: a loader, e.g. the demo)."""
+    require_manager(actor, "catalog", system=True)
     return _save_category(Category(), name=name, parent=parent, position=position,
                           is_active=is_active)
 
 
 @transaction.atomic
 def update_category(category: Category, *, name: str, parent: Category | None,
-                    position: int = 0, is_active: bool = True) -> Category:
+                    position: int = 0, is_active: bool = True, actor=None) -> Category:
+    require_manager(actor, "catalog", system=True)
     category = Category.objects.select_for_update().get(pk=category.pk)
     return _save_category(category, name=name, parent=parent, position=position,
                           is_active=is_active)
 
 
 @transaction.atomic
-def delete_category(category: Category) -> None:
+def delete_category(category: Category, *, actor=None) -> None:
+    require_manager(actor, "catalog", system=True)
     category = Category.objects.select_for_update().get(pk=category.pk)
     if category.children.exists():
         raise Conflict(_("This category still has sub-categories; delete or move them first."),

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog.models import Product, ProductImage
 from weishang.core import images
 from weishang.core.errors import InvalidInput
@@ -16,11 +17,14 @@ from weishang.core.versions import shop_pages_changed
 MAX_IMAGES = 9
 
 
-def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
+def add_images(product: Product, uploads: Sequence, *, actor=None) -> list[ProductImage]:
     """Add pictures to the end of a product's gallery (all or none of them).
 
     Each upload is checked by its content (``images.check_image``) and gets a 400 px thumbnail.
+    ``actor`` must manage the catalog (None: a loader, e.g. the demo); so must the other
+    picture services'.
     """
+    require_manager(actor, "catalog", system=True)
     if not uploads:
         raise InvalidInput(_("Choose a picture to upload."), field="image")
     checked = [images.check_image(upload) for upload in uploads]
@@ -53,13 +57,14 @@ def add_images(product: Product, uploads: Sequence) -> list[ProductImage]:
     return added
 
 
-def add_image(product: Product, upload) -> ProductImage:
-    return add_images(product, [upload])[0]
+def add_image(product: Product, upload, *, actor=None) -> ProductImage:
+    return add_images(product, [upload], actor=actor)[0]
 
 
 @transaction.atomic
-def remove_image(image: ProductImage) -> None:
+def remove_image(image: ProductImage, *, actor=None) -> None:
     """Remove a picture; its files go once the change is committed."""
+    require_manager(actor, "catalog", system=True)
     image = ProductImage.objects.select_for_update().get(pk=image.pk)
     image.delete()
     delete_files_after_commit(image.image, image.thumbnail)
@@ -67,8 +72,9 @@ def remove_image(image: ProductImage) -> None:
 
 
 @transaction.atomic
-def reorder_images(product: Product, public_ids: Sequence[str]) -> None:
+def reorder_images(product: Product, public_ids: Sequence[str], *, actor=None) -> None:
     """Put a product's pictures in the given order (every picture exactly once)."""
+    require_manager(actor, "catalog", system=True)
     product = Product.objects.select_for_update().get(pk=product.pk)
     gallery = {image.public_id: image for image in product.images.all()}
     if sorted(public_ids) != sorted(gallery):
@@ -83,8 +89,9 @@ def reorder_images(product: Product, public_ids: Sequence[str]) -> None:
 
 
 @transaction.atomic
-def move_image(image: ProductImage, step: int) -> None:
+def move_image(image: ProductImage, step: int, *, actor=None) -> None:
     """Move a picture ``step`` places towards the end (negative: towards the front)."""
+    require_manager(actor, "catalog", system=True)
     product = Product.objects.select_for_update().get(pk=image.product_id)
     order = list(product.images.values_list("public_id", flat=True))
     if image.public_id not in order:
@@ -93,4 +100,4 @@ def move_image(image: ProductImage, step: int) -> None:
     index = order.index(image.public_id)
     target = min(max(index + step, 0), len(order) - 1)
     order.insert(target, order.pop(index))
-    reorder_images(product, order)
+    reorder_images(product, order, actor=actor)

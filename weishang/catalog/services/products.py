@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.richtext import sanitize_description
 from weishang.core.errors import Conflict, InvalidInput
@@ -74,7 +75,9 @@ def create_product(*, title: str, selling_points: str = "", description: str = "
                    category: Category | None = None, usage_days: int | None = None,
                    specs: Iterable[Mapping] = (), variants: Sequence[VariantData],
                    actor=None) -> Product:
-    """A new product, off shelf, with one variant per combination of ``specs``."""
+    """A new product, off shelf, with one variant per combination of ``specs``. ``actor``, a
+    catalog manager, is recorded as its creator (None: a loader, e.g. the demo)."""
+    require_manager(actor, "catalog", system=True)
     fields = clean_product_fields(title=title, selling_points=selling_points,
                                    description=description, category=category,
                                    usage_days=usage_days)
@@ -89,11 +92,13 @@ def create_product(*, title: str, selling_points: str = "", description: str = "
 def update_product(product: Product, *, title: str, selling_points: str = "",
                    description: str = "", category: Category | None = None,
                    usage_days=KEEP, specs: Iterable[Mapping] | None = None,
-                   variants: Sequence[VariantData] = ()) -> Product:
+                   variants: Sequence[VariantData] = (), actor=None) -> Product:
     """Change a product's fields and, when ``specs`` is given, its spec options and variants.
 
-    ``variants`` may update existing combinations and must cover every new one.
+    ``variants`` may update existing combinations and must cover every new one. ``actor``
+    must manage the catalog (None: the system).
     """
+    require_manager(actor, "catalog", system=True)
     fields = clean_product_fields(title=title, selling_points=selling_points,
                                    description=description, category=category,
                                    usage_days=usage_days)
@@ -110,8 +115,9 @@ def update_product(product: Product, *, title: str, selling_points: str = "",
 
 
 @transaction.atomic
-def set_on_shelf(product: Product, on_shelf: bool) -> Product:
+def set_on_shelf(product: Product, on_shelf: bool, *, actor=None) -> Product:
     """Put a product on shelf (visible in the shop) or take it off."""
+    require_manager(actor, "catalog", system=True)
     product = Product.objects.select_for_update().get(pk=product.pk)
     if on_shelf and not product.variants.filter(is_active=True).exists():
         raise Conflict(_("This product has no variant on sale, so it cannot be put on shelf."),
@@ -130,7 +136,9 @@ def _copy_title(title: str) -> str:
 
 def duplicate_product(product: Product, *, actor=None) -> Product:
     """A copy to edit into a similar product: off shelf, new ids, variants on sale without SKU
-    codes, and its own copies of the image files."""
+    codes, and its own copies of the image files. ``actor``: a catalog manager (None: the
+    system)."""
+    require_manager(actor, "catalog", system=True)
     with stored_files() as stored, transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         copy = Product.objects.create(

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog.models import Product, Variant
 from weishang.core.errors import InvalidInput
 from weishang.core.money import CENT, MAX_DIGITS, to_money
@@ -331,8 +332,11 @@ def sku_clash_message() -> str:
 
 
 def update_variant(variant: Variant, *, retail_price, market_price=None, cost_price=None,
-                   weight_grams=0, barcode: str = "", sku_code: str = "") -> Variant:
-    """Change the prices and codes of one variant (its combination follows the product's specs)."""
+                   weight_grams=0, barcode: str = "", sku_code: str = "",
+                   actor=None) -> Variant:
+    """Change the prices and codes of one variant (its combination follows the product's
+    specs); ``actor`` must manage the catalog (None: the system)."""
+    require_manager(actor, "catalog", system=True)
     with unique_clash_as_conflict(sku_clash_message()), transaction.atomic():
         variant = Variant.objects.select_for_update().get(pk=variant.pk)
         data = VariantData(retail_price=retail_price, market_price=market_price,
