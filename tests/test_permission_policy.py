@@ -28,7 +28,6 @@ SCOPE_HELPERS = {"visible_customer", "customers_for", "follow_ups_for"}
 
 _RECORDED_ONLY = ("the actor is only recorded (stock movements' and order events' audit "
                   "trail); callers are orders and jobs as well as people, and the view checks")
-_VIEW_CHECKS = "checked only by the view or API permission class: to move into the service"
 
 #: "<app>.<function>": why it does not check. Keys name the app, not the module, so that
 #: moving a function within its app keeps its entry.
@@ -40,20 +39,7 @@ EXCEPTIONS = {
     "inventory.draw_cloud_stock": _RECORDED_ONLY,
     "orders.create_order": "anyone may order from the shop: the actor is the buyer, if any",
     "orders.place_order_once": "anyone may order from the shop: the actor is the buyer, if any",
-    "orders.confirm_payment": _VIEW_CHECKS + " (also called by payment callbacks, actor None)",
-    "orders.ship_order": _VIEW_CHECKS,
-    "orders.complete_order": _VIEW_CHECKS + " (also the auto-complete job, actor None)",
-    "orders.cancel_order": _VIEW_CHECKS + " (also the unpaid-expiry job and customers)",
-    "orders.request_refund": "the customer's own request (by order token), or staff's",
-    "orders.refund_order": _VIEW_CHECKS,
-    "orders.decline_refund": _VIEW_CHECKS,
-    "orders.update_shop_settings": _VIEW_CHECKS,
-    "orders.set_region_fees": _VIEW_CHECKS,
     "customers.seller_for": "a read: whose list a new customer goes to",
-    # Writing modules outside services today, listed ahead of their move into services.
-    "orders.apply_shipping": "ships through ship_order; " + _VIEW_CHECKS,
-    "orders.request_buyback": _VIEW_CHECKS,
-    "orders.pay_buyback": _VIEW_CHECKS,
 }
 
 

@@ -15,7 +15,7 @@ from tests.orders.purchasing import (
     set_state,
     warehouse,
 )
-from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason, StockMovement
 from weishang.network.models import NetworkSettings
@@ -157,3 +157,18 @@ def test_the_owner_records_the_transfer_once(owner, stocked):
     assert (paid.state, paid.reference, paid.paid_by) == ("paid", "微信转账 4200001", owner)
     with pytest.raises(Conflict, match="already paid"):
         purchases.pay_buyback(buyback, actor=owner, reference="again")
+
+
+def test_only_the_agent_asks_and_only_agent_managers_pay(owner, stocked):
+    """The services refuse by themselves, whatever page or endpoint called them."""
+    agent, other = new_agent(), new_agent()
+    variant = stocked(20)
+    buy_into_cloud(agent, variant, 3, owner)
+    set_state(agent, "exited")
+    with pytest.raises(NotPermitted):
+        purchases.request_buyback(agent=agent, lines=[(variant, 3)], actor=other.user)
+    buyback = request(agent, (variant, 3))
+    for person in (agent.user, other.user):
+        with pytest.raises(NotPermitted):
+            purchases.pay_buyback(buyback, actor=person, reference="微信转账 4200001")
+    assert BuyBack.objects.get().state == "requested"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import VariantFactory
-from weishang.core.errors import InsufficientStock, InvalidInput
+from tests.factories import UserFactory, VariantFactory
+from weishang.core.errors import InsufficientStock, InvalidInput, NotPermitted
 from weishang.inventory.models import StockLevel, StockMovement
 from weishang.inventory.services import adjust_stock, verify_ledger
 from weishang.orders import services
@@ -283,6 +283,18 @@ def test_shop_settings_are_checked():
     assert settings_row.payment_instructions == "备注写订单号"
     assert settings_row.free_shipping_above is None
     assert ShopSettings.load().unpaid_expiry_minutes == 30
+
+
+def test_only_the_owner_changes_the_selling_rules():
+    """Staff, even managing orders, are refused by the services themselves (no actor: the
+    system, e.g. a loader)."""
+    staff = UserFactory(role="staff", areas=["orders"])
+    with pytest.raises(NotPermitted):
+        services.update_shop_settings(staff, shipping_fee="5")
+    with pytest.raises(NotPermitted):
+        services.set_region_fees(staff, [("新疆", "25", None)])
+    assert (ShopSettings.load().shipping_fee, RegionShippingFee.objects.count()) == (
+        ShopSettings().shipping_fee, 0)
 
 
 def test_a_quote_shows_problems_instead_of_raising(stocked):

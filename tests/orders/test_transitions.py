@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from weishang.core.errors import Conflict, InvalidInput
+from tests.factories import UserFactory
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.inventory.models import StockLevel, StockMovement
 from weishang.inventory.services import verify_ledger
 from weishang.orders import services
@@ -194,3 +195,20 @@ def test_shipped_orders_complete_after_the_configured_days(place, stocked, owner
     completed = Order.objects.get(pk=order.pk)
     assert completed.state == OrderState.COMPLETED and completed.completed_at is not None
     assert completed.events.last().actor_kind == "system"
+
+
+def test_only_order_managers_move_orders(place, stocked, owner):
+    """The services refuse by themselves, not only the console's and the API's guards: an
+    agent or staff without orders moves nothing; no actor is the system (jobs, callbacks)."""
+    variant = stocked(10)
+    order = place(variant)
+    for person in (UserFactory(role="agent"), UserFactory(role="staff", areas=["catalog"])):
+        for target in (OrderState.PAID, OrderState.CANCELLED, OrderState.REFUND_REQUESTED):
+            with pytest.raises(NotPermitted):
+                move(order, target, person)
+        with pytest.raises(NotPermitted):
+            services.cancel_order(order, actor=person, by_customer=True)
+    assert Order.objects.get(pk=order.pk).state == OrderState.PENDING_PAYMENT
+    staff = UserFactory(role="staff", areas=["orders"])
+    assert move(order, OrderState.PAID, staff).state == OrderState.PAID
+    assert services.request_refund(order, by_customer=True).state == OrderState.REFUND_REQUESTED

@@ -8,6 +8,7 @@ wrong row changes nothing.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.core.errors import DomainError, InvalidInput
 
 from .. import carriers
@@ -76,7 +77,9 @@ def apply_shipping(rows: list[ShippingRow], *, actor) -> int:
     """Ship the order of every row with a carrier and tracking number in one transaction;
     returns how many (rows left blank are not shipped). When any row is wrong, or shipping one
     fails (e.g. it was refunded meanwhile), raises ShippingFileRefused with the rows and their
-    errors, and nothing is shipped; InvalidInput when every row is blank."""
+    errors, and nothing is shipped; InvalidInput when every row is blank. ``actor`` must
+    manage orders."""
+    require_manager(actor, "orders")
     rows, orders = check_rows(rows)
     if any(row.error for row in rows):
         raise ShippingFileRefused(rows)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Variant
 from weishang.core.cleaning import one_line
@@ -188,7 +189,10 @@ def request_buyback(*, agent: Agent, lines, actor, percent=None,
     the cloud stock for the warehouse at once; the refund is ``percent`` (default and least:
     the owner's buy-back share) of what the agent paid for them, priced from their oldest
     purchases still held. Refused (nothing written) for an agent who has not exited, units
-    bought more than BUYBACK_MONTHS ago, or more than they hold."""
+    bought more than BUYBACK_MONTHS ago, or more than they hold. ``actor``: the agent
+    themselves or a person managing agents."""
+    if not (actor and actor.pk == agent.user_id):
+        require_manager(actor, "agents")
     now = now or timezone.now()
     returns = _clean_returns(lines)
     percent = _clean_percent(percent)
@@ -218,7 +222,9 @@ def request_buyback(*, agent: Agent, lines, actor, percent=None,
 @transaction.atomic
 def pay_buyback(buyback: BuyBack, *, actor, reference: str,
                 now: datetime | None = None) -> BuyBack:
-    """The owner transferred the refund: record its reference (a buy-back is paid once)."""
+    """The owner transferred the refund: record its reference (a buy-back is paid once);
+    ``actor`` must manage agents."""
+    require_manager(actor, "agents")
     reference = one_line(reference)
     if not reference:
         raise InvalidInput(_("Enter the transfer reference."), field="reference")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_owner
 from weishang.core.cleaning import amount, whole_number
 from weishang.core.errors import InvalidInput
 from weishang.core.models import max_length_of
@@ -63,9 +64,16 @@ _SETTINGS_CLEANERS = {
 }
 
 
+def _ensure_owner(actor) -> None:
+    """The selling rules are the owner's; ``actor`` None is the system (loaders, commands)."""
+    if actor is not None:
+        require_owner(actor)
+
+
 @transaction.atomic
 def update_shop_settings(actor, **fields) -> ShopSettings:
     """Change some of the selling rules (only the fields given). ``actor`` is the person."""
+    _ensure_owner(actor)
     return ShopSettings.change(_SETTINGS_CLEANERS, fields)
 
 
@@ -81,6 +89,7 @@ def short_province(name: str) -> str:
 @transaction.atomic
 def set_region_fees(actor, rows) -> list[RegionShippingFee]:
     """Replace all regional fees with ``rows``: (province, fee, free_above or None) each."""
+    _ensure_owner(actor)
     seen: set[str] = set()
     fees = []
     province_limit = max_length_of(RegionShippingFee, "province")

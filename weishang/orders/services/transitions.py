@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from weishang.accounts.permissions import require_manager
 from weishang.catalog.models import Variant
 from weishang.core.cleaning import clean_line, one_line
-from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.errors import Conflict, InvalidInput, NotPermitted
 from weishang.core.models import max_length_of
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
@@ -44,6 +45,16 @@ def _actor_kind(actor, *, by_customer: bool) -> str:
     if by_customer:
         return ActorKind.CUSTOMER
     return ActorKind.USER if actor is not None else ActorKind.SYSTEM
+
+
+def _ensure_may_move(order: Order, actor, *, by_customer: bool = False) -> None:
+    """Who may move an order: a person managing orders, or the system (``actor`` None: jobs,
+    payment callbacks). ``by_customer``: the customer, whom the shop's pages found by the
+    order's link or number and mobile (no actor), or signed in as its buyer or the owner."""
+    if not by_customer:
+        require_manager(actor, "orders", system=True)
+    elif actor is not None and not (actor.is_owner or actor.pk == order.purchaser_id):
+        raise NotPermitted()
 
 
 def _clean_note(note, *, field: str = "note") -> str:
@@ -177,6 +188,7 @@ def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
 
     A purchase kept in cloud stock is then complete: its units go into the agent's cloud
     stock, while the warehouse count stays down (the owner holds the goods for the agent)."""
+    _ensure_may_move(order, actor)
     limit = max_length_of(Order, "payment_reference")
     reference = one_line(reference)
     if len(reference) > limit:
@@ -200,6 +212,7 @@ def confirm_payment(order: Order, *, actor, reference: str = "") -> Order:
 @transaction.atomic
 def ship_order(order: Order, *, actor, carrier: str, tracking_number: str) -> Order:
     """The parcel left with ``carrier``; refused for an order without an address to ship to."""
+    _ensure_may_move(order, actor)
     carrier = carriers.clean_carrier(carrier)
     tracking_number = carriers.clean_tracking_number(carrier, tracking_number)
     if not has_address(Order.objects.select_for_update().get(pk=order.pk)):
@@ -219,6 +232,7 @@ def complete_order(order: Order, *, actor=None, now: datetime | None = None,
     """The parcel arrived (``actor`` None: completed automatically). The order's after-sales
     window is fixed now, from the shop's setting: changing the setting later applies to orders
     completed afterwards."""
+    _ensure_may_move(order, actor)
     now = now or timezone.now()
     until = now + timedelta(days=ShopSettings.load().after_sales_days)
     return _transition(order, OrderState.COMPLETED, actor=actor,
@@ -230,6 +244,7 @@ def cancel_order(order: Order, *, actor=None, by_customer: bool = False, note: s
                  now: datetime | None = None) -> Order:
     """Cancel an unpaid order and put its stock back (``actor`` None and not ``by_customer``:
     the system, i.e. expiry)."""
+    _ensure_may_move(order, actor, by_customer=by_customer)
     return _transition(order, OrderState.CANCELLED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=by_customer),
                        note=_clean_note(note), now=now)
@@ -240,6 +255,7 @@ def request_refund(order: Order, *, actor=None, by_customer: bool = False, note:
     """Ask for a refund (``note``: why). A customer asks about a completed order only within
     the shop's after-sales window (Conflict ``after_sales_closed`` after it); the owner's
     people at any time."""
+    _ensure_may_move(order, actor, by_customer=by_customer)
     return _transition(order, OrderState.REFUND_REQUESTED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=by_customer),
                        note=_clean_note(note), now=now)
@@ -247,6 +263,7 @@ def request_refund(order: Order, *, actor=None, by_customer: bool = False, note:
 
 def refund_order(order: Order, *, actor, note: str = "") -> Order:
     """The money went back in full; the stock too when the order never shipped."""
+    _ensure_may_move(order, actor)
     return _transition(order, OrderState.REFUNDED, actor=actor,
                        actor_kind=_actor_kind(actor, by_customer=False), note=_clean_note(note))
 
@@ -256,6 +273,7 @@ def decline_refund(order: Order, *, actor, reason: str) -> Order:
     """驳回: the seller declines the refund request, saying why (``reason``, shown to the
     customer). The order goes back to the state it was asked from, where it left off; the
     customer may ask again while that state allows it."""
+    _ensure_may_move(order, actor)
     reason = clean_line(reason, field="reason", limit=max_length_of(OrderEvent, "note"),
                    missing=_("Say why you decline the refund request."))
     locked = Order.objects.select_for_update().get(pk=order.pk)
