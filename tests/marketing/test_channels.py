@@ -33,7 +33,7 @@ def test_the_default_channels_of_the_design(db):
 
 
 def test_the_owner_changes_a_channel(owner, channel):
-    weibo = services.update_channel(owner, channel("weibo"), name="新浪微博", daily_cap="4",
+    weibo = services.update_channel(owner, channel("weibo"), name="新浪微博", daily_cap=4,
                                     min_spacing_minutes=90, text_limit=None, is_active=False)
     weibo.refresh_from_db()
     assert (weibo.name, weibo.daily_cap, weibo.min_spacing_minutes, weibo.text_limit,

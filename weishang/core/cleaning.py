@@ -56,13 +56,12 @@ def clean_name(value, *, limit: int, field: str = "name") -> str:
 
 def whole_number(value, *, field: str, minimum: int, maximum: int,
                  optional: bool = False) -> int | None:
-    """A whole number from ``minimum`` to ``maximum``, given as an int or as digits; None for
-    nothing when ``optional``. A bool is no number (JSON ``true`` is not 1)."""
+    """A whole number from ``minimum`` to ``maximum``; None for nothing when ``optional``.
+    Forms and serializers turn typed digits into ints, so text is refused here like a bool
+    (JSON ``true`` is not 1): a caller passing either has a bug to see."""
     if optional and (value is None or value == ""):
         return None
     number = value
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
     if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
         raise InvalidInput(
             _("Enter a whole number from %(minimum)d to %(maximum)d.")
