@@ -64,16 +64,11 @@ _SETTINGS_CLEANERS = {
 }
 
 
-def _ensure_owner(actor) -> None:
-    """The selling rules are the owner's; ``actor`` None is the system (loaders, commands)."""
-    if actor is not None:
-        require_owner(actor)
-
-
 @transaction.atomic
 def update_shop_settings(actor, **fields) -> ShopSettings:
     """Change some of the selling rules (only the fields given). ``actor`` is the person."""
-    _ensure_owner(actor)
+    # The selling rules are the owner's; None is the system (loaders, commands).
+    require_owner(actor, system=True)
     return ShopSettings.change(_SETTINGS_CLEANERS, fields)
 
 
@@ -89,7 +84,8 @@ def short_province(name: str) -> str:
 @transaction.atomic
 def set_region_fees(actor, rows) -> list[RegionShippingFee]:
     """Replace all regional fees with ``rows``: (province, fee, free_above or None) each."""
-    _ensure_owner(actor)
+    # The selling rules are the owner's; None is the system (loaders, commands).
+    require_owner(actor, system=True)
     seen: set[str] = set()
     fees = []
     province_limit = max_length_of(RegionShippingFee, "province")
