@@ -305,6 +305,20 @@ def test_the_list_filters_by_state_and_its_queries_do_not_grow(
     assert revoked.number in found.text and found.text.count("data-certificate=") == 1
 
 
+def test_the_state_filter_finds_what_each_certificate_says_it_is(db):
+    certificates.issue(AgentFactory())
+    revoked = certificates.issue(AgentFactory())
+    certificates.revoke(revoked, reason="x")
+    lapsed = certificates.issue(AgentFactory())
+    Certificate.objects.filter(pk=lapsed.pk).update(valid_from=date(2019, 1, 1),
+                                                    valid_until=date(2020, 1, 1))
+    for state in (queries.State.VALID, queries.State.EXPIRED, queries.State.REVOKED):
+        found = set(Certificate.objects.filter(queries.in_state(state)))
+        assert len(found) == 1
+        assert found == {c for c in Certificate.objects.all() if queries.state_of(c) == state}
+    assert queries.in_state("lost") is None
+
+
 def test_the_owner_uploads_and_removes_the_seal(owner_client):
     response = owner_client.post(reverse("certificates:seal"), {"seal": seal_upload()})
     assert response.status_code == 302

@@ -145,15 +145,11 @@ class CertificateListView(ManagedView):
         if request.query_params.get("agent"):
             found = found.filter(agent__public_id=request.query_params["agent"])
         state = request.query_params.get("state")
-        today = timezone.localdate()
-        if state == State.VALID:
-            found = found.filter(queries.valid(today))
-        elif state == State.EXPIRED:
-            found = found.filter(revoked_at__isnull=True, valid_until__lt=today)
-        elif state == State.REVOKED:
-            found = found.filter(revoked_at__isnull=False)
-        elif state:
-            raise InvalidInput(field="state")
+        if state:
+            in_state = queries.in_state(state)
+            if in_state is None:
+                raise InvalidInput(field="state")
+            found = found.filter(in_state)
         page = self.paginate_queryset(found)
         data = CertificateSerializer(page, many=True, context=_context(request)).data
         return self.get_paginated_response(data)

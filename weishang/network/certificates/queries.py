@@ -37,6 +37,17 @@ def valid(today: date | None = None) -> Q:
     return Q(revoked_at__isnull=True, valid_until__gte=today or timezone.localdate())
 
 
+def in_state(state: str, today: date | None = None) -> Q | None:
+    """The certificates in ``state`` (one of State's values) as a filter, the same rule as
+    ``state_of``; None for a state that is none of them."""
+    today = today or timezone.localdate()
+    return {
+        State.VALID: valid(today),
+        State.EXPIRED: Q(revoked_at__isnull=True, valid_until__lt=today),
+        State.REVOKED: Q(revoked_at__isnull=False),
+    }.get(state)
+
+
 def normalized_number(text: str) -> str:
     """A number as typed (spaces, lower case, full-width letters from an input method) in the
     form it is stored."""

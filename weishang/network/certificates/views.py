@@ -80,13 +80,9 @@ def certificate_list(request):
     state = request.GET.get("state", "")
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     found = Certificate.objects.select_related("agent")
-    today = timezone.localdate()
-    if state == State.VALID:
-        found = found.filter(queries.valid(today))
-    elif state == State.EXPIRED:
-        found = found.filter(revoked_at__isnull=True, valid_until__lt=today)
-    elif state == State.REVOKED:
-        found = found.filter(revoked_at__isnull=False)
+    in_state = queries.in_state(state)
+    if in_state is not None:
+        found = found.filter(in_state)
     if search:
         found = found.filter(Q(number=queries.normalized_number(search))
                              | Q(agent_name__icontains=search))
