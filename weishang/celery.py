@@ -1,8 +1,9 @@
 """Celery app. Without REDIS_URL tasks run eagerly in-process (the embedded default).
 
-With Redis, ``celery -A weishang worker -B`` also runs the periodic jobs below: the same jobs,
-on the same cadence, that the in-process scheduler runs without it (core/jobs.py, registered by
-each app). Each task is named after its job.
+With Redis, Celery beat (``weishang beat``, or ``weishang worker -B``) sends the periodic jobs
+of ``core/jobs.JOBS`` on their cadence — the one list the in-process scheduler and
+``weishang runjobs`` also read — and the workers run them (``core/tasks.py``); every
+``HEARTBEAT_EVERY`` seconds it also sends a heartbeat, which whichever worker takes it records.
 """
 
 import os
@@ -11,30 +12,27 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weishang.settings")
 
-MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
-
 app = Celery("weishang")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.conf.beat_schedule = {
-    "expire-unpaid-orders": {
-        "task": "weishang.orders.tasks.expire_unpaid_orders",
-        "schedule": MINUTE,
-    },
-    "complete-shipped-orders": {
-        "task": "weishang.orders.tasks.complete_shipped_orders",
-        "schedule": HOUR,
-    },
-    "settle-earnings": {
-        "task": "weishang.commissions.tasks.settle_earnings",
-        "schedule": HOUR,
-    },
-    "upgrade-agents": {
-        "task": "weishang.network.tasks.upgrade_agents",
-        "schedule": DAY,
-    },
-    "expire-upline-bindings": {
-        "task": "weishang.network.tasks.expire_upline_bindings",
-        "schedule": DAY,
-    },
-}
+
+
+def beat_schedule() -> dict:
+    """Each registered job every ``every`` seconds, and the heartbeat. A run not started
+    within its interval (no worker took it) is dropped, not piled up for when one comes."""
+    from weishang.core import jobs
+
+    schedule = {name: {"task": "weishang.core.tasks.run_job", "schedule": float(job.every),
+                       "args": (name,), "options": {"expires": job.every}}
+                for name, job in jobs.JOBS.items()}
+    schedule[jobs.HEARTBEAT] = {"task": "weishang.core.tasks.heartbeat",
+                                "schedule": float(jobs.HEARTBEAT_EVERY),
+                                "options": {"expires": jobs.HEARTBEAT_EVERY}}
+    return schedule
+
+
+@app.on_after_finalize.connect
+def _schedule_jobs(sender, **kwargs):
+    # Finalized once Django is set up (the apps have registered their jobs), before beat
+    # reads its schedule.
+    sender.conf.beat_schedule = beat_schedule()

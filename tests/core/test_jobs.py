@@ -1,5 +1,6 @@
 """What runs the periodic jobs of every app: `weishang runjobs`, the in-process scheduler (each
-job on its own cadence), Celery beat (the same jobs on the same cadence)."""
+job on its own cadence), Celery beat (the same jobs on the same cadence), and the record each
+run leaves (JobRun)."""
 
 import io
 import time
@@ -9,10 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from weishang.celery import app
-from weishang.core import jobs
-from weishang.network import tasks as network_tasks
-from weishang.orders import tasks as order_tasks
+from weishang.celery import app, beat_schedule
+from weishang.core import jobs, tasks
+from weishang.core.models import JobRun
 from weishang.orders.models import Order, OrderState
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +80,12 @@ def test_a_job_is_due_at_first_then_after_its_interval(monkeypatch):
 @pytest.fixture
 def scheduler(monkeypatch):
     """start(jobs): the scheduler thread ticking every 10 ms over ``jobs``, on the test's
-    connection (which it must not close); stopped after the test."""
+    connection (which it must not close), recording nothing (the thread's own connection
+    would wait for the test's transaction); stopped after the test."""
     monkeypatch.setattr(jobs, "connection", type("Closed", (), {"close": staticmethod(
         lambda: None)}))
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs, "_record", lambda *args, **kwargs: None)
     stops = []
 
     def start(registered):
@@ -120,13 +122,98 @@ def test_the_scheduler_thread_runs_due_jobs_and_retries_a_failed_one(scheduler):
     assert daily == [1]  # once at the first tick, then not before a day has passed
 
 
-def test_celery_beat_runs_every_job_on_its_cadence_and_the_tasks_call_them(place, stocked):
-    beat = {entry["task"].rsplit(".", 1)[1]: entry["schedule"]
-            for entry in app.conf.beat_schedule.values()}
-    assert beat == {name: job.every for name, job in jobs.JOBS.items()}
+def test_celery_beat_runs_every_job_on_its_cadence_and_the_heartbeat():
+    app.finalize()  # as a worker or beat does, once Django is set up
+    assert app.conf.beat_schedule == beat_schedule()
+    beat = {name: (entry["task"], entry.get("args"), entry["schedule"])
+            for name, entry in beat_schedule().items()}
+    assert beat == {
+        **{name: ("weishang.core.tasks.run_job", (name,), job.every)
+           for name, job in jobs.JOBS.items()},
+        "heartbeat": ("weishang.core.tasks.heartbeat", None, jobs.HEARTBEAT_EVERY)}
+    # A run no worker took within its interval is dropped, not piled up.
+    assert beat_schedule()["expire_unpaid_orders"]["options"] == {"expires": 60}
+
+
+def test_the_job_task_runs_the_job_and_records_it_under_the_workers_name(place, stocked):
     order = place(stocked(5))
     Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert order_tasks.expire_unpaid_orders.delay().get() == 1
-    assert order_tasks.complete_shipped_orders.delay().get() == 0
-    assert network_tasks.upgrade_agents.delay().get() == 0
-    assert network_tasks.expire_upline_bindings.delay().get() == 0
+    assert tasks.run_job.delay("expire_unpaid_orders").get() == 1
+    assert tasks.run_job.delay("upgrade_agents").get() == 0
+    assert JobRun.objects.get(name="expire_unpaid_orders").changed == 1
+    # The worker's log names the job, not the one task that runs them all.
+    assert tasks.run_job.shadow_name(("settle_earnings",), {}, {}) == (
+        "weishang.jobs.settle_earnings")
+
+
+def test_the_heartbeat_task_records_the_worker_and_when(time_machine):
+    time_machine.move_to("2026-03-02 08:00:30Z", tick=False)
+    tasks.heartbeat.delay().get()
+    row = JobRun.objects.get(name=jobs.HEARTBEAT)
+    assert row.last_finished.isoformat() == "2026-03-02T08:00:30+00:00"
+    assert row.host
+
+
+def test_a_run_is_recorded_with_what_it_changed(time_machine, place, stocked):
+    time_machine.move_to("2026-03-02 08:00:00Z", tick=False)
+    order = place(stocked(5))
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    jobs.run_all(["expire_unpaid_orders"])
+    row = JobRun.objects.get(name="expire_unpaid_orders")
+    assert (row.changed, row.last_error) == (1, "")
+    assert row.last_started.isoformat() == "2026-03-02T08:00:00+00:00"
+    assert row.last_succeeded == row.last_finished == row.last_started
+
+    time_machine.move_to("2026-03-02 08:01:00Z", tick=False)
+    jobs.run("expire_unpaid_orders", host="worker-2")
+    row.refresh_from_db()
+    assert (row.changed, row.host) == (0, "worker-2")
+    assert row.last_succeeded.isoformat() == "2026-03-02T08:01:00+00:00"
+
+
+def test_a_failed_run_records_the_error_type_only_and_keeps_the_last_success(
+        monkeypatch, time_machine):
+    time_machine.move_to("2026-03-02 08:00:00Z", tick=False)
+    jobs.run("settle_earnings")
+
+    def broken():
+        raise ValueError("13800138000 is not a valid phone")  # personal data in the message
+
+    monkeypatch.setitem(jobs.JOBS, "settle_earnings", jobs.Job(broken, jobs.HOUR))
+    time_machine.move_to("2026-03-02 09:00:00Z", tick=False)
+    with pytest.raises(ValueError):
+        jobs.run("settle_earnings")
+    row = JobRun.objects.get(name="settle_earnings")
+    assert row.last_error == "ValueError"
+    assert row.last_finished.isoformat() == "2026-03-02T09:00:00+00:00"
+    assert row.last_succeeded.isoformat() == "2026-03-02T08:00:00+00:00"
+
+    monkeypatch.setitem(jobs.JOBS, "settle_earnings", jobs.Job(lambda: 0, jobs.HOUR))
+    jobs.run("settle_earnings")
+    assert JobRun.objects.get(name="settle_earnings").last_error == ""
+
+
+def test_a_run_is_recorded_in_one_statement(django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        jobs.heartbeat("celery@web1")
+    assert "ON CONFLICT" in captured.captured_queries[0]["sql"].upper()
+
+
+def test_migrate_gives_every_job_its_row_and_keeps_those_there():
+    assert set(JobRun.objects.values_list("name", flat=True)) >= EVERY_JOB
+    JobRun.objects.filter(name="settle_earnings").delete()
+    installed = JobRun.objects.get(name="upgrade_agents").created_at
+    call_command("migrate", verbosity=0)
+    assert JobRun.objects.filter(name="settle_earnings").exists()
+    assert JobRun.objects.get(name="upgrade_agents").created_at == installed
+
+
+def test_no_job_may_take_the_heartbeats_name():
+    with pytest.raises(ValueError):
+        jobs.register(jobs.HEARTBEAT, lambda: 0, every=jobs.MINUTE)
+
+
+def test_runjobs_queues_on_workers_only_with_redis(settings):
+    settings.REDIS_URL = ""
+    with translation.override("en"), pytest.raises(CommandError, match="REDIS_URL is not set"):
+        call_command("runjobs", "--on-workers")

@@ -2,13 +2,19 @@
 
 Each app registers its jobs in its ``AppConfig.ready`` (core comes first, so any app may, and
 no app needs to import one after it). With Redis, Celery beat runs the same jobs on the same
-cadence (weishang/celery.py). Without it, ``weishang demo`` and ``weishang serve`` start
-``start_scheduler()``: one daemon thread that wakes once a minute and runs the jobs that are
-due. ``weishang runjobs`` runs them once, for a cron job or a systemd timer instead.
+cadence (weishang/celery.py builds its schedule from ``JOBS``). Without it, ``weishang demo``
+and ``weishang serve`` start ``start_scheduler()``: one daemon thread that wakes once a minute
+and runs the jobs that are due. ``weishang runjobs`` runs them once, for a cron job or a
+systemd timer instead.
+
+Whoever runs a job runs it through ``run()``, which records the run in its ``JobRun`` row (one
+upsert); Celery's workers also record a ``heartbeat()`` every ``HEARTBEAT_EVERY`` seconds. What
+``/healthz?deep=1`` makes of those rows is ``core/health.py``.
 """
 
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -16,11 +22,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from .models import JobRun
 
 logger = logging.getLogger(__name__)
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 INTERVAL_SECONDS = MINUTE
+#: The row of the workers' heartbeat among the jobs' (no job may take its name).
+HEARTBEAT = "heartbeat"
+HEARTBEAT_EVERY = 30
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,63 @@ JOBS: dict[str, Job] = {}
 def register(name: str, run: Callable[[], int], *, every: int) -> None:
     """Run ``run`` every ``every`` seconds (from an app's ``ready``). Every job must be safe to
     run any number of times, from several places at once."""
+    if name == HEARTBEAT:
+        raise ValueError(f"{HEARTBEAT!r} is the workers' heartbeat, not a job's name")
     JOBS[name] = Job(run, every)
+
+
+def run(name: str, *, host: str = "") -> int:
+    """Run the job ``name`` once and record the run on ``host`` (this machine by default);
+    how many things it changed. A failure is recorded, then raised again."""
+    started = timezone.now()
+    try:
+        changed = JOBS[name].run()
+    except Exception as error:
+        _record(name, host, started, error=error)
+        raise
+    _record(name, host, started, changed=changed)
+    if changed:
+        logger.info("job %s changed %d", name, changed)
+    return changed
+
+
+def heartbeat(host: str = "") -> None:
+    """Record that a worker on ``host`` runs tasks now (Celery beat sends this every
+    ``HEARTBEAT_EVERY`` seconds, so its age tells a stopped worker or beat)."""
+    _record(HEARTBEAT, host, timezone.now())
+
+
+def _record(name: str, host: str, started, *, changed: int = 0,
+            error: Exception | None = None) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE: the row of ``name`` says how its last run went."""
+    finished = timezone.now()
+    row = JobRun(name=name, host=(host or socket.gethostname())[:255], last_started=started,
+                 last_finished=finished, last_error=_error_name(error) if error else "")
+    fields = ["host", "last_started", "last_finished", "last_error"]
+    if error is None:
+        row.last_succeeded, row.changed = finished, changed
+        fields += ["last_succeeded", "changed"]
+    JobRun.objects.bulk_create([row], update_conflicts=True, unique_fields=["name"],
+                               update_fields=fields)
+
+
+def _error_name(error: Exception) -> str:
+    """The error's type, never its message (which may quote a person's data)."""
+    kind = type(error)
+    module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
+    return f"{module}{kind.__qualname__}"[:200]
+
+
+def note_jobs(sender, *, using: str, apps, **kwargs) -> None:
+    """After every ``migrate`` (post_migrate, connected by core's ``ready``), every registered
+    job has its row, dated when it first got one: a job that has never run is late only once
+    its first runs were due."""
+    try:
+        model = apps.get_model("core", "JobRun")
+    except LookupError:  # migrated back to before the table existed
+        return
+    model.objects.using(using).bulk_create([model(name=name) for name in JOBS],
+                                           ignore_conflicts=True)
 
 
 def run_all(names: Iterable[str] | None = None) -> dict[str, int]:
@@ -45,12 +113,9 @@ def run_all(names: Iterable[str] | None = None) -> dict[str, int]:
     results = {}
     for name in JOBS if names is None else names:
         try:
-            results[name] = JOBS[name].run()
+            results[name] = run(name)
         except Exception:  # the scheduler must survive any one bad run
             logger.exception("job %s failed", name)
-            continue
-        if results[name]:
-            logger.info("job %s changed %d", name, results[name])
     return results
 
 

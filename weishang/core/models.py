@@ -154,3 +154,25 @@ class ShopPagesVersion(models.Model):
 
     def __str__(self):
         return f"shop pages version {self.value}"
+
+
+class JobRun(models.Model):
+    """The latest run of one periodic job (``core/jobs.py``), or the workers' heartbeat: one row
+    per name, written with one upsert per run, read by ``/healthz?deep=1`` and the owner's
+    console. No history: the log keeps that."""
+
+    name = models.CharField(max_length=64, unique=True)
+    #: When the job became known (the ``migrate`` that installed it), or the first heartbeat:
+    #: a job that never ran is not late before its first runs were due.
+    created_at = models.DateTimeField(auto_now_add=True)
+    host = models.CharField(max_length=255, blank=True)  # the machine or worker that ran it
+    last_started = models.DateTimeField(null=True)
+    last_finished = models.DateTimeField(null=True)
+    last_succeeded = models.DateTimeField(null=True)  # when its last successful run finished
+    #: The error type of the last run if it failed ("" once one succeeds), never its message,
+    #: which may quote a person's data; the traceback is in the log.
+    last_error = models.CharField(max_length=200, blank=True)
+    changed = models.PositiveIntegerField(default=0)  # what its last successful run changed
+
+    def __str__(self):
+        return self.name
