@@ -41,8 +41,8 @@ def test_home_counts_what_needs_attention(owner, owner_client, django_assert_max
     owner_client.get(reverse("console:home"))  # the first visit stores the default settings
 
     # Session, user, shop, three order counts in one, products, stock, customer care (settings,
-    # follow-ups, repurchases, customers) and due posts (entries, badge).
-    with django_assert_max_num_queries(14):
+    # follow-ups, repurchases, customers), due posts (entries, badge) and the jobs' last runs.
+    with django_assert_max_num_queries(15):
         page = owner_client.get(reverse("console:home")).content.decode()
 
     assert 'data-stat="on-shelf">3<' in page
@@ -94,3 +94,38 @@ def test_home_says_who_to_contact_today_and_which_posts_to_share(owner_client, o
 def test_no_plan_badge_without_due_posts(owner_client):
     page = owner_client.get(reverse("console:home")).content.decode()
     assert 'data-badge="plan"' not in page and 'id="plan-reminders"' not in page
+
+
+def test_the_owner_is_warned_when_background_jobs_stop(client, owner, time_machine, settings):
+    from datetime import UTC, datetime, timedelta
+
+    from weishang.core import jobs
+    from weishang.core.models import JobRun
+
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    JobRun.objects.update(created_at=start)
+    settings.REDIS_URL = "redis://127.0.0.1:6379/6"  # Celery's workers run the jobs
+    for name in jobs.JOBS:
+        jobs.run(name)
+    jobs.heartbeat("celery@worker1")
+    client.force_login(owner)
+
+    def warning():
+        page = client.get(reverse("console:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return page.split("data-jobs-late>", 1)[1].split("</p>", 1)[0] if (
+            "data-jobs-late" in page) else None
+
+    time_machine.move_to(start + timedelta(seconds=60), tick=False)
+    assert warning() is None
+
+    time_machine.move_to(start + timedelta(seconds=90), tick=False)  # three heartbeats missed
+    assert warning().startswith("No background worker is running")
+
+    settings.REDIS_URL = ""  # the jobs run in-process; the minute's job stopped
+    time_machine.move_to(start + timedelta(minutes=8), tick=False)
+    assert warning() == ("Background jobs are late: expire_unpaid_orders. "
+                         "See /healthz?deep=1 and the log.")
+
+    client.force_login(UserFactory(role="staff", areas=["orders", "catalog", "inventory"]))
+    assert warning() is None  # the owner's business

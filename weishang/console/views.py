@@ -7,6 +7,7 @@ from django.shortcuts import render
 from weishang.accounts.models import Shop
 from weishang.accounts.permissions import is_agent
 from weishang.catalog.models import Product
+from weishang.core import health
 from weishang.customers.care import queries as care_queries
 from weishang.inventory.queries import StockFilter, stock_list
 from weishang.network.agent import views as agent_views
@@ -56,4 +57,6 @@ def home(request):
         context["stock"] = _stock_counts()
     if request.user.can("customers"):
         context["contacts_today"] = care_queries.today_count(request.user)
+    if request.user.is_owner:
+        context["workers_down"], context["jobs_late"] = health.late()
     return render(request, "console/home.html", context)

@@ -3,6 +3,8 @@ from django.http import JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from . import health
+
 
 def back_url(request, fallback: str) -> str:
     """The page a form was posted from (its ``next`` field) when that page is on this site, so
@@ -16,7 +18,12 @@ def back_url(request, fallback: str) -> str:
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    """200 when the database answers, 503 otherwise (for load balancers and monitors). With
+    ``?deep=1`` also the cache, the workers and every job (``core/health.py``), 503 when one of
+    them is not well."""
+    if request.GET.get("deep") == "1":
+        result = health.report()
+        return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
