@@ -3,10 +3,17 @@ job on its own cadence), Celery beat (the same jobs on the same cadence), and th
 run leaves (JobRun)."""
 
 import io
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import redis
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
@@ -217,3 +224,58 @@ def test_runjobs_queues_on_workers_only_with_redis(settings):
     settings.REDIS_URL = ""
     with translation.override("en"), pytest.raises(CommandError, match="REDIS_URL is not set"):
         call_command("runjobs", "--on-workers")
+
+
+WORKERS_REDIS = "redis://127.0.0.1:6379/6"
+
+
+@pytest.fixture
+def workers_redis():
+    """Redis db 6, emptied, for a real worker; the test is skipped where there is no Redis."""
+    client = redis.Redis.from_url(WORKERS_REDIS, socket_timeout=5)
+    try:
+        client.flushdb()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {WORKERS_REDIS}")
+    yield WORKERS_REDIS
+    client.flushdb()
+
+
+def test_a_real_worker_records_its_heartbeat_and_the_jobs_queued_for_it(workers_redis,
+                                                                        tmp_path):
+    """`celery -A weishang worker` on a fresh SQLite instance: the heartbeat beat would send
+    and a job `runjobs --on-workers` queues are run and recorded by the worker."""
+    env = {**os.environ, "WEISHANG_HOME": str(tmp_path), "REDIS_URL": workers_redis,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env.pop("DATABASE_URL", None)
+
+    def command(*args):
+        return subprocess.run([sys.executable, "-m", *args], env=env, capture_output=True,
+                              text=True, timeout=600, check=True).stdout
+
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:  # it starts while the database is migrated: no task yet
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "weishang", "worker", "--pool", "solo",
+             "--hostname", "test@%h", "--without-mingle", "--without-gossip",
+             "--without-heartbeat", "--loglevel", "info"],
+            env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        command("weishang", "migrate", "--verbosity", "0", "--skip-checks")
+        assert "expire_unpaid_orders" in command("weishang", "runjobs", "--on-workers",
+                                                 "expire_unpaid_orders")
+        command("celery", "-A", "weishang", "call", "weishang.core.tasks.heartbeat")
+
+        def recorded():
+            with sqlite3.connect(tmp_path / "weishang.sqlite3") as database:
+                return dict(database.execute(
+                    "SELECT name, host FROM core_jobrun WHERE last_succeeded IS NOT NULL"))
+
+        wait_for(lambda: len(recorded()) == 2 or worker.poll() is not None)
+        assert recorded() == {"heartbeat": f"test@{socket.gethostname()}",
+                              "expire_unpaid_orders": f"test@{socket.gethostname()}"}, (
+            log.read_text())
+        assert "weishang.jobs.expire_unpaid_orders" in log.read_text()  # named in its log
+    finally:
+        worker.terminate()
+        worker.wait(timeout=120)
