@@ -1,4 +1,4 @@
-"""The periodic order jobs (run by core/jobs.py and tasks.py): expiry and auto-completion."""
+"""The periodic order jobs (registered in apps.py, run by core/jobs.py): expiry, completion."""
 
 from datetime import datetime, timedelta
 
