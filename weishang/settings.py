@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after it logs with the request's id (core/logs.py).
+    "weishang.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "weishang.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -313,10 +315,36 @@ SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", BEHIND_HTTPS_PROXY)
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", BEHIND_HTTPS_PROXY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Logs go to standard error, as text (the default) or as one JSON object a line
+# (LOG_FORMAT=json); every record carries the id of the request it was logged in. One line per
+# request (logger weishang.requests, INFO) unless LOG_REQUESTS=0: it is the access log, so
+# `weishang serve` keeps the server's own off. See core/logs.py and README "Logs".
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: choose text or json")
+LOG_REQUESTS = _env_bool("LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "weishang.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "weishang.core.logs.json_formatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"weishang.requests": {"level": "INFO" if LOG_REQUESTS else "WARNING"}},
 }
+
+# Errors to Sentry or a server that speaks its protocol (GlitchTip), without personal data
+# (core/sentry.py): SENTRY_DSN turns it on.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from weishang.core.sentry import start_sentry
+
+    start_sentry(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                 traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
 
