@@ -26,6 +26,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from tests.test_cli import STUCK_SECONDS, environment
+from weishang.core.sentry import scrub
 
 pytestmark = pytest.mark.django_db
 
@@ -248,6 +249,31 @@ def test_no_request_lines_with_log_requests_off(tmp_path):
 
     names = {json.loads(line)["name"] for line in logged.splitlines()}
     assert "django.request" in names and "weishang.requests" not in names
+
+
+def test_an_unknown_log_format_is_refused_at_start(tmp_path):
+    variables = environment(tmp_path / "data")
+    variables.update(DJANGO_SETTINGS_MODULE="weishang.settings", LOG_FORMAT="xml")
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"],
+                            env=variables, capture_output=True, text=True, timeout=STUCK_SECONDS)
+    assert result.returncode == 1
+    assert "LOG_FORMAT='xml': choose text or json" in result.stderr
+
+
+def test_a_report_keeps_the_user_id_only_and_blots_out_numbers_and_addresses():
+    event = {
+        "user": {"id": "7", "email": "zhang@example.com", "username": "张三"},
+        "extra": {"request": f"<WSGIRequest: GET '/s/abc/?phone={PHONE}'>"},
+        "breadcrumbs": {"values": [
+            {"message": "Called +86 139 1234 5678 about 138****5678", "data": {"name": "张三"}}]},
+        "logentry": {"message": "Order for %s", "params": ["zhang@example.com"]},
+    }
+
+    assert scrub(event) == {
+        "user": {"id": "7"},
+        "breadcrumbs": {"values": [{"message": "Called [phone] about 138****5678"}]},
+        "logentry": {"message": "Order for %s", "params": ["[email]"]},
+    }
 
 
 class SentryStandIn(BaseHTTPRequestHandler):
