@@ -133,6 +133,15 @@ def test_errors_carry_their_traceback_and_the_request_id(client, settings, recor
     assert request_lines(records)[0]["status"] == 500
 
 
+def test_django_logs_a_not_found_after_the_middleware_with_the_request_id_still(client, records):
+    response = client.get("/no/such/page/", HTTP_X_REQUEST_ID="req-00000404")
+
+    assert response.status_code == 404
+    warning = next(record for record in records() if record["name"] == "django.request")
+    assert warning["message"] == "Not Found: /no/such/page/"
+    assert warning["request_id"] == "req-00000404"
+
+
 def test_text_lines_carry_the_request_id_too(client, settings):
     settings.ROOT_URLCONF = "tests.core.error_urls"
     client.raise_request_exception = False
@@ -163,6 +172,18 @@ def test_no_query_string_and_no_personal_data_in_the_logs(client, settings, log_
     # The error's own message names the number (tracebacks are kept whole), Django's record
     # of the request does not, nor does the request line.
     assert text.count(PHONE) == text.count(f"No courier reaches {PHONE}")
+
+
+def test_a_path_cannot_forge_a_line_of_its_own(client):
+    forged = "/x%0A2026-12-08 INFO weishang.requests [admin-0001] GET /console/ 200"
+
+    with captured("text") as logged:
+        client.get(forged)
+
+    lines = logged().splitlines()
+    assert len(lines) == 2  # the request line, and Django's "Not Found"
+    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ", line) for line in lines)
+    assert "GET /x%0A2026-12-08%20INFO%20weishang.requests%20%5Badmin-0001%5D" in lines[0]
 
 
 def test_logging_requests_costs_no_query(owner, settings, django_assert_num_queries):

@@ -5,9 +5,9 @@ so their logs and ours join up), else a new one; it is sent back in the response
 ``X-Request-ID`` header, and the ``RequestIdFilter`` of the log handler puts it on every record
 of the request (``request_id``), Django's tracebacks of a failed request included.
 
-The request line (logger ``weishang.requests``, INFO) says the method, the path without its
-query string (which may carry a phone number or a name), the status, the duration, the user's
-id (never their name or phone) and the client's address. It costs no database query: the user
+The request line (logger ``weishang.requests``, INFO) says the method, the path (as sent, without
+its query string, which may carry a phone number or a name), the status, the duration, the
+user's id (never their name or phone) and the client's address. It costs no database query: the user
 is the one the page already looked up, if it did.
 
 ``LOG_FORMAT=json`` writes each record as one JSON object (``json_formatter``); the request's
@@ -20,7 +20,10 @@ import time
 import uuid
 from contextvars import ContextVar
 
+from django.utils.encoding import escape_uri_path
 from django.utils.functional import LazyObject, empty
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
 
 from .clients import client_address
 
@@ -50,19 +53,18 @@ def request_id_for(incoming: str | None) -> str:
 
 
 class RequestIdFilter(logging.Filter):
-    """Gives every record the ``request_id`` of the request it was logged in."""
+    """Gives every record the ``request_id`` of the request it was logged in, or of the request
+    it is about: Django logs an answer of 400 and up once the middleware are done with it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = _request_id.get()
+            about = getattr(getattr(record, "request", None), "request_id", None)
+            record.request_id = about or _request_id.get()
         return True
 
 
 def json_formatter():
     """A formatter writing each record as one line of JSON (LOG_FORMAT=json)."""
-    from pythonjsonlogger.core import RESERVED_ATTRS
-    from pythonjsonlogger.json import JsonFormatter
-
     return JsonFormatter("%(levelname)s %(name)s %(request_id)s %(message)s", timestamp=True,
                          reserved_attrs=[*RESERVED_ATTRS, *HIDDEN_ATTRIBUTES])
 
@@ -85,7 +87,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request_id_for(request.headers.get(HEADER))
+        request.request_id = request_id = request_id_for(request.headers.get(HEADER))
         token = _request_id.set(request_id)
         started = time.perf_counter()
         try:
@@ -99,7 +101,8 @@ class RequestLogMiddleware:
 
     @staticmethod
     def _log(request, response, duration_ms: float) -> None:
-        fields = {"method": request.method, "path": request.path,
+        # As sent, percent-encoded: a decoded newline would start a forged line of its own.
+        fields = {"method": request.method, "path": escape_uri_path(request.path),
                   "status": response.status_code, "duration_ms": round(duration_ms, 1),
                   "user_id": _user_id(request), "client": client_address(request)}
         request_logger.info("%(method)s %(path)s %(status)s %(duration_ms)sms user=%(user)s "
