@@ -4,6 +4,8 @@
     weishang serve [--host 127.0.0.1] [--port 8000] [--threads 8]   migrate and serve (real use)
     weishang <django command> ...                    e.g. migrate, createowner, resetpassword, check
     weishang runjobs [job ...]                       run the periodic jobs once (cron)
+    weishang backup FILE                             database, media and secret key in one archive
+    weishang restore [--replace] FILE                put a backup back (into an empty instance)
     weishang help <command>                          what a command does and takes
 """
 

@@ -321,3 +321,13 @@ def test_postgresql_round_trip_into_an_empty_database(archive, tmp_path, target)
         assert "Traceback" not in again.stderr
     finally:
         subprocess.run(["dropdb", *where, "--force", name], check=True, timeout=STUCK_SECONDS)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="pg_dump")
+def test_without_pg_dump_the_backup_says_what_to_install(instance, tmp_path, monkeypatch,
+                                                         english):
+    monkeypatch.setattr("weishang.core.backup.shutil.which", lambda program: None)
+    with pytest.raises(CommandError, match="pg_dump was not found: install the PostgreSQL"):
+        call_command("backup", str(tmp_path / "weishang.tar.gz"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["home", "media"]
