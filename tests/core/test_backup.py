@@ -76,8 +76,8 @@ def restore_as_a_user(archive: Path, home: Path, **variables) -> subprocess.Comp
                           text=True, timeout=STUCK_SECONDS)
 
 
-def migrate_as_a_user(home: Path, **variables) -> None:
-    migrated = subprocess.run([*weishang_command(), "migrate", "-v0"],
+def migrate_as_a_user(home: Path, *target: str, **variables) -> None:
+    migrated = subprocess.run([*weishang_command(), "migrate", *target, "-v0"],
                               env={**environment(home), **variables}, capture_output=True,
                               text=True, timeout=STUCK_SECONDS)
     assert migrated.returncode == 0, migrated.stderr
@@ -140,6 +140,25 @@ def test_sqlite_round_trip_into_an_empty_instance(archive, tmp_path, target):
     assert (home / "media" / "products" / "tee.png").read_bytes() == PICTURE
     assert (home / "secret_key").read_text() == KEY
     assert not list(home.glob(".weishang-restore-*")), "nothing left behind"
+
+
+@pytest.mark.skipif(is_postgres(), reason="one engine is enough: the migrations run alike")
+def test_an_older_backup_is_migrated_after_its_restore(tmp_path):
+    older, home, archive = tmp_path / "older", tmp_path / "restored", tmp_path / "older.tar.gz"
+    migrate_as_a_user(older)
+    migrate_as_a_user(older, "marketing", "0002")
+    made = subprocess.run([*weishang_command(), "backup", str(archive)], env=environment(older),
+                          capture_output=True, text=True, timeout=STUCK_SECONDS)
+    assert made.returncode == 0, made.stderr
+
+    restored = restore_as_a_user(archive, home)
+
+    assert restored.returncode == 0, restored.stderr
+    with closing(sqlite3.connect(home / "weishang.sqlite3")) as database:
+        assert database.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'marketing' "
+                                "AND name = '0003_post_min_level'").fetchone() == (1,)
+        columns = [row[1] for row in database.execute("PRAGMA table_info(marketing_post)")]
+    assert "min_level_id" in columns
 
 
 def test_replace_puts_the_backed_up_shop_back(archive, instance, stocked, place, english):
