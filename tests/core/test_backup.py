@@ -124,6 +124,17 @@ def test_a_key_from_the_environment_is_recorded_not_stored(archive, monkeypatch,
     assert "SECRET_KEY environment variable" in output.getvalue()
 
 
+def test_media_kept_in_s3_are_left_out_and_said_so(instance, tmp_path, english):
+    instance.MEDIA_STORAGE = "s3"
+    path = tmp_path / "weishang.tar.gz"
+    output = io.StringIO()
+    call_command("backup", str(path), stdout=output)
+    with tarfile.open(path) as tar:
+        assert not [name for name in tar.getnames() if name.startswith("media/")]
+        assert json.load(tar.extractfile("manifest.json"))["media"].startswith("not included")
+    assert "Media: not included (stored in S3" in output.getvalue()
+
+
 @pytest.mark.skipif(is_postgres(), reason="the SQLite round trip")
 @pytest.mark.parametrize("target", ["new", "migrated"])
 def test_sqlite_round_trip_into_an_empty_instance(archive, tmp_path, target):

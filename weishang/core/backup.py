@@ -80,32 +80,42 @@ def back_up(path: Path) -> Summary:
     if not path.parent.is_dir():
         raise BackupError(_("The folder %(folder)s does not exist.") % {"folder": path.parent})
     database = _database()
-    with tempfile.TemporaryDirectory(prefix=".weishang-backup-", dir=path.parent) as staging:
-        dump = Path(staging) / DATABASE_FILES[database.vendor]
-        migrations, tables = database.dump(dump)
-        members = {dump.name: dump}
-        key_file = _key_file()
-        key_in_environment = bool(os.environ.get("SECRET_KEY"))
-        if not key_in_environment and key_file.is_file():
-            members[SECRET_KEY] = key_file
-        media_included = not _media_elsewhere()
-        if media_included:
-            members.update(_media_files())
-        manifest = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "weishang_version": weishang.__version__,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "database": {"engine": database.vendor, "file": dump.name},
-            "migrations": migrations,
-            "tables": tables,
-            "media": "included" if media_included else "not included: stored in S3",
-            "secret_key": "included" if SECRET_KEY in members else (
-                "environment" if key_in_environment else "none"),
-            "files": {name: _digest(source) for name, source in members.items()},
-        }
-        _write_atomically(path, manifest, members)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".weishang-backup-", dir=path.parent) as staging:
+            manifest, members = _gather(database, Path(staging))
+            _write_atomically(path, manifest, members)
+    except OSError as error:  # a folder we may not write to, a full disk
+        raise BackupError(_("The backup could not be written to %(file)s: %(error)s") % {
+            "file": path, "error": error.strerror or error}) from error
     return _summary(path, manifest)
+
+
+def _gather(database, staging: Path) -> tuple[dict, dict[str, Path]]:
+    """The manifest and the files it lists: the database dumped into ``staging``, the secret
+    key and the media."""
+    dump = staging / DATABASE_FILES[database.vendor]
+    migrations, tables = database.dump(dump)
+    members = {dump.name: dump}
+    key_in_environment = bool(os.environ.get("SECRET_KEY"))
+    if not key_in_environment and _key_file().is_file():
+        members[SECRET_KEY] = _key_file()
+    media_included = not _media_elsewhere()
+    if media_included:
+        members.update(_media_files())
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "weishang_version": weishang.__version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": {"engine": database.vendor, "file": dump.name},
+        "migrations": migrations,
+        "tables": tables,
+        "media": "included" if media_included else "not included: stored in S3",
+        "secret_key": "included" if SECRET_KEY in members else (
+            "environment" if key_in_environment else "none"),
+        "files": {name: _digest(source) for name, source in members.items()},
+    }
+    return manifest, members
 
 
 def _write_atomically(path: Path, manifest: dict, members: dict[str, Path]) -> None:
