@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tarfile
 import tempfile
 import zlib
@@ -37,8 +38,6 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
-import weishang
-
 FORMAT = "weishang-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -47,6 +46,12 @@ MEDIA = "media"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 CHUNK = 1024 * 1024
 MANIFEST_LIMIT = 64 * 1024 * 1024
+
+
+def _version() -> str:
+    """This code's version. The package is loaded (this module is in it) but not imported by
+    name: importing ``weishang`` is the project layer (it starts the Celery app)."""
+    return sys.modules[__name__.partition(".")[0]].__version__
 
 
 class BackupError(CommandError):
@@ -105,7 +110,7 @@ def _gather(database, staging: Path) -> tuple[dict, dict[str, Path]]:
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "weishang_version": weishang.__version__,
+        "weishang_version": _version(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": {"engine": database.vendor, "file": dump.name},
         "migrations": migrations,
@@ -425,7 +430,7 @@ def _damaged(path: Path, reason: str) -> str:
 def _newer(manifest: dict) -> str:
     return _("This backup was made by a newer Weishang (%(theirs)s; this is %(ours)s): "
              "upgrade first, then restore it. Nothing was restored.") % {
-        "theirs": manifest.get("weishang_version", "?"), "ours": weishang.__version__}
+        "theirs": manifest.get("weishang_version", "?"), "ours": _version()}
 
 
 # The database engines
