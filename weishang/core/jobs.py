@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -95,10 +96,11 @@ def _error_name(error: Exception) -> str:
     return f"{module}{kind.__qualname__}"[:200]
 
 
-def note_jobs(sender, *, using: str, apps, **kwargs) -> None:
+def note_jobs(sender, *, using: str, apps=global_apps, **kwargs) -> None:
     """After every ``migrate`` (post_migrate, connected by core's ``ready``), every registered
     job has its row, dated when it first got one: a job that has never run is late only once
-    its first runs were due."""
+    its first runs were due. ``flush`` (the transactional tests) sends it without ``apps``:
+    then the installed apps, as Django's own receivers do."""
     try:
         model = apps.get_model("core", "JobRun")
     except LookupError:  # migrated back to before the table existed
