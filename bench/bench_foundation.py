@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.test import Client
 from shop import build_shop  # sets Django up on a throw-away data folder
+from table import Row, add_rows_option, write_rows
 
 from weishang.accounts.services import owner_shop
 from weishang.catalog.models import Product, Variant
@@ -41,15 +42,17 @@ def timed(function, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def report(name: str, measured: float, baseline: float, unit: str = "ms") -> None:
-    print(f"{name:<44} {measured * 1000:8.2f} {unit}   baseline {baseline * 1000:8.2f} {unit}"
+def report(name: str, measured: float, baseline: float, baseline_name: str) -> Row:
+    print(f"{name:<44} {measured * 1000:8.2f} ms   baseline {baseline * 1000:8.2f} ms"
           f"   ratio {measured / baseline:5.2f}x")
+    return Row("foundation", name, measured * 1000, "ms", baseline_name, baseline * 1000)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=50)
+    add_rows_option(parser)
     args = parser.parse_args()
 
     owner = build_shop(args.products)
@@ -66,8 +69,8 @@ def main():
             StockLevel.objects.filter(pk=level.pk, quantity__gte=1).update(
                 quantity=F("quantity") - 1)
 
-    report("adjust_stock (UPDATE + ledger row)", timed(ledgered_change, args.repeat),
-           timed(bare_update, args.repeat))
+    rows = [report("adjust_stock (UPDATE + ledger row)", timed(ledgered_change, args.repeat),
+                   timed(bare_update, args.repeat), "bare conditional UPDATE")]
 
     def plain_read():
         list(Product.objects.order_by("position", "-id").values("public_id", "title")[:20])
@@ -75,12 +78,12 @@ def main():
     baseline = timed(plain_read, args.repeat)
     browser = Client()
     browser.force_login(owner)
-    report("console product list, 20 per page",
-           timed(lambda: browser.get("/console/products/"), args.repeat), baseline)
-    report("API product list (anonymous), 20 per page",
-           timed(lambda: Client().get("/api/v1/products/"), args.repeat), baseline)
-    report("storefront home, 20 per page",
-           timed(lambda: Client().get(f"/s/{owner_shop().code}/"), args.repeat), baseline)
+    pages = {"console product list, 20 per page": lambda: browser.get("/console/products/"),
+             "API product list (anonymous), 20 per page": lambda: Client().get("/api/v1/products/"),
+             "storefront home, 20 per page": lambda: Client().get(f"/s/{owner_shop().code}/")}
+    rows += [report(name, timed(page, args.repeat), baseline, "plain values() read")
+             for name, page in pages.items()]
+    write_rows(args.json, rows)
 
 
 if __name__ == "__main__":

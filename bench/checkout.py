@@ -322,7 +322,7 @@ def main():
     finally:
         for name in (database, scratch):
             run(["dropdb", "--force", "--if-exists", name], server)
-    write_rows(args.rows, rows)
+    write_rows(args.json, rows)
 
 
 def bench(args, server, database: str, scratch: str) -> list[Row]:
@@ -388,7 +388,7 @@ def bench(args, server, database: str, scratch: str) -> list[Row]:
                   f"the database), checkout p50 {percentile(latencies, 50):.0f} ms, "
                   f"p99 {percentile(latencies, 99):.0f} ms, {tally.refusals} sold-out refusals, "
                   f"{tally.errors} errors; scarce variant: {sold_now} sold of {args.scarce}, "
-                  f"{left} left ({verdict}); pgbench {tps:,.0f} tps")
+                  f"{left} left ({verdict}); pgbench {tps:,.0f} tps", flush=True)
             for sample in tally.samples:
                 print(f"    error: {sample}")
         if args.profile:

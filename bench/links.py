@@ -19,6 +19,7 @@ import shutil
 
 from shop import build_shop
 from storefront import free_port, run_wrk, start_gunicorn  # sets Django up (see shop.py)
+from table import Row, add_rows_option, write_rows
 
 from weishang.marketing.links import queries as link_queries
 from weishang.marketing.links import services as links
@@ -49,6 +50,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    add_rows_option(parser)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -88,6 +90,12 @@ def main():
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     print(f"tracked link at {ratio:.0%} of the bare view: "
           f"{verdict} the {TARGET_RATIO:.0%} target")
+    write_rows(args.json, [
+        Row("links", "tracked link (first-time visitor)", results["tracked link"]["rps"],
+            "req/s", "bare Django view", bare, f"≥ {TARGET_RATIO:.0%} of bare",
+            ratio >= TARGET_RATIO),
+        Row("links", "clicks lost", max(0, served - clicks), "", target="0",
+            met=clicks >= served)])
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 from shop import build_shop  # sets Django up on a throw-away data folder
+from table import Row, add_rows_option, write_rows
 
 from weishang.accounts.models import Role, Shop, User
 from weishang.catalog.models import Variant
@@ -145,16 +146,19 @@ def baseline_copy() -> tuple[int, float]:
     return rows, seconds
 
 
-def report(name: str, rows: int, seconds: float, base_rate: float) -> None:
+def report(name: str, rows: int, seconds: float, base_rate: float) -> Row:
     rate = rows / seconds if seconds else float("inf")
     print(f"{name:<12} {rows:>10,} rows  {seconds:8.2f} s  {rate:>12,.0f} rows/s  "
           f"× {base_rate / rate if rate else float('inf'):6.1f} the baseline's time per row")
+    return Row("settlement", f"{name}: rows written", rate, "rows/s", "INSERT … SELECT copy",
+               base_rate)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=1_000_000)
+    add_rows_option(parser)
     args = parser.parse_args()
 
     build_shop(1)
@@ -175,11 +179,12 @@ def main():
     base_rate = rows / seconds
     report("baseline", rows, seconds, base_rate)
     written, earn_seconds = timed(services.earn_completed_lines_in_bulk)
-    report("earnings", written, earn_seconds, base_rate)
+    rows = [report("earnings", written, earn_seconds, base_rate)]
     settled, settle_seconds = timed(
         lambda: settlement.settle(now=timezone.now() + timedelta(days=30)))
     # A release per earning, and a pair of ledger entries per agent.
-    report("settlement", settled.earnings + 2 * settled.agents, settle_seconds, base_rate)
+    rows.append(report("settlement", settled.earnings + 2 * settled.agents, settle_seconds,
+                       base_rate))
     print(f"             {settled.earnings:,} earnings of {settled.agents:,} agents settled, "
           f"{settled.amount} in all")
     problems, seconds = timed(checks.verify_earnings)
@@ -187,6 +192,12 @@ def main():
     total = earn_seconds + settle_seconds
     print(f"earnings + settlement: {total:.1f} s (target ≤ 120 s): "
           f"{'OK' if total <= 120 else 'TOO SLOW'}")
+    at_scale = args.agents >= 100_000 and args.lines >= 1_000_000
+    rows += [Row("settlement", f"earnings + settlement, {args.lines:,} lines", total, "s",
+                 target="≤ 120 s for 1M lines", met=total <= 120 if at_scale else None),
+             Row("settlement", "check: problems found", len(problems), "", target="0",
+                 met=not problems)]
+    write_rows(args.json, rows)
 
 
 if __name__ == "__main__":

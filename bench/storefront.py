@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from shop import build_shop  # sets Django up on a throw-away data folder
+from table import Row, add_rows_option, write_rows
 
 BENCH_DIR = Path(__file__).resolve().parent
 TARGET_RATIO = 0.5
@@ -90,6 +91,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    add_rows_option(parser)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -117,6 +119,12 @@ def main():
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     print(f"\nproduct page at {ratio:.0%} of the bare view: "
           f"{verdict} the {TARGET_RATIO:.0%} target")
+    write_rows(args.json, [
+        Row("storefront", f"{name} (returning customer)", figures["rps"], "req/s",
+            "bare Django view", bare,
+            *((f"≥ {TARGET_RATIO:.0%} of bare", ratio >= TARGET_RATIO) if name == "product page"
+              else ("", None)))
+        for name, figures in results.items() if name != "bare Django view"])
 
 
 if __name__ == "__main__":

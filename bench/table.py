@@ -1,7 +1,7 @@
 """The figures of a benchmark as rows (figure, value, baseline, ratio, target, met), so that
 bench/run_all.py can gather every benchmark's figures into one table.
 
-Each benchmark prints its own report as before and, given ``--rows FILE``, also writes its rows
+Each benchmark prints its own report as before and, given ``--json FILE``, also writes its rows
 there as JSON.
 """
 
@@ -30,7 +30,7 @@ class Row:
 
 
 def add_rows_option(parser) -> None:
-    parser.add_argument("--rows", metavar="FILE",
+    parser.add_argument("--json", metavar="FILE",
                         help="also write the figures as JSON rows to FILE (for run_all.py)")
 
 
