@@ -387,7 +387,8 @@ def bench(args, server, database: str, scratch: str) -> list[Row]:
             print(f"round {number}: {rate:6.1f} orders/s ({tally.orders} orders, {placed} in "
                   f"the database), checkout p50 {percentile(latencies, 50):.0f} ms, "
                   f"p99 {percentile(latencies, 99):.0f} ms, {tally.refusals} sold-out refusals, "
-                  f"{tally.errors} errors; scarce variant: {sold_now} sold of {args.scarce}, "
+                  f"{tally.errors} errors; scarce variant: {sold_now} sold of {args.scarce} "
+                  f"({tally.scarce_orders} orders with it as the customers saw them), "
                   f"{left} left ({verdict}); pgbench {tps:,.0f} tps", flush=True)
             for sample in tally.samples:
                 print(f"    error: {sample}")
