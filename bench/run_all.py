@@ -26,7 +26,7 @@ BENCHES = {
     "foundation": ("bench_foundation.py", [], ["--products", "50", "--repeat", "10"]),
     "storefront": ("storefront.py", [], ["--products", "100", "--seconds", "3"]),
     "links": ("links.py", [], ["--seconds", "3"]),
-    "checkout": ("checkout.py", [], ["--seconds", "10", "--rounds", "1"]),
+    "checkout": ("checkout.py", [], ["--seconds", "10", "--rounds", "1", "--scarce", "10"]),
     "customers": ("customers.py", [],
                   ["--customers", "20000", "--rows", "10000", "--repeat", "50"]),
     "settlement": ("settlement.py", [], ["--agents", "5000", "--lines", "50000"]),

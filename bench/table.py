@@ -6,6 +6,7 @@ there as JSON.
 """
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ class Row:
     target: str = ""
     #: Whether the target is met (None when there is no target, or it does not apply).
     met: bool | None = None
+    #: The baseline's unit when it is not the figure's.
+    baseline_unit: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -52,13 +55,20 @@ def _number(value: float | None) -> str:
 def format_table(rows: list[Row]) -> str:
     header = ("bench", "figure", "value", "baseline", "ratio", "target", "met")
     lines = [(row.bench, row.figure, f"{_number(row.value)} {row.unit}",
-              f"{row.baseline_name} {_number(row.baseline)}" if row.baseline_name else "—",
+              f"{row.baseline_name} {_number(row.baseline)} {row.baseline_unit or row.unit}"
+              .rstrip()
+              if row.baseline_name else "—",
               f"{row.ratio:.3g}" if row.ratio is not None else "—",
               row.target or "—",
               {True: "yes", False: "NO", None: "—"}[row.met])
              for row in rows]
-    widths = [max(len(cells[column]) for cells in [header, *lines])
+    widths = [max(_width(cells[column]) for cells in [header, *lines])
               for column in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(cells, widths,
-                                                                        strict=True)).rstrip()
+    return "\n".join("  ".join(cell + " " * (width - _width(cell))
+                               for cell, width in zip(cells, widths, strict=True)).rstrip()
                      for cells in [header, *lines])
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
