@@ -87,6 +87,20 @@ def test_python_m_weishang_check_passes(tmp_path):
     assert "no issues" in result.stdout
 
 
+def wait_until_serving(process: subprocess.Popen, base: str, log: Path) -> None:
+    """Until ``process`` (its output in ``log``) answers 200 on ``base``/healthz."""
+    deadline = time.monotonic() + STUCK_SECONDS
+    while True:
+        assert process.poll() is None, f"the server stopped:\n{log.read_text()}"
+        assert time.monotonic() < deadline, f"the server did not start:\n{log.read_text()}"
+        try:
+            if fetch(f"{base}/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+
+
 def run_demo(home: Path) -> str:
     """Start `weishang demo`, check the shop while it serves, stop it; return what it printed."""
     port = free_port()
@@ -98,17 +112,7 @@ def run_demo(home: Path) -> str:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STUCK_SECONDS
-        while True:
-            assert process.poll() is None, f"demo stopped:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"demo did not start:\n{log.read_text()}"
-            try:
-                if fetch(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-
+        wait_until_serving(process, base, log)
         status, headers, _page = fetch(f"{base}/")
         assert status == 302 and headers["Location"].startswith("/s/"), "to the owner's shop"
         status, _headers, shop = fetch(base + headers["Location"])

@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -95,9 +96,9 @@ def scheduler(monkeypatch):
     monkeypatch.setattr(jobs, "_record", lambda *args, **kwargs: None)
     stops = []
 
-    def start(registered):
+    def start(registered, **options):
         monkeypatch.setattr(jobs, "JOBS", registered)
-        stops.append(jobs.start_scheduler(interval=0.01))
+        stops.append(jobs.start_scheduler(interval=0.01, **options))
 
     yield start
     for stop in stops:
@@ -127,6 +128,29 @@ def test_the_scheduler_thread_runs_due_jobs_and_retries_a_failed_one(scheduler):
     wait_for(lambda: len(often) >= 3)
     assert len(often) >= 3
     assert daily == [1]  # once at the first tick, then not before a day has passed
+
+
+def test_of_the_processes_sharing_a_lock_file_one_runs_the_jobs_until_it_ends(scheduler,
+                                                                               tmp_path):
+    """gunicorn's workers each start a scheduler: the one that holds the lock runs the jobs, and
+    another takes over when that process ends (here the holder is another process)."""
+    lock_file = tmp_path / "jobs.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys; lock = open(sys.argv[1], 'a'); "
+                               "fcntl.flock(lock, fcntl.LOCK_EX); print('held', flush=True); "
+                               "sys.stdin.read()", str(lock_file)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    runs = []  # the thread of each run
+    registered = {"often": jobs.Job(lambda: runs.append(threading.get_ident()) or 0, 0)}
+    scheduler(registered, lock_file=lock_file)
+    scheduler(registered, lock_file=lock_file)  # each opens the file: as good as two processes
+    time.sleep(0.5)  # fifty ticks of each: none may run a job while the other process holds it
+    assert runs == []
+
+    holder.communicate("")  # the process ends, and with it its lock
+    wait_for(lambda: len(runs) >= 6)
+    assert len(runs) >= 6 and len(set(runs)) == 1
 
 
 def test_celery_beat_runs_every_job_on_its_cadence_and_the_heartbeat():

@@ -4,8 +4,9 @@ Each app registers its jobs in its ``AppConfig.ready`` (core comes first, so any
 no app needs to import one after it). With Redis, Celery beat runs the same jobs on the same
 cadence (weishang/celery.py builds its schedule from ``JOBS``). Without it, ``weishang demo``
 and ``weishang serve`` start ``start_scheduler()``: one daemon thread that wakes once a minute
-and runs the jobs that are due. ``weishang runjobs`` runs them once, for a cron job or a
-systemd timer instead.
+and runs the jobs that are due; with several processes (gunicorn's workers) each starts one,
+and a lock file lets one of them run the jobs at a time. ``weishang runjobs`` runs them once,
+for a cron job or a systemd timer instead.
 
 Whoever runs a job runs it through ``run()``, which records the run in its ``JobRun`` row (one
 upsert); Celery's workers also record a ``heartbeat()`` every ``HEARTBEAT_EVERY`` seconds. What
@@ -19,11 +20,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import JobRun
 
@@ -126,15 +129,49 @@ def scheduler_wanted() -> bool:
     return not settings.REDIS_URL and os.environ.get("WEISHANG_INPROCESS_JOBS", "1") != "0"
 
 
+def celery_problem() -> str:
+    """Why ``weishang worker`` and ``weishang beat`` cannot start (translated), or ""."""
+    if settings.REDIS_URL:
+        return ""
+    return _("REDIS_URL is not set: the Celery worker and beat need Redis, e.g. "
+             "REDIS_URL=redis://127.0.0.1:6379/0. Without it, `weishang serve` runs the "
+             "background jobs itself.")
+
+
 def _due(last_runs: dict[str, float], now: float, interval: float) -> list[str]:
     # Half an interval of slack: a wake-up may come a hair before a whole ``every`` has passed.
     return [name for name, job in JOBS.items()
             if name not in last_runs or now - last_runs[name] >= job.every - interval / 2]
 
 
-def _loop(stop: threading.Event, interval: float) -> None:
+class _OneProcess:
+    """An exclusive lock on a file, taken without waiting and kept until the process ends: of
+    the processes that share the file, one holds it; when that one exits (a gunicorn worker
+    recycled or killed), the system releases it and the next to try takes it over."""
+
+    def __init__(self, path: Path):
+        self.path, self.file = path, None
+
+    def held(self) -> bool:
+        if self.file is None:
+            import fcntl  # Unix only; Windows serves with waitress, one process
+
+            file = self.path.open("a")
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                file.close()
+                return False
+            self.file = file  # open for the life of the process: the lock stays held
+            logger.info("this process (%d) runs the periodic jobs", os.getpid())
+        return True
+
+
+def _loop(stop: threading.Event, interval: float, lock: _OneProcess | None) -> None:
     last_runs: dict[str, float] = {}  # when each job last succeeded (a failed one runs again)
     while not stop.wait(interval):
+        if lock is not None and not lock.held():
+            continue
         now = time.monotonic()
         close_old_connections()
         try:
@@ -144,12 +181,19 @@ def _loop(stop: threading.Event, interval: float) -> None:
         last_runs.update(dict.fromkeys(succeeded, now))
 
 
-def start_scheduler(interval: float = INTERVAL_SECONDS) -> threading.Event | None:
-    """Start the scheduler thread if wanted; returns the event that stops it (None if not)."""
+def start_scheduler(interval: float = INTERVAL_SECONDS, *,
+                    lock_file: Path | None = None) -> threading.Event | None:
+    """Start the scheduler thread if wanted; returns the event that stops it (None if not).
+
+    With ``lock_file``, the thread runs jobs only while its process holds that file's lock, so
+    that several processes each starting a scheduler run every job once, not once each. A
+    process that takes over runs every job at its first tick, as a fresh start does (each job
+    is safe to run at any time)."""
     if not scheduler_wanted():
         return None
     stop = threading.Event()
-    threading.Thread(target=_loop, args=(stop, interval), name="weishang-jobs",
+    lock = None if lock_file is None else _OneProcess(lock_file)
+    threading.Thread(target=_loop, args=(stop, interval, lock), name="weishang-jobs",
                      daemon=True).start()
     logger.info("periodic jobs run in-process, checked every %s seconds", interval)
     return stop
