@@ -9,6 +9,7 @@ See README.md, "Configuration".
 import os
 import secrets
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -209,14 +210,69 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Embedded mode serves static files straight from the package; production runs
 # `weishang collectstatic` and may turn this off.
 WHITENOISE_USE_FINDERS = _env_bool("WHITENOISE_USE_FINDERS", True)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+
+
+def _static_manifest() -> bool:
+    """STATIC_MANIFEST: ``1`` names static files by a hash of their content and serves them
+    compressed (whitenoise's manifest, written by `weishang collectstatic`), so browsers may keep
+    them for ever; ``0`` serves them as they are named; ``auto`` (default) uses the manifest once
+    collectstatic has written one into STATIC_ROOT. After an upgrade run collectstatic again."""
+    value = os.environ.get("STATIC_MANIFEST", "auto").strip().lower()
+    if value == "auto":
+        return (STATIC_ROOT / "staticfiles.json").is_file()
+    return _env_bool("STATIC_MANIFEST")
+
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
-# In the embedded default Django serves uploads itself; behind nginx set SERVE_MEDIA=0.
-SERVE_MEDIA = _env_bool("SERVE_MEDIA", True)
+# Where uploads live: `local` (MEDIA_ROOT) or `s3`, an S3-compatible bucket (AWS, MinIO, Aliyun
+# OSS, Tencent COS, …) through django-storages, `pip install 'weishang[s3]'`.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local").strip().lower()
+
+
+def media_storage(kind: str) -> dict:
+    """The storage of uploads of MEDIA_STORAGE ``kind``, the bucket's from the environment."""
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from django.core.exceptions import ImproperlyConfigured
+
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE={kind!r}: give local or s3.")
+    if not (find_spec("storages") and find_spec("boto3")):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages and boto3: "
+                                   "pip install 'weishang[s3]'.")
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs the bucket: set "
+                                   "AWS_STORAGE_BUCKET_NAME.")
+    options = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        # Never replace a stored file: a second upload of the same name gets a name of its own,
+        # as on a local disk.
+        "file_overwrite": False,
+        # Uploads are public, as /media/ is on a local disk: plain URLs (the shop's pages are
+        # cached, so signed URLs would expire inside them); the bucket (or its CDN in
+        # AWS_S3_CUSTOM_DOMAIN) lets anyone read.
+        "querystring_auth": False,
+    }
+    for option, variable in [("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+                             ("access_key", "AWS_ACCESS_KEY_ID"),
+                             ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+                             ("region_name", "AWS_S3_REGION_NAME"),
+                             ("custom_domain", "AWS_S3_CUSTOM_DOMAIN")]:
+        if os.environ.get(variable):
+            options[option] = os.environ[variable]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES = {
+    "default": media_storage(MEDIA_STORAGE),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if _static_manifest()
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# In the embedded default Django serves uploads itself; behind nginx set SERVE_MEDIA=0. Uploads
+# in a bucket are served from there.
+SERVE_MEDIA = _env_bool("SERVE_MEDIA", MEDIA_STORAGE == "local")
 
 # Uploaded images: accepted formats, largest file and largest pixel count (decompression bombs).
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
@@ -243,6 +299,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Beat's record of when each job last ran: in the data folder, never the working folder.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
