@@ -94,7 +94,9 @@ def _run_server(args):
 
 
 def _gunicorn_options(args) -> dict:
-    workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
+    # The cores this process may use (a container's or taskset's share), not the machine's.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = args.workers or min(2 * (cores or 1) + 1, MAX_DEFAULT_WORKERS)
     threads = args.threads or GUNICORN_THREADS
     host = f"[{args.host}]" if ":" in args.host else args.host
     return {
