@@ -76,7 +76,8 @@ def test_worker_and_beat_need_redis(tmp_path, command):
 
 def test_a_production_start(tmp_path):
     """collectstatic, then serve --migrate: gunicorn with the workers asked for, hashed and
-    compressed static files, an access log; SIGTERM stops it all."""
+    compressed static files, an access log; SIGHUP replaces the workers, SIGTERM stops it
+    all."""
     home = tmp_path / "home"
     collected = weishang(home, "collectstatic", "--noinput")
     assert collected.returncode == 0, collected.stderr
@@ -89,7 +90,12 @@ def test_a_production_start(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(server, base, log)
-        assert len(children(server.pid)) == 2
+        workers = children(server.pid)
+        assert len(workers) == 2
+        server.send_signal(signal.SIGHUP)  # a graceful reload: new workers for the old
+        wait_for(lambda: len(children(server.pid)) == 2
+                 and not set(children(server.pid)) & set(workers), server, log)
+        wait_until_serving(server, base, log)
         status, headers, page = fetch(f"{base}/accounts/login/")
         assert status == 200 and headers["Server"] == "gunicorn"
         css = re.search(r'/static/weishang/weishang\.[0-9a-f]{12}\.css', page).group()
