@@ -72,6 +72,8 @@ def test_worker_and_beat_need_redis(tmp_path, command):
     result = weishang(tmp_path, command)
     assert result.returncode == 1
     assert "REDIS_URL" in result.stderr and "Traceback" not in result.stderr
+    helped = weishang(tmp_path, "help", command)  # celery's own options, Redis or not
+    assert helped.returncode == 0 and "--loglevel" in helped.stdout
 
 
 def test_a_production_start(tmp_path):

@@ -30,6 +30,14 @@ def _setup_django():
     django.setup()
 
 
+MAX_DEFAULT_WORKERS = 12
+GUNICORN_THREADS, WAITRESS_THREADS = 4, 8
+# A worker is replaced after this many requests (and up to a tenth more, so that they are not
+# all replaced at once): whatever a long-running process gathers (memory) is given back.
+MAX_REQUESTS = 2000
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+
+
 def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--host", default=os.environ.get("WEISHANG_HOST", "127.0.0.1"))
@@ -58,14 +66,6 @@ def _migrate():
 
 def _say(line: str) -> None:
     print(line, flush=True)
-
-
-MAX_DEFAULT_WORKERS = 12
-GUNICORN_THREADS, WAITRESS_THREADS = 4, 8
-# A worker is replaced after this many requests (and up to a tenth more, so that they are not
-# all replaced at once): whatever a long-running process gathers (memory) is given back.
-MAX_REQUESTS = 2000
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
 
 
 def _run_server(args):
@@ -112,7 +112,7 @@ def _gunicorn_options(args) -> dict:
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "proc_name": "weishang",
-        # Several servers on one machine would share one control socket in the home folder.
+        # Several servers of one user would share one control socket in the user's home folder.
         "control_socket_disable": True,
         "when_ready": lambda _server: _say(
             f"Weishang is running at http://{host}:{args.port}/  ({workers} processes × "
@@ -203,7 +203,7 @@ def _celery(command: str, argv: list[str]):
     _setup_django()
     from weishang.core import jobs
 
-    if problem := jobs.celery_problem():
+    if (problem := jobs.celery_problem()) and not {"-h", "--help"} & set(argv):
         sys.exit(problem)
     from weishang.celery import app
 
