@@ -35,7 +35,6 @@ GUNICORN_THREADS, WAITRESS_THREADS = 4, 8
 # A worker is replaced after this many requests (and up to a tenth more, so that they are not
 # all replaced at once): whatever a long-running process gathers (memory) is given back.
 MAX_REQUESTS = 2000
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
 
 
 def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -108,8 +107,9 @@ def _gunicorn_options(args) -> dict:
         "graceful_timeout": args.timeout,
         "max_requests": MAX_REQUESTS,
         "max_requests_jitter": MAX_REQUESTS // 10,
-        "accesslog": "-",
-        "access_log_format": ACCESS_LOG_FORMAT,
+        # The access log is Django's request line (core/logs.py: request id, user, duration;
+        # text or JSON), so gunicorn writes none of its own; its errors go to standard error.
+        "accesslog": None,
         "errorlog": "-",
         "proc_name": "weishang",
         # Several servers of one user would share one control socket in the user's home folder.
