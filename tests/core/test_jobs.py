@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,7 @@ def scheduler(monkeypatch):
         lambda: None)}))
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
     monkeypatch.setattr(jobs, "_record", lambda *args, **kwargs: None)
+    monkeypatch.setattr(jobs, "_succeeded_ago", dict)
     stops = []
 
     def start(registered, **options):
@@ -128,6 +129,28 @@ def test_the_scheduler_thread_runs_due_jobs_and_retries_a_failed_one(scheduler):
     wait_for(lambda: len(often) >= 3)
     assert len(often) >= 3
     assert daily == [1]  # once at the first tick, then not before a day has passed
+
+
+def test_a_restarted_scheduler_runs_only_the_jobs_due_by_their_last_success(scheduler,
+                                                                           monkeypatch):
+    """A recycled gunicorn worker, or a server restarted after a deploy, does not run the daily
+    jobs again at its first tick when they succeeded an hour ago."""
+    often, daily = [], []
+    monkeypatch.setattr(jobs, "_succeeded_ago", lambda: {"often": 3600.0, "daily": 3600.0})
+    scheduler({"often": jobs.Job(lambda: often.append(1) or 0, jobs.MINUTE),
+               "daily": jobs.Job(lambda: daily.append(1) or 0, jobs.DAY)})
+    wait_for(lambda: often)
+    assert often and not daily
+
+
+def test_the_last_successes_are_read_from_the_job_rows(monkeypatch, time_machine):
+    monkeypatch.setattr(jobs, "JOBS", {"often": jobs.Job(lambda: 0, 60),
+                                       "never": jobs.Job(lambda: 0, 60)})
+    time_machine.move_to(datetime(2026, 12, 8, 1, 0, tzinfo=UTC), tick=False)
+    jobs.run("often")
+    JobRun.objects.get_or_create(name="never")  # installed by migrate, never run
+    time_machine.move_to(datetime(2026, 12, 8, 1, 10, tzinfo=UTC), tick=False)
+    assert jobs._succeeded_ago() == {"often": 600.0}
 
 
 def test_of_the_processes_sharing_a_lock_file_one_runs_the_jobs_until_it_ends(scheduler,

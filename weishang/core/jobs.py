@@ -167,14 +167,29 @@ class _OneProcess:
         return True
 
 
+def _succeeded_ago() -> dict[str, float]:
+    """Seconds since each job last succeeded, whoever ran it (this process, one that held the
+    lock before, ``weishang runjobs``, a Celery worker): read once when a scheduler starts
+    running jobs, so that a restart or a takeover does not run the daily jobs again at once."""
+    now = timezone.now()
+    return {name: (now - succeeded).total_seconds()
+            for name, succeeded in JobRun.objects.filter(
+                name__in=list(JOBS), last_succeeded__isnull=False).values_list(
+                "name", "last_succeeded")}
+
+
 def _loop(stop: threading.Event, interval: float, lock: _OneProcess | None) -> None:
-    last_runs: dict[str, float] = {}  # when each job last succeeded (a failed one runs again)
+    # When each job last succeeded, on the monotonic clock (a failed one runs again); None
+    # until this process first runs jobs.
+    last_runs: dict[str, float] | None = None
     while not stop.wait(interval):
         if lock is not None and not lock.held():
             continue
         now = time.monotonic()
         close_old_connections()
         try:
+            if last_runs is None:
+                last_runs = {name: now - ago for name, ago in _succeeded_ago().items()}
             succeeded = run_all(_due(last_runs, now, interval))
         finally:
             connection.close()
@@ -187,8 +202,8 @@ def start_scheduler(interval: float = INTERVAL_SECONDS, *,
 
     With ``lock_file``, the thread runs jobs only while its process holds that file's lock, so
     that several processes each starting a scheduler run every job once, not once each. A
-    process that takes over runs every job at its first tick, as a fresh start does (each job
-    is safe to run at any time)."""
+    process that starts or takes over runs at its first tick the jobs that are due by their
+    ``JobRun`` rows (every job on a fresh install)."""
     if not scheduler_wanted():
         return None
     stop = threading.Event()
