@@ -1,6 +1,6 @@
 """Checkout throughput: customers placing orders over HTTP (gunicorn + PostgreSQL) beside pgbench.
 
-    pip install -e '.[bench]'
+    pip install -e .
     python bench/checkout.py [--seconds 30] [--clients 16] [--workers 2] [--rounds 3]
                              [--server postgres://postgres@127.0.0.1:5432] [--profile 50]
 

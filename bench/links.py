@@ -1,6 +1,6 @@
 """Tracked-link throughput: /t/<code> (redirect + click recorded) against a bare Django view.
 
-    pip install -e '.[bench]' && apt-get install wrk
+    pip install -e . && apt-get install wrk
     python bench/links.py [--seconds 10] [--connections 16] [--workers 2]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ws_bench python bench/links.py
 

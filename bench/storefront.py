@@ -1,6 +1,6 @@
 """Storefront throughput: the shop home and a product page against a bare Django view.
 
-    pip install -e '.[bench]' && apt-get install wrk
+    pip install -e . && apt-get install wrk
     python bench/storefront.py [--products 1000] [--seconds 10] [--connections 16] [--workers 2]
 
 Builds a shop of ``--products`` products (3 × 3 variants each, in stock) on a fresh data folder
