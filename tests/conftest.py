@@ -7,7 +7,7 @@ from importlib import import_module
 import pytest
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.selling", "tests.clock"]
+pytest_plugins = ["tests.selling", "tests.clock", "tests.stack.plugin"]
 
 # A test's speed is the machine's, not the code's: on two cores shared with other work an
 # example takes several times the 200 ms Hypothesis allows by default.
