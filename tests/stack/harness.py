@@ -23,6 +23,12 @@ class Processes:
         self.logs, self.environment, self.cwd = logs, environment, cwd
         self.running: dict[str, subprocess.Popen] = {}
         self.runs = 0
+        self.started = time.monotonic()
+
+    def step(self, what: str) -> None:
+        """A line in steps.log: what the run does next, and when."""
+        with (self.logs / "steps.log").open("a") as steps:
+            steps.write(f"{time.monotonic() - self.started:6.1f} s  {what}\n")
 
     def log(self, name: str) -> Path:
         return self.logs / f"{name}.log"
@@ -32,11 +38,14 @@ class Processes:
         """Run a command to its end; its output (in its log) is returned."""
         self.runs += 1
         log = self.log(f"{self.runs:02d}-{name}")
+        started = time.monotonic()
         with log.open("w") as output:
             output.write(f"$ {' '.join(argv)}\n")
             output.flush()
             code = subprocess.run(argv, env=self.environment, cwd=self.cwd, stdout=output,
                                   stderr=subprocess.STDOUT, timeout=timeout).returncode
+        with log.open("a") as output:
+            output.write(f"[exit {code} after {time.monotonic() - started:.1f} s]\n")
         text = log.read_text()
         if code != expect:
             raise StackFailure(f"{name} exited with {code}, not {expect}:\n{tail(text)}")

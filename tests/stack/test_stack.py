@@ -22,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -168,12 +169,21 @@ http {{
     # --- HTTP -----------------------------------------------------------------------------
 
     def browser(self) -> requests.Session:
-        session = requests.Session()
+        """A client of the shop over HTTPS, trusting the run's certificate only."""
+        session = plain_client()
         session.verify = str(self.certificate)
         return session
 
     def url(self, path: str) -> str:
         return f"{self.site}{path}"
+
+
+def plain_client() -> requests.Session:
+    """A client that ignores the environment's CA bundle and proxies: everything here is on
+    this machine (requests would let REQUESTS_CA_BUNDLE override the session's ``verify``)."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
 
 
 def _pg(*command: str, database: str = "") -> None:
@@ -184,12 +194,15 @@ def _pg(*command: str, database: str = "") -> None:
 
 
 @pytest.fixture
-def stack(tmp_path):
+def stack():
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.fail("nginx is not installed (apt-get install nginx)")
     logs = ROOT / "test-results" / "stack"
     shutil.rmtree(logs, ignore_errors=True)
-    run = Stack(tmp_path, logs)
+    # A folder of its own, not pytest's tmp_path: other pytest sessions of the same user
+    # prune old ones, and this run outlives several of them.
+    tmp = Path(tempfile.mkdtemp(prefix="weishang-stack-"))
+    run = Stack(tmp, logs)
     subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
     _pg("createdb", database=run.database)
     try:
@@ -197,6 +210,7 @@ def stack(tmp_path):
     finally:
         run.processes.kill_all()
         _pg("dropdb", "--if-exists", database=run.database)
+        shutil.rmtree(tmp, ignore_errors=True)
         print(run.processes.tails())  # shown by pytest when the test failed
 
 
@@ -205,6 +219,7 @@ def stack(tmp_path):
 
 def install(stack: Stack) -> None:
     """A fresh virtual environment with Weishang installed from the checkout, not editable."""
+    stack.processes.step("install")
     stack.processes.run("venv", [sys.executable, "-m", "venv", str(stack.venv)])
     stack.processes.run("pip-install", [str(stack.venv / "bin" / "pip"), "install",
                                         "--quiet", "--disable-pip-version-check", str(ROOT)])
@@ -212,6 +227,7 @@ def install(stack: Stack) -> None:
 
 def set_up(stack: Stack) -> None:
     """The README's order: nothing works before `weishang migrate`."""
+    stack.processes.step("set up")
     refused = stack.weishang("createowner", "--no-input", "--username", "owner",
                              "--phone", "13800000000", "--password", PASSWORD, expect=1)
     assert "weishang migrate" in refused and "Traceback" not in refused
@@ -224,10 +240,12 @@ def set_up(stack: Stack) -> None:
 
 
 def start(stack: Stack) -> None:
+    stack.processes.step("start web, worker and beat")
     for name in ("web", "worker", "beat"):
         stack.start_unit(name)
-    wait_until(lambda: requests.get(f"http://127.0.0.1:{stack.web_port}/healthz",
-                                    timeout=10).status_code == 200,
+    # As a monitor on the machine asks: gunicorn directly, with the shop's host name.
+    wait_until(lambda: plain_client().get(f"http://127.0.0.1:{stack.web_port}/healthz",
+                                          headers={"Host": "localhost"}, timeout=10).ok,
                "gunicorn to answer /healthz", stack.processes)
 
 
@@ -303,8 +321,7 @@ def move_back(stack: Stack, column: str, number: str, interval: str) -> None:
 
 
 def deep_health(stack: Stack) -> dict | None:
-    answer = requests.get(stack.url("/healthz?deep=1"), verify=str(stack.certificate),
-                          timeout=30)
+    answer = stack.browser().get(stack.url("/healthz?deep=1"), timeout=30)
     return answer.json() if answer.status_code == 200 else None
 
 
@@ -329,14 +346,16 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
     stack.start_nginx()
     wait_until(lambda: stack.browser().get(stack.url("/healthz"), timeout=10).ok,
                "nginx to pass /healthz on", stack.processes)
-    plain = requests.get(f"http://127.0.0.1:{stack.http_port}/s/", allow_redirects=False,
-                         timeout=30)
+    plain = plain_client().get(f"http://127.0.0.1:{stack.http_port}/s/",
+                               allow_redirects=False, timeout=30)
     assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
 
+    stack.processes.step("the owner sets up a product")
     owner = Owner(stack)
     owner.call("PATCH", "orders/settings/", json={"unpaid_expiry_minutes": 5})
     product, variant = owner.product_in_stock(10)
 
+    stack.processes.step("an unpaid order expires")
     # Left unpaid: once its payment time has passed (5 minutes is the shortest the owner may
     # set, so the deadline is moved back), beat's minute job has the worker cancel it.
     customer_checkout(stack, product, variant, "13900000001")
@@ -347,6 +366,7 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
                "the worker to cancel the unpaid order", stack.processes, every=2)
     assert owner.stock(variant) == 10
 
+    stack.processes.step("a shipped order completes")
     # Paid and shipped: once shipped long enough ago, the worker completes it.
     customer_checkout(stack, product, variant, "13900000002")
     shipped = owner.order_of("13900000002")["number"]
@@ -358,10 +378,12 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
     wait_until(lambda: owner.state(shipped) == "completed",
                "the worker to complete the shipped order", stack.processes, every=1)
 
+    stack.processes.step("deep health")
     health = wait_until(lambda: deep_health(stack), "/healthz?deep=1 to be ok",
                         stack.processes, every=2)
     assert health["status"] == "ok" and health["worker"]["ok"], health
 
+    stack.processes.step("backup and restore")
     # Backup, an empty database, restore: the orders and the stock are back.
     archive = backup(stack)
     assert archive.stat().st_mode & 0o077 == 0, "the archive is readable by its owner only"
@@ -373,6 +395,8 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
     assert (owner.state(unpaid), owner.state(shipped)) == ("cancelled", "completed")
     assert owner.stock(variant) == 8
 
+    stack.processes.step("stop")
     stop(stack, "nginx", "web", "worker", "beat")
     assert not list(stack.work.iterdir()), "nothing is left in the working folder"
     assert list(stack.home.glob("celerybeat-schedule*")), "beat keeps its schedule in the home"
+    stack.processes.step("done")
