@@ -14,6 +14,7 @@ Run: ``pytest tests/stack --stack -n 0`` (a few minutes). Logs of every process 
 test-results/stack/ and their tails are printed when the test fails.
 """
 
+import io
 import os
 import re
 import secrets
@@ -24,9 +25,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from PIL import Image
 
 from tests.deployment import (
     ENV_EXAMPLE,
@@ -267,14 +270,22 @@ class Owner:
         return answer.json() if answer.content else {}
 
     def product_in_stock(self, quantity: int) -> tuple[str, str]:
-        """A product on shelf with one variant of ``quantity`` units: (product, variant)."""
+        """A product on shelf, with a picture and one variant of ``quantity`` units:
+        (product, variant)."""
         product = self.call("POST", "products/", 201, json={
             "title": "乌龙茶", "variants": [{"retail_price": "88.00"}]})
+        self.call("POST", f"products/{product['id']}/images/", 201,
+                  files={"image": ("tea.png", picture(), "image/png")})
         self.call("POST", f"products/{product['id']}/shelf/", json={"on_shelf": True})
         variant = product["variants"][0]["id"]
         self.call("POST", "stock-adjustments/", 201,
                   json={"variant": variant, "set_quantity": quantity})
         return product["id"], variant
+
+    def picture_path(self, product: str) -> str:
+        """Where the product's picture is (nginx serves it from MEDIA_ROOT)."""
+        url = self.call("GET", f"products/{product}/")["images"][0]["url"]
+        return urlsplit(url).path
 
     def stock(self, variant: str) -> int:
         return self.call("GET", f"stock-levels/?variant={variant}")["results"][0]["quantity"]
@@ -287,6 +298,21 @@ class Owner:
         return self.call("GET", f"orders/{number}/")["state"]
 
 
+def picture() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "seagreen").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def served_by_nginx(stack: Stack, path: str) -> requests.Response:
+    """A file nginx serves from the data folder (gunicorn never sees it)."""
+    answer = stack.browser().get(stack.url(path), timeout=30)
+    assert answer.status_code == 200, f"{path}: {answer.status_code}"
+    log = (stack.logs / "web.log").read_text()
+    assert f'"GET {path} ' not in log, f"{path} went to gunicorn"
+    return answer
+
+
 def customer_checkout(stack: Stack, product: str, variant: str, phone: str) -> None:
     """A customer's browser: the shop from `/`, the product, the cart, the checkout form (CSRF
     token and idempotency key from the pages), redirected to the order's page."""
@@ -296,6 +322,10 @@ def customer_checkout(stack: Stack, product: str, variant: str, phone: str) -> N
     shop_path = shop.headers["Location"]  # /s/<code>/
     page = browser.get(stack.url(f"{shop_path}p/{product}/"), timeout=30)
     assert page.status_code == 200 and "乌龙茶" in page.text
+    stylesheet = re.search(r'href="(/static/weishang/weishang\.[0-9a-f]{12}\.css)"', page.text)
+    assert stylesheet, "the page links the hashed stylesheet (collectstatic's manifest)"
+    cached = served_by_nginx(stack, stylesheet[1])
+    assert "immutable" in cached.headers["Cache-Control"]
     form = {"csrfmiddlewaretoken": browser.cookies["csrftoken"]}
     origin = {"Origin": stack.site}
     added = browser.post(stack.url(f"{shop_path}cart/add/"), headers=origin, timeout=30,
@@ -354,6 +384,8 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
     owner = Owner(stack)
     owner.call("PATCH", "orders/settings/", json={"unpaid_expiry_minutes": 5})
     product, variant = owner.product_in_stock(10)
+    picture_path = owner.picture_path(product)
+    assert served_by_nginx(stack, picture_path).headers["Content-Type"] == "image/png"
 
     stack.processes.step("an unpaid order expires")
     # Left unpaid: once its payment time has passed (5 minutes is the shortest the owner may
@@ -384,16 +416,18 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
     assert health["status"] == "ok" and health["worker"]["ok"], health
 
     stack.processes.step("backup and restore")
-    # Backup, an empty database, restore: the orders and the stock are back.
+    # Backup; an empty database and no media; restore: orders, stock and picture are back.
     archive = backup(stack)
     assert archive.stat().st_mode & 0o077 == 0, "the archive is readable by its owner only"
     stop(stack, "web", "worker", "beat")
     _pg("dropdb", database=stack.database)
     _pg("createdb", database=stack.database)
+    shutil.rmtree(stack.home / "media")
     stack.weishang("restore", str(archive))
     start(stack)
     assert (owner.state(unpaid), owner.state(shipped)) == ("cancelled", "completed")
     assert owner.stock(variant) == 8
+    served_by_nginx(stack, picture_path)
 
     stack.processes.step("stop")
     stop(stack, "nginx", "web", "worker", "beat")
