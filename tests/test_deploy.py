@@ -2,7 +2,10 @@
 shop reads, writing only to its data folder. The stack test (tests/stack) runs the units and
 the nginx site; no Docker engine runs here, so compose.yaml is checked as a file."""
 
+import os
 import re
+import subprocess
+import time
 
 import pytest
 import yaml
@@ -10,7 +13,6 @@ from django.core.management import get_commands
 
 from tests.deployment import (
     COMPOSE,
-    ENV_EXAMPLE,
     NGINX_SITE,
     ROOT,
     VENV,
@@ -90,17 +92,33 @@ def test_the_web_server_reloads_gracefully():
     assert read_unit("weishang-web.service")["Service.ExecReload"] == ["/bin/kill -HUP $MAINPID"]
 
 
-def test_backups_are_daily_private_and_pruned():
+def test_backups_are_daily_and_private():
     service, timer = read_unit("weishang-backup.service"), read_unit("weishang-backup.timer")
-    environment = unit_environment(service)
 
     assert timer["Timer.OnCalendar"] and timer["Timer.Persistent"] == ["yes"]
     assert service["Service.Type"] == ["oneshot"] and service["Service.UMask"] == ["0077"]
-    assert environment["BACKUP_DIR"].startswith(f"{HOME}/")
+    assert unit_environment(service)["BACKUP_DIR"].startswith(f"{HOME}/")
+
+
+def test_backups_are_kept_for_keep_days(tmp_path):
+    """The backup unit's pruning, run on archives of several ages."""
+    service = read_unit("weishang-backup.service")
+    environment = {**unit_environment(service), "BACKUP_DIR": str(tmp_path)}
+    ages = {"weishang-a.tar.gz": 1, "weishang-b.tar.gz": 13.5, "weishang-c.tar.gz": 14.5,
+            "weishang-d.tar.gz": 30, "not-a-backup.tar.gz": 30}
+    for name, days in ages.items():
+        archive = tmp_path / name
+        archive.write_bytes(b"")
+        moment = time.time() - days * 86400
+        os.utime(archive, (moment, moment))
+
     (prune,) = service["Service.ExecStartPost"]
-    assert command_line(prune, environment) == [
-        "/usr/bin/find", environment["BACKUP_DIR"], "-name", "weishang-*.tar.gz",
-        "-mtime", f"+{environment['KEEP_DAYS']}", "-delete"]
+    subprocess.run(command_line(prune, environment), env={**os.environ, **environment},
+                   check=True, timeout=60)
+
+    assert environment["KEEP_DAYS"] == "14"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "not-a-backup.tar.gz", "weishang-a.tar.gz", "weishang-b.tar.gz"]
 
 
 def test_the_env_example_names_only_variables_the_shop_reads():

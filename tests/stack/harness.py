@@ -34,16 +34,18 @@ class Processes:
         return self.logs / f"{name}.log"
 
     def run(self, name: str, argv: list[str], *, expect: int = 0,
-            timeout: float = STUCK_SECONDS) -> str:
-        """Run a command to its end; its output (in its log) is returned."""
+            timeout: float = STUCK_SECONDS, environment: dict[str, str] | None = None) -> str:
+        """Run a command to its end (``environment`` added to the run's); its output (in its
+        log) is returned."""
         self.runs += 1
         log = self.log(f"{self.runs:02d}-{name}")
         started = time.monotonic()
         with log.open("w") as output:
             output.write(f"$ {' '.join(argv)}\n")
             output.flush()
-            code = subprocess.run(argv, env=self.environment, cwd=self.cwd, stdout=output,
-                                  stderr=subprocess.STDOUT, timeout=timeout).returncode
+            code = subprocess.run(argv, env={**self.environment, **(environment or {})},
+                                  cwd=self.cwd, stdout=output, stderr=subprocess.STDOUT,
+                                  timeout=timeout).returncode
         with log.open("a") as output:
             output.write(f"[exit {code} after {time.monotonic() - started:.1f} s]\n")
         text = log.read_text()

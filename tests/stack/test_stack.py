@@ -110,14 +110,18 @@ class Stack:
             argv[argv.index("--port") + 1] = str(self.web_port)
         return argv
 
-    def unit_command(self, unit_name: str, key: str = "ExecStart") -> list[str]:
+    def unit_command(self, unit_name: str, key: str = "ExecStart") -> tuple[list[str], dict]:
+        """A command line of a unit, for this machine, and the variables the unit adds."""
         unit = read_unit(unit_name)
         (line,) = unit[f"Service.{key}"]
-        return self._localized(command_line(line, {**self.environment,
-                                                   **unit_environment(unit)}))
+        added = {name: self._localized([value])[0]
+                 for name, value in unit_environment(unit).items()}
+        return self._localized(command_line(line, {**self.environment, **added})), added
 
     def start_unit(self, name: str) -> None:
-        self.processes.start(name, self.unit_command(f"weishang-{name}.service"))
+        argv, added = self.unit_command(f"weishang-{name}.service")
+        assert not added, "the long-running units take their variables from the env file"
+        self.processes.start(name, argv)
 
     def weishang(self, *args: str, expect: int = 0) -> str:
         return self.processes.run(args[0], [str(self.venv / "bin" / "weishang"), *args],
@@ -358,7 +362,8 @@ def deep_health(stack: Stack) -> dict | None:
 def backup(stack: Stack) -> Path:
     """The backup unit's commands, as its timer starts them."""
     for key in ("ExecStartPre", "ExecStart", "ExecStartPost"):
-        stack.processes.run(f"backup-{key}", stack.unit_command("weishang-backup.service", key))
+        argv, added = stack.unit_command("weishang-backup.service", key)
+        stack.processes.run(f"backup-{key}", argv, environment=added)
     (archive,) = (stack.home / "backups").glob("weishang-*.tar.gz")
     return archive
 
