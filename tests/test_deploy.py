@@ -182,3 +182,17 @@ def test_compose_sets_only_variables_the_shop_reads(compose):
     for service in built_services(compose).values():
         for name in service["environment"]:
             assert re.search(rf"\b{name}\b", known), name
+
+
+def test_the_image_installs_the_package_and_runs_a_weishang_command(compose):
+    """compose.yaml's image: what the Dockerfile copies exists, and its default command is a
+    real one."""
+    (service,) = {service["build"]["dockerfile"] for service in built_services(compose).values()}
+    dockerfile = (ROOT / service).read_text()
+
+    for line in re.findall(r"^COPY (.+)$", dockerfile, flags=re.MULTILINE):
+        *sources, _target = line.split()
+        assert all((ROOT / source).exists() for source in sources), line
+    (command,) = re.findall(r"^CMD (\[.+\])$", dockerfile, flags=re.MULTILINE)
+    program, name, *_ = yaml.safe_load(command)
+    assert program == "weishang" and name in weishang_commands()
