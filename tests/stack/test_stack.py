@@ -378,6 +378,8 @@ def test_the_shop_runs_from_deploy_files_on_a_fresh_install(stack):
     install(stack)
     set_up(stack)
     start(stack)
+    wait_until(lambda: (stack.logs / "web.log").read_text().count("Booting worker") == 2,
+               "gunicorn's 2 workers", stack.processes)
     stack.start_nginx()
     wait_until(lambda: stack.browser().get(stack.url("/healthz"), timeout=10).ok,
                "nginx to pass /healthz on", stack.processes)
