@@ -4,6 +4,7 @@ the nginx site; no Docker engine runs here, so compose.yaml is checked as a file
 
 import os
 import re
+import shutil
 import subprocess
 import time
 
@@ -15,6 +16,7 @@ from tests.deployment import (
     COMPOSE,
     NGINX_SITE,
     ROOT,
+    UNITS,
     VENV,
     command_line,
     commented_env_names,
@@ -78,6 +80,22 @@ def test_the_services_restart_after_a_failure_and_stop_gracefully(name):
     assert unit["Service.Restart"] == ["on-failure"]
     assert unit["Service.KillSignal"] == ["SIGTERM"] and unit["Service.KillMode"] == ["mixed"]
     assert int(unit["Service.TimeoutStopSec"][0]) >= 30
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="needs systemd-analyze")
+def test_systemd_reads_every_unit_without_a_complaint(tmp_path):
+    """`systemd-analyze verify` knows every key; only the installation it points at is missing
+    on this machine."""
+    for unit in UNITS.iterdir():
+        shutil.copy(unit, tmp_path)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *sorted(str(unit) for unit in
+                                                         tmp_path.iterdir())],
+        capture_output=True, text=True, timeout=120)
+
+    complaints = [line for line in (result.stdout + result.stderr).splitlines()
+                  if f"Command {VENV}/bin/weishang is not executable" not in line]
+    assert not complaints, complaints  # (its exit status is 1 for the missing installation)
 
 
 def test_no_server_migrates_on_start():
