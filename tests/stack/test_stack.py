@@ -227,9 +227,16 @@ def stack():
 def install(stack: Stack) -> None:
     """A fresh virtual environment with Weishang installed from the checkout, not editable."""
     stack.processes.step("install")
+    # What a release holds, copied: pip builds in the source folder (build/, *.egg-info), and
+    # what an earlier build left there must not find its way into this install.
+    source = stack.tmp / "source"
+    shutil.copytree(ROOT / "weishang", source / "weishang",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, source / name)
     stack.processes.run("venv", [sys.executable, "-m", "venv", str(stack.venv)])
     stack.processes.run("pip-install", [str(stack.venv / "bin" / "pip"), "install",
-                                        "--quiet", "--disable-pip-version-check", str(ROOT)])
+                                        "--quiet", "--disable-pip-version-check", str(source)])
 
 
 def set_up(stack: Stack) -> None:
