@@ -172,14 +172,22 @@ class _Hashing:
         return data
 
 
-def _digest(path: Path) -> dict:
+def _read_digesting(stream, out=None) -> tuple[str, int]:
+    """The SHA-256 and size of what ``stream`` holds, read in chunks (copied to ``out`` too)."""
     sha256 = hashlib.sha256()
     size = 0
+    while data := stream.read(CHUNK):
+        sha256.update(data)
+        size += len(data)
+        if out is not None:
+            out.write(data)
+    return sha256.hexdigest(), size
+
+
+def _digest(path: Path) -> dict:
     with path.open("rb") as stream:
-        while data := stream.read(CHUNK):
-            sha256.update(data)
-            size += len(data)
-    return {"sha256": sha256.hexdigest(), "size": size}
+        sha256, size = _read_digesting(stream)
+    return {"sha256": sha256, "size": size}
 
 
 def _media_files() -> dict[str, Path]:
@@ -333,14 +341,8 @@ def _checked_name(path: Path, member: tarfile.TarInfo, manifest: dict) -> str:
 
 def _extract(stream, target: Path) -> tuple[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    sha256 = hashlib.sha256()
-    size = 0
     with target.open("xb") as out:
-        while data := stream.read(CHUNK):
-            sha256.update(data)
-            size += len(data)
-            out.write(data)
-    return sha256.hexdigest(), size
+        return _read_digesting(stream, out)
 
 
 def _check_fits(manifest: dict, database, *, replace: bool) -> bool:
