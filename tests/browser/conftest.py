@@ -22,8 +22,11 @@ def pytest_collection_modifyitems(items):
 def browser(django_db_setup):
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is not installed (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Generous, like the pages' own timeout below: an assertion waits for what a busy two-core
+    # machine (CI, with the other test worker) takes, e.g. the API docs building the schema.
+    expect.set_options(timeout=30_000)
     # Playwright's sync API keeps an asyncio loop running in this thread, which Django takes
     # for async code; the tests' database calls are plain synchronous code all the same.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
