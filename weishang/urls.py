@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve as serve_file
 
 from weishang.core import views as core_views
@@ -9,7 +11,10 @@ urlpatterns = [
     # The hottest path when a post spreads: resolved before everything else.
     path("t/", include("weishang.marketing.links.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch on every page sets only the visitor's own language cookie: it takes
+    # no CSRF token, so that a shop page without a form of its own gives the visitor no CSRF
+    # cookie (see storefront/cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("weishang.accounts.urls")),
     path("console/", include("weishang.console.urls")),

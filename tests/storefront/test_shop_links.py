@@ -47,13 +47,13 @@ def test_root_without_an_owner_says_the_shop_is_not_set_up(client):
 
 
 @pytest.mark.django_db
-def test_the_session_remembers_the_shop_entered_through(client, shop):
+def test_a_cookie_remembers_the_shop_entered_through(client, shop):
     agent_shop = Shop.objects.create(seller=UserFactory(role="agent"), name="代理小店")
     product = VariantFactory().product
 
     client.get(f"/s/{agent_shop.code}/")
 
-    assert client.session["shop_code"] == agent_shop.code
+    assert client.cookies["shop"].value == agent_shop.code
     assert client.get("/")["Location"] == f"/s/{agent_shop.code}/"
     old_link = client.get(f"/p/{product.public_id}/")
     assert old_link["Location"] == f"/s/{agent_shop.code}/p/{product.public_id}/"

@@ -15,7 +15,10 @@ version from the new data is harmless (fresher than its key). The cache entries 
 after ``PAGE_SECONDS``, which bounds staleness should a process die between commit and bump.
 
 Per-visitor parts are never cached: the page is stored with marks where the CSRF token and
-the cart badge go, filled in for each request.
+the cart badge go, filled in for each request. Only a page with a form of its own (the product
+page's add to cart) gets a CSRF token, and so a CSRF cookie (never a session:
+CSRF_USE_SESSIONS stays False); the others' marks are emptied (their language switch needs no
+token, see weishang/urls.py).
 """
 
 import hashlib
@@ -55,11 +58,12 @@ def _cart_badge(language: str, count: int) -> str:
     return render_to_string("storefront/_cart_badge.html", {"cart_count": count})
 
 
-def cached_page(request, render_page, cart_count: int) -> HttpResponse:
+def cached_page(request, render_page, cart_count: int, *, form: bool) -> HttpResponse:
     """This request's page from the cache, else ``render_page(per_visitor)`` stored first.
 
     ``render_page`` gets the context that puts marks in place of the per-visitor parts
-    (CSRF token, cart badge) and returns the response; only a 200 is stored.
+    (CSRF token, cart badge) and returns the response; only a 200 is stored. ``form``: the
+    page posts a form of its own, so it gets a CSRF token (and the visitor a CSRF cookie).
     """
     key = _page_key(request)
     html = cache.get(key) if key else None
@@ -70,6 +74,6 @@ def cached_page(request, render_page, cart_count: int) -> HttpResponse:
         html = response.content.decode()
         if key:
             cache.set(key, html, PAGE_SECONDS)
-    html = html.replace(CSRF_MARK, get_token(request)).replace(
+    html = html.replace(CSRF_MARK, get_token(request) if form else "").replace(
         CART_BADGE_MARK, _cart_badge(get_language(), cart_count))
     return HttpResponse(html)

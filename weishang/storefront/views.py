@@ -1,12 +1,14 @@
 """The public shop: browse, cart, checkout, and the customer's own order. No login needed.
 
 Shop pages live under /s/<code>/, the link a seller shares; the shop last entered that way is
-remembered in the session, and the order is placed in it.
+remembered in a cookie (not the session: browsing writes nothing, a session starts with the
+cart), and the order is placed in it.
 """
 
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -38,7 +40,7 @@ from .throttle import lookup_wait_minutes
 
 PRODUCTS_PER_PAGE = 20
 SEARCH_MAX_LENGTH = 60
-SHOP_SESSION_KEY = "shop_code"
+#: The code of the shop last entered through /s/<code>/, where / and old product links go.
 SHOP_COOKIE = "shop"
 #: idempotency key -> access token of the orders this session placed (a re-sent checkout
 #: finds its order even though the cart is already empty).
@@ -56,13 +58,14 @@ def _page(request, template: str, context: dict | None = None, *, status: int = 
     return render(request, template, context, status=status)
 
 
-def _cached_page(request, template: str, build_context):
+def _cached_page(request, template: str, build_context, *, form: bool = False):
     """A page the same for every visitor (see cache.py); ``build_context()`` runs only when
-    the page is not in the cache."""
+    the page is not in the cache. ``form``: the page posts a form of its own (it gets a CSRF
+    token)."""
     return page_cache.cached_page(
         request,
         lambda marks: _page(request, template, {**build_context(), **marks}),
-        cart_count=cart_module.count_from_cookie(request),
+        cart_count=cart_module.count_from_cookie(request), form=form,
     )
 
 
@@ -71,8 +74,9 @@ def _missing(request, message: str):
 
 
 def shop_page(view):
-    """Resolves /s/<code>/ to an open shop (else a 404 page), remembers it in the session and
-    sets ``request.shop`` and ``request.cart``."""
+    """Resolves /s/<code>/ to an open shop (else a 404 page), remembers it in a cookie and sets
+    ``request.shop`` and ``request.cart`` (the session is read only when the view uses the
+    cart, and written only when the cart changes)."""
 
     @wraps(view)
     def wrapper(request, code: str, *args, **kwargs):
@@ -83,11 +87,7 @@ def shop_page(view):
             return _page(request, "storefront/closed.html",
                          {"shop": shop, "seller": shop.agent_name}, status=404)
         shop.seller_agent = queries.shop_agent(shop)
-        # The cookie says whether the session already remembers this shop, so a returning
-        # visitor's cached page never has to read the session.
         remembered = request.COOKIES.get(SHOP_COOKIE) == shop.code
-        if not remembered:
-            request.session[SHOP_SESSION_KEY] = shop.code
         request.shop = shop
         request.cart = Cart(request.session)
         try:
@@ -95,7 +95,10 @@ def shop_page(view):
         except Http404:
             return _missing(request, _("This page does not exist or is no longer for sale."))
         if not remembered:
-            response.set_cookie(SHOP_COOKIE, shop.code, samesite="Lax")
+            # As long as a cart lasts. Not signed: the code is in every link to the shop, and
+            # only says where / leads.
+            response.set_cookie(SHOP_COOKIE, shop.code, max_age=settings.SESSION_COOKIE_AGE,
+                                samesite="Lax")
         if request.cart.changed:
             cart_module.remember_count(response, request.cart)
         return response
@@ -105,7 +108,7 @@ def shop_page(view):
 
 def _entry_shop(request):
     """The shop this visitor entered through, else the owner's; None before the owner exists."""
-    shop = queries.open_shop(request.session.get(SHOP_SESSION_KEY, ""))
+    shop = queries.open_shop(request.COOKIES.get(SHOP_COOKIE, ""))
     if shop is not None:
         return shop
     try:
@@ -187,7 +190,7 @@ def _product_context(public_id: str, agent_id: int | None) -> dict:
 @shop_page
 def product(request, public_id: str):
     return _cached_page(request, "storefront/product.html",
-                        lambda: _product_context(public_id, request.shop.agent_id))
+                        lambda: _product_context(public_id, request.shop.agent_id), form=True)
 
 
 # ---------------------------------------------------------------------------------------------
