@@ -293,6 +293,12 @@ else:
     # A per-process cache: sessions stay in the database, so every worker sees the same cart.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Where a cached shop page finds the pages' version (core/versions.py): in the cache when every
+# process serving pages shares it (no SQL per page); from the database with a per-process cache,
+# which cannot hear of another process's change.
+SHOP_PAGES_VERSION_IN_CACHE = CACHES["default"]["BACKEND"] not in (
+    "django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
 # Celery: with REDIS_URL, a real broker and workers; without it, tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

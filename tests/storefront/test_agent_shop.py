@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.factories import AgentFactory, VariantFactory
+from weishang.network import services as network
 from weishang.network.agent import services as agent_services
 from weishang.orders.models import Order
 
@@ -79,10 +80,11 @@ def test_the_owners_shop_has_no_agent_header(client, shop, tea):
     assert status == 200 and "data-agent-header" not in html
 
 
-def test_a_new_avatar_shows_at_once_although_pages_are_cached(client, agent, url, tea):
+def test_a_new_avatar_shows_at_once_although_pages_are_cached(
+        client, agent, url, tea, django_capture_on_commit_callbacks):
     page(client, url("shop"))
-    # No version bump: the header is part of the cached page's key.
-    agent_services.update_profile(agent, name="小美姐", avatar=png())
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_services.update_profile(agent, name="小美姐", avatar=png())
     agent.refresh_from_db()
     _status, html = page(client, url("shop"))
     assert "小美姐" in html and agent.avatar.url in html
@@ -133,26 +135,40 @@ def test_an_order_placed_in_the_agents_shop_belongs_to_the_agent(client, agent, 
     assert order.goods_total == Decimal("176.00")  # retail, not the level price
 
 
-@pytest.mark.parametrize("state", ["applied", "suspended", "exited"])
-def test_the_shop_of_an_agent_who_is_not_active_is_closed(client, agent, url, tea, state):
-    client.post(url("cart_add"), {"variant": tea.public_id, "quantity": 1})
-    client.get(url("cart"))  # shows the "added" message
-    agent.state = state
-    agent.save()
+def assert_closed(client, url, tea):
+    """The shop answers the closed page (404) for its home, products and checkout."""
     status, html = page(client, url("shop"))
     assert status == 404
     assert "data-shop-closed" in html and "小美" in html and "乌龙茶" not in html
     assert page(client, url("product", tea.product.public_id))[0] == 404
     assert checkout(client, url).status_code == 404
+
+
+@pytest.mark.parametrize("state", ["suspended", "exited"])
+def test_the_shop_of_an_agent_who_is_no_longer_active_closes_at_once(
+        client, owner, agent, url, tea, state, django_capture_on_commit_callbacks):
+    client.post(url("cart_add"), {"variant": tea.public_id, "quantity": 1})
+    client.get(url("cart"))  # shows the "added" message
+    page(client, url("shop"))  # cached while open
+    with django_capture_on_commit_callbacks(execute=True):
+        network.change_state(owner, agent, state)
+    assert_closed(client, url, tea)
     assert not Order.objects.exists()
 
 
-def test_a_reactivated_agents_shop_opens_again(client, agent, url, tea):
-    agent.state = "suspended"
+def test_an_applicants_shop_is_closed(client, agent, url, tea):
+    agent.state = "applied"
     agent.save()
+    assert_closed(client, url, tea)
+
+
+def test_a_reactivated_agents_shop_opens_again(client, owner, agent, url, tea,
+                                               django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        network.change_state(owner, agent, "suspended")
     assert page(client, url("shop"))[0] == 404
-    agent.state = "active"
-    agent.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        network.change_state(owner, agent, "active")
     assert page(client, url("shop"))[0] == 200
 
 

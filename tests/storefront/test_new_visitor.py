@@ -102,3 +102,23 @@ def test_the_language_switch_needs_no_csrf_cookie(visitor, shop_url, tea):
 
     assert switched.status_code == 302
     assert "Cart" in visitor.get(url).content.decode()
+
+
+#: Queries of a page built for a new visitor, with the pages' version in a shared cache: the
+#: shop, then the page's own reads (the per-process default cache reads the version row too).
+BUILT = {"product": 4, "shop": 6, "category": 6}
+
+
+@pytest.mark.parametrize("version_in_cache", [True, False], ids=["shared cache", "per process"])
+@pytest.mark.parametrize("name", BUILT)
+def test_a_new_visitors_page_costs_its_reads_once_then_nothing(
+        settings, visitor, shop_url, tea, name, version_in_cache, django_assert_num_queries):
+    settings.SHOP_PAGES_VERSION_IN_CACHE = version_in_cache
+    url = {"product": shop_url("product", tea.product.public_id), "shop": shop_url("shop"),
+           "category": shop_url("category", tea.product.category.public_id)}[name]
+    version_read = 0 if version_in_cache else 1
+
+    with django_assert_num_queries(BUILT[name] + version_read):
+        assert visitor.get(url).status_code == 200
+    with django_assert_num_queries(version_read):
+        assert Client(**PHONE).get(url).status_code == 200, "another new visitor, from the cache"

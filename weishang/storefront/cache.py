@@ -1,18 +1,19 @@
 """Rendered shop pages (shop home, category lists, product pages), cached until something they
 show changes.
 
-Why a version row in the database: with the default local-memory cache every gunicorn worker
-(and every server) keeps its own copies, so a version kept in one process's cache cannot tell
-another process that the catalog changed. The ``core.ShopPagesVersion`` row is read in the same
-query that finds the shop (``queries.open_shop``), so checking it costs no extra query, and
-every process and server sees a change as soon as it is committed. The pages themselves live in
-the default cache (per process, or shared when REDIS_URL is set).
+Pages are keyed by the shop pages' version (``core.versions``): services call
+``core.versions.shop_pages_changed()`` after each change a page shows (prices, stock, shelf,
+images, categories, an agent's header or state, hidden products); the bump runs once the change
+is committed, so a page rendered under the new version can never hold the old data. A page
+rendered under the old version from the new data is harmless (fresher than its key). The cache
+entries also expire after ``PAGE_SECONDS``, which bounds staleness should a process die between
+commit and bump, or a shop be changed outside the services (a shell, SQL).
 
-Services call ``core.versions.shop_pages_changed()`` after each change a page shows (prices,
-stock, shelf, images, categories); the bump runs once the change is committed, so a page
-rendered under the new version can never hold the old data. A page rendered under the old
-version from the new data is harmless (fresher than its key). The cache entries also expire
-after ``PAGE_SECONDS``, which bounds staleness should a process die between commit and bump.
+The shop found by its code (``open_shop``) is cached under the same version, so a cached page
+runs no SQL when the version is in a shared cache (Redis), and one primary-key read of the
+version row with the default per-process cache, where the row is what tells every process of a
+change (see ``core.versions``). The pages themselves live in the default cache (per process, or
+shared when REDIS_URL is set).
 
 Per-visitor parts are never cached: the page is stored with marks where the CSRF token and
 the cart badge go, filled in for each request. Only a page with a form of its own (the product
@@ -32,10 +33,35 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from weishang.core.versions import shop_pages_version
+
+from . import queries
+
 PAGE_SECONDS = 300
 #: Letters and digits only, so that template escaping leaves them as they are.
 CSRF_MARK = "csrfmark7f3c9a1e5b2d4680"
 CART_BADGE_MARK = mark_safe("<!--cart-badge-mark-7f3c9a1e-->")
+
+
+def _hashed(*parts) -> str:
+    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
+
+
+def open_shop(code: str):
+    """``queries.open_shop(code)``, cached under the pages' version (None: no open shop with this
+    code, not cached); the shop's ``pages_version`` is the version its pages are keyed by."""
+    version = shop_pages_version()
+    if version is None:
+        return queries.open_shop(code)
+    key = f"storefront:shop:{version}:{_hashed((code or '').strip().lower())}"
+    shop = cache.get(key)
+    if shop is None:
+        shop = queries.open_shop(code)
+        if shop is None:
+            return None
+        cache.set(key, shop, PAGE_SECONDS)
+    shop.pages_version = version
+    return shop
 
 
 def _page_key(request) -> str | None:
@@ -43,13 +69,9 @@ def _page_key(request) -> str | None:
     version = getattr(request.shop, "pages_version", None)
     if version is None or request.method != "GET" or len(get_messages(request)):
         return None
-    shop = request.shop
-    # An agent's header (name, avatar, WeChat QR) is in the page: a new one is a new page.
-    agent = [str(getattr(shop, f"agent_{name}", "") or "") for name in
-             ("name", "avatar", "wechat_qr")]
-    identity = "\0".join([str(shop.pk), shop.code, shop.name, *agent, get_language(),
-                          request.get_full_path()])
-    return f"storefront:page:{version}:{hashlib.sha256(identity.encode()).hexdigest()}"
+    # The shop's name and its agent's header are in the page: changing them bumps the version.
+    identity = _hashed(request.shop.pk, get_language(), request.get_full_path())
+    return f"storefront:page:{version}:{identity}"
 
 
 @lru_cache(maxsize=256)

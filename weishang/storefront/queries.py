@@ -16,8 +16,6 @@ from django.utils.translation import gettext
 from weishang.accounts.models import Shop
 from weishang.catalog.models import Category, Product, ProductImage, Variant
 from weishang.catalog.queries import visible_in_shop
-from weishang.core.models import ShopPagesVersion
-from weishang.core.versions import VERSION_ROW
 from weishang.inventory import queries as inventory_queries
 from weishang.network.models import Agent, AgentState, HiddenProduct
 from weishang.orders.models import Order
@@ -40,30 +38,28 @@ def _gallery_prefetch() -> Prefetch:
 
 
 def open_shop(code: str) -> Shop | None:
-    """The open shop with this code (codes are read aloud in chat: case does not matter), with
-    ``pages_version``, the version its cached pages are keyed by, and for an agent's shop what
-    its header shows: ``agent_id``, ``agent_state``, ``agent_name``, ``agent_avatar`` and
-    ``agent_wechat_qr`` (file names; all None in the owner's shop) — the same query.
+    """The open shop with this code (codes are read aloud in chat: case does not matter) and,
+    for an agent's shop, what its header shows: ``agent_id``, ``agent_state``, ``agent_name``,
+    ``agent_avatar`` and ``agent_wechat_qr`` (file names; all None in the owner's shop) — the
+    same query. Shop pages read it through ``cache.open_shop``.
 
-    Every shop page runs this first, so it is one plain SQL statement: building it with the
-    ORM took half of a cached page's time (measured with bench/storefront.py).
+    Every shop page not yet cached runs it first, so it is one plain SQL statement: building
+    it with the ORM took half of a cached page's time (measured with bench/storefront.py).
     """
-    shops = Shop.objects.raw(_open_shop_sql(), [VERSION_ROW,
-                                                 (code or "").strip().lower(), True])
+    shops = Shop.objects.raw(_open_shop_sql(), [(code or "").strip().lower(), True])
     return next(iter(shops), None)
 
 
 @cache
 def _open_shop_sql() -> str:
     quote = connection.ops.quote_name
-    shop, version = quote(Shop._meta.db_table), quote(ShopPagesVersion._meta.db_table)
+    shop = quote(Shop._meta.db_table)
     agent = quote(Agent._meta.db_table)
     agent_columns = ", ".join(f"{agent}.{quote(column)} AS {quote('agent_' + alias)}" for column,
                               alias in (("id", "id"), ("state", "state"), ("name", "name"),
                                         ("avatar", "avatar"), ("wechat_qr", "wechat_qr")))
     return (
-        f"SELECT {shop}.*, (SELECT {quote('value')} FROM {version} WHERE {quote('id')} = %s)"
-        f" AS pages_version, {agent_columns} FROM {shop}"
+        f"SELECT {shop}.*, {agent_columns} FROM {shop}"
         f" LEFT JOIN {agent} ON {agent}.{quote('user_id')} = {shop}.{quote('seller_id')}"
         f" WHERE {shop}.{quote('code')} = %s AND {shop}.{quote('is_open')} = %s"
     )

@@ -80,7 +80,7 @@ def shop_page(view):
 
     @wraps(view)
     def wrapper(request, code: str, *args, **kwargs):
-        shop = queries.open_shop(code)
+        shop = page_cache.open_shop(code)
         if shop is None:
             return _missing(request, _("This shop does not exist or is closed."))
         if queries.is_closed_agent_shop(shop):

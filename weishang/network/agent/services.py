@@ -63,6 +63,7 @@ def update_profile(agent: Agent, **changes) -> Agent:
             content, extension = picture
             getattr(agent, field).save(f"{agent.public_id}.{extension}", content, save=False)
     agent.save()
+    shop_pages_changed()  # the shop's header shows the name and the pictures
     return agent
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from weishang.accounts.models import Shop, User
 from weishang.accounts.permissions import AGENT_MANAGERS_ONLY, require_manager
 from weishang.core.errors import Conflict, InvalidInput
+from weishang.core.versions import shop_pages_changed
 
 from ..models import Agent, AgentEvent, AgentLevel, AgentState, NetworkSettings
 from ..signals import agent_level_changed, agent_state_changed
@@ -39,6 +40,7 @@ def _move_state(actor, agent: Agent, to_state: str, note: str, **fields) -> Agen
     AgentEvent.objects.create(agent=agent, kind=AgentEvent.Kind.STATE, from_value=from_state,
                               to_value=to_state, actor=actor, note=note[:200])
     agent.refresh_from_db()
+    shop_pages_changed()  # only an active agent's shop sells
     agent_state_changed.send(sender=Agent, agent=agent, from_state=from_state,
                              to_state=to_state)
     return agent
