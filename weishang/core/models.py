@@ -146,8 +146,9 @@ class SingletonSettings(models.Model):
 
 class ShopPagesVersion(models.Model):
     """One row whose ``value`` goes up after every committed change a public shop page shows
-    (catalog, images, categories, prices, stock). Cached shop pages are keyed by it, and reading
-    it from the database lets every process and server see a change at once (see
+    (catalog, images, categories, prices, stock, agents' shops). With a per-process cache,
+    cached shop pages are keyed by it, and reading it from the database lets every process and
+    server see a change at once; a shared cache keeps a token bumped with it instead (see
     ``weishang.core.versions`` and ``weishang.storefront.cache``)."""
 
     value = models.BigIntegerField(default=0)
