@@ -40,7 +40,7 @@ def pages(client, shop_url, tea):
         home = client.get(shop_url("shop"), HTTP_ACCEPT_LANGUAGE="en")
         return product.content.decode(), home.content.decode()
 
-    get()  # the first visit starts the session and fills the cache
+    get()  # the first visit fills the cache
     return get
 
 
