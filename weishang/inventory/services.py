@@ -13,7 +13,7 @@ transaction with ``BEGIN IMMEDIATE``, so writers run one at a time.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -239,14 +239,87 @@ def _move_lines(lines, *, sign: int, reason, actor, related, location) -> list[S
     ]
 
 
+def _take_levels(lines: list[tuple[Variant, int]], location: StockLocation | None) -> dict:
+    """Take every line from its level at ``location`` (the warehouse when None) in ONE
+    conditional UPDATE, each level only while it holds the line's quantity; returns
+    {variant id: (level id, quantity left)} of the levels taken from. A line missing from it
+    was short (or never stocked) and the caller must undo the rest by raising.
+
+    On PostgreSQL the levels are first locked in id order (``FOR UPDATE`` in a CTE), so two
+    orders sharing items never wait for each other in opposite orders; the UPDATE then
+    re-checks each quantity on the row as the last committed change left it. SQLite has one
+    writer at a time (``BEGIN IMMEDIATE``)."""
+    table = StockLevel._meta.db_table
+    variant_ids = [variant.pk for variant, _quantity in lines]
+    wanted = "CASE variant_id {} END".format(" ".join(["WHEN %s THEN %s"] * len(lines)))
+    wanted_params = [value for variant, quantity in lines for value in (variant.pk, quantity)]
+    if location is None:
+        where_location = (f"location_id = (SELECT id FROM {StockLocation._meta.db_table} "
+                          f"WHERE kind = %s)")
+        location_params = [LocationKind.WAREHOUSE]
+    else:
+        where_location, location_params = "location_id = %s", [location.pk]
+    in_variants = "variant_id IN ({})".format(", ".join(["%s"] * len(lines)))
+    if connection.vendor == "postgresql":
+        sql = (f"WITH locked AS (SELECT id FROM {table} WHERE {where_location} AND "
+               f"{in_variants} ORDER BY id FOR UPDATE) "
+               f"UPDATE {table} SET quantity = quantity - {wanted} "
+               f"WHERE id IN (SELECT id FROM locked) AND quantity >= {wanted} "
+               f"RETURNING variant_id, id, quantity")
+        params = [*location_params, *variant_ids, *wanted_params, *wanted_params]
+    else:
+        sql = (f"UPDATE {table} SET quantity = quantity - {wanted} "
+               f"WHERE {where_location} AND {in_variants} AND quantity >= {wanted} "
+               f"RETURNING variant_id, id, quantity")
+        params = [*wanted_params, *location_params, *variant_ids, *wanted_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {variant_id: (level_id, left) for variant_id, level_id, left in cursor.fetchall()}
+
+
+def _refuse_short(lines: list[tuple[Variant, int]], taken: dict,
+                  location: StockLocation | None) -> None:
+    """InsufficientStock for the first line (in variant order) that ``_take_levels`` could
+    not take, with what its level holds (0 when the item was never stocked there)."""
+    for variant, quantity in lines:
+        if variant.pk not in taken:
+            available = StockLevel.objects.filter(
+                location=location or warehouse(), variant=variant,
+            ).values_list("quantity", flat=True).first() or 0
+            raise InsufficientStock(
+                _("Not enough stock of “%(item)s”: %(available)d available, %(requested)d "
+                  "requested.")
+                % {"item": item_name(variant), "available": available, "requested": quantity})
+
+
 @transaction.atomic
 def take_stock(lines: Iterable[tuple[Variant, int]], *, reason: str = MovementReason.SALE,
                actor=None, related=None,
                location: StockLocation | None = None) -> list[StockMovement]:
     """Remove several items at once (e.g. an order), all or nothing: if one item is short,
-    InsufficientStock names it and no level changes."""
-    return _move_lines(lines, sign=-1, reason=reason, actor=actor, related=related,
-                       location=location)
+    InsufficientStock names it and no level changes.
+
+    Two statements whatever the lines: one conditional UPDATE takes them all (``_take_levels``:
+    the level rows stay locked from here to the commit, so an order takes its stock last),
+    one INSERT writes their movements."""
+    lines = _merged_lines(lines)
+    reason = _clean_reason(reason, -1)
+    taken = _take_levels(lines, location)
+    if len(taken) < len(lines):
+        _refuse_short(lines, taken, location)
+    movements = []
+    for variant, quantity in lines:
+        level_id, left = taken[variant.pk]
+        level = StockLevel(pk=level_id, variant=variant, quantity=left)
+        movement = StockMovement(level=level, delta=-quantity, quantity_after=left,
+                                 reason=reason, actor=actor)
+        if related is not None:
+            movement.related = related
+        movements.append(movement)
+    movements.sort(key=lambda movement: movement.level_id)
+    StockMovement.objects.bulk_create(movements)
+    shop_pages_changed()
+    return movements
 
 
 @transaction.atomic
