@@ -292,17 +292,23 @@ def _refuse_short(lines: list[tuple[Variant, int]], taken: dict,
                 % {"item": item_name(variant), "available": available, "requested": quantity})
 
 
-@transaction.atomic
 def take_stock(lines: Iterable[tuple[Variant, int]], *, reason: str = MovementReason.SALE,
-               actor=None, related=None,
-               location: StockLocation | None = None) -> list[StockMovement]:
+               actor=None, related=None, location: StockLocation | None = None,
+               savepoint: bool = True) -> list[StockMovement]:
     """Remove several items at once (e.g. an order), all or nothing: if one item is short,
-    InsufficientStock names it and no level changes.
+    InsufficientStock names it and no level changes. ``savepoint`` False: inside a caller's
+    transaction, which a short item then undoes whole (an order), no savepoint of its own.
 
     Two statements whatever the lines: one conditional UPDATE takes them all (``_take_levels``:
     the level rows stay locked from here to the commit, so an order takes its stock last),
     one INSERT writes their movements."""
-    lines = _merged_lines(lines)
+    with transaction.atomic(savepoint=savepoint):
+        return _take_lines(_merged_lines(lines), reason=reason, actor=actor, related=related,
+                           location=location)
+
+
+def _take_lines(lines: list[tuple[Variant, int]], *, reason, actor, related,
+                location: StockLocation | None) -> list[StockMovement]:
     reason = _clean_reason(reason, -1)
     taken = _take_levels(lines, location)
     if len(taken) < len(lines):
