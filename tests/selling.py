@@ -49,14 +49,16 @@ def recipient():
 
 
 @pytest.fixture
-def place(shop, recipient):
-    """place(variant_or_lines, quantity=1, **kwargs): an order placed through the service."""
+def place(shop, recipient, django_capture_on_commit_callbacks):
+    """place(variant_or_lines, quantity=1, **kwargs): an order placed through the service,
+    with what follows its commit done (its customer recorded)."""
 
     def order(lines, quantity=1, **kwargs):
         if not isinstance(lines, list):
             lines = [CartLine(lines.public_id, quantity)]
         kwargs.setdefault("recipient", recipient)
-        return services.place_order(shop=shop, lines=lines, **kwargs)
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.place_order(shop=shop, lines=lines, **kwargs)
 
     return order
 

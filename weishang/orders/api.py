@@ -305,8 +305,9 @@ class CheckoutView(APIView):
             client=guards.client_of(request),
             buyer_user=request.user,
         )
-        body = CustomerOrderSerializer(_customer_view(placed.order),
-                                       context={"request": request}).data
+        # A new order is answered as it was written; one placed before is read again.
+        order = _customer_view(placed.order) if placed.replayed else placed.order
+        body = CustomerOrderSerializer(order, context={"request": request}).data
         return Response(body, status=status.HTTP_200_OK if placed.replayed
                         else status.HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from weishang.catalog.models import Product, Variant
@@ -103,17 +104,13 @@ def _merged_cart(lines) -> list[CartLine]:
 
 def _sellable_variants(public_ids) -> tuple[dict[str, Variant], set[int]]:
     """The variants by public id (with product and warehouse ``quantity``), and the ids of
-    those a customer may buy: on sale, product on shelf and visible in the shop."""
-    variants = {
-        variant.public_id: variant
-        for variant in with_stock(Variant.objects.filter(public_id__in=public_ids))
-    }
+    those a customer may buy: on sale, product on shelf and visible in the shop (one query)."""
     visible_products = visible_in_shop(Product.objects.all()).values("pk")
-    sellable = set(
-        Variant.objects.filter(pk__in=[v.pk for v in variants.values()], is_active=True,
-                               product__in=visible_products).values_list("pk", flat=True)
-    )
-    return variants, sellable
+    found = with_stock(Variant.objects.filter(public_id__in=public_ids)).annotate(
+        sellable=ExpressionWrapper(Q(is_active=True, product__in=visible_products),
+                                   output_field=BooleanField()))
+    variants = {variant.public_id: variant for variant in found}
+    return variants, {variant.pk for variant in variants.values() if variant.sellable}
 
 
 def _availability_problem(variant: Variant | None, sellable: set[int]) -> str:

@@ -13,15 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weishang.accounts.models import Role
+from weishang.accounts.models import Role, User
 from weishang.core.errors import Conflict, InvalidInput
 from weishang.core.models import max_length_of
 from weishang.core.money import to_money
 from weishang.inventory import services as inventory
 from weishang.inventory.models import MovementReason
-from weishang.network.models import Agent, HiddenProduct
+from weishang.network.models import Agent, AgentState, HiddenProduct
 from weishang.network.pricing import level_prices
-from weishang.network.queries import selling_agent
 
 from .. import buyers, signals
 from ..models import (
@@ -63,33 +62,46 @@ class IdempotencyKeyTaken(Exception):
     """Another request with the same key inserted its order first."""
 
 
-def _insert_order(order: Order, key: guards.CheckoutKey | None) -> None:
-    """Save a new order under a fresh number, drawing again on the (rare) clash of numbers."""
+class _InsertRefused(Exception):
+    """The order's INSERT broke a unique constraint: its number, or its checkout key."""
+
+
+def create_order(*, shop, order_lines, recipient, key: guards.CheckoutKey | None, actor,
+                 channel, attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
+                 purchaser=None, delivery: str = "", settings: ShopSettings | None = None,
+                 limit_unpaid: bool = False, buyer: buyers.Buyer | None = None,
+                 agent: Agent | None = None) -> Order:
+    """Insert an order with its priced, unsaved ``order_lines`` and take its stock, in one
+    transaction. Callers clean their input first (place_order, purchases.place_purchase).
+    ``agent``: the active agent whose shop sells this retail order (None: the owner's shop;
+    see _ensure_the_shop_sells). Raises IdempotencyKeyTaken when a concurrent request with
+    the same key won. ``limit_unpaid``: refuse it when the recipient's mobile number has the
+    shop's most unpaid orders already.
+
+    The order's INSERT has no savepoint of its own: when its number (10 random digits a day)
+    clashes, the whole transaction is undone and placed again under a new number."""
+    settings = settings or ShopSettings.load()
     for attempt in range(ORDER_NUMBER_ATTEMPTS):
-        order.number = new_order_number()
         try:
-            with transaction.atomic():
-                order.save(force_insert=True)
-            return
-        except IntegrityError:
-            order.pk = None
+            return _create_order(
+                shop=shop, order_lines=order_lines, recipient=recipient, key=key, actor=actor,
+                channel=channel, attribution=attribution, kind=kind, purchaser=purchaser,
+                delivery=delivery, settings=settings, limit_unpaid=limit_unpaid, buyer=buyer,
+                agent=agent)
+        except _InsertRefused as refused:
             if key and Order.objects.filter(idempotency_scope=key.scope,
                                             idempotency_key=key.key).exists():
                 raise IdempotencyKeyTaken from None
             if attempt == ORDER_NUMBER_ATTEMPTS - 1:
-                raise
+                raise refused.__cause__ from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @transaction.atomic
-def create_order(*, shop, order_lines, recipient, key: guards.CheckoutKey | None, actor,
-                 channel, attribution: Attribution | None = None, kind: str = OrderKind.RETAIL,
-                 purchaser=None, delivery: str = "", settings: ShopSettings | None = None,
-                 limit_unpaid: bool = False, buyer: buyers.Buyer | None = None) -> Order:
-    """Insert an order with its priced, unsaved ``order_lines`` and take its stock. Callers
-    clean their input first (place_order, purchases.place_purchase). Raises
-    IdempotencyKeyTaken when a concurrent request with the same key won. ``limit_unpaid``:
-    refuse it when the recipient's mobile number has the shop's most unpaid orders already."""
-    settings = settings or ShopSettings.load()
+def _create_order(*, shop, order_lines, recipient, key, actor, channel, attribution, kind,
+                  purchaser, delivery, settings, limit_unpaid, buyer, agent) -> Order:
+    """One attempt of create_order. The stock is taken last, so the level rows an order locks
+    (the ones every checkout of a popular item waits for) are held only until the commit."""
     if limit_unpaid:
         guards.refuse_too_many_unpaid(recipient.phone, settings.max_unpaid_orders, key)
     goods_total = to_money(sum((line.line_total for line in order_lines), ZERO))
@@ -98,6 +110,7 @@ def create_order(*, shop, order_lines, recipient, key: guards.CheckoutKey | None
                 else shipping_fee_for(goods_total, recipient.province, settings))
     now = timezone.now()
     order = Order(
+        number=new_order_number(now),
         shop=shop, channel=channel, kind=kind, purchaser=purchaser, delivery=delivery,
         placed_by=actor, idempotency_key=key.key if key else None,
         idempotency_scope=key.scope if key else "", request_digest=key.digest if key else "",
@@ -108,40 +121,57 @@ def create_order(*, shop, order_lines, recipient, key: guards.CheckoutKey | None
         goods_total=goods_total, shipping_fee=shipping, payable=goods_total + shipping,
         expires_at=now + timedelta(minutes=settings.unpaid_expiry_minutes),
     )
-    _insert_order(order, key)
-    _take_order_stock(order, order_lines, actor=actor)
+    try:
+        order.save(force_insert=True)
+    except IntegrityError as error:
+        raise _InsertRefused from error
+    from_warehouse = _draw_from_the_agent(order, order_lines, agent, actor=actor)
     for line in order_lines:
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
-    OrderEvent.objects.create(order=order, from_state="", to_state=OrderState.PENDING_PAYMENT,
-                              actor=actor, actor_kind=_actor_kind(actor, by_customer=actor is None))
+    event = OrderEvent.objects.create(
+        order=order, from_state="", to_state=OrderState.PENDING_PAYMENT, actor=actor,
+        actor_kind=_actor_kind(actor, by_customer=actor is None))
+    _known_as_written(order, lines=order_lines, events=[event])
+    if from_warehouse:
+        inventory.take_stock([(line.variant, line.quantity) for line in from_warehouse],
+                             reason=MovementReason.SALE, actor=actor, related=order,
+                             savepoint=False)
     signals.order_placed.send(sender=Order, order=order)
     return order
 
 
-def _take_order_stock(order: Order, order_lines: list[OrderLine], *, actor) -> None:
-    """Take the units of a new order. A retail order in an active agent's shop takes each line
-    from that agent's cloud stock when it holds enough for the line (一件代发), else from the
-    warehouse; its lines keep the agent's level price, which their earnings are worked out
+def _known_as_written(order: Order, **relations: list) -> None:
+    """Give the new order its lines and events as they were written, as if prefetched (the
+    way Django's prefetch_related keeps them): whoever shows it next (the API's answer, a
+    receiver) reads them without asking the database again."""
+    for name, objects in relations.items():
+        written = getattr(order, name).all()
+        written._result_cache, written._prefetch_done = objects, True
+        order._prefetched_objects_cache = {**getattr(order, "_prefetched_objects_cache", {}),
+                                           name: written}
+
+
+def _draw_from_the_agent(order: Order, order_lines: list[OrderLine], agent: Agent | None, *,
+                         actor) -> list[OrderLine]:
+    """The lines of a new order left for the warehouse. A retail order in an active agent's
+    shop takes each line from that agent's cloud stock when it holds enough for the line
+    (一件代发); its lines keep the agent's level price, which their earnings are worked out
     from. Everything else comes from the warehouse, an order bought by an agent too
     (buyers.py): the agent's cloud stock serves customers, and such an order may earn the
     seller nothing (commissions), which would leave them short of the stock they paid for."""
-    agent = selling_agent(order.shop) if order.kind == OrderKind.RETAIL else None
-    from_warehouse = order_lines
-    if agent is not None:
-        prices = level_prices(agent.level, [line.variant for line in order_lines])
-        drawn = set() if order.bought_by_agent else (
-            inventory.draw_cloud_stock(
-                agent.user, [(line.variant, line.quantity) for line in order_lines],
-                actor=actor, related=order))
-        for line in order_lines:
-            line.level_price = prices[line.variant.pk]
-            line.stock_source = (StockSource.CLOUD if line.variant.pk in drawn
-                                 else StockSource.WAREHOUSE)
-        from_warehouse = [line for line in order_lines if line.variant.pk not in drawn]
-    if from_warehouse:
-        inventory.take_stock([(line.variant, line.quantity) for line in from_warehouse],
-                             reason=MovementReason.SALE, actor=actor, related=order)
+    if agent is None or order.kind != OrderKind.RETAIL:
+        return order_lines
+    prices = level_prices(agent.level, [line.variant for line in order_lines])
+    drawn = set() if order.bought_by_agent else (
+        inventory.draw_cloud_stock(
+            agent.user, [(line.variant, line.quantity) for line in order_lines],
+            actor=actor, related=order))
+    for line in order_lines:
+        line.level_price = prices[line.variant.pk]
+        line.stock_source = (StockSource.CLOUD if line.variant.pk in drawn
+                             else StockSource.WAREHOUSE)
+    return [line for line in order_lines if line.variant.pk not in drawn]
 
 
 def _attribution_fields(attribution: Attribution | None) -> dict:
@@ -156,12 +186,14 @@ def _attribution_fields(attribution: Attribution | None) -> dict:
 def _ensure_the_shop_sells(shop, order_lines: list[OrderLine]) -> Agent | None:
     """An agent's shop sells only while the agent is active, and never what the agent hid.
     The shop pages say so; this holds for every way in (the API too). Returns the shop's agent
-    (None: the owner's shop)."""
-    if shop.seller.role != Role.AGENT:
+    (None: the owner's shop), read with its seller in one query."""
+    seller = User.objects.select_related("agent__level").get(pk=shop.seller_id)
+    if seller.role != Role.AGENT:
         return None
-    agent = selling_agent(shop)
-    if agent is None:
+    agent = getattr(seller, "agent", None)
+    if agent is None or agent.state != AgentState.ACTIVE:
         raise Conflict(_("This shop is closed."), code="shop_closed")
+    agent.user = seller
     hidden = set(HiddenProduct.objects.filter(
         agent=agent, product_id__in={line.variant.product_id for line in order_lines},
     ).values_list("product_id", flat=True))
@@ -229,7 +261,8 @@ def place_order_once(*, shop, lines, recipient: Recipient, idempotency_key: str 
     try:
         order = create_order(shop=shop, order_lines=order_lines, recipient=recipient, key=key,
                              actor=actor, channel=channel, attribution=attribution,
-                             settings=settings, limit_unpaid=counted, buyer=buyer)
+                             settings=settings, limit_unpaid=counted, buyer=buyer,
+                             agent=seller)
     except IdempotencyKeyTaken:
         return PlacedOrder(key.earlier_order(), replayed=True)
     return PlacedOrder(order, replayed=False)
