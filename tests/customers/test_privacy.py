@@ -314,14 +314,16 @@ def test_an_order_without_an_address_is_not_shipped(owner, english, open_orders)
     assert "has no address to ship to" in response.content.decode()
 
 
-def test_erasure_takes_the_person_from_every_seller(owner, customer, stocked):
+def test_erasure_takes_the_person_from_every_seller(owner, customer, stocked,
+                                                    django_capture_on_commit_callbacks):
     """The same number bought from an agent too: the request is the person's, so the agent's
     record and the agent's order lose their data as well."""
     from tests.factories import AgentFactory
 
     agent = AgentFactory(name="乙")
-    agents_order = orders.place_order(shop=agent.user.shop, recipient=WHO,
-                                      lines=[orders.CartLine(stocked().public_id, 1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        agents_order = orders.place_order(shop=agent.user.shop, recipient=WHO,
+                                          lines=[orders.CartLine(stocked().public_id, 1)])
     orders.cancel_order(agents_order, actor=owner)
     agents_record = Customer.objects.get(seller=agent.user)
     services.add_note(agent.user, agents_record, "乙的笔记 春熙路99号")

@@ -217,16 +217,17 @@ def test_staff_add_customers_to_the_owners_shop(owner, english, add_customer):
         services.create_customer(owner, name="张三", phone="13812345678")
 
 
-def test_an_order_in_another_sellers_shop_makes_that_sellers_record(owner, stocked, place,
-                                                                     recipient):
+def test_an_order_in_another_sellers_shop_makes_that_sellers_record(
+        owner, stocked, place, recipient, django_capture_on_commit_callbacks):
     """The buyer's record at the owner's shop keeps only the owner's orders; the agent gets a
     record of their own with their order and the address given to them."""
     place(stocked(price="30.00"))
     agent = AgentFactory(name="乙")
     elsewhere = Recipient(name="张三丰", phone=recipient.phone, province="北京市", city="北京市",
                           district="朝阳区", street="建国路88号")
-    agents_order = orders.place_order(shop=agent.user.shop, recipient=elsewhere,
-                                      lines=[CartLine(stocked(price="50.00").public_id, 1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        agents_order = orders.place_order(shop=agent.user.shop, recipient=elsewhere,
+                                          lines=[CartLine(stocked(price="50.00").public_id, 1)])
     owners, agents = (Customer.objects.get(seller=owner),
                       Customer.objects.get(seller=agent.user))
     assert owners.phone == agents.phone == recipient.phone
@@ -307,3 +308,22 @@ def test_only_customer_managers_and_agents_add_customers(owner):
         services.create_customer(UserFactory(role="staff", areas=["catalog"]), name="张三",
                                  phone="13812345678")
     assert not Customer.objects.exists()
+
+
+def test_a_new_orders_customer_is_recorded_once_the_order_commits(
+        shop, recipient, stocked, django_capture_on_commit_callbacks):
+    """The checkout does not wait for the customer's record while it holds the stock."""
+    with django_capture_on_commit_callbacks() as after_commit:
+        order = orders.place_order(shop=shop, recipient=recipient,
+                                   lines=[CartLine(stocked().public_id, 1)])
+        assert not Customer.objects.exists()
+    for callback in after_commit:
+        callback()
+    assert [link.order for link in Customer.objects.get().order_links.all()] == [order]
+
+
+def test_recording_an_order_again_records_it_once(stocked, place):
+    order = place(stocked())
+    again = services.upsert_from_order(order)
+    assert again == Customer.objects.get()
+    assert (again.order_links.count(), again.addresses.count(), again.order_count) == (1, 1, 0)

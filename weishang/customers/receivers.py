@@ -1,8 +1,14 @@
 """Keeps customer records in step with orders (connected in apps.CustomersConfig.ready).
 
-Both signals arrive inside the order's transaction: a failure here undoes the order too, which
-is what we want (an order without its customer would never be counted)."""
+Both signals arrive inside the order's transaction. A new order's customer is recorded once
+that transaction has committed, in one of its own: the checkout does not wait for it holding
+the order's stock, and a failure there is logged without undoing a placed order (recording
+again records once). A state change is followed inside its transaction: statistics that
+would not follow it could drift."""
 
+from functools import partial
+
+from django.db import transaction
 from django.dispatch import receiver
 
 from weishang.orders.signals import order_placed, order_state_changed
@@ -12,7 +18,7 @@ from . import services
 
 @receiver(order_placed, dispatch_uid="customers.order_placed")
 def remember_customer(sender, order, **kwargs):
-    services.upsert_from_order(order)
+    transaction.on_commit(partial(services.upsert_from_order, order), robust=True)
 
 
 @receiver(order_state_changed, dispatch_uid="customers.order_state_changed")

@@ -1,4 +1,5 @@
-"""Customer records from the orders (called by ``receivers``, inside the order's transaction).
+"""Customer records from the orders (called by ``receivers``: a new order once it is committed,
+a state change inside its transaction).
 
 An order is linked to the record of its shop's seller, found by mobile number or made, so a
 seller's records hold only what was bought in their shop and given to it. Records made from
@@ -14,8 +15,8 @@ from weishang.core.money import to_money
 from weishang.orders import services as orders
 from weishang.orders.models import SALE_STATES, Order, OrderChannel, OrderKind
 
-from ..models import Customer, CustomerOrder, CustomerQuerySet
-from .records import _add_address, _refresh_search_fields
+from ..models import Customer, CustomerAddress, CustomerOrder, CustomerQuerySet
+from .records import _add_address, _address_fields, _refresh_search_fields
 
 
 def refresh_order_stats(customer: Customer) -> Customer:
@@ -57,19 +58,24 @@ def _record_of(order: Order) -> CustomerQuerySet:
         order.recipient_phone)
 
 
-def _new_customer_from(order: Order) -> Customer:
+def _new_customer_from(order: Order) -> Customer | None:
+    """A new record made from ``order``, its only order so far, so its statistics are the
+    order's; None when the same number ordered at the same moment and the other order made
+    the record first."""
+    sale = order.state in SALE_STATES
     customer = Customer(
         seller_id=order.shop.seller_id, name=order.recipient_name, phone=order.recipient_phone,
         province=order.province, city=order.city, district=order.district,
-        source_channel=_source_channel(order),
+        source_channel=_source_channel(order), order_count=int(sale),
+        total_spent=to_money(order.payable if sale else 0),
+        first_order_at=order.created_at, last_order_at=order.created_at,
     )
     _refresh_search_fields(customer)
     try:
         with transaction.atomic():
             customer.save()
     except IntegrityError:
-        # The same number ordered twice at the same moment: the other order made the record.
-        return _record_of(order).select_for_update().get()
+        return None
     return customer
 
 
@@ -87,21 +93,29 @@ def _fill_blanks(customer: Customer, order: Order) -> None:
             setattr(customer, field, value)
 
 
+@transaction.atomic(savepoint=False)
 def upsert_from_order(order: Order) -> Customer | None:
     """The customer of a new order in its shop's seller's list, found by mobile number or
-    created; the order is linked, its address kept and the statistics updated. Runs inside the
-    order's transaction. An agent's stock purchase is no customer's order."""
+    created; the order is linked, its address kept and the statistics updated. Runs once the
+    order is committed, and records an order once however often it runs (a second run only
+    recomputes the statistics). An agent's stock purchase is no customer's order."""
     if not order.recipient_phone or order.kind == OrderKind.PURCHASE:
         return None
-    customer = _record_of(order).select_for_update().first()
-    if customer is None:
-        customer = _new_customer_from(order)
-    else:
-        _fill_blanks(customer, order)
-    _add_address(customer, orders.Recipient(
+    recipient = orders.Recipient(
         name=order.recipient_name, phone=order.recipient_phone, province=order.province,
-        city=order.city, district=order.district, street=order.street))
-    CustomerOrder.objects.create(order=order, customer=customer)
+        city=order.city, district=order.district, street=order.street)
+    customer = _record_of(order).select_for_update().first()
+    if customer is None and (customer := _new_customer_from(order)) is not None:
+        CustomerAddress.objects.create(customer=customer, is_default=True,
+                                       **_address_fields(recipient))
+        CustomerOrder.objects.create(order=order, customer=customer)
+        return customer
+    # Known, or just made by the same number's other order.
+    customer = customer or _record_of(order).select_for_update().get()
+    _fill_blanks(customer, order)
+    _add_address(customer, recipient)
+    CustomerOrder.objects.bulk_create([CustomerOrder(order=order, customer=customer)],
+                                      ignore_conflicts=True)
     return refresh_order_stats(customer)
 
 

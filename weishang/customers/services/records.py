@@ -316,17 +316,19 @@ def add_note(actor, customer: Customer, text) -> CustomerNote:
     return CustomerNote.objects.create(customer=customer, author=actor, text=text)
 
 
+def _address_fields(recipient: orders.Recipient) -> dict:
+    return {"recipient_name": recipient.name, "phone": recipient.phone,
+            "province": recipient.province, "city": recipient.city,
+            "district": recipient.district, "street": recipient.street}
+
+
 def _add_address(customer: Customer, recipient: orders.Recipient) -> CustomerAddress | None:
     """Keep the address unless the customer has it already; the first one is the default."""
-    found = customer.addresses.filter(
-        recipient_name=recipient.name, phone=recipient.phone, province=recipient.province,
-        city=recipient.city, district=recipient.district, street=recipient.street).first()
-    if found:
+    fields = _address_fields(recipient)
+    if customer.addresses.filter(**fields).exists():
         return None
-    return CustomerAddress.objects.create(
-        customer=customer, recipient_name=recipient.name, phone=recipient.phone,
-        province=recipient.province, city=recipient.city, district=recipient.district,
-        street=recipient.street, is_default=not customer.addresses.exists())
+    return CustomerAddress.objects.create(customer=customer, **fields,
+                                          is_default=not customer.addresses.exists())
 
 
 @transaction.atomic
