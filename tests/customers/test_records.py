@@ -243,8 +243,9 @@ def test_an_order_costs_its_customer_few_queries(stocked, place,
     place(stocked())
     repeat = place(stocked())
     CustomerOrder.objects.filter(order=repeat).delete()  # as if the signal had not run yet
-    # Find the customer, check the address, link the order, recompute and save the stats.
-    with django_assert_max_num_queries(5):
+    # Find the customer, check the address, link the order, recompute and save the stats
+    # (inside a test's transaction, in a savepoint: two more).
+    with django_assert_max_num_queries(5 + 2):
         services.upsert_from_order(repeat)
     with django_assert_max_num_queries(3):
         services.order_state_changed(repeat)
@@ -320,6 +321,23 @@ def test_a_new_orders_customer_is_recorded_once_the_order_commits(
     for callback in after_commit:
         callback()
     assert [link.order for link in Customer.objects.get().order_links.all()] == [order]
+
+
+def test_a_new_customer_costs_four_queries(shop, recipient, stocked,
+                                          django_capture_on_commit_callbacks,
+                                          django_assert_max_num_queries):
+    """Look the number up, insert the record (statistics from its one order), its address and
+    the link (inside a test's transaction, in a savepoint: two more)."""
+    with django_capture_on_commit_callbacks() as after_commit:
+        orders.place_order(shop=shop, recipient=recipient,
+                           lines=[CartLine(stocked().public_id, 1)])
+    recording = [callback for callback in after_commit
+                 if getattr(callback, "func", None) is services.upsert_from_order]
+    with django_assert_max_num_queries(4 + 2):
+        recording[0]()
+    customer = Customer.objects.get()
+    assert (customer.order_count, customer.addresses.get().is_default) == (0, True)
+    assert customer.last_order_at == customer.order_links.get().order.created_at
 
 
 def test_recording_an_order_again_records_it_once(stocked, place):

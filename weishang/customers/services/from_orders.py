@@ -58,10 +58,9 @@ def _record_of(order: Order) -> CustomerQuerySet:
         order.recipient_phone)
 
 
-def _new_customer_from(order: Order) -> Customer | None:
+def _new_customer_from(order: Order) -> Customer:
     """A new record made from ``order``, its only order so far, so its statistics are the
-    order's; None when the same number ordered at the same moment and the other order made
-    the record first."""
+    order's. IntegrityError when the same number's other order made it at the same moment."""
     sale = order.state in SALE_STATES
     customer = Customer(
         seller_id=order.shop.seller_id, name=order.recipient_name, phone=order.recipient_phone,
@@ -71,11 +70,7 @@ def _new_customer_from(order: Order) -> Customer | None:
         first_order_at=order.created_at, last_order_at=order.created_at,
     )
     _refresh_search_fields(customer)
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError:
-        return None
+    customer.save(force_insert=True)
     return customer
 
 
@@ -93,7 +88,6 @@ def _fill_blanks(customer: Customer, order: Order) -> None:
             setattr(customer, field, value)
 
 
-@transaction.atomic(savepoint=False)
 def upsert_from_order(order: Order) -> Customer | None:
     """The customer of a new order in its shop's seller's list, found by mobile number or
     created; the order is linked, its address kept and the statistics updated. Runs once the
@@ -101,17 +95,26 @@ def upsert_from_order(order: Order) -> Customer | None:
     recomputes the statistics). An agent's stock purchase is no customer's order."""
     if not order.recipient_phone or order.kind == OrderKind.PURCHASE:
         return None
+    try:
+        return _upsert(order)
+    except IntegrityError:
+        # The same number ordered twice at the same moment: the other order made the record,
+        # which this one now finds.
+        return _upsert(order)
+
+
+@transaction.atomic
+def _upsert(order: Order) -> Customer:
     recipient = orders.Recipient(
         name=order.recipient_name, phone=order.recipient_phone, province=order.province,
         city=order.city, district=order.district, street=order.street)
     customer = _record_of(order).select_for_update().first()
-    if customer is None and (customer := _new_customer_from(order)) is not None:
+    if customer is None:
+        customer = _new_customer_from(order)
         CustomerAddress.objects.create(customer=customer, is_default=True,
                                        **_address_fields(recipient))
         CustomerOrder.objects.create(order=order, customer=customer)
         return customer
-    # Known, or just made by the same number's other order.
-    customer = customer or _record_of(order).select_for_update().get()
     _fill_blanks(customer, order)
     _add_address(customer, recipient)
     CustomerOrder.objects.bulk_create([CustomerOrder(order=order, customer=customer)],
