@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from weishang.orders.models import (
     RegionShippingFee,
     ShopSettings,
 )
-from weishang.orders.services import CartLine
+from weishang.orders.services import CartLine, guards
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -361,3 +362,24 @@ def test_an_address_outside_the_mainland_is_refused_with_the_reason(
     assert refused.value.field == "province"
     assert str(refused.value.message) == (
         "This shop delivers within mainland China only, not to Hong Kong, Macau or Taiwan.")
+
+
+@pytest.mark.parametrize("lines", [1, 3])
+def test_a_customers_checkout_takes_at_most_fifteen_queries_whatever_its_lines(
+        shop, stocked, recipient, lines, django_assert_max_num_queries):
+    """Keyed, counted, for a new customer: the key, the variants, the seller, the buyer, the
+    settings, the unpaid orders (on PostgreSQL their lock), the regional fee, the order, its
+    lines and event, the stock in one UPDATE and its movements in one INSERT; inside a test's
+    transaction, in a savepoint (two more). The customer is recorded after the commit
+    (tests/customers/test_records.py)."""
+    ShopSettings.load()  # the first read creates the row: not part of a checkout
+    ContentType.objects.get_for_model(Order)  # cached by every process after its first
+    variants = [stocked(5) for _ in range(lines)]
+    with django_assert_max_num_queries(15):
+        placed = services.place_order_once(
+            shop=shop, lines=[CartLine(variant.public_id, 2) for variant in variants],
+            recipient=recipient, idempotency_key="cart-1",
+            client=guards.Client(address="203.0.113.7", scope="session:abc"))
+    assert not placed.replayed and placed.order.lines.count() == lines
+    assert [stock_of(variant) for variant in variants] == [3] * lines
+    assert StockMovement.objects.filter(delta=-2).count() == lines
