@@ -345,3 +345,19 @@ def test_recording_an_order_again_records_it_once(stocked, place):
     again = services.upsert_from_order(order)
     assert again == Customer.objects.get()
     assert (again.order_links.count(), again.addresses.count(), again.order_count) == (1, 1, 0)
+
+
+def test_an_order_moved_before_its_customer_is_recorded_records_it_then(
+        shop, owner, recipient, stocked, django_capture_on_commit_callbacks):
+    """Placed and paid in one transaction (the demo, a script): the payment records the
+    customer, and the recording that follows the commit finds the order recorded."""
+    with django_capture_on_commit_callbacks() as after_commit:
+        order = orders.place_order(shop=shop, recipient=recipient,
+                                   lines=[CartLine(stocked(price="30.00").public_id, 1)])
+        orders.confirm_payment(order, actor=owner)
+        assert Customer.objects.get().order_count == 1
+    for callback in after_commit:
+        callback()
+    customer = Customer.objects.get()
+    assert (customer.order_links.count(), customer.order_count) == (1, 1)
+    assert customer.total_spent == Decimal("30.00")

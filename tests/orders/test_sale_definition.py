@@ -23,13 +23,15 @@ def test_sale_states_are_money_in_and_staying():
 
 
 @pytest.fixture
-def agent_sale(owner, stocked, recipient):
-    """An order of ¥88 in an agent's shop through the agent's tracked link, paid."""
+def agent_sale(owner, stocked, recipient, django_capture_on_commit_callbacks):
+    """An order of ¥88 in an agent's shop through the agent's tracked link, paid (its
+    customer recorded)."""
     agent = AgentFactory()
-    order = orders.place_order(
-        shop=agent.user.shop, lines=[CartLine(stocked(5, price="88.00").public_id, 1)],
-        recipient=recipient,
-        attribution=Attribution(channel="moments", link="k7x2m9", seller=agent.user))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = orders.place_order(
+            shop=agent.user.shop, lines=[CartLine(stocked(5, price="88.00").public_id, 1)],
+            recipient=recipient,
+            attribution=Attribution(channel="moments", link="k7x2m9", seller=agent.user))
     orders.confirm_payment(order, actor=owner)
     return agent, order
 

@@ -3,8 +3,9 @@
 Both signals arrive inside the order's transaction. A new order's customer is recorded once
 that transaction has committed, in one of its own: the checkout does not wait for it holding
 the order's stock, and a failure there is logged without undoing a placed order (recording
-again records once). A state change is followed inside its transaction: statistics that
-would not follow it could drift."""
+again records once). A state change is followed inside its transaction, and records the
+order's customer if that has not happened yet: statistics that would not follow it could
+drift."""
 
 from functools import partial
 

@@ -123,7 +123,11 @@ def _upsert(order: Order) -> Customer:
 
 
 def order_state_changed(order: Order) -> None:
-    """An order moved: its customer's statistics follow."""
+    """An order moved: its customer's statistics follow. An order whose customer is not
+    recorded yet (that follows the order's commit: an order moved in the transaction that
+    placed it, or a recording that failed) has it recorded now."""
     link = CustomerOrder.objects.select_related("customer").filter(order=order).first()
-    if link is not None:
+    if link is None:
+        upsert_from_order(order)
+    else:
         refresh_order_stats(link.customer)
