@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from weishang.core.phone import normalize_mobile
 
-from .models import Agent, AgentLevel, AgentState
+from .models import Agent, AgentLevel
 
 
 def agent_of(user) -> Agent | None:
@@ -16,13 +16,6 @@ def agent_of(user) -> Agent | None:
     if not (user and user.is_authenticated):
         return None
     return Agent.objects.select_related("level").filter(user=user).first()
-
-
-def selling_agent(shop) -> Agent | None:
-    """The active agent whose shop ``shop`` is; None for the owner's shop (or a shop whose
-    agent is not active, which sells nothing)."""
-    return (Agent.objects.select_related("level", "user")
-            .filter(user_id=shop.seller_id, state=AgentState.ACTIVE).first())
 
 
 #: Deeper than any tree: a chain of uplines longer than this is a cycle (refused when binding).
