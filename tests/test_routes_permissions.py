@@ -359,13 +359,16 @@ def _in_shared_scope(name: str) -> bool:
 
 
 @pytest.fixture
-def shared(owner, stocked):
+def shared(owner, stocked, django_capture_on_commit_callbacks):
     agent_a, agent_b = AgentFactory(name="甲"), AgentFactory(name="乙")
     a_goods, b_goods = stocked(50, price="777.77"), stocked(50, price="40.00")
 
     def sell(agent, recipient, variant=a_goods):
-        return orders.place_order(shop=agent.user.shop, lines=[CartLine(variant.public_id, 1)],
-                                  recipient=recipient)
+        # The buyer's record is written once the order commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            return orders.place_order(shop=agent.user.shop,
+                                      lines=[CartLine(variant.public_id, 1)],
+                                      recipient=recipient)
 
     b_order = sell(agent_b, TO_B, b_goods)
     b_record = customers.create_customer(agent_b.user, name="芳姐", phone="13800001111")
