@@ -31,7 +31,9 @@ def weishang_command() -> list[str]:
 def environment(home: Path) -> dict[str, str]:
     """A user's environment: a fresh data folder, the embedded defaults (no database URL)."""
     env = {name: value for name, value in os.environ.items()
-           if name not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+           if name not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG",
+                           # set while the browser tests of the same worker run (Playwright)
+                           "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["WEISHANG_HOME"] = str(home)
     env["PYTHONUNBUFFERED"] = "1"
     return env

@@ -31,8 +31,12 @@ def test_shopper_browses_and_picks_a_variant(new_page, owner):
 
     page.goto("/")
     assert_fits_the_phone(page)
-    page.get_by_role("link", name="服装", exact=True).click()
-    page.get_by_role("link", name="T恤", exact=True).click()
+    # A click does not wait for the page it opens: measuring the page mid-way through loading
+    # the next one finds no document.
+    with page.expect_navigation():
+        page.get_by_role("link", name="服装", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="T恤", exact=True).click()
     assert_fits_the_phone(page)
     page.locator(".tile").first.click()
     page.wait_for_url(f"**/p/{product.public_id}/")
