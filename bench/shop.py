@@ -1,12 +1,23 @@
-"""A throw-away shop for benchmarks: Django set up on a fresh data folder, N products in stock."""
+"""A throw-away shop for benchmarks: Django set up on a fresh data folder, N products in stock.
 
+The data folder (unless WEISHANG_HOME names one) is removed when the benchmark exits, whether it
+ends well, fails, is interrupted or terminated.
+"""
+
+import atexit
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("WEISHANG_HOME", tempfile.mkdtemp(prefix="weishang-bench-"))
+if "WEISHANG_HOME" not in os.environ:
+    os.environ["WEISHANG_HOME"] = tempfile.mkdtemp(prefix="weishang-bench-")
+    atexit.register(shutil.rmtree, os.environ["WEISHANG_HOME"], ignore_errors=True)
+    # Terminated (kill, a CI timeout): exit as Python does, so the folder goes too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weishang.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
