@@ -7,8 +7,8 @@
 Builds a small shop with one published post and the owner's tracked link for it on WeChat
 Moments (on a fresh data folder, or DATABASE_URL), serves it with gunicorn and drives both URLs
 with wrk in the same run, as first-time visitors (no cookies), the way a shared post brings
-them. The two take turns for ``--rounds`` rounds and the best round of each is compared, as
-other work on the machine comes and goes. Afterwards it counts the Click rows the run added:
+them. The two take turns for ``--rounds`` rounds, as other work on the machine comes and goes,
+and the medians of the rounds are compared. Afterwards it counts the Click rows the run added:
 every request wrk completed must have left one (a request still in flight when wrk stops may
 add one more).
 Target: the tracked link serves at least 70% of the bare view's requests per second.
@@ -16,6 +16,7 @@ Target: the tracked link serves at least 70% of the bare view's requests per sec
 
 import argparse
 import shutil
+import statistics
 
 from shop import build_shop
 from storefront import free_port, run_wrk, start_gunicorn  # sets Django up (see shop.py)
@@ -75,10 +76,12 @@ def main():
         server.wait(30)
     clicks = Click.objects.count() - clicks_before
 
-    # The best round of each: the one least disturbed by whatever else the machine was doing.
-    results = {name: max(runs, key=lambda figures: figures["rps"])
+    results = {name: {figure: statistics.median(run[figure] for run in runs)
+                      for figure in ("rps", "p50", "p99")} | {
+                          "errors": sum(run["errors"] for run in runs)}
                for name, runs in rounds.items()}
     bare = results["bare Django view"]["rps"]
+    print(f"medians of {args.rounds} rounds (errors: of all rounds)")
     print(f"{'url':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs bare':>10}{'errors':>8}")
     for name, figures in results.items():
         print(f"{name:<18}{figures['rps']:>10.0f}{figures['p50']:>10.1f}{figures['p99']:>10.1f}"
