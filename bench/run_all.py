@@ -3,12 +3,12 @@
     python bench/run_all.py [--quick] [--only checkout storefront …] [--skip customers …]
 
 Each benchmark runs as its own program (each sets Django up on its own database: a fresh data
-folder, DATABASE_URL when set, or for checkout a fresh PostgreSQL database), prints its own
-report as it goes, and hands its figures back as rows (``--json``); the table at the end has
-one line a figure: its value, the baseline measured in the same run, the ratio, the target and
-whether it is met ("—": no target, or not at the target's scale, as with --quick).
-``--quick`` runs each at a small scale and for short durations: a smoke test of the benchmarks,
-not figures to compare with the targets.
+folder, DATABASE_URL when set, or for checkout and storefront-postgres a fresh PostgreSQL
+database), prints its own report as it goes, and hands its figures back as rows (``--json``);
+the table at the end has one line a figure: its value, the baseline measured in the same run,
+the ratio, the target and whether it is met ("—": no target, or not at the target's scale, as
+with --quick). ``--quick`` runs each at a small scale and for short durations: a smoke test of
+the benchmarks, not figures to compare with the targets.
 """
 
 import argparse
@@ -25,6 +25,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 BENCHES = {
     "foundation": ("bench_foundation.py", [], ["--products", "50", "--repeat", "10"]),
     "storefront": ("storefront.py", [], ["--products", "100", "--seconds", "3"]),
+    "storefront-postgres": ("storefront.py", ["--database", "postgres"],
+                            ["--database", "postgres", "--products", "100", "--seconds", "3"]),
     "links": ("links.py", [], ["--seconds", "3"]),
     "checkout": ("checkout.py", [], ["--seconds", "10", "--rounds", "1", "--scarce", "10"]),
     "customers": ("customers.py", [],
