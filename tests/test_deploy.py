@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 
 import pytest
 import yaml
@@ -127,7 +126,9 @@ def test_backups_are_kept_for_keep_days(tmp_path):
     for name, days in ages.items():
         archive = tmp_path / name
         archive.write_bytes(b"")
-        moment = time.time() - days * 86400
+        # Ages on the machine's clock, which `find` reads: the file system stamps a new file
+        # with it, while time.time() may be pinned (pytest --clock).
+        moment = archive.stat().st_mtime - days * 86400
         os.utime(archive, (moment, moment))
 
     (prune,) = service["Service.ExecStartPost"]
